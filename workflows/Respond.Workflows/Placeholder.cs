@@ -1,0 +1,1 @@
+namespace Respond.Workflows; public sealed class Placeholder;
