@@ -1,0 +1,20 @@
+namespace Respond.Workflows.Activities.Conditions;
+
+/// <summary>
+/// <c>condition.expression</c>: a C# boolean expression over <c>Event</c>, compiled and run in the script sandbox;
+/// for logic the other conditions cannot express. Compile errors are reported by the sandbox (validateScript).
+/// </summary>
+public sealed class ExpressionCondition : Block
+{
+    public override BlockDescriptor Descriptor { get; } = new(
+        "condition.expression",
+        BlockCategory.Condition,
+        "Expression",
+        "A C# boolean expression over the event, compiled in the script sandbox.",
+        BlockPorts.Decision,
+        [
+            new("expression", ConfigFieldType.Expression, true,
+                "C# expression returning bool, e.g. Event.Process.CommandLine.Length > 2000."),
+        ],
+        null);
+}

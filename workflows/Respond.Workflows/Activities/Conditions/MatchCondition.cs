@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using Respond.Workflows.Validation;
+
+namespace Respond.Workflows.Activities.Conditions;
+
+/// <summary>
+/// <c>condition.match</c>: tests fields of the event; takes <c>true</c> when every <c>all</c> condition and at
+/// least one <c>any</c> condition hold.
+/// </summary>
+public sealed class MatchCondition : Block
+{
+    public override BlockDescriptor Descriptor { get; } = new(
+        "condition.match",
+        BlockCategory.Condition,
+        "Match fields",
+        "Tests fields of the event: all of the 'all' conditions and at least one of the 'any' conditions must hold.",
+        BlockPorts.Decision,
+        [
+            FieldConditions.ConfigFieldFor("all", "Conditions that must all hold."),
+            FieldConditions.ConfigFieldFor("any", "Conditions of which at least one must hold."),
+        ],
+        null);
+
+    public override void ValidateConfig(JsonObject config, ValidationContext context)
+    {
+        // An empty match is always true, which is never what the author meant.
+        if (config["all"] is not JsonArray { Count: > 0 } && config["any"] is not JsonArray { Count: > 0 })
+        {
+            context.Needs("all", "or 'any' to hold at least one condition");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Respond.Workflows.Activities.Triggers;
+
+/// <summary>
+/// <c>trigger.event</c>: starts an instance for each ingested event whose type is listed, optionally only from
+/// some sources and at or above a minimum severity. The rule's organization scope is applied by the server.
+/// </summary>
+public sealed class EventTrigger : Block
+{
+    public override BlockDescriptor Descriptor { get; } = new(
+        "trigger.event",
+        BlockCategory.Trigger,
+        "Event",
+        "Starts the rule for each ingested event matching the event types, sources, minimum severity and organization scope.",
+        BlockPorts.Sequential,
+        [
+            new("eventTypes", ConfigFieldType.Array, true, "Event types that start the rule, e.g. signin.failed.",
+                ItemType: ConfigFieldType.String),
+            new("sources", ConfigFieldType.Array, false, "Only events from these sources (connector names); all when left out.",
+                ItemType: ConfigFieldType.String),
+            new("minSeverity", ConfigFieldType.Severity, false, "Ignore events below this severity."),
+        ],
+        null);
+}

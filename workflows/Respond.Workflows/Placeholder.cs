@@ -1,1 +1,0 @@
-namespace Respond.Workflows; public sealed class Placeholder;
