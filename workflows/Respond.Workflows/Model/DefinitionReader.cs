@@ -35,14 +35,15 @@ internal static class DefinitionReader
         if (!json.TryGetProperty("nodes", out var nodesJson) || nodesJson.ValueKind != JsonValueKind.Array)
         {
             errors.Add(new(null, "nodes", "The definition needs a 'nodes' array."));
-            usable = false;
+            return Result(false);
         }
         else if (nodesJson.GetArrayLength() > WorkflowDefinition.MaxNodes)
         {
             // One error, and no per-node work: a huge definition must be refused cheaply.
             errors.Add(new(null, "nodes",
                 $"A rule can have at most {WorkflowDefinition.MaxNodes} nodes; this one has {nodesJson.GetArrayLength()}."));
-            usable = false;
+            // Stop here: the edges of such a definition are most likely over the limit too, and one clear error is enough.
+            return Result(false);
         }
 
         JsonElement edgesJson = default;

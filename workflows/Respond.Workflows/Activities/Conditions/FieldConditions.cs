@@ -42,7 +42,10 @@ public static class FieldConditions
             network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
             return true;
         }
-        return IPNetwork.TryParse(text, out network);
+        // Host bits must be zero: "10.0.0.1/8" is more likely a typo for /32 than a wish to match all of 10/8.
+        return IPNetwork.TryParse(text, out network)
+            && IPAddress.TryParse(text[..text.IndexOf('/', StringComparison.Ordinal)], out var given)
+            && given.Equals(network.BaseAddress);
     }
 
     internal static void Validate(JsonNode value, string path, ValidationContext context)
