@@ -194,10 +194,8 @@ internal static class DefinitionReader
             case JsonValueKind.String:
                 return JsonValue.Create(element.GetString());
             case JsonValueKind.Number:
-                if (element.TryGetInt64(out var whole)) return JsonValue.Create(whole);
-                if (element.TryGetDecimal(out var exact)) return JsonValue.Create(exact);
-                if (element.TryGetDouble(out var approximate)) return JsonValue.Create(approximate);
-                return JsonNode.Parse(element.GetRawText());
+                // A cloned element owns its bytes and converts to any numeric type the reader asks for ((int), (double), ...).
+                return JsonValue.Create(element.Clone());
             case JsonValueKind.True:
                 return JsonValue.Create(true);
             case JsonValueKind.False:
