@@ -8,7 +8,7 @@ public sealed class BlockReferenceDocTests
     public void Docs_BlocksMd_MatchesCatalog()
     {
         var expected = BlockReferenceRenderer.Render(BlockCatalog.All);
-        var path = Path.Combine(RepositoryRoot(), "docs", "blocks.md");
+        var path = Path.Combine(RepositoryFolder.Root, "docs", "blocks.md");
 
         // The reference is generated; set RESPOND_UPDATE_DOCS=1 after changing a block to rewrite it.
         if (Environment.GetEnvironmentVariable("RESPOND_UPDATE_DOCS") == "1")
@@ -18,17 +18,5 @@ public sealed class BlockReferenceDocTests
         var actual = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "";
 
         Assert.Equal(expected, actual);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Respond.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Respond.sln above {AppContext.BaseDirectory}.");
     }
 }
