@@ -1,6 +1,14 @@
+using Respond.Server;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddRespond(builder.Configuration, builder.Environment);
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+await app.Services.PrepareRespondAsync();
+app.UseWebSockets();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapRespond();
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,91 @@
+using GraphQL;
+using GraphQL.Types;
+using GraphQL.Types.Relay;
+using Microsoft.EntityFrameworkCore;
+using Respond.Server.GraphQL;
+using Respond.Server.Identity;
+using Respond.Server.Messaging;
+using Respond.Server.Persistence;
+
+namespace Respond.Server.Features.Audit;
+
+public sealed class AuditEntryType : ObjectGraphType<AuditEntry>
+{
+    public AuditEntryType()
+    {
+        Name = "AuditEntry";
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => c.Source.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Field(a => a.At);
+        Field(a => a.ActorId);
+        Field(a => a.ActorName);
+        Field(a => a.Action).Description("What happened, e.g. rule.activated, respond.turnedOn.");
+        Field(a => a.SubjectType);
+        Field(a => a.SubjectId);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("organizationIds").Resolve(c => OrganizationScope.Decode(c.Source.Organizations));
+        Field<JsonGraphType>("before").Resolve(c => c.Source.Before);
+        Field<JsonGraphType>("after").Resolve(c => c.Source.After);
+    }
+}
+
+public sealed record AuditFilter(string? OrganizationId, string? ActorId, string? Action, string? SubjectType, string? SubjectId, DateTimeOffset? From, DateTimeOffset? To);
+
+public sealed class AuditFilterInputType : InputObjectGraphType<AuditFilter>
+{
+    public AuditFilterInputType()
+    {
+        Name = "AuditFilterInput";
+        Field<IdGraphType>("organizationId");
+        Field(f => f.ActorId, nullable: true);
+        Field(f => f.Action, nullable: true).Description("Exact action, or a prefix ending in '.', e.g. 'rule.'.");
+        Field(f => f.SubjectType, nullable: true);
+        Field(f => f.SubjectId, nullable: true);
+        Field(f => f.From, nullable: true);
+        Field(f => f.To, nullable: true);
+    }
+}
+
+public static class AuditFeature
+{
+    public static IServiceCollection AddAudit(this IServiceCollection services) => services.AddScoped<AuditTrail>();
+
+    public static IQueryable<AuditEntry> VisibleTo(this IQueryable<AuditEntry> query, RespondPrincipal principal) =>
+        query.WhereScopeVisibleTo(a => a.Organizations, principal);
+
+    public static void Query(ObjectGraphType query) =>
+        query.Field<NonNullGraphType<ConnectionType<AuditEntryType>>>("auditTrail")
+            .Description("Every decision and state change, newest first.")
+            .PageArguments()
+            .Argument<AuditFilterInputType>("where")
+            .ResolveAsync(async c =>
+            {
+                var by = c.RequireReader();
+                var where = c.GetArgument<AuditFilter?>("where");
+                var q = c.Service<RespondDbContext>().AuditEntries.AsNoTracking().VisibleTo(by);
+                if (where?.OrganizationId is { } org) q = q.WhereScopeIncludes(a => a.Organizations, org, includeWorkspaceWide: false);
+                if (where?.ActorId is { } actor) q = q.Where(a => a.ActorId == actor);
+                if (where?.Action is { } action)
+                    q = action.EndsWith('.') ? q.Where(a => a.Action.StartsWith(action)) : q.Where(a => a.Action == action);
+                if (where?.SubjectType is { } type) q = q.Where(a => a.SubjectType == type);
+                if (where?.SubjectId is { } subject) q = q.Where(a => a.SubjectId == subject);
+                if (where?.From is { } from) q = q.Where(a => a.At >= from);
+                if (where?.To is { } to) q = q.Where(a => a.At < to);
+                return await q.OrderByDescending(a => a.Id)
+                    .ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
+            });
+
+    public static void Subscription(ObjectGraphType subscription) =>
+        subscription.Field<NonNullGraphType<AuditEntryType>>("auditRecorded")
+            .Description("Each audit entry as it is committed, for the organizations you can see.")
+            .Argument<IdGraphType>("organizationId")
+            .ResolveStream(c =>
+            {
+                var by = c.RequireReader();
+                var org = c.GetArgument<string?>("organizationId");
+                return c.Service<RespondEvents>().Observe<AuditEntry>(a =>
+                {
+                    var orgs = OrganizationScope.Decode(a.Organizations);
+                    var visible = orgs.Count == 0 || by.SeesAllOrganizations || orgs.Any(by.CanSee);
+                    return visible && (org is null || orgs.Contains(org));
+                });
+            });
+}

@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Audit;
+using Respond.Server.GraphQL;
+using Respond.Server.Identity;
+using Respond.Server.Persistence;
+
+namespace Respond.Server.Features.Rules;
+
+/// <summary>
+/// Loading a rule for a change and saving it: scoping, expected-version checks, the version history row and
+/// the audit entry all happen here so every rule mutation gets them the same way.
+/// </summary>
+public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time)
+{
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task<(Rule? Rule, UserError? Error)> LoadForChangeAsync(string id, RespondPrincipal by, int? expectedVersion, CancellationToken ct)
+    {
+        var rule = await db.Rules.WhereScopeVisibleTo(r => r.Organizations, by).SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (rule is null) return (null, UserError.NotFound("rule"));
+        if (!rule.CanBeChangedBy(by))
+            return (null, new UserError("FORBIDDEN", "This rule covers organizations you cannot manage.", "id"));
+        if (expectedVersion is { } expected && expected != rule.Version)
+            return (null, Stale(expected, rule.Version));
+        return (rule, null);
+    }
+
+    public void Add(Rule rule) => db.Rules.Add(rule);
+
+    public async Task<UserError?> SaveAsync(Rule rule, RespondPrincipal by, string action, string change, object? before, CancellationToken ct)
+    {
+        db.RuleVersions.Add(RuleVersion.Of(rule, change));
+        audit.Record(by, action, "Rule", rule.Id, rule.OrganizationIds, before, Summary(rule));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Stale(rule.Version - 1, null);
+        }
+    }
+
+    public async Task DeleteAsync(Rule rule, RespondPrincipal by, CancellationToken ct)
+    {
+        db.Rules.Remove(rule);
+        await db.RuleVersions.Where(v => v.RuleId == rule.Id).ExecuteDeleteAsync(ct);
+        // The audit entry keeps the last definition, so a deleted rule can still be read and recreated.
+        audit.Record(by, "rule.deleted", "Rule", rule.Id, rule.OrganizationIds, Summary(rule, withDefinition: true), null);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<UserError?> CheckOrganizationsAsync(IReadOnlyList<string> organizationIds, RespondPrincipal by, CancellationToken ct)
+    {
+        if (organizationIds.Count == 0)
+            return by.SeesAllOrganizations ? null
+                : new UserError("FORBIDDEN", "Only a principal of every organization may scope a rule to all organizations; list yours.", "organizationIds");
+        var known = await db.Organizations.Where(o => organizationIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct);
+        var unknown = organizationIds.Where(id => !known.Contains(id) || !by.CanSee(id)).ToList();
+        return unknown.Count == 0 ? null
+            : new UserError("NOT_FOUND", $"Unknown organization(s): {string.Join(", ", unknown)}.", "organizationIds");
+    }
+
+    public static object Summary(Rule r, bool withDefinition = false) => new
+    {
+        r.Name,
+        Status = r.Status.ToString(),
+        Outcome = r.Outcome.ToString(),
+        r.Version,
+        r.DefinitionHash,
+        r.IsValid,
+        Organizations = r.OrganizationIds,
+        Definition = withDefinition ? r.DefinitionJson : null,
+    };
+
+    private static UserError Stale(int expected, int? actual) => new("STALE_VERSION",
+        actual is null
+            ? "The rule changed while this update was being saved; reload it and try again. Nothing was overwritten."
+            : $"The rule is at version {actual}, not {expected}: someone changed it. Reload it and try again; nothing was overwritten.",
+        "expectedVersion");
+}

@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using GraphQL;
+using GraphQL.Transport;
+using GraphQL.Types;
+using GraphQL.Validation;
+using GraphQLParser.AST;
+
+namespace Respond.Server.GraphQL;
+
+/// <summary>Runs one GraphQL request for either transport, with the transport's rules on which operations it may carry.</summary>
+public sealed class GraphQLExecutor(IDocumentExecuter<ISchema> executer)
+{
+    public const string MutationOverGet = "MUTATION_OVER_GET";
+    public const string SubscriptionOverHttp = "SUBSCRIPTION_OVER_HTTP";
+
+    /// <summary>
+    /// Executes <paramref name="request"/>. GET passes <paramref name="onlyOperation"/> = query; POST passes null
+    /// (queries and mutations); only the WebSocket transport sets <paramref name="allowSubscriptions"/>.
+    /// </summary>
+    public Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, ClaimsPrincipal user, IServiceProvider services,
+        OperationType? onlyOperation, CancellationToken ct, bool allowSubscriptions = false) =>
+        executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = request.Query,
+            OperationName = request.OperationName,
+            Variables = request.Variables,
+            Extensions = request.Extensions,
+            User = user,
+            RequestServices = services,
+            CancellationToken = ct,
+            ValidationRules = DocumentValidator.CoreRules.Append(new TransportOperationRule(onlyOperation, allowSubscriptions)),
+        });
+
+    private sealed class TransportOperationRule(OperationType? only, bool allowSubscriptions) : ValidationRuleBase
+    {
+        public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+        {
+            var operation = context.Operation.Operation;
+            if (only is { } required && operation != required)
+                context.ReportError(new ValidationError($"Only queries may be sent with GET; send this {operation.ToString().ToLowerInvariant()} with POST.") { Code = MutationOverGet });
+            else if (operation == OperationType.Subscription && !allowSubscriptions)
+                context.ReportError(new ValidationError("Subscriptions need the graphql-transport-ws WebSocket protocol on /graphql.") { Code = SubscriptionOverHttp });
+            return default;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace Respond.Server.GraphQL;
+
+internal static partial class GraphQLLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket connection_init refused: {Reason}")]
+    public static partial void WebSocketTokenRefused(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in a GraphQL resolver for {Path}")]
+    public static partial void UnhandledResolverError(ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using System.Text;
+using System.Threading.Channels;
+using GraphQL;
+using GraphQL.Transport;
+using Microsoft.Extensions.Options;
+using OpenIddict.Validation;
+
+namespace Respond.Server.GraphQL;
+
+/// <summary>
+/// The graphql-transport-ws protocol (github.com/enisdenjo/graphql-ws PROTOCOL.md): connection_init within a
+/// timeout, ping/pong, subscribe/next/error/complete, and the protocol's close codes. The access token comes
+/// from connectionParams.authorization or the upgrade request's Authorization header.
+/// </summary>
+internal sealed class GraphQLWebSocketEndpoint(
+    GraphQLExecutor executor,
+    IGraphQLTextSerializer serializer,
+    OpenIddictValidationService tokens,
+    IOptions<GraphQLOptions> options,
+    ILogger<GraphQLWebSocketEndpoint> logger)
+{
+    private GraphQLExecutor Executor { get; } = executor;
+    private IGraphQLTextSerializer Serializer { get; } = serializer;
+    private OpenIddictValidationService Tokens { get; } = tokens;
+    private GraphQLOptions Options { get; } = options.Value;
+    private ILogger Logger { get; } = logger;
+
+    public const string SubProtocol = "graphql-transport-ws";
+    private const int MaxMessageBytes = 1024 * 1024;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var offered = http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol);
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(offered ? SubProtocol : null);
+        if (!offered)
+        {
+            await CloseAsync(socket, 4406, "Subprotocol not acceptable", CancellationToken.None);
+            return;
+        }
+        await using var connection = new Connection(this, socket, http);
+        await connection.RunAsync();
+    }
+
+    private static Task CloseAsync(WebSocket socket, int code, string reason, CancellationToken ct) =>
+        socket.State is WebSocketState.Open or WebSocketState.CloseReceived
+            ? socket.CloseAsync((WebSocketCloseStatus)code, reason, ct)
+            : Task.CompletedTask;
+
+    private sealed class Connection(GraphQLWebSocketEndpoint endpoint, WebSocket socket, HttpContext http) : IAsyncDisposable
+    {
+        private readonly Channel<string> _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(endpoint.Options.MaxQueuedMessages) { SingleReader = true });
+        private readonly ConcurrentDictionary<string, IDisposable> _operations = new();
+        private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        private ClaimsPrincipal? _user;
+        private bool _initReceived;
+        private (int Code, string Reason)? _close;
+
+        public async Task RunAsync()
+        {
+            var writer = Task.Run(WriteLoopAsync);
+            var initTimeout = Task.Delay(endpoint.Options.ConnectionInitTimeout, _closing.Token)
+                .ContinueWith(_ => { if (!_initReceived) RequestClose(4408, "Connection initialisation timeout"); }, TaskScheduler.Default);
+            try
+            {
+                while (!_closing.IsCancellationRequested)
+                {
+                    var text = await ReceiveAsync();
+                    if (text is null) break;
+                    await HandleAsync(text);
+                }
+            }
+            catch (OperationCanceledException) { }
+            catch (WebSocketException) { }
+            _outbox.Writer.TryComplete();
+            await writer;
+            if (_close is { } close) await CloseAsync(socket, close.Code, close.Reason, CancellationToken.None);
+            else await CloseAsync(socket, (int)WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            await _closing.CancelAsync();
+            await initTimeout.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        private async Task<string?> ReceiveAsync()
+        {
+            var buffer = new byte[8 * 1024];
+            using var message = new MemoryStream();
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, _closing.Token);
+                if (result.MessageType == WebSocketMessageType.Close) return null;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    RequestClose(4400, "Binary messages are not part of graphql-transport-ws");
+                    return null;
+                }
+                message.Write(buffer, 0, result.Count);
+                if (message.Length > MaxMessageBytes)
+                {
+                    RequestClose(4400, "Message too large");
+                    return null;
+                }
+                if (result.EndOfMessage) return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+            }
+        }
+
+        private async Task HandleAsync(string text)
+        {
+            OperationMessage? message;
+            try
+            {
+                message = endpoint.Serializer.Deserialize<OperationMessage>(text);
+            }
+            catch (Exception)
+            {
+                RequestClose(4400, "Invalid message received");
+                return;
+            }
+            switch (message?.Type)
+            {
+                case "connection_init":
+                    await InitAsync(message);
+                    break;
+                case "ping":
+                    Send(new { type = "pong" });
+                    break;
+                case "pong":
+                    break;
+                case "subscribe":
+                    await SubscribeAsync(message);
+                    break;
+                case "complete":
+                    if (message.Id is not null && _operations.TryRemove(message.Id, out var operation)) operation.Dispose();
+                    break;
+                default:
+                    RequestClose(4400, $"Invalid message type '{message?.Type}'");
+                    break;
+            }
+        }
+
+        private async Task InitAsync(OperationMessage message)
+        {
+            if (_initReceived)
+            {
+                RequestClose(4429, "Too many initialisation requests");
+                return;
+            }
+            _initReceived = true;
+            var token = BearerToken(ReadAuthorization(message.Payload)) ?? BearerToken(http.Request.Headers.Authorization.ToString());
+            if (token is null)
+            {
+                RequestClose(4403, "Forbidden: connectionParams.authorization must carry 'Bearer <token>'");
+                return;
+            }
+            try
+            {
+                _user = await endpoint.Tokens.ValidateAccessTokenAsync(token, _closing.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                GraphQLLog.WebSocketTokenRefused(endpoint.Logger, ex.GetType().Name);
+                RequestClose(4403, "Forbidden: the access token is not valid");
+                return;
+            }
+            Send(new { type = "connection_ack" });
+        }
+
+        private async Task SubscribeAsync(OperationMessage message)
+        {
+            if (_user is null)
+            {
+                RequestClose(4401, "Unauthorized");
+                return;
+            }
+            if (string.IsNullOrEmpty(message.Id))
+            {
+                RequestClose(4400, "A subscribe message needs an id");
+                return;
+            }
+            GraphQLRequest? request;
+            try
+            {
+                request = endpoint.Serializer.ReadNode<GraphQLRequest>(message.Payload);
+            }
+            catch (Exception)
+            {
+                request = null;
+            }
+            if (request?.Query is null)
+            {
+                RequestClose(4400, "A subscribe payload needs a query");
+                return;
+            }
+            var id = message.Id;
+            var placeholder = new Placeholder();
+            if (!_operations.TryAdd(id, placeholder))
+            {
+                RequestClose(4409, $"Subscriber for {id} already exists");
+                return;
+            }
+
+            var scope = http.RequestServices.CreateAsyncScope();
+            var result = await endpoint.Executor.ExecuteAsync(request, _user, scope.ServiceProvider, null, _closing.Token, allowSubscriptions: true);
+            if (!result.Executed)
+            {
+                await scope.DisposeAsync();
+                if (_operations.TryRemove(id, out _))
+                    Send(new { id, type = "error", payload = result.Errors });
+                return;
+            }
+            if (result.Streams is { Count: > 0 } streams)
+            {
+                var observer = new StreamObserver(this, id);
+                var subscription = streams.Values.First().Subscribe(observer);
+                var registration = new CompositeDisposable(subscription, scope);
+                // The client may have completed the operation while it was being set up.
+                if (!_operations.TryUpdate(id, registration, placeholder)) registration.Dispose();
+                return;
+            }
+            await scope.DisposeAsync();
+            if (_operations.TryRemove(id, out _))
+            {
+                Send(new { id, type = "next", payload = result });
+                Send(new { id, type = "complete" });
+            }
+        }
+
+        private void Next(string id, ExecutionResult result)
+        {
+            if (_operations.ContainsKey(id)) Send(new { id, type = "next", payload = result });
+        }
+
+        private void Complete(string id)
+        {
+            if (_operations.TryRemove(id, out var operation))
+            {
+                operation.Dispose();
+                Send(new { id, type = "complete" });
+            }
+        }
+
+        private void Send(object message)
+        {
+            if (!_outbox.Writer.TryWrite(endpoint.Serializer.Serialize(message)))
+                RequestClose(4500, "Subscriber too slow: too many undelivered messages");
+        }
+
+        private async Task WriteLoopAsync()
+        {
+            try
+            {
+                await foreach (var text in _outbox.Reader.ReadAllAsync(_closing.Token))
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, _closing.Token);
+            }
+            catch (OperationCanceledException) { }
+            catch (WebSocketException) { }
+        }
+
+        private void RequestClose(int code, string reason)
+        {
+            _close ??= (code, reason);
+            _outbox.Writer.TryComplete();
+            _closing.Cancel();
+        }
+
+        private string? ReadAuthorization(object? payload)
+        {
+            if (payload is null) return null;
+            try
+            {
+                var inputs = endpoint.Serializer.ReadNode<Inputs>(payload);
+                return inputs is not null && inputs.TryGetValue("authorization", out var value) ? value as string
+                    : inputs is not null && inputs.TryGetValue("Authorization", out var value2) ? value2 as string : null;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        private static string? BearerToken(string? authorization) =>
+            authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ? authorization["Bearer ".Length..].Trim()
+                : null;
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var operation in _operations.Values) operation.Dispose();
+            _operations.Clear();
+            _closing.Dispose();
+            await Task.CompletedTask;
+        }
+
+        private sealed class StreamObserver(Connection connection, string id) : IObserver<ExecutionResult>
+        {
+            public void OnNext(ExecutionResult value) => connection.Next(id, value);
+            public void OnError(Exception error) => connection.Complete(id);
+            public void OnCompleted() => connection.Complete(id);
+        }
+    }
+
+    private sealed class Placeholder : IDisposable
+    {
+        public void Dispose() { }
+    }
+
+    private sealed class CompositeDisposable(IDisposable subscription, IAsyncDisposable scope) : IDisposable
+    {
+        public void Dispose()
+        {
+            subscription.Dispose();
+            _ = scope.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using GraphQL.Types;
+using Respond.Server.Features.Audit;
+using Respond.Server.Features.Catalog;
+using Respond.Server.Features.Organizations;
+using Respond.Server.Features.Rules;
+using Respond.Server.Features.Settings;
+using Respond.Server.Features.Templates;
+using Respond.Server.Identity;
+
+namespace Respond.Server.GraphQL;
+
+/// <summary>The public schema of API.md: each feature adds its own fields here.</summary>
+public sealed class RespondSchema : Schema
+{
+    public RespondSchema(IServiceProvider services) : base(services)
+    {
+        Query = new RespondQuery();
+        Mutation = new RespondMutation();
+        Subscription = new RespondSubscription();
+        RegisterTypeMapping(typeof(System.Text.Json.JsonElement), typeof(JsonGraphType));
+    }
+}
+
+public sealed class RespondQuery : ObjectGraphType
+{
+    public RespondQuery()
+    {
+        Name = "Query";
+        ViewerFields.Query(this);
+        SettingsFeature.Query(this);
+        OrganizationsFeature.Query(this);
+        RulesFeature.Query(this);
+        TemplatesFeature.Query(this);
+        CatalogFeature.Query(this);
+        AuditFeature.Query(this);
+    }
+}
+
+public sealed class RespondMutation : ObjectGraphType
+{
+    public RespondMutation()
+    {
+        Name = "Mutation";
+        SettingsFeature.Mutation(this);
+        OrganizationsFeature.Mutation(this);
+        RulesFeature.Mutation(this);
+        TemplatesFeature.Mutation(this);
+    }
+}
+
+public sealed class RespondSubscription : ObjectGraphType
+{
+    public RespondSubscription()
+    {
+        Name = "Subscription";
+        AuditFeature.Subscription(this);
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using OpenIddict.Validation.AspNetCore;
+using Respond.Server.Persistence;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Respond.Server.Identity;
+
+public static class IdentityFeature
+{
+    public static IServiceCollection AddRespondIdentity(this IServiceCollection services)
+    {
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddScoped<Bootstrap>();
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, TokenKeyStore>();
+
+        services.AddOpenIddict()
+            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<RespondDbContext>())
+            .AddServer(o =>
+            {
+                o.SetTokenEndpointUris("connect/token");
+                o.AllowClientCredentialsFlow().AllowPasswordFlow().AllowRefreshTokenFlow();
+                o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess);
+                o.SetAccessTokenLifetime(TimeSpan.FromHours(1));
+                o.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+            })
+            .AddValidation(o =>
+            {
+                o.UseLocalServer();
+                o.UseAspNetCore();
+            });
+
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddAuthorization();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRespondIdentity(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/connect/token", TokenEndpoint.HandleAsync).AllowAnonymous();
+        return app;
+    }
+
+    public static async Task BootstrapRespondAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Bootstrap>().RunAsync(ct);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Respond.Server.Identity;
+
+internal static partial class IdentityLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap: {Organizations} organizations, {Clients} clients, {Users} users from configuration")]
+    public static partial void Bootstrapped(ILogger logger, int organizations, int clients, int users);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No users existed and none are configured: created user {UserName} with a random password, printed once to the console")]
+    public static partial void InitialAdminCreated(ILogger logger, string userName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bootstrap entry {Kind} {Name} names unknown role {Role}; it is ignored")]
+    public static partial void UnknownRole(ILogger logger, string kind, string name, string role);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Token refused for {Subject}: {Reason}")]
+    public static partial void TokenRefused(ILogger logger, string subject, string reason);
+}

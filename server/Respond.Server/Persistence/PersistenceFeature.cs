@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Respond.Server.Persistence;
+
+public enum DatabaseProvider { Sqlite, SqlServer }
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Respond:Database";
+
+    [Required]
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+public static class PersistenceFeature
+{
+    public const string ConnectionStringName = "Respond";
+
+    public static IServiceCollection AddRespondPersistence(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSingleton<Features.Audit.AuditPublisher>();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var provider = configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException("Respond:Database:Provider is SqlServer but ConnectionStrings:Respond is empty.");
+            services.AddDbContext<RespondDbContext, SqlServerRespondDbContext>((sp, o) => o.UseSqlServer(connectionString).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
+        }
+        else
+        {
+            var sqlite = SqliteConnectionString(connectionString, environment.ContentRootPath);
+            services.AddDbContext<RespondDbContext, SqliteRespondDbContext>((sp, o) => o.UseSqlite(sqlite).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
+        }
+        return services;
+    }
+
+    /// <summary>The default database is a file under the content root, so `dotnet run` needs no other service.</summary>
+    internal static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? "Data Source=App_Data/respond.db" : configured);
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+            builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
+        if (builder.DataSource != ":memory:")
+            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        builder.Pooling = true;
+        return builder.ToString();
+    }
+
+    /// <summary>Applies pending migrations of the configured provider before the server takes requests.</summary>
+    public static async Task MigrateRespondDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+}
+
+/// <summary>Lets `dotnet ef migrations add ... --context SqliteRespondDbContext` build the model without running the host.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteRespondDbContext>
+{
+    public SqliteRespondDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteRespondDbContext>().UseSqlite("Data Source=design.db").UseOpenIddict().Options);
+}
+
+/// <summary>SQL Server migrations are generated here without a server: the model needs only the provider.</summary>
+public sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerRespondDbContext>
+{
+    public SqlServerRespondDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqlServerRespondDbContext>().UseSqlServer("Server=design;Database=Respond;Trusted_Connection=True;TrustServerCertificate=True").UseOpenIddict().Options);
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Respond.Server.Features.Audit;
+using Respond.Server.Features.Organizations;
+using Respond.Server.Features.Rules;
+using Respond.Server.Features.Settings;
+using Respond.Server.Identity;
+
+namespace Respond.Server.Persistence;
+
+/// <summary>
+/// Respond's database. Each provider has its own subclass so each keeps its own migrations
+/// (EF's "one context type per provider" pattern); the model is the same.
+/// </summary>
+public abstract class RespondDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<OrganizationConnection> Connections => Set<OrganizationConnection>();
+    public DbSet<RespondSettings> Settings => Set<RespondSettings>();
+    public DbSet<Rule> Rules => Set<Rule>();
+    public DbSet<RuleVersion> RuleVersions => Set<RuleVersion>();
+    public DbSet<IocRule> IocRules => Set<IocRule>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<ServiceClient> ServiceClients => Set<ServiceClient>();
+    public DbSet<TokenKey> TokenKeys => Set<TokenKey>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.UseOpenIddict();
+
+        model.Entity<Organization>(e =>
+        {
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Id).HasMaxLength(64);
+            e.Property(o => o.Name).HasMaxLength(200);
+            e.Ignore(o => o.ConnectionStatus);
+            e.HasMany(o => o.Connections).WithOne().HasForeignKey(c => c.OrganizationId);
+        });
+        model.Entity<OrganizationConnection>(e =>
+        {
+            e.HasKey(c => new { c.OrganizationId, c.Connector });
+            e.Property(c => c.Connector).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.OrganizationId).HasMaxLength(64);
+        });
+        model.Entity<RespondSettings>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.Property(s => s.Version).IsConcurrencyToken();
+            e.Property(s => s.ApprovalRequired).HasConversion(Json<List<Respond.Workflows.ResponseActionType>>());
+            e.Property(s => s.AutoResponse).HasConversion(Json<AutoResponseSettings>());
+        });
+        model.Entity<Rule>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).HasMaxLength(64);
+            e.Property(r => r.Name).HasMaxLength(200);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(32);
+            e.Property(r => r.Organizations).HasMaxLength(2000);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.Ignore(r => r.OrganizationIds);
+            e.HasIndex(r => r.Status);
+        });
+        model.Entity<RuleVersion>(e =>
+        {
+            e.HasKey(v => v.Id);
+            e.Property(v => v.RuleId).HasMaxLength(64);
+            e.Property(v => v.Outcome).HasConversion<string>().HasMaxLength(32);
+            e.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(v => new { v.RuleId, v.Version }).IsUnique();
+        });
+        model.Entity<IocRule>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).HasMaxLength(64);
+            e.Property(r => r.Organizations).HasMaxLength(2000);
+        });
+        model.Entity<AuditEntry>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.SubjectType).HasMaxLength(64);
+            e.Property(a => a.SubjectId).HasMaxLength(64);
+            e.Property(a => a.Organizations).HasMaxLength(2000);
+            e.HasIndex(a => a.At);
+        });
+        model.Entity<UserAccount>(e =>
+        {
+            e.HasKey(u => u.Id);
+            e.Property(u => u.UserName).HasMaxLength(128);
+            e.HasIndex(u => u.UserName).IsUnique();
+        });
+        model.Entity<ServiceClient>(e => e.HasKey(c => c.ClientId));
+        model.Entity<TokenKey>(e => e.HasKey(k => k.Purpose));
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        // SQLite cannot order or compare DateTimeOffset; store UTC ticks on every provider so the model is one.
+        conventions.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetTicksConverter>();
+        conventions.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetTicksConverter>();
+    }
+
+    private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : class, new() =>
+        new(v => JsonSerializer.Serialize(v, JsonOptions), v => JsonSerializer.Deserialize<T>(v, JsonOptions) ?? new T());
+
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+}
+
+internal sealed class DateTimeOffsetTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+    v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+
+public sealed class SqliteRespondDbContext(DbContextOptions<SqliteRespondDbContext> options) : RespondDbContext(options);
+
+public sealed class SqlServerRespondDbContext(DbContextOptions<SqlServerRespondDbContext> options) : RespondDbContext(options);

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.DataProtection;
+using Respond.Server.Connectors;
+using Respond.Server.Features.Audit;
+using Respond.Server.Features.Organizations;
+using Respond.Server.Features.Rules;
+using Respond.Server.Features.Settings;
+using Respond.Server.Features.Templates;
+using Respond.Server.GraphQL;
+using Respond.Server.Identity;
+using Respond.Server.Persistence;
+
+namespace Respond.Server;
+
+/// <summary>The composition root: every feature wires itself in its own Add*/Map* call.</summary>
+public static class RespondHost
+{
+    public static IServiceCollection AddRespond(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddDataProtection().SetApplicationName("Respond")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(environment.ContentRootPath, "App_Data", "keys")));
+        services.AddRespondPersistence(configuration, environment);
+        services.AddRespondIdentity();
+        services.AddRespondGraphQL();
+        services.AddConnectors().AddAudit().AddSettings().AddOrganizations().AddRules().AddTemplates();
+        return services;
+    }
+
+    /// <summary>Migrates the database and applies the bootstrap configuration before the first request.</summary>
+    public static async Task PrepareRespondAsync(this IServiceProvider services)
+    {
+        await services.MigrateRespondDatabaseAsync();
+        await services.BootstrapRespondAsync();
+    }
+
+    public static IEndpointRouteBuilder MapRespond(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous();
+        app.MapRespondIdentity();
+        app.MapRespondGraphQL();
+        return app;
+    }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every test in the repository: the .NET test projects (in parallel), then the protocol conformance
+# suite (graphql-http audits, graphql-ws client) against a freshly started server on a temporary database.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+out=.test-output
+rm -rf "$out" && mkdir -p "$out"
+passed=0
+failed=0
+
+add_counts() { # "<passed> <failed>"
+  passed=$((passed + $1)); failed=$((failed + $2))
+}
+
+echo "== build"
+if ! dotnet build Respond.sln -nologo -v quiet -clp:ErrorsOnly > "$out/build.log" 2>&1; then
+  cat "$out/build.log"
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== .NET tests"
+dotnet test Respond.sln --no-build -nologo 2>&1 | tee "$out/dotnet-test.log" | grep -E "^(Passed!|Failed!)|\[FAIL\]|^\s+Failed " || true
+while read -r line; do
+  f=$(sed -E 's/.*Failed:\s+([0-9]+).*/\1/' <<<"$line")
+  p=$(sed -E 's/.*Passed:\s+([0-9]+).*/\1/' <<<"$line")
+  add_counts "$p" "$f"
+done < <(grep -E "^(Passed!|Failed!)\s+-\s+Failed:" "$out/dotnet-test.log")
+assemblies=$(grep -cE "^(Passed!|Failed!)\s+-\s+Failed:" "$out/dotnet-test.log")
+if [ "$assemblies" -lt 2 ]; then
+  echo "expected a result from every test project, got $assemblies"
+  add_counts 0 1
+fi
+
+echo "== protocol conformance (graphql-http audits, graphql-ws client)"
+(cd tests/conformance && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }) > "$out/npm.log" 2>&1 || { cat "$out/npm.log"; add_counts 0 1; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+serverdir=$(mktemp -d)
+dll="$PWD/server/Respond.Server/bin/Debug/net10.0/Respond.Server.dll"
+(
+  cd "$serverdir" &&
+  ASPNETCORE_URLS="http://127.0.0.1:$port" \
+  ConnectionStrings__Respond="Data Source=$serverdir/respond.db" \
+  Respond__Bootstrap__Clients__0__ClientId=conformance \
+  Respond__Bootstrap__Clients__0__ClientSecret=conformance-secret-0123456789 \
+  Respond__Bootstrap__Clients__0__Roles__0=Admin \
+  Respond__Bootstrap__Clients__0__Organizations__0='*' \
+  Respond__Bootstrap__Users__0__UserName=ci \
+  Respond__Bootstrap__Users__0__Password=ci-password-not-used \
+  Respond__Bootstrap__Users__0__Roles__0=Viewer \
+  exec dotnet "$dll"
+) > "$out/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 60); do
+  curl -fs "http://127.0.0.1:$port/healthz" > /dev/null 2>&1 && break
+  sleep 0.5
+done
+RESPOND_URL="http://127.0.0.1:$port" node tests/conformance/run.mjs | tee "$out/conformance.log"
+kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+rm -rf "$serverdir"
+summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$out/conformance.log" | tail -1)
+if [ -n "$summary" ]; then
+  add_counts "$(cut -d' ' -f1 <<<"$summary")" "$(cut -d' ' -f3 <<<"$summary")"
+else
+  echo "conformance suite printed no summary; server log:"; tail -50 "$out/server.log"
+  add_counts 0 1
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

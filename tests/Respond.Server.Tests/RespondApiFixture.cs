@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Respond.Server.Tests;
+
+/// <summary>
+/// A real Respond host on a real SQLite file, bootstrapped with two organizations and one client per
+/// role and scope, so tests act as partners do: get a token, call /graphql.
+/// </summary>
+public sealed class RespondApiFixture : WebApplicationFactory<Program>
+{
+    public const string Secret = "test-secret-0123456789";
+    public string ContentRoot { get; } = Directory.CreateTempSubdirectory("respond-test-").FullName;
+    private readonly Dictionary<string, string> _tokens = [];
+    private readonly Dictionary<string, string?> _extra = [];
+
+    public string DatabasePath => Path.Combine(ContentRoot, "respond.db");
+
+    /// <summary>Adds or overrides configuration for this host (before first use).</summary>
+    public RespondApiFixture With(string key, string? value)
+    {
+        _extra[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Respond"] = $"Data Source={DatabasePath}",
+            ["Respond:GraphQL:ConnectionInitTimeout"] = "00:00:01",
+            ["Respond:Bootstrap:Organizations:0:Id"] = "org-a",
+            ["Respond:Bootstrap:Organizations:0:Name"] = "Alpha",
+            ["Respond:Bootstrap:Organizations:1:Id"] = "org-b",
+            ["Respond:Bootstrap:Organizations:1:Name"] = "Bravo",
+            ["Respond:Bootstrap:Users:0:UserName"] = "alice",
+            ["Respond:Bootstrap:Users:0:Password"] = "alice-password",
+            ["Respond:Bootstrap:Users:0:Roles:0"] = "Admin",
+            ["Respond:Bootstrap:Users:0:Organizations:0"] = "*",
+        };
+        var clients = new (string Id, string Role, string Org)[]
+        {
+            ("admin", "Admin", "*"),
+            ("author-a", "RuleAuthor", "org-a"),
+            ("author-b", "RuleAuthor", "org-b"),
+            ("admin-a", "Admin", "org-a"),
+            ("admin-b", "Admin", "org-b"),
+            ("viewer", "Viewer", "*"),
+            ("viewer-b", "Viewer", "org-b"),
+            ("ingestor-a", "Ingestor", "org-a"),
+        };
+        for (var i = 0; i < clients.Length; i++)
+        {
+            settings[$"Respond:Bootstrap:Clients:{i}:ClientId"] = clients[i].Id;
+            settings[$"Respond:Bootstrap:Clients:{i}:ClientSecret"] = Secret;
+            settings[$"Respond:Bootstrap:Clients:{i}:Roles:0"] = clients[i].Role;
+            settings[$"Respond:Bootstrap:Clients:{i}:Organizations:0"] = clients[i].Org;
+        }
+        foreach (var (k, v) in _extra) settings[k] = v;
+        builder.UseSetting(WebHostDefaults.ContentRootKey, ContentRoot);
+        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+    }
+
+    public async Task<string> TokenAsync(string clientId)
+    {
+        if (_tokens.TryGetValue(clientId, out var cached)) return cached;
+        using var http = CreateClient();
+        var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = Secret,
+        }));
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        return _tokens[clientId] = token;
+    }
+
+    public async Task<HttpClient> ClientAsAsync(string clientId)
+    {
+        var http = CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(clientId));
+        return http;
+    }
+
+    /// <summary>Runs one operation as <paramref name="clientId"/> and returns the whole response body.</summary>
+    public async Task<JsonObject> GraphQLAsync(string clientId, string query, object? variables = null)
+    {
+        using var http = await ClientAsAsync(clientId);
+        var response = await http.PostAsJsonAsync("/graphql", new { query, variables });
+        var body = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    /// <summary>Stops the host and keeps its files, to start another host on them (a restart).</summary>
+    public async Task DisposeHostOnlyAsync()
+    {
+        _keepFiles = true;
+        await DisposeAsync();
+    }
+
+    private bool _keepFiles;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_keepFiles) return;
+        try { Directory.Delete(ContentRoot, recursive: true); } catch (IOException) { }
+    }
+}
+
+public static class JsonNodeAssertions
+{
+    public static JsonNode At(this JsonNode node, string path)
+    {
+        var current = node;
+        foreach (var part in path.Split('.'))
+        {
+            current = int.TryParse(part, out var index) ? current?[index] : current?[part];
+            if (current is null) throw new Xunit.Sdk.XunitException($"Nothing at '{path}' (stopped at '{part}') in {node.ToJsonString()}");
+        }
+        return current!;
+    }
+
+    public static string Str(this JsonNode node, string path) => node.At(path).GetValue<string>();
+
+    public static JsonArray Errors(this JsonNode node, string payloadPath) => node.At($"data.{payloadPath}.errors").AsArray();
+
+    public static JsonSerializerOptions Web { get; } = new(JsonSerializerDefaults.Web);
+}
