@@ -18,6 +18,7 @@ public sealed class RespondSchema : Schema
         Mutation = new RespondMutation();
         Subscription = new RespondSubscription();
         RegisterTypeMapping(typeof(System.Text.Json.JsonElement), typeof(JsonGraphType));
+        RegisterTypeMapping(typeof(DateTimeOffset), typeof(DateTimeScalar));
     }
 }
 
