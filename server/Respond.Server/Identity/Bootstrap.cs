@@ -63,9 +63,10 @@ internal sealed class Bootstrap(
                  Respond created its first user. This is shown only once.
                    user name: admin
                    password:  {password}
-                 Sign in at /, or get a token:
+                 Get a token (POST /connect/token on this server):
                    curl -d grant_type=password -d client_id={CliClientId} \
-                        -d username=admin -d password=... /connect/token
+                        -d username=admin -d password=<the password above> \
+                        http://localhost:5170/connect/token
                 ==============================================================
 
                 """);

@@ -50,7 +50,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.HasKey(s => s.Id);
             e.Property(s => s.Id).ValueGeneratedNever();
             e.Property(s => s.Version).IsConcurrencyToken();
-            e.Property(s => s.ApprovalRequired).HasConversion(Json<List<Respond.Workflows.ResponseActionType>>());
+            e.Property(s => s.ApprovalRequired).HasConversion(Json<List<Respond.Workflows.ResponseActionType>>(),
+                new ValueComparer<List<Respond.Workflows.ResponseActionType>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
             e.Property(s => s.AutoResponse).HasConversion(Json<AutoResponseSettings>());
         });
         model.Entity<Rule>(e =>
