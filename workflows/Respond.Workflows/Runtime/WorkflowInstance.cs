@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+
+namespace Respond.Workflows.Runtime;
+
+public enum InstanceStatus { Running, Suspended, Completed, Faulted }
+
+/// <summary>One run of one rule version for one event (or schedule tick), with where it is and how it got there.</summary>
+public sealed class WorkflowInstance
+{
+    public required string Id { get; init; }
+    public required RuleSnapshot Rule { get; init; }
+    public required WorkflowEvent Event { get; init; }
+    public InstanceStatus Status { get; set; } = InstanceStatus.Running;
+    /// <summary>Set while suspended: what it waits for.</summary>
+    public Bookmark? Bookmark { get; set; }
+    public List<PathStep> Path { get; init; } = [];
+    /// <summary>Values blocks hand on: the alert id raised, the approval request id, the group key.</summary>
+    public JsonObject Variables { get; init; } = [];
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public string? Error { get; set; }
+}
+
+/// <summary>
+/// A suspension point (Elsa's bookmark): the node, the kind of stimulus it waits for and its payload
+/// (an approval request id, an action id, a due time).
+/// </summary>
+public sealed record Bookmark(string Id, string NodeId, string Kind, string? Payload, DateTimeOffset? ResumeAt)
+{
+    public const string Approval = "approval";
+    public const string Delay = "delay";
+    public const string Action = "action";
+}
+
+/// <summary>One node on an instance's path: the port it left by and, for conditions, what it compared.</summary>
+public sealed record PathStep(string NodeId, string BlockType, string? Port, DateTimeOffset At, JsonObject? Detail);
