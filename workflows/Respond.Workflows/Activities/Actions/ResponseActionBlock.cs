@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Respond.Workflows.Runtime;
+using Respond.Workflows.Runtime.Ports;
 using Respond.Workflows.Validation;
 
 namespace Respond.Workflows.Activities.Actions;
@@ -78,4 +80,47 @@ public class ResponseActionBlock : Block
         ActionTargetKind.Process => "process.pid on device.id",
         _ => "file.path on device.id",
     };
+
+    public override object Compile(WorkflowNode node, WorkflowDefinition definition) => ActionPlan.Compile(Info, node);
+
+    /// <summary>
+    /// Hands the action to the dispatcher. The rule's outcome is enforced here as well as by the validator (defence in
+    /// depth): an ALERT_ONLY rule never dispatches, a MANUAL_APPROVAL rule only behind an approved gate.
+    /// </summary>
+    public override async ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
+    {
+        var approved = context.Instance.Path.Any(step => step.BlockType == "gate.approval" && step.Port == BlockPorts.Approved);
+        var refusal = context.Rule.Snapshot.Outcome switch
+        {
+            RuleOutcome.AlertOnly => "An ALERT_ONLY rule runs no action.",
+            RuleOutcome.ManualApproval when !approved => "A MANUAL_APPROVAL rule runs actions only after an approved gate.approval.",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            return BlockResult.End(new JsonObject { ["skipped"] = refusal });
+        }
+        var requestId = approved ? (string?)context.Instance.Variables[WorkflowEngine.ApprovalRequestIdVariable] : null;
+        var (action, missing) = context.Node.Compiled<ActionPlan>().Propose(context, requestId);
+        var detail = ActionPlan.Describe(action);
+        if (missing is not null)
+        {
+            detail["error"] = $"The event has no value for the target '{missing}'.";
+            return BlockResult.Take(BlockPorts.Failed, detail);
+        }
+        var result = await context.Actions.DispatchAsync(action, ct).ConfigureAwait(false);
+        detail["status"] = result.Status.ToString();
+        detail["actionId"] = result.ActionId;
+        if (result.Error is not null)
+        {
+            detail["error"] = result.Error;
+        }
+        return result.Status switch
+        {
+            DispatchStatus.Completed => BlockResult.Take(BlockPorts.Completed, detail),
+            DispatchStatus.Failed => BlockResult.Take(BlockPorts.Failed, detail),
+            _ => BlockResult.Suspend(
+                new Bookmark(result.ActionId ?? context.NewId(), context.Node.Id, Bookmark.Action, result.ActionId, null), detail),
+        };
+    }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Respond.Workflows.Runtime;
 using Respond.Workflows.Validation;
 
 namespace Respond.Workflows.Activities.Conditions;
@@ -46,5 +48,69 @@ public sealed class ActiveHoursCondition : Block
                 context.Needs($"windows[{i}].to", "to differ from 'from' (use 00:00 to 23:59 for a whole day)");
             }
         }
+    }
+
+    /// <summary>One weekly window: the days it starts on, its start and its end (exclusive; 23:59 means the end of the day).</summary>
+    public sealed record Window(IReadOnlySet<DayOfWeek> Days, TimeSpan From, TimeSpan To)
+    {
+        public bool CrossesMidnight => To <= From;
+    }
+
+    public sealed record Settings(TimeZoneInfo TimeZone, IReadOnlyList<Window> Windows);
+
+    public override object Compile(WorkflowNode node, WorkflowDefinition definition) => new Settings(
+        TimeZoneInfo.FindSystemTimeZoneById(FieldConditions.Text(node.Config["timeZone"]) ?? "UTC"),
+        [.. (node.Config["windows"] as JsonArray ?? []).OfType<JsonObject>().Select(window => new Window(
+            ConfigValues.Strings(window["days"]).Select(day => (DayOfWeek)((DayNames.ToList().IndexOf(day) + 1) % 7)).ToHashSet(),
+            TimeOfDay(window["from"], end: false),
+            TimeOfDay(window["to"], end: true)))]);
+
+    // The docs tell authors to write 00:00 to 23:59 for a whole day, so 23:59 as an end means "until midnight".
+    private static TimeSpan TimeOfDay(JsonNode? node, bool end)
+    {
+        var time = TimeSpan.ParseExact(FieldConditions.Text(node) ?? "00:00", @"hh\:mm", CultureInfo.InvariantCulture);
+        return end && time == new TimeSpan(23, 59, 0) ? TimeSpan.FromDays(1) : time;
+    }
+
+    public override ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
+    {
+        var settings = context.Node.Compiled<Settings>();
+        var now = context.EvaluationTime;
+        var inside = IsInside(settings, now, out var local);
+        return ValueTask.FromResult(BlockResult.Take(inside ? BlockPorts.True : BlockPorts.False, new JsonObject
+        {
+            ["timeZone"] = settings.TimeZone.Id,
+            ["at"] = now,
+            ["localTime"] = local.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+            ["localDay"] = DayNames[((int)local.DayOfWeek + 6) % 7],
+            ["result"] = inside,
+        }));
+    }
+
+    /// <summary>
+    /// Judges by the wall-clock time in the zone (TimeZoneInfo applies the DST rules of that date), so "09:00" means
+    /// 09:00 local in winter and in summer.
+    /// </summary>
+    public static bool IsInside(Settings settings, DateTimeOffset instant, out DateTime local)
+    {
+        local = TimeZoneInfo.ConvertTime(instant, settings.TimeZone).DateTime;
+        var time = local.TimeOfDay;
+        var yesterday = (DayOfWeek)(((int)local.DayOfWeek + 6) % 7);
+        foreach (var window in settings.Windows)
+        {
+            if (!window.CrossesMidnight)
+            {
+                if (window.Days.Contains(local.DayOfWeek) && time >= window.From && time < window.To)
+                {
+                    return true;
+                }
+            }
+            else if ((window.Days.Contains(local.DayOfWeek) && time >= window.From)
+                || (window.Days.Contains(yesterday) && time < window.To))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Respond.Workflows.Runtime;
+using Respond.Workflows.Runtime.Ports;
 using Respond.Workflows.Validation;
 
 namespace Respond.Workflows.Activities.Conditions;
@@ -62,5 +64,103 @@ public sealed class CorrelateCondition : Block
                 context.Needs($"signals[{i}]", "to have 'eventTypes', 'all' or 'any' so it does not match every event");
             }
         }
+    }
+
+    public sealed record Signal(string Name, IReadOnlySet<string>? EventTypes, ConditionSet Conditions);
+
+    public sealed record Settings(IReadOnlyList<EventFieldPath> GroupBy, TimeSpan Window, bool Ordered, IReadOnlyList<Signal> Signals);
+
+    public override object Compile(WorkflowNode node, WorkflowDefinition definition) => new Settings(
+        [.. ConfigValues.Strings(node.Config["groupBy"]).Select(EventFieldPath.Parse)],
+        ConfigValues.Duration(node.Config["window"]) ?? TimeSpan.Zero,
+        ConfigValues.Boolean(node.Config["ordered"]),
+        [.. (node.Config["signals"] as JsonArray ?? []).OfType<JsonObject>().Select(signal => new Signal(
+            FieldConditions.Text(signal["name"]) ?? "",
+            ConfigValues.Strings(signal["eventTypes"]) is { Count: > 0 } types ? new HashSet<string>(types, StringComparer.Ordinal) : null,
+            ConditionSet.Compile(signal, CompiledRule.RegexTimeout)))]);
+
+    public override async ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
+    {
+        var settings = context.Node.Compiled<Settings>();
+        var e = context.Event;
+        var matched = settings.Signals
+            .Where(signal => (signal.EventTypes is null || signal.EventTypes.Contains(e.Type)) && signal.Conditions.Evaluate(e, null))
+            .Select(signal => signal.Name)
+            .ToList();
+        var groupKey = EventFieldPath.GroupKey(e, settings.GroupBy);
+        var detail = new JsonObject
+        {
+            ["groupKey"] = groupKey,
+            ["matchedSignals"] = new JsonArray([.. matched.Select(name => (JsonNode)name)]),
+            ["window"] = new IsoDuration(settings.Window).ToString(),
+            ["ordered"] = settings.Ordered,
+        };
+        if (matched.Count == 0 || groupKey is null)
+        {
+            return BlockResult.Take(BlockPorts.False, detail);
+        }
+        context.Instance.Variables[WorkflowEngine.GroupKeyVariable] = groupKey;
+        var key = context.WindowFor(groupKey);
+        using (await context.LockAsync(key, ct).ConfigureAwait(false))
+        {
+            var entries = SlidingWindow.Prune(await context.Windows.GetAsync(key, ct).ConfigureAwait(false), e.Time, settings.Window);
+            foreach (var name in matched)
+            {
+                if (!entries.Any(entry => entry.EventId == e.Id && entry.Signal == name))
+                {
+                    entries.Add(new WindowEntry(e.Time, e.Id, name));
+                }
+            }
+            // Stable by time, so entries of one time keep their arrival order.
+            entries = [.. entries.OrderBy(entry => entry.Time)];
+            var chain = settings.Ordered ? InOrder(settings.Signals, entries, e.Time) : AnyOrder(settings.Signals, entries, e.Time);
+            detail["seenSignals"] = new JsonArray([.. entries.Select(entry => entry.Signal).Distinct().Select(name => (JsonNode?)name)]);
+            if (chain is null)
+            {
+                await context.Windows.SetAsync(key, entries, ct).ConfigureAwait(false);
+                return BlockResult.Take(BlockPorts.False, detail);
+            }
+            await context.Windows.SetAsync(key, [], ct).ConfigureAwait(false); // fired: the group starts afresh
+            detail["signals"] = new JsonArray([.. chain.Select(entry => (JsonNode)new JsonObject
+            {
+                ["name"] = entry.Signal,
+                ["eventId"] = entry.EventId,
+                ["time"] = entry.Time,
+            })]);
+            return BlockResult.Take(BlockPorts.True, detail);
+        }
+    }
+
+    /// <summary>The latest entry of each signal up to now, when every signal has one.</summary>
+    private static List<WindowEntry>? AnyOrder(IReadOnlyList<Signal> signals, List<WindowEntry> entries, DateTimeOffset now)
+    {
+        var chain = new List<WindowEntry>(signals.Count);
+        foreach (var signal in signals)
+        {
+            var found = entries.LastOrDefault(entry => entry.Signal == signal.Name && entry.Time <= now);
+            if (found is null)
+            {
+                return null;
+            }
+            chain.Add(found);
+        }
+        return chain;
+    }
+
+    /// <summary>The earliest chain with one entry per signal in the listed order (each at or after the previous one, by time then arrival).</summary>
+    private static List<WindowEntry>? InOrder(IReadOnlyList<Signal> signals, List<WindowEntry> entries, DateTimeOffset now)
+    {
+        var chain = new List<WindowEntry>(signals.Count);
+        var position = -1;
+        foreach (var signal in signals)
+        {
+            position = entries.FindIndex(position + 1, entry => entry.Signal == signal.Name && entry.Time <= now);
+            if (position < 0)
+            {
+                return null;
+            }
+            chain.Add(entries[position]);
+        }
+        return chain;
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Respond.Workflows.Runtime;
+
 namespace Respond.Workflows.Activities.Conditions;
 
 /// <summary>
@@ -17,4 +20,18 @@ public sealed class ExpressionCondition : Block
                 "C# expression returning bool, e.g. Event.Process.CommandLine.Length > 2000."),
         ],
         null);
+
+    public override object Compile(WorkflowNode node, WorkflowDefinition definition) =>
+        FieldConditions.Text(node.Config["expression"]) ?? "";
+
+    public override async ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
+    {
+        var expression = context.Node.Compiled<string>();
+        var evaluator = context.Expressions
+            ?? throw new InvalidOperationException(
+                "condition.expression needs the script sandbox (an IExpressionEvaluator), and none is configured.");
+        var result = await evaluator.EvaluateAsync(expression, context.Event, ct).ConfigureAwait(false);
+        return BlockResult.Take(result ? BlockPorts.True : BlockPorts.False,
+            new JsonObject { ["expression"] = expression, ["result"] = result });
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Respond.Workflows.Validation;
 
+using Respond.Workflows.Runtime;
+
 namespace Respond.Workflows.Activities.Conditions;
 
 /// <summary>
@@ -28,5 +30,16 @@ public sealed class MatchCondition : Block
         {
             context.Needs("all", "or 'any' to hold at least one condition");
         }
+    }
+
+    public override object Compile(WorkflowNode node, WorkflowDefinition definition) =>
+        ConditionSet.Compile(node.Config, CompiledRule.RegexTimeout);
+
+    public override ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
+    {
+        var details = new JsonArray();
+        var result = context.Node.Compiled<ConditionSet>().Evaluate(context.Event, details);
+        return ValueTask.FromResult(BlockResult.Take(result ? BlockPorts.True : BlockPorts.False,
+            new JsonObject { ["conditions"] = details }));
     }
 }

@@ -1,3 +1,7 @@
+using System.Text.Json.Nodes;
+using Respond.Workflows.Runtime;
+using Respond.Workflows.Runtime.Ports;
+
 namespace Respond.Workflows.Activities.Conditions;
 
 /// <summary>
@@ -19,4 +23,50 @@ public sealed class ThresholdCondition : Block
                 ItemType: ConfigFieldType.FieldPath),
         ],
         null);
+
+    public sealed record Settings(int Count, TimeSpan Window, IReadOnlyList<EventFieldPath> GroupBy);
+
+    public override object Compile(WorkflowNode node, WorkflowDefinition definition) => new Settings(
+        ConfigValues.Integer(node.Config["count"]),
+        ConfigValues.Duration(node.Config["window"]) ?? TimeSpan.Zero,
+        [.. ConfigValues.Strings(node.Config["groupBy"]).Select(EventFieldPath.Parse)]);
+
+    public override async ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
+    {
+        var settings = context.Node.Compiled<Settings>();
+        var e = context.Event;
+        if (EventFieldPath.GroupKey(e, settings.GroupBy) is not { } groupKey)
+        {
+            return BlockResult.Take(BlockPorts.False, new JsonObject
+            {
+                ["groupKey"] = null,
+                ["reason"] = $"The event has none of the groupBy fields ({string.Join(", ", settings.GroupBy)}).",
+            });
+        }
+        context.Instance.Variables[WorkflowEngine.GroupKeyVariable] = groupKey;
+        var key = context.WindowFor(groupKey);
+        using (await context.LockAsync(key, ct).ConfigureAwait(false))
+        {
+            var entries = SlidingWindow.Prune(await context.Windows.GetAsync(key, ct).ConfigureAwait(false), e.Time, settings.Window);
+            if (!entries.Any(entry => entry.EventId == e.Id))
+            {
+                entries.Add(new WindowEntry(e.Time, e.Id, null));
+            }
+            var reached = entries.Count >= settings.Count;
+            // Reaching the count fires once; the group then starts afresh, so a storm is not one alert per event.
+            await context.Windows.SetAsync(key, reached ? [] : entries, ct).ConfigureAwait(false);
+            var detail = new JsonObject
+            {
+                ["groupKey"] = groupKey,
+                ["count"] = entries.Count,
+                ["required"] = settings.Count,
+                ["window"] = new IsoDuration(settings.Window).ToString(),
+            };
+            if (reached)
+            {
+                detail["eventIds"] = new JsonArray([.. entries.Select(entry => (JsonNode)entry.EventId)]);
+            }
+            return BlockResult.Take(reached ? BlockPorts.True : BlockPorts.False, detail);
+        }
+    }
 }

@@ -1,3 +1,6 @@
+using Respond.Workflows.Activities.Conditions;
+using Respond.Workflows.Runtime;
+
 namespace Respond.Workflows.Activities.Triggers;
 
 /// <summary>
@@ -20,4 +23,20 @@ public sealed class EventTrigger : Block
             new("minSeverity", ConfigFieldType.Severity, false, "Ignore events below this severity."),
         ],
         null);
+
+    /// <summary>The trigger's filters; <c>Sources</c> null means every source.</summary>
+    public sealed record Settings(IReadOnlyList<string> EventTypes, IReadOnlySet<string>? Sources, Severity? MinSeverity);
+
+    public override object Compile(WorkflowNode node, WorkflowDefinition definition)
+    {
+        var sources = ConfigValues.Strings(node.Config["sources"]);
+        return new Settings(
+            ConfigValues.Strings(node.Config["eventTypes"]),
+            // Source names are connector names; their case is not meaningful.
+            sources.Count == 0 ? null : new HashSet<string>(sources, StringComparer.OrdinalIgnoreCase),
+            ApiEnumName.TryParse<Severity>(FieldConditions.Text(node.Config["minSeverity"]), out var min) ? min : null);
+    }
+
+    public override ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct) =>
+        ValueTask.FromResult(BlockResult.Take(BlockPorts.Next));
 }

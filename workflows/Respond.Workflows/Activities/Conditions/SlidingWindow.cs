@@ -1,0 +1,25 @@
+using Respond.Workflows.Runtime.Ports;
+
+namespace Respond.Workflows.Activities.Conditions;
+
+/// <summary>The event-time window shared by <c>condition.threshold</c> and <c>condition.correlate</c>.</summary>
+internal static class SlidingWindow
+{
+    /// <summary>
+    /// Keeps the entries no older than <paramref name="window"/> before <paramref name="now"/> (event time). Entries
+    /// later than now (an event that arrived out of order) are kept: they are still inside someone's window.
+    /// </summary>
+    public static List<WindowEntry> Prune(IReadOnlyList<WindowEntry> entries, DateTimeOffset now, TimeSpan window)
+    {
+        var from = now - window;
+        var kept = new List<WindowEntry>(entries.Count + 1);
+        foreach (var entry in entries)
+        {
+            if (entry.Time >= from)
+            {
+                kept.Add(entry);
+            }
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,59 @@
+using Respond.Workflows.Activities.Triggers;
+using Respond.Workflows.Runtime.Ports;
+
+namespace Respond.Workflows.Runtime;
+
+/// <summary>What a running block sees (Elsa's ActivityExecutionContext): the instance, its node, the ports and the clock.</summary>
+public sealed class BlockContext
+{
+    private readonly WorkflowEngine engine;
+
+    internal BlockContext(WorkflowEngine engine, CompiledRule rule, CompiledNode node, WorkflowInstance instance)
+    {
+        this.engine = engine;
+        Rule = rule;
+        Node = node;
+        Instance = instance;
+    }
+
+    public CompiledRule Rule { get; }
+
+    public CompiledNode Node { get; }
+
+    public WorkflowInstance Instance { get; }
+
+    public WorkflowEvent Event => Instance.Event;
+
+    public WorkflowEngineOptions Options => engine.Options;
+
+    public IWindowStore Windows => engine.Windows;
+
+    public IAlertSink Alerts => engine.Alerts;
+
+    public IActionDispatcher Actions => engine.Actions;
+
+    public IApprovalGateway Approvals => engine.Approvals;
+
+    /// <summary>Null when no script sandbox is configured.</summary>
+    public IExpressionEvaluator? Expressions => engine.Expressions;
+
+    /// <summary>The clock (approval expiry, delays, path timestamps).</summary>
+    public DateTimeOffset Now => engine.Time.GetUtcNow();
+
+    /// <summary>
+    /// The "now" conditions judge by: the event's time (plus any delays waited) for an event-triggered instance, so a
+    /// backtest agrees with live ingestion; the clock for a schedule-triggered one.
+    /// </summary>
+    public DateTimeOffset EvaluationTime =>
+        Rule.Trigger.Block is ScheduleTrigger
+            ? Now
+            : Event.Time + TimeSpan.FromSeconds((double?)Instance.Variables[WorkflowEngine.DelayedSecondsVariable] ?? 0);
+
+    /// <summary>The window of this node for a group key; scoped by organization so tenants never share counts.</summary>
+    public WindowKey WindowFor(string groupKey) => new(Rule.RuleId, Node.Id, Event.OrganizationId + "|" + groupKey);
+
+    /// <summary>Serialises read-modify-write of one window within this process.</summary>
+    public ValueTask<IDisposable> LockAsync(WindowKey key, CancellationToken ct) => engine.LockWindowAsync(key, ct);
+
+    public string NewId() => engine.NewId();
+}

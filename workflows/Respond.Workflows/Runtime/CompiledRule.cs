@@ -1,0 +1,117 @@
+using System.Diagnostics.CodeAnalysis;
+using Respond.Workflows.Activities;
+using Respond.Workflows.Activities.Conditions;
+using Respond.Workflows.Activities.Triggers;
+using Respond.Workflows.Validation;
+
+namespace Respond.Workflows.Runtime;
+
+/// <summary>
+/// A rule version pre-processed once for running: nodes by id, outgoing edges by (node, port), configs parsed
+/// (regexes with a match timeout, CIDRs, durations, field paths), and what its trigger listens to.
+/// </summary>
+public sealed class CompiledRule
+{
+    /// <summary>Every regex of a condition is bounded by this match timeout; a timeout counts as no match.</summary>
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    private readonly HashSet<string>? organizations;
+
+    private CompiledRule(RuleSnapshot snapshot, Dictionary<string, CompiledNode> nodes, CompiledNode trigger)
+    {
+        Snapshot = snapshot;
+        Nodes = nodes;
+        Trigger = trigger;
+        organizations = snapshot.OrganizationIds.Count == 0 ? null : new HashSet<string>(snapshot.OrganizationIds, StringComparer.Ordinal);
+        if (trigger.Block is EventTrigger)
+        {
+            var filter = trigger.Compiled<EventTrigger.Settings>();
+            // WORKFLOWS.md: a correlate signal's event types also feed the trigger.
+            var signalTypes = nodes.Values.Where(node => node.Block is CorrelateCondition)
+                .SelectMany(node => node.Compiled<CorrelateCondition.Settings>().Signals)
+                .SelectMany(signal => (IEnumerable<string>?)signal.EventTypes ?? []);
+            EventTypes = [.. filter.EventTypes.Concat(signalTypes).Distinct(StringComparer.Ordinal)];
+            Sources = filter.Sources;
+            MinSeverity = filter.MinSeverity;
+        }
+        else
+        {
+            var schedule = trigger.Compiled<ScheduleTrigger.Settings>();
+            Cron = schedule.Cron;
+            TimeZone = schedule.TimeZone;
+        }
+    }
+
+    public RuleSnapshot Snapshot { get; }
+
+    public string RuleId => Snapshot.RuleId;
+
+    public IReadOnlyDictionary<string, CompiledNode> Nodes { get; }
+
+    public CompiledNode Trigger { get; }
+
+    /// <summary>Event types that start the rule (the trigger's and its correlate signals'); empty for a schedule trigger.</summary>
+    public IReadOnlyList<string> EventTypes { get; } = [];
+
+    /// <summary>Null: any source.</summary>
+    public IReadOnlySet<string>? Sources { get; }
+
+    public Severity? MinSeverity { get; }
+
+    /// <summary>Set for a <c>trigger.schedule</c> rule: Quartz cron and IANA time zone (UTC when the rule names none).</summary>
+    public string? Cron { get; }
+
+    public string? TimeZone { get; }
+
+    public bool IsScheduled => Cron is not null;
+
+    /// <summary>
+    /// Validates (graph, configs, outcome) and compiles; a rule the validator refuses is not compiled, so a broken
+    /// draft can never run.
+    /// </summary>
+    public static bool TryCompile(RuleSnapshot rule, [NotNullWhen(true)] out CompiledRule? compiled, out IReadOnlyList<ValidationError> errors)
+    {
+        compiled = null;
+        var found = new List<ValidationError>();
+        DefinitionValidator.Validate(rule.Definition, rule.Outcome, found);
+        errors = found;
+        if (found.Count > 0)
+        {
+            return false;
+        }
+        var edges = rule.Definition.Edges.ToLookup(edge => edge.From, StringComparer.Ordinal);
+        var nodes = new Dictionary<string, CompiledNode>(StringComparer.Ordinal);
+        CompiledNode? trigger = null;
+        foreach (var node in rule.Definition.Nodes)
+        {
+            var block = BlockCatalog.FindBlock(node.Type)!;
+            var byPort = edges[node.Id]
+                .GroupBy(edge => edge.Port ?? block.Descriptor.Ports[0], StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.Select(edge => edge.To).ToArray(), StringComparer.Ordinal);
+            var compiledNode = new CompiledNode(node, block, block.Compile(node, rule.Definition), byPort);
+            nodes[node.Id] = compiledNode;
+            if (block.Descriptor.Category == BlockCategory.Trigger)
+            {
+                trigger = compiledNode;
+            }
+        }
+        compiled = new CompiledRule(rule, nodes, trigger!);
+        return true;
+    }
+
+    /// <summary>Compiles or throws <see cref="InvalidOperationException"/> listing the validation errors.</summary>
+    public static CompiledRule Compile(RuleSnapshot rule) =>
+        TryCompile(rule, out var compiled, out var errors)
+            ? compiled
+            : throw new InvalidOperationException(
+                $"Rule '{rule.RuleId}' v{rule.Version} is not valid: " + string.Join(" ", errors.Select(e => e.Message)));
+
+    /// <summary>True when the event starts this rule: type, organization scope, source and minimum severity.</summary>
+    public bool Accepts(WorkflowEvent e) =>
+        !IsScheduled && EventTypes.Contains(e.Type, StringComparer.Ordinal) && AcceptsOrganization(e.OrganizationId) && AcceptsFilters(e);
+
+    internal bool AcceptsOrganization(string organizationId) => organizations is null || organizations.Contains(organizationId);
+
+    internal bool AcceptsFilters(WorkflowEvent e) =>
+        (Sources is null || Sources.Contains(e.Source)) && (MinSeverity is not { } min || e.Severity >= min);
+}
