@@ -1,8 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Respond.Workflows.Activities;
 using Respond.Workflows.Activities.Conditions;
 using Respond.Workflows.Activities.Triggers;
 using Respond.Workflows.Validation;
+
+[assembly: InternalsVisibleTo("Respond.Workflows.Tests")]
 
 namespace Respond.Workflows.Runtime;
 
@@ -69,11 +72,16 @@ public sealed class CompiledRule
     /// Validates (graph, configs, outcome) and compiles; a rule the validator refuses is not compiled, so a broken
     /// draft can never run.
     /// </summary>
-    public static bool TryCompile(RuleSnapshot rule, [NotNullWhen(true)] out CompiledRule? compiled, out IReadOnlyList<ValidationError> errors)
+    public static bool TryCompile(RuleSnapshot rule, [NotNullWhen(true)] out CompiledRule? compiled, out IReadOnlyList<ValidationError> errors) =>
+        TryCompile(rule, rule.Outcome, out compiled, out errors);
+
+    /// <summary>Tests use this to build a rule whose graph breaks its outcome, to prove the runtime still enforces it.</summary>
+    internal static bool TryCompile(RuleSnapshot rule, RuleOutcome validateAs, [NotNullWhen(true)] out CompiledRule? compiled,
+        out IReadOnlyList<ValidationError> errors)
     {
         compiled = null;
         var found = new List<ValidationError>();
-        DefinitionValidator.Validate(rule.Definition, rule.Outcome, found);
+        DefinitionValidator.Validate(rule.Definition, validateAs, found);
         errors = found;
         if (found.Count > 0)
         {
