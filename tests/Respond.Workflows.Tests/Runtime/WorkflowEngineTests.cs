@@ -124,4 +124,20 @@ public sealed class WorkflowEngineTests
         Assert.Equal(["trigger", "a", "alert", "b"], instance.Path.Select(step => step.NodeId));
         Assert.Single(harness.Alerts.Alerts);
     }
+
+    [Fact]
+    public async Task Start_ManyInstances_GetDistinctVersion7Ids()
+    {
+        var harness = new RuntimeHarness();
+        var rule = CompiledRule.Compile(MatchRule("r"));
+
+        var ids = new List<string>();
+        for (var i = 0; i < 500; i++)
+        {
+            ids.Add((await harness.StartAsync(rule, RuntimeHarness.Event("{}"))).Id);
+        }
+
+        Assert.Equal(500, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Equal(7, Guid.Parse(id).Version));
+    }
 }

@@ -27,9 +27,11 @@ public sealed class WorkflowEngine
 
     private readonly IWorkflowInstanceStore instances;
     private readonly IResumeScheduler scheduler;
-    private readonly KeyedLocks windowLocks = new();
-    private readonly KeyedLocks instanceLocks = new();
-    private readonly ConcurrentDictionary<(string RuleId, int Version, string Hash), CompiledRule> compiled = new();
+    // Process-wide, not per engine: a server may create an engine per unit of work, and two batches touching the
+    // same window or instance must still take turns. (Across server nodes the stores' concurrency checks apply.)
+    private static readonly KeyedLocks WindowLocks = new(256);
+    private static readonly KeyedLocks InstanceLocks = new(64);
+    private static readonly ConcurrentDictionary<(string RuleId, int Version, string Hash), CompiledRule> Compiled = new();
 
     public WorkflowEngine(
         IWindowStore windows,
@@ -125,7 +127,7 @@ public sealed class WorkflowEngine
     private async ValueTask<WorkflowInstance?> ResumeCoreAsync(
         string instanceId, string bookmarkId, string? port, JsonObject? input, bool due, CancellationToken ct)
     {
-        using var _ = await instanceLocks.LockAsync(instanceId, ct).ConfigureAwait(false);
+        using var _ = await InstanceLocks.LockAsync(instanceId, ct).ConfigureAwait(false);
         var instance = await instances.FindAsync(instanceId, ct).ConfigureAwait(false);
         if (instance is not { Status: InstanceStatus.Suspended, Bookmark: { } bookmark } || bookmark.Id != bookmarkId)
         {
@@ -278,7 +280,7 @@ public sealed class WorkflowEngine
     private CompiledRule? CompileCached(RuleSnapshot snapshot)
     {
         var key = (snapshot.RuleId, snapshot.Version, snapshot.DefinitionHash);
-        if (compiled.TryGetValue(key, out var rule))
+        if (Compiled.TryGetValue(key, out var rule))
         {
             return rule;
         }
@@ -286,15 +288,30 @@ public sealed class WorkflowEngine
         {
             return null;
         }
-        if (compiled.Count > 1000)
+        if (Compiled.Count > 1000)
         {
-            compiled.Clear(); // resumes are rare; a bound matters more than a perfect hit rate
+            Compiled.Clear(); // resumes are rare; a bound matters more than a perfect hit rate
         }
-        return compiled.GetOrAdd(key, rule);
+        return Compiled.GetOrAdd(key, rule);
     }
 
     internal async ValueTask<IDisposable> LockWindowAsync(WindowKey key, CancellationToken ct) =>
-        await windowLocks.LockAsync(key.RuleId + "\n" + key.NodeId + "\n" + key.GroupKey, ct).ConfigureAwait(false);
+        await WindowLocks.LockAsync(key.RuleId + "\n" + key.NodeId + "\n" + key.GroupKey, ct).ConfigureAwait(false);
 
-    internal string NewId() => Guid.CreateVersion7(Time.GetUtcNow()).ToString();
+    private static readonly long IdPrefix = Random.Shared.NextInt64();
+    private static long idCounter;
+
+    /// <summary>
+    /// A time-ordered id shaped like a version-7 UUID: 48 bits of milliseconds, then a per-process random prefix and a
+    /// counter. Unique without asking the OS for randomness per instance, which costs more than running most rules.
+    /// </summary>
+    internal string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        var ms = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes[..8], (ms << 16) | (0x7000 | ((IdPrefix >> 52) & 0x0FFF)));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes[8..],
+            (long)(((ulong)IdPrefix << 40) ^ (ulong)Interlocked.Increment(ref idCounter)) & 0x3FFFFFFFFFFFFFFF | unchecked((long)0x8000000000000000));
+        return new Guid(bytes, bigEndian: true).ToString();
+    }
 }

@@ -245,5 +245,13 @@ public sealed class FieldCondition
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
     }
 
-    internal static JsonNode? JsonValueOf(JsonElement element) => DefinitionReader.ToNode(element);
+    // Scalars wrap the event's element (no copy: the detail lives no longer than the instance, which holds the event);
+    // objects and arrays are copied because a JsonNode tree needs nodes of its own.
+    internal static JsonNode? JsonValueOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Number => JsonValue.Create(element),
+        JsonValueKind.True => JsonValue.Create(true),
+        JsonValueKind.False => JsonValue.Create(false),
+        _ => DefinitionReader.ToNode(element),
+    };
 }

@@ -13,6 +13,7 @@ public sealed class RecordingAlertSink : IAlertSink
 {
     private readonly Lock gate = new();
     private readonly List<RecordedAlert> alerts = [];
+    private readonly Dictionary<(string RuleId, string OrganizationId, string GroupKey), int> latest = [];
     private readonly List<(AlertRequest Request, AlertOutcome Outcome)> raised = [];
 
     public IReadOnlyList<RecordedAlert> Alerts
@@ -31,25 +32,26 @@ public sealed class RecordingAlertSink : IAlertSink
         lock (gate)
         {
             AlertOutcome outcome;
-            var open = request.SuppressFor is { } span
-                ? alerts.FindLastIndex(a => a.Request.RuleId == request.RuleId && a.Request.OrganizationId == request.OrganizationId
-                    && a.Request.GroupKey == request.GroupKey && request.EventTime >= a.Request.EventTime
-                    && request.EventTime - a.Request.EventTime < span)
-                : -1;
+            var group = (request.RuleId, request.OrganizationId, request.GroupKey);
+            var open = request.SuppressFor is { } span && latest.TryGetValue(group, out var last)
+                && request.EventTime >= alerts[last].Request.EventTime && request.EventTime - alerts[last].Request.EventTime < span
+                    ? last
+                    : -1;
             if (open >= 0)
             {
                 var alert = alerts[open];
+                ((List<string>)alert.EventIds).Add(request.EventId); // appended in place: a storm must not cost O(n²)
                 alerts[open] = alert = alert with
                 {
                     Count = alert.Count + 1,
                     LastEventTime = request.EventTime > alert.LastEventTime ? request.EventTime : alert.LastEventTime,
-                    EventIds = [.. alert.EventIds, request.EventId],
                 };
                 outcome = new AlertOutcome(alert.AlertId, true, alert.Count);
             }
             else
             {
-                var alert = new RecordedAlert($"alert-{alerts.Count + 1}", request, 1, request.EventTime, [request.EventId]);
+                var alert = new RecordedAlert($"alert-{alerts.Count + 1}", request, 1, request.EventTime, new List<string> { request.EventId });
+                latest[group] = alerts.Count;
                 alerts.Add(alert);
                 outcome = new AlertOutcome(alert.AlertId, false, 1);
             }
