@@ -1,0 +1,158 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Respond.Workflows.Scripting;
+
+/// <summary>
+/// The static check every script and expression passes before anything runs (the designer's <c>validateScript</c>,
+/// saving a rule, and again inside the worker): parse, compile against <see cref="ScriptReferences"/>, then walk the
+/// semantic model and refuse every symbol that is not on the allow-list (<see cref="ScriptAllowList"/>), with the line,
+/// column and symbol. Compiler errors and warnings come back as diagnostics too. A check never runs the script.
+/// </summary>
+public static class ScriptChecker
+{
+    /// <summary>Largest <c>RUN_SCRIPT</c> source accepted (characters).</summary>
+    public const int MaxScriptLength = 64 * 1024;
+
+    /// <summary>Largest <c>condition.expression</c> accepted (characters).</summary>
+    public const int MaxExpressionLength = 4 * 1024;
+
+    /// <summary>Most diagnostics reported for one source.</summary>
+    public const int MaxDiagnostics = 100;
+
+    /// <summary>
+    /// How long one check may take: the compiler's binder can be driven into exponential work (nested overloaded
+    /// lambdas), and the check runs in the server, so it is cancelled past this.
+    /// </summary>
+    public static readonly TimeSpan CheckTimeLimit = TimeSpan.FromSeconds(10);
+
+    internal const string ExpressionClass = "Respond.Expressions.CompiledExpression";
+    internal const string ExpressionMethod = "Evaluate";
+    private const string ExpressionPrefix =
+        "using System; using System.Linq; using System.Text.Json; namespace Respond.Expressions { public static class CompiledExpression { public static bool Evaluate(global::Respond.Workflows.Scripting.ScriptEvent Event) => (\n";
+    private const string ExpressionSuffix = "\n); } }\n";
+
+    /// <summary>Checks <paramref name="source"/> as <paramref name="kind"/>; an empty list (or warnings only) means it may run.</summary>
+    public static IReadOnlyList<ScriptDiagnostic> Check(string source, ScriptKind kind, CancellationToken ct = default) =>
+        kind == ScriptKind.Expression ? CheckExpression(source, ct).Diagnostics : CheckScript(source, ct);
+
+    /// <summary>Whether the diagnostics allow the script to run (no errors).</summary>
+    public static bool Passes(IReadOnlyList<ScriptDiagnostic> diagnostics) => !diagnostics.Any(d => d.IsError);
+
+    private static IReadOnlyList<ScriptDiagnostic> CheckScript(string source, CancellationToken ct)
+    {
+        if (source.Length > MaxScriptLength)
+        {
+            return [Limit($"The script is {source.Length} characters; the limit is {MaxScriptLength}.")];
+        }
+        return Guarded(ct, token =>
+        {
+            var compilation = ScriptReferences.CreateScript(source).GetCompilation();
+            var tree = compilation.SyntaxTrees.Single();
+            var text = tree.GetText(token);
+            var diagnostics = new ScriptDiagnosticList(span => text.Lines.GetLinePosition(span.Start));
+            Compiler(compilation, tree, null, diagnostics, token);
+            var walker = new ScriptSymbolWalker(compilation.GetSemanticModel(tree), ScriptKind.RunScript, null, diagnostics, token);
+            walker.Walk(tree.GetRoot(token));
+            return (IReadOnlyList<ScriptDiagnostic>)diagnostics.ToList();
+        }, refusal => [refusal]);
+    }
+
+    internal static (IReadOnlyList<ScriptDiagnostic> Diagnostics, CSharpCompilation? Compilation) CheckExpression(string expression, CancellationToken ct)
+    {
+        if (expression.Length > MaxExpressionLength)
+        {
+            return ([Limit($"The expression is {expression.Length} characters; the limit is {MaxExpressionLength}.")], null);
+        }
+        var text = SourceText.From(expression);
+        var diagnostics = new ScriptDiagnosticList(span => text.Lines.GetLinePosition(Math.Clamp(span.Start - ExpressionPrefix.Length, 0, expression.Length)));
+        // Parse the expression alone first, so nothing after it can reach the wrapper (no ';', no '}', no directives).
+        var parsed = SyntaxFactory.ParseExpression(expression, 0, ScriptReferences.ExpressionParseOptions);
+        if (string.IsNullOrWhiteSpace(expression))
+        {
+            return ([Shape("The expression is empty.", 1, 1, null)], null);
+        }
+        if (parsed.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } errors)
+        {
+            return ([.. errors.Take(MaxDiagnostics).Select(d => At(d, text.Lines.GetLinePosition(d.Location.SourceSpan.Start)))], null);
+        }
+        if (parsed.FullSpan.End != expression.Length || parsed.ContainsDirectives)
+        {
+            var at = text.Lines.GetLinePosition(Math.Min(parsed.FullSpan.End, expression.Length));
+            return ([Shape("A condition expression must be exactly one C# expression (no statements, ';' or directives).", at.Line + 1, at.Character + 1, null)], null);
+        }
+        var result = Guarded(ct, token =>
+        {
+            var tree = CSharpSyntaxTree.ParseText(ExpressionPrefix + expression + ExpressionSuffix, ScriptReferences.ExpressionParseOptions, cancellationToken: token);
+            var compilation = CSharpCompilation.Create(
+                "expression-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(expression)))[..16],
+                [tree], ScriptReferences.References, ScriptReferences.ExpressionCompilationOptions);
+            var scope = new TextSpan(ExpressionPrefix.Length, expression.Length);
+            Compiler(compilation, tree, scope, diagnostics, token);
+            var walker = new ScriptSymbolWalker(compilation.GetSemanticModel(tree), ScriptKind.Expression, scope, diagnostics, token);
+            walker.Walk(tree.GetRoot(token));
+            return ((IReadOnlyList<ScriptDiagnostic>)diagnostics.ToList(), (CSharpCompilation?)compilation);
+        }, refusal => ([refusal], null));
+        return result;
+    }
+
+    private static void Compiler(Compilation compilation, SyntaxTree tree, TextSpan? scope, ScriptDiagnosticList diagnostics, CancellationToken ct)
+    {
+        foreach (var d in compilation.GetDiagnostics(ct))
+        {
+            if (d.Severity < DiagnosticSeverity.Warning || d.Location.SourceTree != tree && d.Location != Location.None)
+            {
+                continue;
+            }
+            var span = d.Location.SourceSpan;
+            var symbol = d.Location.IsInSource && span.Length is > 0 and <= 200 && (scope is null || scope.Value.Contains(span))
+                ? tree.GetText(ct).ToString(span)
+                : null;
+            diagnostics.Add(d.Severity == DiagnosticSeverity.Error ? ScriptDiagnostic.Error : ScriptDiagnostic.Warning, d.Id, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), span, symbol);
+        }
+    }
+
+    private static T Guarded<T>(CancellationToken ct, Func<CancellationToken, T> check, Func<ScriptDiagnostic, T> timedOut)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(CheckTimeLimit);
+        try
+        {
+            return check(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return timedOut(Limit($"Checking took longer than {CheckTimeLimit.TotalSeconds:0} s; simplify the script."));
+        }
+    }
+
+    private static ScriptDiagnostic Limit(string message) => new(ScriptDiagnostic.Error, ScriptDiagnosticCodes.Limit, message, 1, 1, null);
+
+    private static ScriptDiagnostic Shape(string message, int line, int column, string? symbol) =>
+        new(ScriptDiagnostic.Error, ScriptDiagnosticCodes.ExpressionShape, message, line, column, symbol);
+
+    private static ScriptDiagnostic At(Diagnostic d, LinePosition at) =>
+        new(ScriptDiagnostic.Error, d.Id, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), at.Line + 1, at.Character + 1, null);
+}
+
+/// <summary>Diagnostics in source order without duplicates (one symbol at one place is reported once), capped.</summary>
+internal sealed class ScriptDiagnosticList(Func<TextSpan, LinePosition> position)
+{
+    private readonly List<(int Start, ScriptDiagnostic Diagnostic)> items = [];
+    private readonly HashSet<(int, string, string?)> seen = [];
+
+    public void Add(string severity, string code, string message, TextSpan span, string? symbol)
+    {
+        if (items.Count >= ScriptChecker.MaxDiagnostics || !seen.Add((span.Start, code, symbol ?? message)))
+        {
+            return;
+        }
+        var at = position(span);
+        items.Add((span.Start, new ScriptDiagnostic(severity, code, message, at.Line + 1, at.Character + 1, symbol)));
+    }
+
+    public List<ScriptDiagnostic> ToList() => [.. items.OrderBy(i => i.Start).Select(i => i.Diagnostic)];
+}
