@@ -1,0 +1,3 @@
+// expect: System.Environment
+using E = System.Environment;
+Log(E.GetEnvironmentVariable("HOME"));

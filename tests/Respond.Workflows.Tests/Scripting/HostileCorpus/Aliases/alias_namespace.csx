@@ -1,0 +1,3 @@
+// expect: System.IO
+using IO = System.IO;
+Log(IO.File.ReadAllText("/etc/passwd"));

@@ -1,0 +1,3 @@
+// expect: extern
+extern alias corlib;
+Log("x");

@@ -1,0 +1,2 @@
+// expect: System.IO.File
+Log(global::System.IO.File.ReadAllText("/etc/passwd"));

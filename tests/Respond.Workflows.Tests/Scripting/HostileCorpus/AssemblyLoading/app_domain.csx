@@ -1,0 +1,2 @@
+// expect: System.AppDomain
+foreach (var a in AppDomain.CurrentDomain.GetAssemblies()) Log(a.FullName);

@@ -1,0 +1,2 @@
+// expect: System.Runtime.Loader
+var alc = new System.Runtime.Loader.AssemblyLoadContext("x");

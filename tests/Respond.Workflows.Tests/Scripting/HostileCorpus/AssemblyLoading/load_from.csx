@@ -1,0 +1,2 @@
+// expect: System.Reflection
+System.Reflection.Assembly.LoadFrom("/tmp/evil.dll");

@@ -1,0 +1,2 @@
+// expect: System.Type
+var a = typeof(Respond.Workflows.Scripting.ScriptGlobals).Assembly;

@@ -1,0 +1,3 @@
+// expect: InternalsVisibleTo
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("evil")]
+Log("x");

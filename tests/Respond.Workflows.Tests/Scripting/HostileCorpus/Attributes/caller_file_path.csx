@@ -1,0 +1,3 @@
+// expect: CallerFilePath
+void Where([System.Runtime.CompilerServices.CallerFilePath] string p = "") => Log(p);
+Where();

@@ -1,0 +1,3 @@
+// expect: ModuleInitializer
+[System.Runtime.CompilerServices.ModuleInitializer] static void Init() { }
+Log("x");

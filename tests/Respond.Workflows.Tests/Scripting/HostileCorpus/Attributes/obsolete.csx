@@ -1,0 +1,3 @@
+// expect: System.ObsoleteAttribute
+[Obsolete] void F() { }
+F();

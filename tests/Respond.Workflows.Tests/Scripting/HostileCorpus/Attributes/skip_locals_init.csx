@@ -1,0 +1,3 @@
+// expect: SkipLocalsInit
+[System.Runtime.CompilerServices.SkipLocalsInit] void F() { }
+F();

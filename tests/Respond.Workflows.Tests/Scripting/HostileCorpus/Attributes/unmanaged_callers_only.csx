@@ -1,0 +1,3 @@
+// expect: UnmanagedCallersOnly
+[System.Runtime.InteropServices.UnmanagedCallersOnly] static void Callback() { }
+Log("x");

@@ -1,0 +1,3 @@
+// expect: #load
+#load "/etc/passwd"
+Log("x");

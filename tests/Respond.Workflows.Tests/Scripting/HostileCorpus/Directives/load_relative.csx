@@ -1,0 +1,3 @@
+// expect: #load
+#load "../secrets.csx"
+Log("x");

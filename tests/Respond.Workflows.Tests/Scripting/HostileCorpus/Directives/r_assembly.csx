@@ -1,0 +1,3 @@
+// expect: #r
+#r "System.Diagnostics.Process"
+System.Diagnostics.Process.Start("sh");

@@ -1,0 +1,3 @@
+// expect: #r
+#r "/tmp/evil.dll"
+Log("x");

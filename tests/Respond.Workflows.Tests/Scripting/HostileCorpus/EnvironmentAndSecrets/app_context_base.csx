@@ -1,0 +1,2 @@
+// expect: System.AppContext
+Log(AppContext.BaseDirectory);

@@ -1,0 +1,2 @@
+// expect: System.Environment
+foreach (var e in Environment.GetEnvironmentVariables().Keys) Log(e.ToString());

@@ -1,0 +1,2 @@
+// expect: System.Environment
+Log(Environment.GetEnvironmentVariable("ConnectionStrings__Respond") ?? "");

@@ -1,0 +1,2 @@
+// expect: System.Environment
+Log(Environment.MachineName + "/" + Environment.UserName);

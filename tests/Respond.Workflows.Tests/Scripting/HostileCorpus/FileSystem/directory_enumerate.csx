@@ -1,0 +1,2 @@
+// expect: System.IO.Directory
+foreach (var f in System.IO.Directory.GetFiles("/")) Log(f);

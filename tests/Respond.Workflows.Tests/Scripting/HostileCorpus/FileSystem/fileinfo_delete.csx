@@ -1,0 +1,2 @@
+// expect: System.IO.FileInfo
+new System.IO.FileInfo("/etc/hosts").Delete();

@@ -1,0 +1,2 @@
+// expect: System.IO.Path
+Log(System.IO.Path.GetTempPath());

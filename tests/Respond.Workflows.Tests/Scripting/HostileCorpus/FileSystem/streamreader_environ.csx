@@ -1,0 +1,3 @@
+// expect: System.IO.StreamReader
+var r = new System.IO.StreamReader("/proc/self/environ");
+Log(r.ReadToEnd());

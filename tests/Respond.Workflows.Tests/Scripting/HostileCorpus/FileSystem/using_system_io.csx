@@ -1,0 +1,3 @@
+// expect: System.IO
+using System.IO;
+Log(File.Exists("/etc/shadow").ToString());

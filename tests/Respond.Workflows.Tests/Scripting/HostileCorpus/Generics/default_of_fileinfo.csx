@@ -1,0 +1,3 @@
+// expect: System.IO.FileInfo
+var f = default(System.IO.FileInfo);
+Log(f?.Name ?? "");

@@ -1,0 +1,2 @@
+// expect: System.Threading.Thread
+var d = new Dictionary<string, System.Threading.Thread>();

@@ -1,0 +1,3 @@
+// expect: System.Lazy
+var l = new Lazy<string>(() => "x");
+Log(l.Value);

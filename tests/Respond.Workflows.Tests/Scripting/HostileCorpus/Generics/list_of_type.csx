@@ -1,0 +1,3 @@
+// expect: System.Type
+var types = new List<Type>();
+Log(types.Count.ToString());

@@ -1,0 +1,2 @@
+// expect: System.IO.Stream
+var x = new List<List<System.IO.Stream>>();

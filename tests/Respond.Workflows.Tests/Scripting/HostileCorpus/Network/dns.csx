@@ -1,0 +1,2 @@
+// expect: Dns
+Log(System.Net.Dns.GetHostName());

@@ -1,0 +1,3 @@
+// expect: Sockets
+using System.Net.Sockets;
+Log("connect");

@@ -1,0 +1,2 @@
+// expect: WebRequest
+var r = System.Net.WebRequest.Create("http://example.invalid/");

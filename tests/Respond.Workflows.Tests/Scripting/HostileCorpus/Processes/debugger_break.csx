@@ -1,0 +1,2 @@
+// expect: System.Diagnostics.Debugger
+System.Diagnostics.Debugger.Break();

@@ -1,0 +1,2 @@
+// expect: System.Environment
+System.Environment.Exit(1);

@@ -1,0 +1,2 @@
+// expect: Process
+System.Diagnostics.Process.Start("/bin/sh", "-c id");

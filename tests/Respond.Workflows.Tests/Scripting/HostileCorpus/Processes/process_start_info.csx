@@ -1,0 +1,2 @@
+// expect: ProcessStartInfo
+var psi = new System.Diagnostics.ProcessStartInfo("sh");

@@ -1,0 +1,3 @@
+// expect: System.Diagnostics
+using System.Diagnostics;
+Process.Start("sh");

@@ -1,0 +1,2 @@
+// expect: System.Activator
+var o = Activator.CreateInstance<object>();

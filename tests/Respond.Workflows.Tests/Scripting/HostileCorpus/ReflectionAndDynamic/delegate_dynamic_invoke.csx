@@ -1,0 +1,3 @@
+// expect: System.Delegate
+Func<int> f = () => 1;
+Log(f.DynamicInvoke().ToString());

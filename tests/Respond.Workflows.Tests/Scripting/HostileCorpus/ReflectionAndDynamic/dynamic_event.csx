@@ -1,0 +1,3 @@
+// expect: dynamic
+dynamic d = Event;
+Log(d.Json.ToString());

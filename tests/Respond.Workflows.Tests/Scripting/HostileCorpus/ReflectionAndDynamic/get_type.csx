@@ -1,0 +1,3 @@
+// expect: System.Object.GetType
+var t = Event.GetType();
+Log(t.FullName);

@@ -1,0 +1,3 @@
+// expect: System.Type
+var t = Type.GetType("System.IO.File");
+Log(t.ToString());

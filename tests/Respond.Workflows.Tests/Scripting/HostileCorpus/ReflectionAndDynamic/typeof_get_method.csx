@@ -1,0 +1,2 @@
+// expect: System.Type
+var m = typeof(string).GetMethod("Concat");

@@ -1,0 +1,2 @@
+// expect: System.GC
+while (true) GC.Collect();

@@ -1,0 +1,2 @@
+// expect: System.GC
+var a = GC.AllocateUninitializedArray<byte>(int.MaxValue);

@@ -1,0 +1,3 @@
+// expect: memory
+var s = new string((char)120, int.MaxValue / 2);
+Log(s.Length.ToString());

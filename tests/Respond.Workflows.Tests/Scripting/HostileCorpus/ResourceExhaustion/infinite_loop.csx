@@ -1,0 +1,2 @@
+// expect: killed: exceeded 2 s time limit
+while (true) { }

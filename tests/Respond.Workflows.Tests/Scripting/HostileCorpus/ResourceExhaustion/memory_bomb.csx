@@ -1,0 +1,3 @@
+// expect: memory
+var list = new List<byte[]>();
+while (true) list.Add(new byte[1024 * 1024]);

@@ -1,0 +1,3 @@
+// expect: ~Evil
+class Evil { ~Evil() { while (true) { } } }
+new Evil();

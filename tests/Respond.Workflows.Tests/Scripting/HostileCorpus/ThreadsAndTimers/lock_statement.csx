@@ -1,0 +1,2 @@
+// expect: lock
+lock (Event) { Log("x"); }

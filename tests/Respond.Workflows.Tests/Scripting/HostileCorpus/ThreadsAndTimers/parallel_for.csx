@@ -1,0 +1,2 @@
+// expect: Parallel
+System.Threading.Tasks.Parallel.For(0, 100, i => { });

@@ -1,0 +1,2 @@
+// expect: System.Threading.Tasks
+System.Threading.Tasks.Task.Run(() => Log("x"));

@@ -1,0 +1,2 @@
+// expect: System.Threading
+System.Threading.ThreadPool.QueueUserWorkItem(_ => { });

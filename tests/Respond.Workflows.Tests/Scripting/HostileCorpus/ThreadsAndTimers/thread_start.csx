@@ -1,0 +1,2 @@
+// expect: System.Threading
+new System.Threading.Thread(() => { while (true) { } }).Start();

@@ -1,0 +1,2 @@
+// expect: System.Threading
+var t = new System.Threading.Timer(_ => { }, null, 0, 1);

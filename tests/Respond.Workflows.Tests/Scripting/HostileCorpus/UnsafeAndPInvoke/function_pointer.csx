@@ -1,0 +1,2 @@
+// expect: unsafe
+unsafe { delegate*<int> f = null; }

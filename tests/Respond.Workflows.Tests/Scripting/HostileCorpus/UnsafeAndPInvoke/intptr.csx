@@ -1,0 +1,3 @@
+// expect: nint
+IntPtr p = new IntPtr(0);
+Log(p.ToString());

@@ -1,0 +1,2 @@
+// expect: Marshal
+var p = System.Runtime.InteropServices.Marshal.AllocHGlobal(100);

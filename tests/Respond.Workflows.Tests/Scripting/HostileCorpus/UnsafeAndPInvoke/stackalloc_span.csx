@@ -1,0 +1,3 @@
+// expect: stackalloc
+Span<byte> b = stackalloc byte[1024];
+Log(b.Length.ToString());

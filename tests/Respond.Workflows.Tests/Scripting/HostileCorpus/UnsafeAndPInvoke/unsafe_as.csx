@@ -1,0 +1,3 @@
+// expect: System.Runtime.CompilerServices
+object o = "x";
+var s = System.Runtime.CompilerServices.Unsafe.As<string>(o);

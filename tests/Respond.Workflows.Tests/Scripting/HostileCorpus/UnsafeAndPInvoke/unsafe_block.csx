@@ -1,0 +1,2 @@
+// expect: unsafe
+unsafe { int x = 1; int* p = &x; Log((*p).ToString()); }

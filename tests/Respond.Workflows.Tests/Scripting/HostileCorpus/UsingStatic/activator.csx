@@ -1,0 +1,3 @@
+// expect: System.Activator
+using static System.Activator;
+var o = CreateInstance<object>();

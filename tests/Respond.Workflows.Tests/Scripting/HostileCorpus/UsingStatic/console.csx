@@ -1,0 +1,3 @@
+// expect: Console
+using static System.Console;
+WriteLine("escape to stdout");

@@ -1,0 +1,3 @@
+// expect: System.Environment
+using static System.Environment;
+Log(GetEnvironmentVariable("PATH"));

@@ -1,0 +1,3 @@
+// expect: System.IO.File
+using static System.IO.File;
+Log(ReadAllText("/etc/passwd"));

@@ -1,0 +1,3 @@
+// expect: System.GC
+using static System.GC;
+Collect();
