@@ -44,6 +44,26 @@ public sealed class ScriptCheckerTests
         Assert.Contains(diagnostics, d => d.IsError && d.Line == line && d.Column == column && d.Symbol == symbol);
     }
 
+    [Theory]
+    [InlineData("Func<string, string> read = System.IO.File.ReadAllText;", "System.IO.File.ReadAllText(System.String)")]
+    [InlineData("Log(nameof(System.IO.File));", "System.IO.File")]
+    [InlineData("var a = Alert with { Title = \"x\" };", "Respond.Workflows.Scripting.ScriptAlert.<Clone>$()")]
+    [InlineData("var o = new { T = typeof(string) };", "System.Type")]
+    [InlineData("var json = System.Text.Json.JsonSerializer.Serialize(Event);", "System.Text.Json.JsonSerializer")]
+    [InlineData("var e = Event.Raw.EnumerateArray().Select(x => x.GetType()).ToList();", "System.Object.GetType()")]
+    [InlineData("foreach (var x in new MyList()) { }\nclass MyList : System.Collections.ObjectModel.Collection<int> { }", "System.Collections.ObjectModel.Collection<T>")]
+    [InlineData("var q = from c in Event.User.Id select c.GetType();", "System.Object.GetType()")]
+    [InlineData("var r = Regex.Match(\"a\", \"a\", RegexOptions.None, Regex.InfiniteMatchTimeout);", "System.Text.RegularExpressions.Regex.InfiniteMatchTimeout")]
+    [InlineData("class Evil { public static implicit operator string(Evil e) => System.Environment.UserName; }", "System.Environment")]
+    public void Check_IndirectUse_IsRefused(string source, string symbol)
+    {
+        // Act
+        var diagnostics = ScriptChecker.Check(source, ScriptKind.RunScript);
+
+        // Assert
+        Assert.Contains(diagnostics, d => d.IsError && d.Symbol == symbol);
+    }
+
     [Fact]
     public void Check_CompilerError_IsADiagnostic()
     {

@@ -61,7 +61,16 @@ public sealed class ExpressionCompiler : IDisposable
         {
             Interlocked.Increment(ref cacheHits);
         }
-        return entry.Value;
+        try
+        {
+            return entry.Value;
+        }
+        catch (OperationCanceledException)
+        {
+            // A cancelled compile is not an answer about the expression: forget it so the next caller compiles again.
+            cache.TryRemove(new KeyValuePair<string, Lazy<ExpressionCompilation>>(key, entry));
+            throw;
+        }
     }
 
     public void Dispose()
