@@ -1,7 +1,12 @@
 using Microsoft.AspNetCore.DataProtection;
 using Respond.Server.Connectors;
+using Respond.Server.Features.Alerts;
+using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
+using Respond.Server.Features.Engine;
+using Respond.Server.Features.Events;
 using Respond.Server.Features.Organizations;
+using Respond.Server.Features.RuleTesting;
 using Respond.Server.Features.Rules;
 using Respond.Server.Features.Settings;
 using Respond.Server.Features.Templates;
@@ -23,6 +28,7 @@ public static class RespondHost
         services.AddRespondIdentity();
         services.AddRespondGraphQL();
         services.AddConnectors().AddAudit().AddSettings().AddOrganizations().AddRules().AddTemplates();
+        services.AddEngine().AddEvents().AddAlerts().AddApprovals().AddRuleTesting();
         return services;
     }
 
@@ -31,6 +37,7 @@ public static class RespondHost
     {
         await services.MigrateRespondDatabaseAsync();
         await services.BootstrapRespondAsync();
+        await services.StartEngineAsync();
     }
 
     public static IEndpointRouteBuilder MapRespond(this IEndpointRouteBuilder app)
@@ -38,6 +45,7 @@ public static class RespondHost
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous();
         app.MapRespondIdentity();
         app.MapRespondGraphQL();
+        app.MapEventsApi();
         return app;
     }
 }

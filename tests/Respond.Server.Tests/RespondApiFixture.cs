@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Respond.Server.Tests;
 
@@ -14,13 +16,28 @@ namespace Respond.Server.Tests;
 public sealed class RespondApiFixture : WebApplicationFactory<Program>
 {
     public const string Secret = "test-secret-0123456789";
-    public string ContentRoot { get; } = Directory.CreateTempSubdirectory("respond-test-").FullName;
+    public string ContentRoot { get; }
     private readonly Dictionary<string, string> _tokens = [];
     private readonly Dictionary<string, string?> _extra = [];
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    /// <summary>Replaces services of this host (before first use), e.g. a recording action dispatcher.</summary>
+    public RespondApiFixture WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
 
     public string DatabasePath => Path.Combine(ContentRoot, "respond.db");
 
     /// <summary>Adds or overrides configuration for this host (before first use).</summary>
+    /// <summary>Starts a host on the files of an earlier one (a restart), keeping its database and keys.</summary>
+    public static RespondApiFixture On(string contentRoot) => new(contentRoot);
+
+    private RespondApiFixture(string contentRoot) => ContentRoot = contentRoot;
+
+    public RespondApiFixture() : this(Directory.CreateTempSubdirectory("respond-test-").FullName) { }
+
     public RespondApiFixture With(string key, string? value)
     {
         _extra[key] = value;
@@ -53,6 +70,11 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
             ("viewer", "Viewer", "*"),
             ("viewer-b", "Viewer", "org-b"),
             ("ingestor-a", "Ingestor", "org-a"),
+            ("approver", "Approver", "*"),
+            ("approver-a", "Approver", "org-a"),
+            ("approver-b", "Approver", "org-b"),
+            ("responder-a", "Responder", "org-a"),
+            ("viewer-a", "Viewer", "org-a"),
         };
         for (var i = 0; i < clients.Length; i++)
         {
@@ -64,6 +86,10 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
         foreach (var (k, v) in _extra) settings[k] = v;
         builder.UseSetting(WebHostDefaults.ContentRootKey, ContentRoot);
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in _services) configure(services);
+        });
     }
 
     public async Task<string> TokenAsync(string clientId)

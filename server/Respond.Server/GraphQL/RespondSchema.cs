@@ -1,7 +1,12 @@
 using GraphQL.Types;
+using Respond.Server.Features.Alerts;
+using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
+using Respond.Server.Features.Engine;
+using Respond.Server.Features.Events;
 using Respond.Server.Features.Catalog;
 using Respond.Server.Features.Organizations;
+using Respond.Server.Features.RuleTesting;
 using Respond.Server.Features.Rules;
 using Respond.Server.Features.Settings;
 using Respond.Server.Features.Templates;
@@ -34,6 +39,10 @@ public sealed class RespondQuery : ObjectGraphType
         TemplatesFeature.Query(this);
         CatalogFeature.Query(this);
         AuditFeature.Query(this);
+        AlertsFeature.Query(this);
+        ApprovalsFeature.Query(this);
+        RuleExecutionsFeature.Query(this);
+        RuleTestingFeature.Query(this);
     }
 }
 
@@ -46,6 +55,10 @@ public sealed class RespondMutation : ObjectGraphType
         OrganizationsFeature.Mutation(this);
         RulesFeature.Mutation(this);
         TemplatesFeature.Mutation(this);
+        EventsFeature.Mutation(this);
+        AlertsFeature.Mutation(this);
+        ApprovalsFeature.Mutation(this);
+        RuleTestingFeature.Mutation(this);
     }
 }
 
@@ -55,5 +68,7 @@ public sealed class RespondSubscription : ObjectGraphType
     {
         Name = "Subscription";
         AuditFeature.Subscription(this);
+        AlertsFeature.Subscription(this);
+        ApprovalsFeature.Subscription(this);
     }
 }

@@ -15,15 +15,17 @@ public sealed class RespondEvents
         foreach (var s in _subscriptions) s.Offer(message);
     }
 
-    public IObservable<T> Observe<T>(Func<T, bool> filter) where T : class => new Stream<T>(this, filter);
+    public IObservable<T> Observe<T>(Func<T, bool> filter) where T : class => new Stream<T, T>(this, filter, t => t);
 
-    private sealed class Stream<T>(RespondEvents bus, Func<T, bool> filter) : IObservable<T> where T : class
+    public IObservable<TOut> Observe<T, TOut>(Func<T, bool> filter, Func<T, TOut> map) where T : class => new Stream<T, TOut>(this, filter, map);
+
+    private sealed class Stream<T, TOut>(RespondEvents bus, Func<T, bool> filter, Func<T, TOut> map) : IObservable<TOut> where T : class
     {
-        public IDisposable Subscribe(IObserver<T> observer)
+        public IDisposable Subscribe(IObserver<TOut> observer)
         {
             var subscription = new Subscription(bus, m =>
             {
-                if (m is T t && filter(t)) observer.OnNext(t);
+                if (m is T t && filter(t)) observer.OnNext(map(t));
             });
             ImmutableInterlocked.Update(ref bus._subscriptions, a => a.Add(subscription));
             return subscription;

@@ -1,7 +1,11 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Respond.Server.Features.Alerts;
+using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
+using Respond.Server.Features.Engine;
+using Respond.Server.Features.Events;
 using Respond.Server.Features.Organizations;
 using Respond.Server.Features.Rules;
 using Respond.Server.Features.Settings;
@@ -25,6 +29,11 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<ServiceClient> ServiceClients => Set<ServiceClient>();
     public DbSet<TokenKey> TokenKeys => Set<TokenKey>();
+    public DbSet<StoredEvent> Events => Set<StoredEvent>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
+    public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
+    public DbSet<WindowStateRecord> WindowStates => Set<WindowStateRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -97,6 +106,58 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         });
         model.Entity<ServiceClient>(e => e.HasKey(c => c.ClientId));
         model.Entity<TokenKey>(e => e.HasKey(k => k.Purpose));
+        model.Entity<StoredEvent>(e =>
+        {
+            e.ToTable("Events");
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.EventId).HasMaxLength(128);
+            e.Property(x => x.Source).HasMaxLength(128);
+            e.Property(x => x.OrganizationId).HasMaxLength(64);
+            e.Property(x => x.Type).HasMaxLength(128);
+            e.HasIndex(x => new { x.Source, x.EventId }).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.Time });
+        });
+        model.Entity<Alert>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).HasMaxLength(64);
+            e.Property(a => a.RuleId).HasMaxLength(64);
+            e.Property(a => a.OrganizationId).HasMaxLength(64);
+            e.Property(a => a.GroupKey).HasMaxLength(512);
+            e.Property(a => a.Severity).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Version).IsConcurrencyToken();
+            e.HasIndex(a => new { a.RuleId, a.GroupKey, a.SuppressUntil });
+            e.HasIndex(a => new { a.OrganizationId, a.CreatedAt });
+        });
+        model.Entity<ApprovalRequest>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).HasMaxLength(64);
+            e.Property(a => a.OrganizationId).HasMaxLength(64);
+            e.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Version).IsConcurrencyToken();
+            e.HasIndex(a => new { a.OrganizationId, a.Status });
+        });
+        model.Entity<WorkflowInstanceRecord>(e =>
+        {
+            e.ToTable("WorkflowInstances");
+            e.HasKey(i => i.Id);
+            e.Property(i => i.Id).HasMaxLength(64);
+            e.Property(i => i.RuleId).HasMaxLength(64);
+            e.Property(i => i.OrganizationId).HasMaxLength(64);
+            e.Property(i => i.Status).HasMaxLength(16);
+            e.HasIndex(i => new { i.RuleId, i.StartedAt });
+            e.HasIndex(i => i.Status);
+        });
+        model.Entity<WindowStateRecord>(e =>
+        {
+            e.ToTable("WindowStates");
+            e.HasKey(w => new { w.RuleId, w.NodeId, w.GroupKey });
+            e.Property(w => w.RuleId).HasMaxLength(64);
+            e.Property(w => w.NodeId).HasMaxLength(128);
+            e.Property(w => w.GroupKey).HasMaxLength(512);
+        });
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

@@ -10,7 +10,7 @@ namespace Respond.Server.Features.Rules;
 /// Loading a rule for a change and saving it: scoping, expected-version checks, the version history row and
 /// the audit entry all happen here so every rule mutation gets them the same way.
 /// </summary>
-public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time)
+public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time, Engine.RuleIndex index, Engine.WindowCache windows)
 {
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -34,12 +34,14 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         try
         {
             await db.SaveChangesAsync(ct);
-            return null;
         }
         catch (DbUpdateConcurrencyException)
         {
             return Stale(rule.Version - 1, null);
         }
+        // The engine picks up the change (activation, pause, a new definition) before the next event.
+        await index.ReloadAsync(ct);
+        return null;
     }
 
     public async Task DeleteAsync(Rule rule, RespondPrincipal by, CancellationToken ct)
@@ -49,6 +51,8 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         // The audit entry keeps the last definition, so a deleted rule can still be read and recreated.
         audit.Record(by, "rule.deleted", "Rule", rule.Id, rule.OrganizationIds, Summary(rule, withDefinition: true), null);
         await db.SaveChangesAsync(ct);
+        windows.Forget(rule.Id);
+        await index.ReloadAsync(ct);
     }
 
     public async Task<UserError?> CheckOrganizationsAsync(IReadOnlyList<string> organizationIds, RespondPrincipal by, CancellationToken ct)

@@ -1,0 +1,59 @@
+using Respond.Workflows;
+
+namespace Respond.Server.Features.Alerts;
+
+public enum AlertStatus { New, Acknowledged, Closed }
+
+/// <summary>
+/// An alert a rule raised: which rule version, which organization, the events that matched and why it fired.
+/// Matches of the same rule and group key inside the suppression window are counted here instead of raising more alerts.
+/// </summary>
+public sealed class Alert
+{
+    /// <summary>Most matched event ids kept on one alert; <see cref="Count"/> keeps counting past it.</summary>
+    public const int MaxMatchedEventIds = 100;
+
+    public required string Id { get; init; }
+    public required string RuleId { get; init; }
+    public int RuleVersion { get; init; }
+    public required string DefinitionHash { get; init; }
+    public required string RuleName { get; init; }
+    public required string OrganizationId { get; init; }
+    public required string Title { get; init; }
+    public Severity Severity { get; init; }
+    public required string GroupKey { get; init; }
+    public int Count { get; set; } = 1;
+    public List<string> EventIds { get; set; } = [];
+    public DateTimeOffset FirstEventAt { get; init; }
+    public DateTimeOffset LastEventAt { get; set; }
+    /// <summary>Until when new matches of the same rule and group key are counted here (null: no suppression).</summary>
+    public DateTimeOffset? SuppressUntil { get; init; }
+    public required string WhyJson { get; init; }
+    public AlertStatus Status { get; private set; } = AlertStatus.New;
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StatusChangedAt { get; private set; }
+    public string? StatusChangedBy { get; private set; }
+    public string? StatusComment { get; private set; }
+    public int Version { get; set; } = 1;
+
+    public void Absorb(string eventId, DateTimeOffset eventTime)
+    {
+        Count++;
+        if (EventIds.Count < MaxMatchedEventIds) EventIds = [.. EventIds, eventId];
+        if (eventTime > LastEventAt) LastEventAt = eventTime;
+        Version++;
+    }
+
+    public bool TryMove(AlertStatus to, string by, string? comment, DateTimeOffset at)
+    {
+        // new → acknowledged → closed; closing from new is allowed, nothing reopens.
+        var allowed = (Status, to) is (AlertStatus.New, AlertStatus.Acknowledged) or (AlertStatus.New, AlertStatus.Closed) or (AlertStatus.Acknowledged, AlertStatus.Closed);
+        if (!allowed) return false;
+        Status = to;
+        StatusChangedAt = at;
+        StatusChangedBy = by;
+        StatusComment = comment;
+        Version++;
+        return true;
+    }
+}

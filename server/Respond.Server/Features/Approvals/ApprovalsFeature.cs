@@ -1,0 +1,184 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Types;
+using GraphQL.Types.Relay;
+using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Audit;
+using Respond.Server.Features.Engine;
+using Respond.Server.GraphQL;
+using Respond.Server.Identity;
+using Respond.Server.Messaging;
+using Respond.Server.Persistence;
+using Respond.Workflows.Runtime.Ports;
+
+namespace Respond.Server.Features.Approvals;
+
+public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
+{
+    public ApprovalRequestType()
+    {
+        Name = "ApprovalRequest";
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => c.Source.Id);
+        Field<NonNullGraphType<IdGraphType>>("organizationId").Resolve(c => c.Source.OrganizationId);
+        Field<NonNullGraphType<EnumerationGraphType<ApprovalStatus>>>("status").Resolve(c => c.Source.Status);
+        Field<IdGraphType>("ruleId").Resolve(c => c.Source.RuleId);
+        Field(r => r.RuleVersion, nullable: true);
+        Field(r => r.EventId, nullable: true);
+        Field<IdGraphType>("alertId").Resolve(c => c.Source.AlertId);
+        Field<NonNullGraphType<JsonGraphType>>("proposedActions").Description("The actions that run if approved: type, target, parameters.")
+            .Resolve(c => JsonDocument.Parse(c.Source.ProposedActionsJson).RootElement.Clone());
+        Field(r => r.RequestedBy).Description("\"engine\" for an approval gate of a rule, else the principal who asked.");
+        Field(r => r.Justification, nullable: true);
+        Field(r => r.Approvers).Description("Roles or principal ids that may decide; empty: any Approver of the organization.");
+        Field(r => r.DecidedBy, nullable: true);
+        Field(r => r.DecidedAt, nullable: true);
+        Field(r => r.Comment, nullable: true);
+        Field(r => r.ExpiresAt);
+        Field(r => r.CreatedAt);
+    }
+}
+
+public sealed record ApprovalFilter(string? OrganizationId, ApprovalStatus? Status, string? RuleId);
+
+public sealed class ApprovalFilterInputType : InputObjectGraphType<ApprovalFilter>
+{
+    public ApprovalFilterInputType()
+    {
+        Name = "ApprovalFilterInput";
+        Field<IdGraphType>("organizationId");
+        Field<EnumerationGraphType<ApprovalStatus>>("status");
+        Field<IdGraphType>("ruleId");
+    }
+}
+
+public sealed record DecideApprovalInput(string Id, string? Comment);
+
+public sealed class DecideApprovalInputType : InputObjectGraphType<DecideApprovalInput>
+{
+    public DecideApprovalInputType()
+    {
+        Name = "DecideApprovalInput";
+        Field<NonNullGraphType<IdGraphType>>("id");
+        Field(i => i.Comment, nullable: true);
+    }
+}
+
+public sealed record ApprovalRequestPayload(ApprovalRequest? ApprovalRequest, IReadOnlyList<UserError> Errors);
+
+public sealed class ApprovalRequestPayloadType : ObjectGraphType<ApprovalRequestPayload>
+{
+    public ApprovalRequestPayloadType()
+    {
+        Name = "ApprovalRequestPayload";
+        Field<ApprovalRequestType>("approvalRequest").Resolve(c => c.Source.ApprovalRequest);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors").Resolve(c => c.Source.Errors);
+    }
+}
+
+/// <summary>
+/// approveRequest / rejectRequest. Dual control: the requester never decides, whatever roles they hold; the
+/// engine's requests may be decided by any Approver of the organization. Two deciders racing on one request
+/// get one decision: the loser's save fails on the version check and is told ALREADY_DECIDED.
+/// </summary>
+internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, RuleEvaluator evaluator, IResumeScheduler scheduler, RespondEvents events, TimeProvider time, ILogger<DecideApproval> logger)
+{
+    public async Task<ApprovalRequestPayload> ExecuteAsync(DecideApprovalInput input, ApprovalStatus outcome, RespondPrincipal by, CancellationToken ct)
+    {
+        var request = await db.ApprovalRequests.VisibleTo(by).SingleOrDefaultAsync(r => r.Id == input.Id, ct);
+        if (request is null) return Fail(UserError.NotFound("approval request"));
+        if (request.RequestedBy == by.Id)
+        {
+            ApprovalsLog.SelfDecisionRefused(logger, request.Id, by.Id);
+            return Fail(new UserError("DUAL_CONTROL", "You requested this; a different person must decide it.", "id"));
+        }
+        if (request.Approvers.Count > 0 && !request.Approvers.Any(a => a == by.Id || by.IsInRole(a)))
+            return Fail(new UserError("NOT_AN_APPROVER", $"This request may be decided only by: {string.Join(", ", request.Approvers)}.", "id"));
+        if (request.Status != ApprovalStatus.Pending)
+            return Fail(new UserError("ALREADY_DECIDED", $"The request is already {request.Status.ToString().ToUpperInvariant()}.", "id"));
+        if (request.ExpiresAt <= time.GetUtcNow())
+            return Fail(new UserError("EXPIRED", "The request expired before this decision.", "id"));
+
+        request.Decide(outcome, by.Id, input.Comment, time.GetUtcNow());
+        audit.Record(by, outcome == ApprovalStatus.Approved ? "approval.approved" : "approval.rejected", "ApprovalRequest", request.Id,
+            [request.OrganizationId], new { Status = "Pending" }, new { Status = outcome.ToString(), input.Comment });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Fail(new UserError("ALREADY_DECIDED", "Someone else decided this request at the same moment.", "id"));
+        }
+        events.Publish(new ApprovalDecided(request));
+
+        if (request is { WorkflowInstanceId: { } instanceId, BookmarkId: { } bookmarkId })
+        {
+            await scheduler.CancelAsync(instanceId, bookmarkId, ct);
+            await evaluator.ResumeAsync(instanceId, bookmarkId, outcome == ApprovalStatus.Approved ? "approved" : "rejected", ct);
+        }
+        return new ApprovalRequestPayload(request, []);
+    }
+
+    private static ApprovalRequestPayload Fail(UserError error) => new(null, [error]);
+}
+
+public static class ApprovalsFeature
+{
+    public static IServiceCollection AddApprovals(this IServiceCollection services) => services.AddScoped<DecideApproval>();
+
+    public static IQueryable<ApprovalRequest> VisibleTo(this IQueryable<ApprovalRequest> query, RespondPrincipal by) =>
+        by.SeesAllOrganizations ? query : query.Where(a => by.Organizations.Contains(a.OrganizationId));
+
+    public static void Query(ObjectGraphType query) =>
+        query.Field<NonNullGraphType<ConnectionType<ApprovalRequestType>>>("approvalRequests")
+            .Description("The approvals inbox, newest first.")
+            .PageArguments()
+            .Argument<ApprovalFilterInputType>("where")
+            .ResolveAsync(async c =>
+            {
+                var by = c.RequireReader();
+                var where = c.GetArgument<ApprovalFilter?>("where");
+                var q = c.Service<RespondDbContext>().ApprovalRequests.AsNoTracking().VisibleTo(by);
+                if (where?.OrganizationId is { } org) q = q.Where(a => a.OrganizationId == org);
+                if (where?.Status is { } status) q = q.Where(a => a.Status == status);
+                if (where?.RuleId is { } rule) q = q.Where(a => a.RuleId == rule);
+                return await q.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id)
+                    .ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
+            });
+
+    public static void Mutation(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<ApprovalRequestPayloadType>>("approveRequest").Argument<NonNullGraphType<DecideApprovalInputType>>("input")
+            .ResolveAsync(async c => await c.Service<DecideApproval>().ExecuteAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Approved,
+                c.Require(Roles.Admin, Roles.Approver), c.CancellationToken));
+        mutation.Field<NonNullGraphType<ApprovalRequestPayloadType>>("rejectRequest").Argument<NonNullGraphType<DecideApprovalInputType>>("input")
+            .ResolveAsync(async c => await c.Service<DecideApproval>().ExecuteAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Rejected,
+                c.Require(Roles.Admin, Roles.Approver), c.CancellationToken));
+    }
+
+    public static void Subscription(ObjectGraphType subscription)
+    {
+        subscription.Field<NonNullGraphType<ApprovalRequestType>>("approvalRequested").Argument<IdGraphType>("organizationId")
+            .ResolveStream(c =>
+            {
+                var by = c.RequireReader();
+                var org = c.GetArgument<string?>("organizationId");
+                return c.Service<RespondEvents>().Observe<ApprovalRequested, ApprovalRequest>(
+                    e => by.CanSee(e.Request.OrganizationId) && (org is null || e.Request.OrganizationId == org), e => e.Request);
+            });
+        subscription.Field<NonNullGraphType<ApprovalRequestType>>("approvalDecided").Argument<IdGraphType>("organizationId")
+            .ResolveStream(c =>
+            {
+                var by = c.RequireReader();
+                var org = c.GetArgument<string?>("organizationId");
+                return c.Service<RespondEvents>().Observe<ApprovalDecided, ApprovalRequest>(
+                    e => by.CanSee(e.Request.OrganizationId) && (org is null || e.Request.OrganizationId == org), e => e.Request);
+            });
+    }
+}
+
+internal static partial class ApprovalsLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dual control: {PrincipalId} tried to decide their own request {ApprovalRequestId}")]
+    public static partial void SelfDecisionRefused(ILogger logger, string approvalRequestId, string principalId);
+}

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Alerts;
+using Respond.Server.Features.Approvals;
+using Respond.Server.Features.Events;
+using Respond.Server.Persistence;
+using Respond.Workflows;
+using Respond.Workflows.Runtime;
+using Respond.Workflows.Runtime.Ports;
+
+namespace Respond.Server.Features.Engine;
+
+/// <summary>
+/// The engine's ports for one unit of work (an ingested batch, a decision, a timer): everything they write
+/// goes into one DbContext and is saved together; what they raised is published only after the commit.
+/// </summary>
+public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : IAlertSink, IApprovalGateway, IWorkflowInstanceStore
+{
+    private readonly Dictionary<(string RuleId, string GroupKey), Alert> _openAlerts = [];
+    private readonly Dictionary<string, string> _ruleNames = [];
+    public List<Alert> RaisedAlerts { get; } = [];
+    public List<ApprovalRequest> OpenedRequests { get; } = [];
+    public List<ApprovalRequest> DecidedRequests { get; } = [];
+
+    public RespondDbContext Db => db;
+
+    public async ValueTask<AlertOutcome> RaiseAsync(AlertRequest request, CancellationToken ct)
+    {
+        var key = (request.RuleId, request.GroupKey);
+        if (request.SuppressFor is not null)
+        {
+            if (!_openAlerts.TryGetValue(key, out var open))
+            {
+                open = await db.Alerts
+                    .Where(a => a.RuleId == request.RuleId && a.GroupKey == request.GroupKey && a.SuppressUntil != null && a.Status != AlertStatus.Closed)
+                    .OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
+                if (open is not null) _openAlerts[key] = open;
+            }
+            if (open is not null && open.SuppressUntil >= request.EventTime && open.Status != AlertStatus.Closed)
+            {
+                open.Absorb(request.EventId, request.EventTime);
+                return new AlertOutcome(open.Id, true, open.Count);
+            }
+        }
+        var alert = new Alert
+        {
+            Id = "alert-" + Guid.NewGuid().ToString("N")[..16],
+            RuleId = request.RuleId,
+            RuleVersion = request.RuleVersion,
+            DefinitionHash = request.DefinitionHash,
+            RuleName = await RuleNameAsync(request.RuleId, ct),
+            OrganizationId = request.OrganizationId,
+            Title = request.Title.Length > 500 ? request.Title[..500] : request.Title,
+            Severity = request.Severity,
+            GroupKey = request.GroupKey,
+            EventIds = [request.EventId],
+            FirstEventAt = request.EventTime,
+            LastEventAt = request.EventTime,
+            SuppressUntil = request.SuppressFor is { } s ? request.EventTime + s : null,
+            WhyJson = request.Why.ToJsonString(),
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Alerts.Add(alert);
+        RaisedAlerts.Add(alert);
+        if (request.SuppressFor is not null) _openAlerts[key] = alert;
+        return new AlertOutcome(alert.Id, false, 1);
+    }
+
+    public ValueTask<string> OpenAsync(ApprovalOpening opening, CancellationToken ct)
+    {
+        var request = new ApprovalRequest
+        {
+            Id = "apr-" + Guid.NewGuid().ToString("N")[..16],
+            OrganizationId = opening.OrganizationId,
+            RuleId = opening.RuleId,
+            RuleVersion = opening.RuleVersion,
+            WorkflowInstanceId = opening.WorkflowInstanceId,
+            EventId = opening.EventId,
+            AlertId = opening.AlertId,
+            ProposedActionsJson = JsonSerializer.Serialize(opening.ProposedActions.Select(ProposedActionView.From), RespondDbContext.JsonOptions),
+            Approvers = [.. opening.Approvers],
+            RequestedBy = ApprovalRequest.Engine,
+            ExpiresAt = opening.ExpiresAt,
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.ApprovalRequests.Add(request);
+        OpenedRequests.Add(request);
+        return ValueTask.FromResult(request.Id);
+    }
+
+    public async ValueTask SaveAsync(WorkflowInstance instance, CancellationToken ct)
+    {
+        // Runs that ended without effect are not stored: at volume they would outweigh the events themselves.
+        if (instance.Status == InstanceStatus.Completed && !HadEffect(instance)) return;
+        var record = db.WorkflowInstances.Local.FirstOrDefault(r => r.Id == instance.Id)
+            ?? await db.WorkflowInstances.SingleOrDefaultAsync(r => r.Id == instance.Id, ct);
+        if (record is null)
+        {
+            record = new WorkflowInstanceRecord
+            {
+                Id = instance.Id,
+                RuleId = instance.Rule.RuleId,
+                RuleVersion = instance.Rule.Version,
+                OrganizationId = instance.Event.OrganizationId,
+                EventId = instance.Event.Id,
+                EventJson = instance.Event.Json.GetRawText(),
+                Status = "",
+                PathJson = "",
+                VariablesJson = "",
+                StartedAt = instance.StartedAt,
+            };
+            db.WorkflowInstances.Add(record);
+        }
+        // Bind the approval request to the bookmark that waits for it, so a decision resumes exactly that wait.
+        if (instance.Bookmark is { Kind: Bookmark.Approval, Payload: { } requestId } bookmark)
+        {
+            var request = OpenedRequests.FirstOrDefault(r => r.Id == requestId);
+            if (request is not null && request.BookmarkId is null) db.Entry(request).Property(r => r.BookmarkId).CurrentValue = bookmark.Id;
+        }
+        record.Status = instance.Status.ToString();
+        record.BookmarkJson = instance.Bookmark is null ? null : JsonSerializer.Serialize(instance.Bookmark, RespondDbContext.JsonOptions);
+        record.ResumeAt = instance.Bookmark?.ResumeAt;
+        record.PathJson = JsonSerializer.Serialize(instance.Path, RespondDbContext.JsonOptions);
+        record.VariablesJson = instance.Variables.ToJsonString();
+        record.EndedAt = instance.EndedAt;
+        record.Error = instance.Error;
+    }
+
+    public async ValueTask<WorkflowInstance?> FindAsync(string instanceId, CancellationToken ct)
+    {
+        var record = db.WorkflowInstances.Local.FirstOrDefault(r => r.Id == instanceId)
+            ?? await db.WorkflowInstances.SingleOrDefaultAsync(r => r.Id == instanceId, ct);
+        if (record is null) return null;
+        var version = await db.RuleVersions.AsNoTracking().SingleOrDefaultAsync(v => v.RuleId == record.RuleId && v.Version == record.RuleVersion, ct);
+        if (version is null) return null;
+        var rule = await db.Rules.AsNoTracking().SingleOrDefaultAsync(r => r.Id == record.RuleId, ct);
+        var snapshot = RuleIndex.Snapshot(record.RuleId, version.Name, version.Version, version.DefinitionHash, version.Outcome,
+            rule?.OrganizationIds ?? [], version.DefinitionJson);
+        var eventJson = JsonDocument.Parse(record.EventJson).RootElement.Clone();
+        return new WorkflowInstance
+        {
+            Id = record.Id,
+            Rule = snapshot,
+            Event = EventMapping.ToWorkflowEvent(eventJson),
+            Status = Enum.Parse<InstanceStatus>(record.Status),
+            Bookmark = record.BookmarkJson is null ? null : JsonSerializer.Deserialize<Bookmark>(record.BookmarkJson, RespondDbContext.JsonOptions),
+            Path = JsonSerializer.Deserialize<List<PathStep>>(record.PathJson, RespondDbContext.JsonOptions) ?? [],
+            Variables = System.Text.Json.Nodes.JsonNode.Parse(record.VariablesJson)?.AsObject() ?? [],
+            StartedAt = record.StartedAt,
+            EndedAt = record.EndedAt,
+            Error = record.Error,
+        };
+    }
+
+    private static bool HadEffect(WorkflowInstance instance) =>
+        instance.Variables.ContainsKey("alertId") ||
+        instance.Path.Any(p => p.BlockType.StartsWith("action.", StringComparison.Ordinal) || p.BlockType.StartsWith("gate.", StringComparison.Ordinal));
+
+    private async Task<string> RuleNameAsync(string ruleId, CancellationToken ct)
+    {
+        if (_ruleNames.TryGetValue(ruleId, out var name)) return name;
+        name = await db.Rules.Where(r => r.Id == ruleId).Select(r => r.Name).SingleOrDefaultAsync(ct) ?? ruleId;
+        return _ruleNames[ruleId] = name;
+    }
+}
+
+/// <summary>How a proposed action is shown on an approval request (and stored with it).</summary>
+public sealed record ProposedActionView(ResponseActionType Type, IReadOnlyDictionary<string, string> Target, string Parameters, string NodeId)
+{
+    public static ProposedActionView From(ProposedAction a) => new(a.Type, a.Target, a.Parameters.ToJsonString(), a.NodeId);
+}

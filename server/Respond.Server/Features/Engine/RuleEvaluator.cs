@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Respond.Server.Features.Approvals;
+using Respond.Server.Messaging;
+using Respond.Workflows.Runtime;
+using Respond.Workflows.Runtime.Ports;
+
+namespace Respond.Server.Features.Engine;
+
+/// <summary>
+/// Runs the engine for the server: new events, decisions and timers. One unit of work at a time, because
+/// window state and suppression are decided in event order; each unit is one transaction, and what it raised
+/// is published after the commit.
+/// </summary>
+public sealed class RuleEvaluator(
+    IServiceScopeFactory scopes,
+    RuleIndex index,
+    WindowCache windows,
+    RespondEvents events,
+    IActionDispatcher actions,
+    IResumeScheduler scheduler,
+    IOptions<EngineOptions> options,
+    TimeProvider time,
+    ILogger<RuleEvaluator> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Starts an instance of every candidate rule for each event, in order.</summary>
+    public Task<int> EvaluateAsync(IReadOnlyList<WorkflowEvent> batch, CancellationToken ct) =>
+        InUnitOfWorkAsync(async (engine, _) =>
+        {
+            var started = 0;
+            foreach (var e in batch)
+            {
+                foreach (var rule in index.Triggers.Candidates(e))
+                {
+                    var instance = await engine.StartAsync(rule, e, ct);
+                    started++;
+                    if (instance.Status == InstanceStatus.Faulted)
+                        EngineLog.InstanceFaulted(logger, rule.Snapshot.RuleId, instance.Id, instance.Error ?? "");
+                }
+            }
+            return started;
+        }, ct);
+
+    /// <summary>Resumes a suspended instance on a port (a decision); a stale or unknown bookmark changes nothing.</summary>
+    public Task<WorkflowInstance?> ResumeAsync(string instanceId, string bookmarkId, string port, CancellationToken ct) =>
+        InUnitOfWorkAsync((engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), ct);
+
+    /// <summary>A timer fired: a delay ends, or an approval gate expires (its request is marked expired first).</summary>
+    public Task<WorkflowInstance?> ResumeDueAsync(string instanceId, string bookmarkId, CancellationToken ct) =>
+        InUnitOfWorkAsync(async (engine, uow) =>
+        {
+            // The engine resumes only a bookmark that is due; an early or repeated firing changes nothing.
+            var resumed = await engine.ResumeDueAsync(instanceId, bookmarkId, ct);
+            if (resumed is null) return null;
+            var request = await uow.Db.ApprovalRequests.SingleOrDefaultAsync(r => r.WorkflowInstanceId == instanceId && r.BookmarkId == bookmarkId, ct);
+            if (request is { Status: ApprovalStatus.Pending })
+            {
+                request.Decide(ApprovalStatus.Expired, "system", "Expired without a decision.", time.GetUtcNow());
+                uow.DecidedRequests.Add(request);
+            }
+            return resumed;
+        }, ct);
+
+    private async Task<T> InUnitOfWorkAsync<T>(Func<WorkflowEngine, EngineUnitOfWork, Task<T>> work, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
+            var engine = new WorkflowEngine(windows, uow, actions, uow, uow, scheduler, time,
+                new WorkflowEngineOptions { DefaultApprovalTimeout = options.Value.DefaultApprovalTimeout, PersistCompletedInstances = true });
+            var result = await work(engine, uow);
+            await uow.Db.SaveChangesAsync(ct);
+            await windows.FlushAsync(uow.Db, ct);
+            foreach (var alert in uow.RaisedAlerts) events.Publish(alert);
+            foreach (var request in uow.OpenedRequests) events.Publish(new ApprovalRequested(request));
+            foreach (var request in uow.DecidedRequests) events.Publish(new ApprovalDecided(request));
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
+
+public sealed class EngineOptions
+{
+    public const string Section = "Respond:Approvals";
+
+    /// <summary>`Respond:Approvals:DefaultTimeout`: how long an approval gate waits when its block sets no timeout.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan DefaultApprovalTimeout => DefaultTimeout;
+}
+
+/// <summary>Published when a request opens / is decided, so subscribers can tell the two apart.</summary>
+public sealed record ApprovalRequested(ApprovalRequest Request);
+
+public sealed record ApprovalDecided(ApprovalRequest Request);
+
+internal static partial class EngineLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rule {RuleId} instance {WorkflowInstanceId} faulted: {Error}")]
+    public static partial void InstanceFaulted(ILogger logger, string ruleId, string workflowInstanceId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engine ready: {Rules} active rules, {Windows} windows, {Timers} timers rescheduled")]
+    public static partial void Ready(ILogger logger, int rules, int windows, int timers);
+}

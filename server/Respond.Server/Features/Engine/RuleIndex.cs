@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Rules;
+using Respond.Server.Persistence;
+using Respond.Workflows;
+using Respond.Workflows.Runtime;
+
+namespace Respond.Server.Features.Engine;
+
+/// <summary>
+/// The active rules, compiled into the runtime's trigger index. Rebuilt from the database at start-up and
+/// whenever a rule changes, then swapped in whole, so evaluation never sees half an update.
+/// </summary>
+public sealed class RuleIndex(IServiceScopeFactory scopes)
+{
+    public TriggerIndex Triggers { get; } = new();
+
+    public IReadOnlyList<RuleSnapshot> Active { get; private set; } = [];
+
+    public async Task ReloadAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        var rules = await db.Rules.AsNoTracking().Where(r => r.Status == RuleStatus.Active && r.IsValid).ToListAsync(ct);
+        Active = rules.Select(r => Snapshot(r.Id, r.Name, r.Version, r.DefinitionHash, r.Outcome, r.OrganizationIds, r.DefinitionJson)).ToList();
+        Triggers.Replace(Active);
+    }
+
+    public static RuleSnapshot Snapshot(string id, string name, int version, string hash, RuleOutcome outcome, IReadOnlyList<string> organizations, string definitionJson) =>
+        new(id, name, version, hash, outcome, organizations, WorkflowDefinition.Parse(JsonDocument.Parse(definitionJson).RootElement.Clone()).Definition);
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Respond.Server.Features.Engine;
+using Respond.Server.GraphQL;
+using Respond.Server.Identity;
+using Respond.Server.Persistence;
+
+namespace Respond.Server.Features.Events;
+
+public sealed class IngestionOptions
+{
+    public const string Section = "Respond:Ingestion";
+
+    /// <summary>Most events in one request (GraphQL or POST /api/events).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)] public int MaxBatchSize { get; set; } = 10_000;
+
+    /// <summary>Events stored and evaluated per transaction while a request streams in.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int ChunkSize { get; set; } = 1_000;
+}
+
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<UserError> Errors, bool OverLimit);
+
+/// <summary>
+/// Validate, store once, evaluate: events stream in, are validated one by one (errors name the index and
+/// field), stored in chunks (a replay of (source, id) is a duplicate and changes nothing) and then run
+/// through the active rules, unless Respond is turned off: then they are stored and nothing runs.
+/// </summary>
+public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEvaluator evaluator, IOptions<IngestionOptions> options)
+{
+    public const int MaxErrorsReported = 100;
+
+    public async Task<IngestResult> IngestAsync(IAsyncEnumerable<JsonElement> events, RespondPrincipal by, CancellationToken ct)
+    {
+        var limit = options.Value.MaxBatchSize;
+        var organizations = (await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var enabled = await db.Settings.AsNoTracking().Select(s => s.Enabled).SingleAsync(ct);
+        var chunk = new List<ParsedEvent>(options.Value.ChunkSize);
+        var errors = new List<UserError>();
+        int index = 0, accepted = 0, duplicates = 0;
+        var overLimit = false;
+
+        async Task FlushAsync()
+        {
+            if (chunk.Count == 0) return;
+            var inserted = await store.InsertAsync(chunk, ct);
+            accepted += inserted.Count;
+            duplicates += chunk.Count - inserted.Count;
+            if (enabled && inserted.Count > 0)
+                await evaluator.EvaluateAsync(inserted.Select(i => EventMapping.ToWorkflowEvent(i.Event)).ToList(), ct);
+            chunk.Clear();
+        }
+
+        await foreach (var element in events.WithCancellation(ct))
+        {
+            if (index >= limit)
+            {
+                overLimit = true;
+                break;
+            }
+            var (parsed, error) = EventParser.Parse(element, index);
+            if (parsed is not null && !(organizations.Contains(parsed.OrganizationId) && by.CanSee(parsed.OrganizationId)))
+                error = new UserError("INVALID_EVENT", $"events[{index}].organizationId: '{parsed.OrganizationId}' is not one of your organizations",
+                    ["input", "events", index.ToString(System.Globalization.CultureInfo.InvariantCulture), "organizationId"]);
+            if (error is not null)
+            {
+                if (errors.Count < MaxErrorsReported) errors.Add(error);
+            }
+            else chunk.Add(parsed!);
+            index++;
+            if (chunk.Count >= options.Value.ChunkSize) await FlushAsync();
+        }
+        await FlushAsync();
+        if (overLimit)
+            errors.Insert(0, new UserError("BATCH_TOO_LARGE",
+                $"A request may carry at most {limit} events; the first {limit} were processed and the rest were not read. Send the rest in another request (replays are harmless).",
+                ["input", "events"]));
+        return new IngestResult(accepted, duplicates, errors, overLimit);
+    }
+}

@@ -1,0 +1,22 @@
+using System.Globalization;
+using System.Text.Json;
+using Respond.Workflows;
+using Respond.Workflows.Runtime;
+
+namespace Respond.Server.Features.Events;
+
+/// <summary>Turns stored canonical event JSON into the runtime's event.</summary>
+public static class EventMapping
+{
+    public static WorkflowEvent ToWorkflowEvent(JsonElement json) => new(
+        json.GetProperty("id").GetString()!,
+        json.GetProperty("organizationId").GetString()!,
+        json.GetProperty("source").GetString()!,
+        json.GetProperty("type").GetString()!,
+        ApiEnumName.TryParse<Severity>(json.GetProperty("severity").GetString(), out var s) ? s : Severity.Informational,
+        DateTimeOffset.Parse(json.GetProperty("time").GetString()!, CultureInfo.InvariantCulture),
+        json);
+
+    public static WorkflowEvent ToWorkflowEvent(ParsedEvent e) =>
+        new(e.EventId, e.OrganizationId, e.Source, e.Type, e.Severity, e.Time, JsonDocument.Parse(e.Json).RootElement.Clone());
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Respond.Server.Tests.Features.Engine;
+
+namespace Respond.Server.Tests.Features.Events;
+
+public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixture<RespondApiFixture>
+{
+    [Fact]
+    public async Task PostEvents_ValidArray_AcceptsAll()
+    {
+        var result = await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("ok-1"), EngineScenario.Event("ok-2")]);
+
+        Assert.Equal(200, result.At("status").GetValue<int>());
+        Assert.Equal(2, result.At("accepted").GetValue<int>());
+        Assert.Empty(result.At("errors").AsArray());
+    }
+
+    [Fact]
+    public async Task PostEvents_Replay_CountsDuplicatesAndChangesNothing()
+    {
+        await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("replay-1")]);
+
+        var again = await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("replay-1"), EngineScenario.Event("replay-1")]);
+
+        Assert.Equal(0, again.At("accepted").GetValue<int>());
+        Assert.Equal(2, again.At("duplicates").GetValue<int>());
+    }
+
+    [Fact]
+    public async Task PostEvents_InvalidEvents_ErrorsNameIndexAndFieldAndValidOnesAreKept()
+    {
+        var bad = new { id = "bad-ip", organizationId = "org-a", source = "idp", type = "x", severity = "LOW", time = "2026-11-23T10:00:00Z", src = new { ip = "999.1.1.1" } };
+        var noSeverity = new { id = "no-sev", organizationId = "org-a", source = "idp", type = "x", time = "2026-11-23T10:00:00Z" };
+
+        var result = await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("good-1"), bad, noSeverity]);
+
+        Assert.Equal(1, result.At("accepted").GetValue<int>());
+        var errors = result.At("errors").AsArray();
+        Assert.Equal("events.1.src.ip", errors[0]!.Str("path"));
+        Assert.Contains("999.1.1.1", errors[0]!.Str("message"));
+        Assert.Equal("events.2.severity", errors[1]!.Str("path"));
+    }
+
+    [Fact]
+    public async Task PostEvents_OtherOrganization_RefusedForThatEvent()
+    {
+        var result = await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("cross-1", org: "org-b")]);
+
+        Assert.Equal(0, result.At("accepted").GetValue<int>());
+        Assert.Equal("events.0.organizationId", result.Str("errors.0.path"));
+    }
+
+    [Fact]
+    public async Task PostEvents_AsViewer_Forbidden()
+    {
+        using var http = await api.ClientAsAsync("viewer");
+
+        var response = await http.PostAsJsonAsync("/api/events", new[] { EngineScenario.Event("viewer-1") });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostEvents_Ndjson_Accepted()
+    {
+        using var http = await api.ClientAsAsync("ingestor-a");
+        var body = string.Join("\n", new[] { "nd-1", "nd-2", "nd-3" }.Select(id => System.Text.Json.JsonSerializer.Serialize(EngineScenario.Event(id))));
+
+        var response = await http.PostAsync("/api/events", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!.At("accepted").GetValue<int>());
+    }
+
+    [Fact]
+    public async Task PostEvents_MalformedJson_Returns400ProblemDetails()
+    {
+        using var http = await api.ClientAsAsync("ingestor-a");
+
+        var response = await http.PostAsync("/api/events", new StringContent("[{\"id\": ", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task IngestEvents_GraphQL_SameValidationAndIdempotency()
+    {
+        var mutation = """
+            mutation($events: [EventInput!]!) { ingestEvents(input: { events: $events }) { accepted duplicates errors { code message path } } }
+            """;
+        var events = new object[] { EngineScenario.Event("gql-1"), EngineScenario.Event("gql-1") };
+
+        var response = await api.GraphQLAsync("ingestor-a", mutation, new { events });
+
+        Assert.Equal(1, response.At("data.ingestEvents.accepted").GetValue<int>());
+        Assert.Equal(1, response.At("data.ingestEvents.duplicates").GetValue<int>());
+    }
+
+    [Fact]
+    public async Task IngestEvents_AsIngestor_CannotReadAnything()
+    {
+        var response = await api.GraphQLAsync("ingestor-a", "{ rules { totalCount } }");
+
+        Assert.Equal("FORBIDDEN", response.Str("errors.0.extensions.code"));
+    }
+}
+
+public sealed class EventBatchLimitTests
+{
+    [Fact]
+    public async Task PostEvents_OverMaxBatch_413NamingTheLimitAndProcessedCount()
+    {
+        await using var api = new RespondApiFixture().With("Respond:Ingestion:MaxBatchSize", "5").With("Respond:Ingestion:ChunkSize", "2");
+
+        var result = await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 8).Select(i => EngineScenario.Event($"lim-{i}")));
+
+        Assert.Equal(413, result.At("status").GetValue<int>());
+        Assert.Contains("at most 5", result.Str("detail"));
+        Assert.Equal(5, result.At("accepted").GetValue<int>());
+    }
+}
