@@ -43,6 +43,20 @@ public sealed class RuleEvaluator(
             return started;
         }, ct);
 
+    /// <summary>A scheduled rule's cron fired: one instance per organization in its scope, unless Respond is off.</summary>
+    public Task<int> RunScheduledAsync(string ruleId, DateTimeOffset firedAt, CancellationToken ct) =>
+        InUnitOfWorkAsync(async (engine, uow) =>
+        {
+            var rule = index.Triggers.Find(ruleId);
+            if (rule is null || !await uow.Db.Settings.AnyAsync(s => s.Enabled, ct)) return 0;
+            var organizations = rule.Snapshot.OrganizationIds.Count > 0
+                ? rule.Snapshot.OrganizationIds
+                : await uow.Db.Organizations.Select(o => o.Id).ToListAsync(ct);
+            foreach (var organization in organizations)
+                await engine.StartScheduledAsync(rule, firedAt, organization, ct);
+            return organizations.Count;
+        }, ct);
+
     /// <summary>Resumes a suspended instance on a port (a decision); a stale or unknown bookmark changes nothing.</summary>
     public Task<WorkflowInstance?> ResumeAsync(string instanceId, string bookmarkId, string port, CancellationToken ct) =>
         InUnitOfWorkAsync((engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), ct);

@@ -11,7 +11,7 @@ namespace Respond.Server.Features.Engine;
 /// The active rules, compiled into the runtime's trigger index. Rebuilt from the database at start-up and
 /// whenever a rule changes, then swapped in whole, so evaluation never sees half an update.
 /// </summary>
-public sealed class RuleIndex(IServiceScopeFactory scopes)
+public sealed class RuleIndex(IServiceScopeFactory scopes, Quartz.ISchedulerFactory schedulers)
 {
     public TriggerIndex Triggers { get; } = new();
 
@@ -24,6 +24,7 @@ public sealed class RuleIndex(IServiceScopeFactory scopes)
         var rules = await db.Rules.AsNoTracking().Where(r => r.Status == RuleStatus.Active && r.IsValid).ToListAsync(ct);
         Active = rules.Select(r => Snapshot(r.Id, r.Name, r.Version, r.DefinitionHash, r.Outcome, r.OrganizationIds, r.DefinitionJson)).ToList();
         Triggers.Replace(Active);
+        await ScheduledRuleJob.SyncAsync(await schedulers.GetScheduler(ct), Triggers.CronTriggers, ct);
     }
 
     public static RuleSnapshot Snapshot(string id, string name, int version, string hash, RuleOutcome outcome, IReadOnlyList<string> organizations, string definitionJson) =>
