@@ -94,10 +94,75 @@ async function graphqlWs(accessToken) {
   }
 }
 
+async function gql(accessToken, query, variables) {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (!res.ok || body.errors) throw new Error(`GraphQL answered ${res.status}: ${JSON.stringify(body.errors ?? body)}`);
+  return body.data;
+}
+
+// The rule engine end to end over the real transports: an ingested event matching an active rule reaches a
+// graphql-ws subscriber of alertRaised.
+async function alertRaised(accessToken) {
+  const name = 'graphql-ws client receives alertRaised for a matching ingested event';
+  const client = createClient({
+    url: `${base.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${accessToken}` },
+    retryAttempts: 0,
+  });
+  try {
+    const settings = await gql(accessToken, '{ respondSettings { enabled requiredTerms } }');
+    if (!settings.respondSettings.enabled) {
+      await gql(accessToken, 'mutation($t: [String!]!) { turnOnRespond(input: { acknowledgedTerms: $t }) { errors { code } } }',
+        { t: settings.respondSettings.requiredTerms });
+    }
+    await gql(accessToken, 'mutation { createOrganization(input: { id: "conformance", name: "Conformance" }) { errors { code } } }');
+    const definition = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'trigger', type: 'trigger.event', config: { eventTypes: ['conformance.alert'] } },
+        { id: 'alert', type: 'alert.create', config: { title: 'Conformance alert {{id}}', severity: 'HIGH' } },
+      ],
+      edges: [{ from: 'trigger', to: 'alert' }],
+    };
+    const created = await gql(accessToken, 'mutation($d: JSON!) { createRule(input: { name: "conformance", outcome: ALERT_ONLY, organizationIds: ["conformance"], definition: $d }) { rule { id } errors { code message } } }', { d: definition });
+    await gql(accessToken, 'mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }', { id: created.createRule.rule.id });
+
+    const eventId = `conf-${Date.now()}`;
+    const received = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no alertRaised within 10 s')), 10_000);
+      client.subscribe({ query: 'subscription { alertRaised(organizationId: "conformance") { title severity organizationId } }' }, {
+        next: (m) => { if (m.data?.alertRaised?.title === `Conformance alert ${eventId}`) { clearTimeout(timer); resolve(m.data.alertRaised); } },
+        error: (e) => { clearTimeout(timer); reject(e instanceof Error ? e : new Error(JSON.stringify(e))); },
+        complete: () => {},
+      });
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const res = await fetch(`${base}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify([{ id: eventId, organizationId: 'conformance', source: 'conformance', type: 'conformance.alert', severity: 'HIGH', time: new Date().toISOString() }]),
+    });
+    if (!res.ok) throw new Error(`POST /api/events answered ${res.status}: ${await res.text()}`);
+    const alert = await received;
+    report(alert.severity === 'HIGH' && alert.organizationId === 'conformance', name, JSON.stringify(alert));
+  } catch (e) {
+    report(false, name, e.message);
+  } finally {
+    await client.dispose();
+  }
+}
+
 try {
   const accessToken = await token();
   await audits(accessToken);
   await graphqlWs(accessToken);
+  await alertRaised(accessToken);
 } catch (e) {
   report(false, 'conformance run', e.message);
 }

@@ -2,7 +2,7 @@ namespace Respond.Server.Features.Engine;
 
 /// <summary>
 /// A persisted workflow instance: every one that suspended, faulted, raised an alert or proposed an action.
-/// Runs that ended without effect are counted on the rule instead (see docs/how-rules-run.md).
+/// Runs that ended without effect are not stored (see docs/how-rules-run.md); testRule replays any event to show why.
 /// </summary>
 public sealed class WorkflowInstanceRecord
 {

@@ -50,7 +50,7 @@ public static class RuleExecutionsFeature
 {
     public static void Query(ObjectGraphType query) =>
         query.Field<NonNullGraphType<ConnectionType<RuleExecutionType>>>("ruleExecutions")
-            .Description("Runs that suspended, faulted, raised an alert or proposed an action, newest first. Runs that ended without effect are counted, not stored: use testRule to see why an event did not fire.")
+            .Description("Runs that suspended, faulted, raised an alert or proposed an action, newest first. Runs that ended without effect are not stored: use testRule to see why an event did not fire.")
             .PageArguments()
             .Argument<RuleExecutionFilterInputType>("where")
             .ResolveAsync(async c =>
