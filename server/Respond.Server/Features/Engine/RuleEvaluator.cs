@@ -21,7 +21,8 @@ public sealed class RuleEvaluator(
     IResumeScheduler scheduler,
     IOptions<EngineOptions> options,
     TimeProvider time,
-    ILogger<RuleEvaluator> logger)
+    ILogger<RuleEvaluator> logger,
+    IExpressionEvaluator? expressions = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -85,7 +86,7 @@ public sealed class RuleEvaluator(
             await using var scope = scopes.CreateAsyncScope();
             var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
             var engine = new WorkflowEngine(windows, uow, actions, uow, uow, scheduler, time,
-                new WorkflowEngineOptions { DefaultApprovalTimeout = options.Value.DefaultApprovalTimeout, PersistCompletedInstances = true });
+                new WorkflowEngineOptions { DefaultApprovalTimeout = options.Value.DefaultApprovalTimeout, PersistCompletedInstances = true }, expressions);
             var result = await work(engine, uow);
             await uow.Db.SaveChangesAsync(ct);
             await windows.FlushAsync(uow.Db, ct);

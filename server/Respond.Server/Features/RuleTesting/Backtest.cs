@@ -54,7 +54,7 @@ public sealed class Backtest
 /// Runs backtests in the background (one task each, own database scope) and keeps the last 100 in memory so
 /// the designer can poll progress, read the report, or cancel. A backtest has no side effects.
 /// </summary>
-public sealed class BacktestRunner(IServiceScopeFactory scopes, TimeProvider time, ILogger<BacktestRunner> logger)
+public sealed class BacktestRunner(IServiceScopeFactory scopes, TimeProvider time, ILogger<BacktestRunner> logger, Respond.Workflows.Runtime.Ports.IExpressionEvaluator? expressions = null)
 {
     private const int PageSize = 2_000;
     private const int Kept = 100;
@@ -96,7 +96,7 @@ public sealed class BacktestRunner(IServiceScopeFactory scopes, TimeProvider tim
             var actions = new RecordingActionDispatcher();
             var approvals = new RecordingApprovalGateway();
             var engine = new WorkflowEngine(new InMemoryWindowStore(), alerts, actions, approvals, new InMemoryInstanceStore(),
-                new ManualResumeScheduler(), time, new WorkflowEngineOptions { PersistCompletedInstances = false });
+                new ManualResumeScheduler(), time, new WorkflowEngineOptions { PersistCompletedInstances = false }, expressions);
             (DateTimeOffset Time, long Sequence) cursor = (DateTimeOffset.MinValue, 0);
             while (true)
             {

@@ -55,7 +55,7 @@ public sealed class TestRulePayloadType : ObjectGraphType<TestRulePayload>
 }
 
 /// <summary>testRule: a dry run over sample events. Nothing is stored, published or dispatched.</summary>
-internal sealed class TestRule(RespondDbContext db, TimeProvider time)
+internal sealed class TestRule(RespondDbContext db, TimeProvider time, Respond.Workflows.Runtime.Ports.IExpressionEvaluator? expressions = null)
 {
     public const int MaxEvents = 1_000;
 
@@ -80,7 +80,7 @@ internal sealed class TestRule(RespondDbContext db, TimeProvider time)
             else events.Add(EventMapping.ToWorkflowEvent(parsed!));
         }
         if (errors.Count > 0) return new TestRulePayload([], errors);
-        var report = await DryRun.RunAsync(rule, events, time, ct);
+        var report = await DryRun.RunAsync(rule, events, time, expressions, ct);
         return new TestRulePayload(report.Events, []);
     }
 }
