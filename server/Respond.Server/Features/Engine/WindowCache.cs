@@ -35,26 +35,69 @@ public sealed class WindowCache : IWindowStore
                 JsonSerializer.Deserialize<List<WindowEntry>>(row.EntriesJson, RespondDbContext.JsonOptions) ?? [];
     }
 
-    /// <summary>Writes every window changed since the last flush (upsert or delete) in one transaction.</summary>
+    /// <summary>
+    /// Writes every window changed since the last flush in one transaction with two prepared statements
+    /// (upsert, delete): a batch of events can touch thousands of windows, so this bypasses EF's change tracker.
+    /// </summary>
     public async Task FlushAsync(RespondDbContext db, CancellationToken ct)
     {
         if (_dirty.IsEmpty) return;
         var keys = _dirty.Keys.ToList();
         foreach (var k in keys) _dirty.TryRemove(k, out _);
-        var ruleIds = keys.Select(k => k.RuleId).Distinct().ToList();
-        var groupKeys = keys.Select(k => k.GroupKey).Distinct().ToList();
-        var existing = await db.WindowStates.Where(w => ruleIds.Contains(w.RuleId) && groupKeys.Contains(w.GroupKey)).ToListAsync(ct);
-        var byKey = existing.ToDictionary(w => new WindowKey(w.RuleId, w.NodeId, w.GroupKey));
-        foreach (var key in keys)
+        var sqlite = db.Database.IsSqlite();
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened) await connection.OpenAsync(ct);
+        try
         {
-            var has = _windows.TryGetValue(key, out var entries);
-            byKey.TryGetValue(key, out var row);
-            if (!has && row is not null) db.WindowStates.Remove(row);
-            else if (has && row is null)
-                db.WindowStates.Add(new WindowStateRecord { RuleId = key.RuleId, NodeId = key.NodeId, GroupKey = key.GroupKey, EntriesJson = Serialize(entries!) });
-            else if (has) row!.EntriesJson = Serialize(entries!);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await using var upsert = connection.CreateCommand();
+            upsert.Transaction = tx;
+            upsert.CommandText = sqlite
+                ? """
+                  INSERT INTO "WindowStates" ("RuleId", "NodeId", "GroupKey", "EntriesJson") VALUES (@r, @n, @g, @e)
+                  ON CONFLICT ("RuleId", "NodeId", "GroupKey") DO UPDATE SET "EntriesJson" = excluded."EntriesJson"
+                  """
+                : """
+                  MERGE [WindowStates] WITH (HOLDLOCK) AS t USING (SELECT @r AS RuleId, @n AS NodeId, @g AS GroupKey) AS s
+                  ON t.RuleId = s.RuleId AND t.NodeId = s.NodeId AND t.GroupKey = s.GroupKey
+                  WHEN MATCHED THEN UPDATE SET EntriesJson = @e
+                  WHEN NOT MATCHED THEN INSERT (RuleId, NodeId, GroupKey, EntriesJson) VALUES (@r, @n, @g, @e);
+                  """;
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = tx;
+            delete.CommandText = sqlite
+                ? """DELETE FROM "WindowStates" WHERE "RuleId" = @r AND "NodeId" = @n AND "GroupKey" = @g"""
+                : "DELETE FROM [WindowStates] WHERE [RuleId] = @r AND [NodeId] = @n AND [GroupKey] = @g";
+            var (ur, un, ug, ue) = (Add(upsert, "@r"), Add(upsert, "@n"), Add(upsert, "@g"), Add(upsert, "@e"));
+            var (dr, dn, dg) = (Add(delete, "@r"), Add(delete, "@n"), Add(delete, "@g"));
+            foreach (var key in keys)
+            {
+                if (_windows.TryGetValue(key, out var entries))
+                {
+                    (ur.Value, un.Value, ug.Value, ue.Value) = (key.RuleId, key.NodeId, key.GroupKey, Serialize(entries));
+                    await upsert.ExecuteNonQueryAsync(ct);
+                }
+                else
+                {
+                    (dr.Value, dn.Value, dg.Value) = (key.RuleId, key.NodeId, key.GroupKey);
+                    await delete.ExecuteNonQueryAsync(ct);
+                }
+            }
+            await tx.CommitAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
+        finally
+        {
+            if (opened) await connection.CloseAsync();
+        }
+    }
+
+    private static System.Data.Common.DbParameter Add(System.Data.Common.DbCommand command, string name)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        command.Parameters.Add(p);
+        return p;
     }
 
     public void Forget(string ruleId)
