@@ -8,6 +8,7 @@ using Respond.Server.Features.Events;
 using Respond.Server.Features.Organizations;
 using Respond.Server.Features.RuleTesting;
 using Respond.Server.Features.Rules;
+using Respond.Server.Features.Scripts;
 using Respond.Server.Features.Settings;
 using Respond.Server.Features.Templates;
 using Respond.Server.GraphQL;
@@ -29,6 +30,7 @@ public static class RespondHost
         services.AddRespondGraphQL();
         services.AddConnectors().AddAudit().AddSettings().AddOrganizations().AddRules().AddTemplates();
         services.AddEngine().AddEvents().AddAlerts().AddApprovals().AddRuleTesting();
+        services.AddScripts();
         return services;
     }
 

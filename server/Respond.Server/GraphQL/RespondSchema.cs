@@ -8,6 +8,7 @@ using Respond.Server.Features.Catalog;
 using Respond.Server.Features.Organizations;
 using Respond.Server.Features.RuleTesting;
 using Respond.Server.Features.Rules;
+using Respond.Server.Features.Scripts;
 using Respond.Server.Features.Settings;
 using Respond.Server.Features.Templates;
 using Respond.Server.Identity;
@@ -43,6 +44,7 @@ public sealed class RespondQuery : ObjectGraphType
         ApprovalsFeature.Query(this);
         RuleExecutionsFeature.Query(this);
         RuleTestingFeature.Query(this);
+        ScriptsFeature.Query(this);
     }
 }
 
@@ -59,6 +61,7 @@ public sealed class RespondMutation : ObjectGraphType
         AlertsFeature.Mutation(this);
         ApprovalsFeature.Mutation(this);
         RuleTestingFeature.Mutation(this);
+        ScriptsFeature.Mutation(this);
     }
 }
 

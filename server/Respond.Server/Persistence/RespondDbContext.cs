@@ -8,6 +8,7 @@ using Respond.Server.Features.Engine;
 using Respond.Server.Features.Events;
 using Respond.Server.Features.Organizations;
 using Respond.Server.Features.Rules;
+using Respond.Server.Features.Scripts;
 using Respond.Server.Features.Settings;
 using Respond.Server.Identity;
 
@@ -34,6 +35,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
     public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
     public DbSet<WindowStateRecord> WindowStates => Set<WindowStateRecord>();
+    public DbSet<Script> Scripts => Set<Script>();
+    public DbSet<ScriptVersion> ScriptVersions => Set<ScriptVersion>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -157,6 +160,25 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(w => w.RuleId).HasMaxLength(64);
             e.Property(w => w.NodeId).HasMaxLength(128);
             e.Property(w => w.GroupKey).HasMaxLength(512);
+        });
+        model.Entity<Script>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).HasMaxLength(64);
+            e.Property(s => s.Name).HasMaxLength(200);
+            e.Property(s => s.Organizations).HasMaxLength(2000);
+            e.Property(s => s.ContentHash).HasMaxLength(64);
+            e.Property(s => s.Version).IsConcurrencyToken();
+            e.Ignore(s => s.OrganizationIds);
+            e.HasIndex(s => s.Name);
+        });
+        model.Entity<ScriptVersion>(e =>
+        {
+            e.HasKey(v => v.Id);
+            e.Property(v => v.ScriptId).HasMaxLength(64);
+            e.Property(v => v.Name).HasMaxLength(200);
+            e.Property(v => v.ContentHash).HasMaxLength(64);
+            e.HasIndex(v => new { v.ScriptId, v.Version }).IsUnique();
         });
     }
 

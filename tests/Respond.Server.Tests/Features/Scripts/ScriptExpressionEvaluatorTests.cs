@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Respond.Server.Features.Scripts;
+using Respond.Workflows;
+using Respond.Workflows.Runtime;
+
+namespace Respond.Server.Tests.Features.Scripts;
+
+public sealed class ScriptExpressionEvaluatorTests : IDisposable
+{
+    private readonly ScriptExpressionEvaluator evaluator = new(NullLogger<ScriptExpressionEvaluator>.Instance);
+
+    private static WorkflowEvent Event(string commandLine) => new("e-1", "org-a", "edr", "process.start", Severity.High, DateTimeOffset.UnixEpoch,
+        JsonSerializer.SerializeToElement(new { id = "e-1", organizationId = "org-a", severity = "HIGH", process = new { commandLine } }));
+
+    [Theory]
+    [InlineData("powershell -enc AAAA", true)]
+    [InlineData("notepad.exe", false)]
+    public async Task EvaluateAsync_AllowedExpression_ReturnsItsValue(string commandLine, bool expected)
+    {
+        // Act
+        var result = await evaluator.EvaluateAsync("Event.Process.CommandLine.Contains(\"-enc\") && Event.Severity == \"HIGH\"", Event(commandLine), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(expected, result);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_RefusedExpression_ThrowsNamingTheSymbol()
+    {
+        // Act
+        var error = await Assert.ThrowsAsync<ExpressionFailedException>(async () =>
+            await evaluator.EvaluateAsync("System.IO.File.Exists(\"/etc/passwd\")", Event("x"), CancellationToken.None));
+
+        // Assert
+        Assert.Contains("System.IO.File", error.Message);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ExpressionThrows_ThrowsWithClearMessage()
+    {
+        // Act
+        var error = await Assert.ThrowsAsync<ExpressionFailedException>(async () =>
+            await evaluator.EvaluateAsync("Event.Raw.GetProperty(\"missing\").GetString() == \"x\"", Event("x"), CancellationToken.None));
+
+        // Assert
+        Assert.StartsWith("condition.expression threw KeyNotFoundException", error.Message);
+    }
+
+    public void Dispose() => evaluator.Dispose();
+}
