@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace Respond.LoadDriver;
+
+/// <summary>The driver's command line.</summary>
+public sealed class BenchOptions
+{
+    public string? Out { get; private set; }
+    public string Configuration { get; private set; } = "Release";
+    public string? ServerDll { get; private set; }
+    public int Events { get; private set; } = 200_000;
+    public int WarmupEvents { get; private set; } = 10_000;
+    public int IngestOnlyEvents { get; private set; } = 50_000;
+    public int BatchSize { get; private set; } = 1_000;
+    public int Senders { get; private set; } = 2;
+    public int Organizations { get; private set; } = 10;
+    public int LatencySeconds { get; private set; } = 40;
+    public int LatencyRate { get; private set; } = 1_000;
+    public int LatencyRequestSize { get; private set; } = 100;
+    public int ProbesPerRequest { get; private set; } = 2;
+    public bool Keep { get; private set; }
+
+    public const string Usage = """
+        Respond.LoadDriver: the ingestion benchmark (docs/performance.md). Build the server first: dotnet build -c Release
+          --out <file>              write the results into this markdown file (between its results markers)
+          --configuration <c>       Release (default) or Debug: which server build to start
+          --server <dll>            start this Respond.Server.dll instead
+          --events <n>              events of the measured pipeline phase (200000)
+          --warmup <n>              events sent before measuring (10000)
+          --ingest-only <n>         events sent while Respond is off, a diagnostic (50000; 0 skips)
+          --batch <n>               events per POST /api/events and per naive transaction (1000)
+          --senders <n>             concurrent HTTP senders (2)
+          --organizations <n>       organizations bootstrapped, events spread over them (10)
+          --latency-seconds <n>     duration of the steady-load latency phase (40)
+          --latency-rate <n>        events per second in that phase (1000)
+          --latency-request <n>     events per request in that phase (100)
+          --probes <n>              bench.alert probes per request in that phase (2)
+          --keep                    keep the temporary directory (server database, naive database)
+        """;
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Number() => int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--out": o.Out = Value(); break;
+                case "--configuration" or "-c": o.Configuration = Value(); break;
+                case "--server": o.ServerDll = Path.GetFullPath(Value()); break;
+                case "--events": o.Events = Number(); break;
+                case "--warmup": o.WarmupEvents = Number(); break;
+                case "--ingest-only": o.IngestOnlyEvents = Number(); break;
+                case "--batch": o.BatchSize = Number(); break;
+                case "--senders": o.Senders = Number(); break;
+                case "--organizations": o.Organizations = Number(); break;
+                case "--latency-seconds": o.LatencySeconds = Number(); break;
+                case "--latency-rate": o.LatencyRate = Number(); break;
+                case "--latency-request": o.LatencyRequestSize = Number(); break;
+                case "--probes": o.ProbesPerRequest = Number(); break;
+                case "--keep": o.Keep = true; break;
+                case "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    return null;
+                default:
+                    Console.Error.WriteLine($"Unknown argument {args[i]}\n{Usage}");
+                    return null;
+            }
+        }
+        return o;
+    }
+}

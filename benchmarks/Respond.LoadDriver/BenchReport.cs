@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Respond.LoadDriver;
+
+/// <summary>The machine the run was measured on.</summary>
+public sealed record MachineInfo(int Cores, string Cpu, double MemoryGiB, string Dotnet, string Os, string Commit)
+{
+    public static MachineInfo Read(string root)
+    {
+        var cpu = "unknown";
+        double memory = 0;
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+            var total = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+            memory = double.Parse(total.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024 / 1024;
+        }
+        catch (IOException) { }
+        return new MachineInfo(Environment.ProcessorCount, cpu, memory, Run("dotnet", "--version", root), RuntimeInformation.OSDescription,
+            Run("git", "rev-parse --short HEAD", root) + (Run("git", "status --porcelain -- server workflows", root).Length > 0 ? " (server/workflows with uncommitted changes)" : ""));
+    }
+
+    private static string Run(string file, string arguments, string directory)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, WorkingDirectory = directory, UseShellExecute = false })!;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return output;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "?";
+        }
+    }
+}
+
+/// <summary>Everything one run measured, and its markdown.</summary>
+public sealed class BenchReport
+{
+    public const string Begin = "<!-- results:begin (written by benchmarks/Respond.LoadDriver; do not edit by hand) -->";
+    public const string End = "<!-- results:end -->";
+
+    public required BenchOptions Options { get; init; }
+    public required string ServerDll { get; init; }
+    public required string Root { get; init; }
+    public double AverageEventBytes { get; set; }
+    public List<NaiveResult> Naive { get; } = [];
+    public double StartSeconds { get; set; }
+    public Dictionary<string, int> RuleKinds { get; set; } = [];
+    public ThroughputResult? IngestOnly { get; set; }
+    public ThroughputResult Pipeline { get; set; } = new();
+    public LatencyResult Latency { get; set; } = new();
+    public double IdleRss { get; set; }
+    public (double Rss, double Hwm) EndRss { get; set; }
+    public Dictionary<string, long> Database { get; set; } = [];
+    public MachineInfo? Machine { get; set; }
+    public string? ServerOutput { get; set; }
+
+    private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string F(double value, int digits = 1) => value.ToString("F" + digits, CultureInfo.InvariantCulture);
+
+    private static string Verdict(bool ok) => ok ? "met" : "**missed**";
+
+    public string ToMarkdown()
+    {
+        var naive = Naive[0];
+        var ratio = Pipeline.EventsPerSecond / naive.PerSecond;
+        var peakRss = Math.Max(Pipeline.PeakRss, Latency.PeakRss);
+        var b = new StringBuilder();
+        b.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on commit {Machine?.Commit}.");
+        b.AppendLine();
+        b.AppendLine("### Machine");
+        b.AppendLine();
+        b.AppendLine("| | |");
+        b.AppendLine("| --- | --- |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| cores (`nproc`) | {Machine?.Cores} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| CPU | {Machine?.Cpu} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| memory | {F(Machine?.MemoryGiB ?? 0)} GiB |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| `dotnet --version` | {Machine?.Dotnet} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| OS | {Machine?.Os} |");
+        b.AppendLine();
+        b.AppendLine("### Settings");
+        b.AppendLine();
+        b.AppendLine("| | |");
+        b.AppendLine("| --- | --- |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| server | `{ServerDll}` (`ASPNETCORE_ENVIRONMENT=Production`, log level Warning, SQLite in a fresh temp directory), started in {F(StartSeconds)} s |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| rules | {string.Join(", ", RuleKinds.Select(k => $"{k.Value} {k.Key}"))} (all active, ALERT_ONLY, every organization) + 1 latency-probe rule |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| events | {N(Options.Events)} measured after {N(Options.WarmupEvents)} warm-up, {F(AverageEventBytes, 0)} bytes on average, {Options.Organizations} organizations, random GUID ids, event time +{EventGenerator.Step.TotalMilliseconds:F0} ms per event |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| pipeline load | `POST /api/events`, JSON arrays of {N(Options.BatchSize)} events, {Options.Senders} concurrent senders (each sends its next request when the last one answered), HTTP/1.1 on loopback |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| naive insert | one connection, one prepared statement, transactions of {N(Options.BatchSize)} rows, same rows and JSON, before the server starts |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| latency load | {N(Options.LatencyRate)} events/s as {N(Options.LatencyRate / Options.LatencyRequestSize)} requests/s of {Options.LatencyRequestSize} events on a fixed schedule for {Options.LatencySeconds} s; {Options.ProbesPerRequest} events per request are `bench.alert` probes (each raises a new alert titled with its id); one graphql-transport-ws subscriber of `alertRaised` |");
+        b.AppendLine();
+        b.AppendLine("### Results");
+        b.AppendLine();
+        b.AppendLine("| measure | value | target | |");
+        b.AppendLine("| --- | ---: | --- | --- |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| pipeline (HTTP, parse, idempotency, matching, persistence, alerts) | **{N(Pipeline.EventsPerSecond)} events/s** | | |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| naive SQLite insert (WAL, synchronous=NORMAL, unique index) | **{N(naive.PerSecond)} events/s** | | |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| ratio pipeline / naive | **{F(ratio, 2)}×** | ≥ 1.0× (stretch 2×) | {Verdict(ratio >= 1.0)}{(ratio >= 1.0 ? "" : $" by {F((1 - ratio) * 100, 0)} %")} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| alert latency p50 / p95 / p99 / max | {F(Latency.P(50))} / {F(Latency.P(95))} / **{F(Latency.P(99))}** / {F(Latency.Max)} ms | p99 ≤ 50 ms | {Verdict(Latency.P(99) <= 50 && Latency.Missing == 0)}{(Latency.P(99) <= 50 ? "" : $" by {F(Latency.P(99) - 50)} ms")} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| server RSS idle (after start, 101 rules, GC) | {F(IdleRss, 0)} MiB | ≤ 200 MB | {Verdict(IdleRss <= 200)} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| server RSS peak under load (sampled every 100 ms) | {F(peakRss, 0)} MiB (VmHWM {F(EndRss.Hwm, 0)} MiB) | ≤ 600 MB | {Verdict(peakRss <= 600)} |");
+        b.AppendLine();
+        b.AppendLine("Details:");
+        b.AppendLine();
+        b.AppendLine("| phase | events | time | events/s | server CPU (cores) | driver CPU (cores) | request p50 / p99 |");
+        b.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        if (IngestOnly is { } off)
+            b.AppendLine(CultureInfo.InvariantCulture, $"| Respond off: the same pipeline storing only (no rule runs), before the main phase | {N(off.Events)} | {F(off.Elapsed.TotalSeconds)} s | {N(off.EventsPerSecond)} | {F(off.ServerCores, 2)} | {F(off.DriverCores, 2)} | {F(off.RequestP(50), 0)} / {F(off.RequestP(99), 0)} ms |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| pipeline, Respond on, 101 rules | {N(Pipeline.Events)} | {F(Pipeline.Elapsed.TotalSeconds)} s | {N(Pipeline.EventsPerSecond)} | {F(Pipeline.ServerCores, 2)} | {F(Pipeline.DriverCores, 2)} | {F(Pipeline.RequestP(50), 0)} / {F(Pipeline.RequestP(99), 0)} ms |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| steady load (latency phase) | {N(Latency.AchievedRate * Latency.Duration.TotalSeconds)} | {F(Latency.Duration.TotalSeconds)} s | {N(Latency.AchievedRate)} | {F(Latency.ServerCores, 2)} | | {F(Stats.Percentile(Latency.RequestMilliseconds, 50), 0)} / {F(Stats.Percentile(Latency.RequestMilliseconds, 99), 0)} ms |");
+        b.AppendLine();
+        b.AppendLine("| naive insert variant | events/s | journal | synchronous |");
+        b.AppendLine("| --- | ---: | --- | --- |");
+        foreach (var n in Naive)
+            b.AppendLine(CultureInfo.InvariantCulture, $"| {n.Name} | {N(n.PerSecond)} | {n.JournalMode} | {n.Synchronous} |");
+        b.AppendLine();
+        b.AppendLine(CultureInfo.InvariantCulture, $"Latency: {Latency.Samples.Count} probes measured, {Latency.Missing} never arrived{(Latency.SubscriberFailure is null ? "" : $" (subscriber: {Latency.SubscriberFailure})")}; the subscriber also received {N(Latency.OtherAlerts)} alerts of the other rules in that phase.");
+        b.AppendLine();
+        b.AppendLine("What the run left in the server's database:");
+        b.AppendLine();
+        b.AppendLine("| | |");
+        b.AppendLine("| --- | ---: |");
+        foreach (var (name, value) in Database) b.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {N(value)} |");
+        if (ServerOutput is not null)
+        {
+            b.AppendLine();
+            b.AppendLine("Server output (warnings and errors, last lines):");
+            b.AppendLine();
+            b.AppendLine("```text");
+            b.AppendLine(ServerOutput.Length > 3000 ? ServerOutput[^3000..] : ServerOutput);
+            b.AppendLine("```");
+        }
+        return b.ToString();
+    }
+
+    /// <summary>Replaces the text between the results markers of <paramref name="path"/> (creating the file if needed).</summary>
+    public static void WriteInto(string path, string results)
+    {
+        var block = Begin + "\n" + results.TrimEnd() + "\n" + End;
+        string text;
+        if (File.Exists(path) && File.ReadAllText(path) is var existing && existing.Contains(Begin, StringComparison.Ordinal) && existing.Contains(End, StringComparison.Ordinal))
+        {
+            var start = existing.IndexOf(Begin, StringComparison.Ordinal);
+            var end = existing.IndexOf(End, start, StringComparison.Ordinal) + End.Length;
+            text = existing[..start] + block + existing[end..];
+        }
+        else
+        {
+            text = "# Performance\n\n## Results\n\n" + block + "\n";
+        }
+        File.WriteAllText(path, text);
+    }
+}

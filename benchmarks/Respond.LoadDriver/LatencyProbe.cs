@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Respond.LoadDriver;
+
+/// <summary>What the latency phase measured.</summary>
+public sealed class LatencyResult
+{
+    public List<double> Samples { get; init; } = [];
+    public int Probes { get; init; }
+    public int Missing { get; init; }
+    public int OtherAlerts { get; init; }
+    public double AchievedRate { get; init; }
+    public TimeSpan Duration { get; init; }
+    public double ServerCores { get; init; }
+    public double PeakRss { get; init; }
+    public List<double> RequestMilliseconds { get; init; } = [];
+    public string? SubscriberFailure { get; init; }
+
+    public double P(double percentile) => Stats.Percentile(Samples, percentile);
+
+    public double Max => Samples.Count == 0 ? double.NaN : Samples.Max();
+}
+
+/// <summary>
+/// A steady load (requests of N events on a fixed schedule, each sent on time whether or not the previous one has
+/// answered) in which a few events per request are <c>bench.alert</c> probes. The latency of a probe is from just
+/// before its request is sent to the arrival of the <c>alertRaised</c> message carrying its id at a graphql-ws subscriber.
+/// </summary>
+public static class LatencyProbe
+{
+    public static async Task<LatencyResult> RunAsync(RespondClient client, ServerProcess server, EventGenerator generator, BenchOptions options)
+    {
+        var requestsPerSecond = (double)options.LatencyRate / options.LatencyRequestSize;
+        var interval = TimeSpan.FromSeconds(1 / requestsPerSecond);
+        var requests = (int)Math.Round(options.LatencySeconds * requestsPerSecond);
+
+        // Bodies up front: the probe ids of each request are known before it is sent.
+        var random = new Random(7);
+        var planned = new List<(byte[] Body, string[] Probes, int Events)>(requests);
+        for (var r = 0; r < requests; r++)
+        {
+            var probeAt = Enumerable.Range(0, options.ProbesPerRequest).Select(_ => random.Next(options.LatencyRequestSize)).ToHashSet();
+            var events = new List<GeneratedEvent>(options.LatencyRequestSize);
+            var probes = new List<string>();
+            for (var i = 0; i < options.LatencyRequestSize; i++)
+            {
+                var e = probeAt.Contains(i) ? generator.Next(EventGenerator.BenchAlertType) : generator.Next();
+                if (probeAt.Contains(i)) probes.Add(e.Id);
+                events.Add(e);
+            }
+            planned.Add((EventGenerator.Body(events), [.. probes], events.Count));
+        }
+
+        await using var subscriber = new AlertSubscriber();
+        await subscriber.ConnectAsync(server.BaseAddress, client.Token);
+        await Task.Delay(500);
+
+        var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var requestTimes = new ConcurrentBag<double>();
+        using var stop = new CancellationTokenSource();
+        var peak = 0.0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, server.Memory().Rss);
+                try { await Task.Delay(100, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        var serverCpu = server.CpuTime();
+        var inFlight = new List<Task>(requests);
+        var watch = Stopwatch.StartNew();
+        var eventsSent = 0;
+        for (var r = 0; r < requests; r++)
+        {
+            var due = interval * r;
+            var wait = due - watch.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            var (body, probes, count) = planned[r];
+            inFlight.Add(Task.Run(async () =>
+            {
+                var at = Stopwatch.GetTimestamp();
+                foreach (var id in probes) sent[id] = at;
+                await client.PostEventsAsync(body);
+                requestTimes.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+            }));
+            eventsSent += count;
+        }
+        await Task.WhenAll(inFlight);
+        var duration = watch.Elapsed;
+        var serverCores = (server.CpuTime() - serverCpu).TotalSeconds / duration.TotalSeconds;
+
+        // Give late alerts a moment, then count what never came.
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(5) && sent.Keys.Any(id => !subscriber.Arrivals.ContainsKey(id)))
+            await Task.Delay(50);
+        await stop.CancelAsync();
+        await sampler;
+
+        var samples = new List<double>(sent.Count);
+        var missing = 0;
+        foreach (var (id, at) in sent)
+        {
+            if (subscriber.Arrivals.TryGetValue(id, out var arrived)) samples.Add(Stopwatch.GetElapsedTime(at, arrived).TotalMilliseconds);
+            else missing++;
+        }
+        return new LatencyResult
+        {
+            Samples = samples,
+            Probes = sent.Count,
+            Missing = missing,
+            OtherAlerts = subscriber.OtherAlerts,
+            AchievedRate = eventsSent / duration.TotalSeconds,
+            Duration = duration,
+            ServerCores = serverCores,
+            PeakRss = peak,
+            RequestMilliseconds = [.. requestTimes],
+            SubscriberFailure = subscriber.Failure,
+        };
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace Respond.LoadDriver;
+
+/// <summary>What one naive-insert variant measured.</summary>
+public sealed record NaiveResult(string Name, int Rows, TimeSpan Elapsed, string JournalMode, string Synchronous)
+{
+    public double PerSecond => Rows / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// The machine's limit for the same events: a plain prepared-statement SQLite insert into a table with the server's
+/// <c>Events</c> columns, in transactions of a batch each, one connection, no HTTP, no parsing, no rules.
+/// </summary>
+public static class NaiveInsert
+{
+    /// <summary>
+    /// Runs one variant on a fresh database file. <paramref name="synchronous"/> null leaves SQLite's default (what the
+    /// server runs with: it sets only journal_mode=WAL). <paramref name="serverShape"/> adds the server's second index
+    /// (OrganizationId, Time) and its statement (ON CONFLICT DO NOTHING RETURNING "Sequence").
+    /// </summary>
+    public static NaiveResult Run(string name, string path, IReadOnlyList<GeneratedEvent> events, int batchSize, string? synchronous, bool serverShape)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            if (File.Exists(file)) File.Delete(file);
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString());
+        connection.Open();
+        Exec(connection, "PRAGMA journal_mode=WAL;");
+        if (synchronous is not null) Exec(connection, $"PRAGMA synchronous={synchronous};");
+        // The server's table (EF migration RuleEngine): an AUTOINCREMENT sequence and the unique (Source, EventId) index.
+        Exec(connection, """
+            CREATE TABLE "Events" (
+                "Sequence" INTEGER NOT NULL CONSTRAINT "PK_Events" PRIMARY KEY AUTOINCREMENT,
+                "EventId" TEXT NOT NULL,
+                "OrganizationId" TEXT NOT NULL,
+                "Source" TEXT NOT NULL,
+                "Type" TEXT NOT NULL,
+                "Severity" INTEGER NOT NULL,
+                "Time" INTEGER NOT NULL,
+                "ReceivedAt" INTEGER NOT NULL,
+                "Json" TEXT NOT NULL);
+            CREATE UNIQUE INDEX "IX_Events_Source_EventId" ON "Events" ("Source", "EventId");
+            """);
+        if (serverShape) Exec(connection, """CREATE INDEX "IX_Events_OrganizationId_Time" ON "Events" ("OrganizationId", "Time");""");
+        var journal = Scalar(connection, "PRAGMA journal_mode;");
+        var sync = Scalar(connection, "PRAGMA synchronous;") switch { "0" => "OFF (0)", "1" => "NORMAL (1)", "2" => "FULL (2)", "3" => "EXTRA (3)", var s => s };
+
+        var sql = """
+            INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
+            VALUES (@id, @org, @source, @type, @severity, @time, @received, @json)
+            """ + (serverShape ? "\nON CONFLICT (\"Source\", \"EventId\") DO NOTHING RETURNING \"Sequence\"" : "");
+        var watch = Stopwatch.StartNew();
+        for (var start = 0; start < events.Count; start += batchSize)
+        {
+            using var tx = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            var id = command.Parameters.Add("@id", SqliteType.Text);
+            var org = command.Parameters.Add("@org", SqliteType.Text);
+            var source = command.Parameters.Add("@source", SqliteType.Text);
+            var type = command.Parameters.Add("@type", SqliteType.Text);
+            var severity = command.Parameters.Add("@severity", SqliteType.Integer);
+            var time = command.Parameters.Add("@time", SqliteType.Integer);
+            var received = command.Parameters.Add("@received", SqliteType.Integer);
+            var json = command.Parameters.Add("@json", SqliteType.Text);
+            command.Prepare();
+            received.Value = DateTimeOffset.UtcNow.UtcTicks;
+            var end = Math.Min(start + batchSize, events.Count);
+            for (var i = start; i < end; i++)
+            {
+                var e = events[i];
+                id.Value = e.Id;
+                org.Value = e.OrganizationId;
+                source.Value = e.Source;
+                type.Value = e.Type;
+                severity.Value = e.Severity;
+                time.Value = e.Time.UtcTicks;
+                json.Value = e.Json;
+                if (serverShape) command.ExecuteScalar();
+                else command.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        watch.Stop();
+        connection.Close();
+        SqliteConnection.ClearAllPools();
+        return new NaiveResult(name, events.Count, watch.Elapsed, journal, sync);
+    }
+
+    private static void Exec(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+}

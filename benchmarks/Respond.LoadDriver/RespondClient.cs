@@ -1,0 +1,103 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Respond.LoadDriver;
+
+/// <summary>The benchmark's API calls: a client-credentials token, GraphQL, and POST /api/events.</summary>
+public sealed class RespondClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public RespondClient(Uri baseAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 64,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+        };
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public string Token { get; private set; } = "";
+
+    public async Task AuthenticateAsync(string clientId, string secret)
+    {
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
+        });
+        using var response = await _http.PostAsync("connect/token", content);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Token request failed ({(int)response.StatusCode}): {body}");
+        Token = JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    /// <summary>Runs a GraphQL operation; any GraphQL error is an exception (the benchmark cannot go on without it).</summary>
+    public async Task<JsonNode> GraphQLAsync(string query, object? variables = null)
+    {
+        var payload = JsonSerializer.Serialize(new { query, variables });
+        using var content = new StringContent(payload, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync("graphql", content);
+        var body = await response.Content.ReadAsStringAsync();
+        var json = JsonNode.Parse(body) ?? throw new InvalidOperationException("Empty GraphQL response");
+        if (!response.IsSuccessStatusCode || json["errors"] is JsonArray { Count: > 0 })
+            throw new InvalidOperationException($"GraphQL failed ({(int)response.StatusCode}): {body}");
+        return json["data"]!;
+    }
+
+    public async Task TurnOnRespondAsync()
+    {
+        var terms = (await GraphQLAsync("{ respondSettings { requiredTerms enabled } }"))["respondSettings"]!;
+        if (terms["enabled"]?.GetValue<bool>() == true) return;
+        var acknowledged = terms["requiredTerms"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray();
+        var result = await GraphQLAsync(
+            "mutation($terms: [String!]!) { turnOnRespond(input: { acknowledgedTerms: $terms }) { errors { code message } } }",
+            new { terms = acknowledged });
+        if (result["turnOnRespond"]!["errors"]!.AsArray().Count > 0)
+            throw new InvalidOperationException("turnOnRespond failed: " + result.ToJsonString());
+    }
+
+    /// <summary>Creates the rule (ALERT_ONLY, every organization) and activates it; returns its id.</summary>
+    public async Task<string> CreateActiveRuleAsync(BenchRule rule)
+    {
+        var created = await GraphQLAsync(
+            """
+            mutation($name: String!, $definition: JSON!) {
+              createRule(input: { name: $name, outcome: ALERT_ONLY, definition: $definition }) {
+                rule { id isValid validationErrors { nodeId field message } }
+                errors { code message path }
+              }
+            }
+            """,
+            new { name = rule.Name, definition = rule.Definition });
+        var payload = created["createRule"]!;
+        if (payload["errors"]!.AsArray().Count > 0 || payload["rule"]?["isValid"]?.GetValue<bool>() != true)
+            throw new InvalidOperationException($"createRule '{rule.Name}' failed: {payload.ToJsonString()}");
+        var id = payload["rule"]!["id"]!.GetValue<string>();
+        var activated = await GraphQLAsync(
+            "mutation($id: ID!) { activateRule(input: { id: $id }) { rule { status } errors { code message } } }", new { id });
+        if (activated["activateRule"]!["errors"]!.AsArray().Count > 0)
+            throw new InvalidOperationException($"activateRule '{rule.Name}' failed: {activated.ToJsonString()}");
+        return id;
+    }
+
+    /// <summary>POSTs one JSON array body; returns (accepted, duplicates, errors) or throws on a non-200.</summary>
+    public async Task<(int Accepted, int Duplicates, int Errors)> PostEventsAsync(byte[] body, CancellationToken ct = default)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync("api/events", content, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/events failed ({(int)response.StatusCode}): {text}");
+        var json = JsonNode.Parse(text)!;
+        return (json["accepted"]!.GetValue<int>(), json["duplicates"]!.GetValue<int>(), json["errors"]!.AsArray().Count);
+    }
+
+    public void Dispose() => _http.Dispose();
+}
