@@ -2,7 +2,6 @@ using System.Text.Json;
 using GraphQL.Types;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
-using Respond.Server.Persistence;
 using Respond.Workflows;
 
 namespace Respond.Server.Features.Rules;
@@ -30,20 +29,7 @@ internal sealed class CreateRule(RuleStore rules)
         if (RuleInput.CheckName(input.Name) is { } nameError) return RulePayload.Fail(nameError);
         var organizations = (input.OrganizationIds ?? []).Distinct().ToList();
         if (await rules.CheckOrganizationsAsync(organizations, by, ct) is { } orgError) return RulePayload.Fail(orgError);
-        var now = rules.Now;
-        var rule = new Rule
-        {
-            Id = "rule-" + Guid.NewGuid().ToString("N")[..12],
-            Name = input.Name.Trim(),
-            Description = input.Description ?? "",
-            Organizations = OrganizationScope.Encode(organizations),
-            DefinitionJson = "",
-            DefinitionHash = "",
-            CreatedAt = now,
-            CreatedBy = by.Id,
-            UpdatedAt = now,
-            UpdatedBy = by.Id,
-        };
+        var rule = Rule.Draft(input.Name, input.Description ?? "", organizations, by.Id, rules.Now);
         RuleDefinition.Apply(rule, input.Definition, input.Outcome);
         rules.Add(rule);
         return await rules.SaveAsync(rule, by, "rule.created", "created", null, ct) is { } error ? RulePayload.Fail(error) : RulePayload.Ok(rule);

@@ -31,21 +31,7 @@ internal sealed class DuplicateRule(RespondDbContext db, RuleStore rules)
         // A copy keeps the source's scope only where the caller may manage it.
         var organizations = by.SeesAllOrganizations ? source.OrganizationIds : source.OrganizationIds.Where(by.CanSee).ToList();
         if (!by.SeesAllOrganizations && organizations.Count == 0) organizations = by.Organizations.ToList();
-        var now = rules.Now;
-        var copy = new Rule
-        {
-            Id = "rule-" + Guid.NewGuid().ToString("N")[..12],
-            Name = name.Trim(),
-            Description = source.Description,
-            Organizations = OrganizationScope.Encode(organizations),
-            DefinitionJson = "",
-            DefinitionHash = "",
-            CreatedAt = now,
-            CreatedBy = by.Id,
-            UpdatedAt = now,
-            UpdatedBy = by.Id,
-            TemplateId = source.TemplateId,
-        };
+        var copy = Rule.Draft(name, source.Description, organizations, by.Id, rules.Now, source.TemplateId);
         RuleDefinition.Apply(copy, JsonDocument.Parse(source.DefinitionJson).RootElement, source.Outcome);
         rules.Add(copy);
         return await rules.SaveAsync(copy, by, "rule.duplicated", $"duplicated from {source.Id} v{source.Version}", new { SourceRuleId = source.Id }, ct) is { } e

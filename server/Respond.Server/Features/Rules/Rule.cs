@@ -33,6 +33,22 @@ public sealed class Rule
 
     public IReadOnlyList<string> OrganizationIds => OrganizationScope.Decode(Organizations);
 
+    /// <summary>A new draft; its definition is stamped by <see cref="RuleDefinition.Apply"/> before it is saved.</summary>
+    public static Rule Draft(string name, string description, IEnumerable<string> organizations, string by, DateTimeOffset now, string? templateId = null) => new()
+    {
+        Id = "rule-" + Guid.NewGuid().ToString("N")[..12],
+        Name = name.Trim(),
+        Description = description,
+        Organizations = OrganizationScope.Encode(organizations),
+        DefinitionJson = "",
+        DefinitionHash = "",
+        CreatedAt = now,
+        CreatedBy = by,
+        UpdatedAt = now,
+        UpdatedBy = by,
+        TemplateId = templateId,
+    };
+
     public bool CanBeChangedBy(RespondPrincipal principal) =>
         principal.SeesAllOrganizations || (Organizations != "" && OrganizationIds.All(principal.CanSee));
 

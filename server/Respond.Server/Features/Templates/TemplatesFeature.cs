@@ -3,7 +3,6 @@ using GraphQL.Types;
 using Respond.Server.Features.Rules;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
-using Respond.Server.Persistence;
 using Respond.Workflows;
 using Respond.Workflows.Templates;
 
@@ -49,21 +48,7 @@ internal sealed class DuplicateTemplate(RuleStore rules)
         if (await rules.CheckOrganizationsAsync(organizations, by, ct) is { } orgError) return RulePayload.Fail(orgError);
         var name = input.Name ?? template.Name;
         if (RuleInput.CheckName(name) is { } nameError) return RulePayload.Fail(nameError);
-        var now = rules.Now;
-        var rule = new Rule
-        {
-            Id = "rule-" + Guid.NewGuid().ToString("N")[..12],
-            Name = name.Trim(),
-            Description = template.Description,
-            Organizations = OrganizationScope.Encode(organizations),
-            DefinitionJson = "",
-            DefinitionHash = "",
-            CreatedAt = now,
-            CreatedBy = by.Id,
-            UpdatedAt = now,
-            UpdatedBy = by.Id,
-            TemplateId = template.Id,
-        };
+        var rule = Rule.Draft(name, template.Description, organizations, by.Id, rules.Now, template.Id);
         RuleDefinition.Apply(rule, template.Definition, template.Outcome);
         rules.Add(rule);
         return await rules.SaveAsync(rule, by, "template.duplicated", $"created from template {template.Id}", new { TemplateId = template.Id }, ct) is { } e
