@@ -13,6 +13,8 @@ namespace Respond.Server.Features.Scripts;
 public sealed class ScriptExpressionEvaluator(ILogger<ScriptExpressionEvaluator> logger) : IExpressionEvaluator, IDisposable
 {
     private readonly ExpressionCompiler compiler = new();
+    // One read-only view per event however many expression nodes look at it; it goes with the event.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkflowEvent, ScriptEvent> views = new();
 
     public ValueTask<bool> EvaluateAsync(string expression, WorkflowEvent e, CancellationToken ct)
     {
@@ -27,7 +29,7 @@ public sealed class ScriptExpressionEvaluator(ILogger<ScriptExpressionEvaluator>
         }
         try
         {
-            return ValueTask.FromResult(compiled.Evaluate(ScriptEvent.FromJson(e.Json)));
+            return ValueTask.FromResult(compiled.Evaluate(views.GetValue(e, static e => ScriptEvent.FromJson(e.Json))));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
