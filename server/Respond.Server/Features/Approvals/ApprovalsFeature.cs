@@ -124,7 +124,7 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, Rule
 
 public static class ApprovalsFeature
 {
-    public static IServiceCollection AddApprovals(this IServiceCollection services) => services.AddScoped<DecideApproval>();
+    public static IServiceCollection AddApprovals(this IServiceCollection services) => services.AddScoped<DecideApproval>().AddScoped<ApprovalRequestOpener>();
 
     public static IQueryable<ApprovalRequest> VisibleTo(this IQueryable<ApprovalRequest> query, RespondPrincipal by) =>
         by.SeesAllOrganizations ? query : query.Where(a => by.Organizations.Contains(a.OrganizationId));

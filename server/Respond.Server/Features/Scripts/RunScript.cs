@@ -10,7 +10,7 @@ using Respond.Workflows.Scripting;
 
 namespace Respond.Server.Features.Scripts;
 
-public sealed record RunScriptInput(string ScriptId, int? ScriptVersion, JsonElement EventJson, string OrganizationId);
+public sealed record RunScriptInput(string ScriptId, int? ScriptVersion, JsonElement EventJson, string OrganizationId, bool? RequestApproval);
 
 public sealed class RunScriptInputType : InputObjectGraphType<RunScriptInput>
 {
@@ -21,6 +21,8 @@ public sealed class RunScriptInputType : InputObjectGraphType<RunScriptInput>
         Field(i => i.ScriptVersion, nullable: true).Description("A saved version; absent: the current one.");
         Field<NonNullGraphType<JsonGraphType>>("eventJson").Description("The event the script sees as Event (EventInput's shape).");
         Field<NonNullGraphType<IdGraphType>>("organizationId").Description("The organization the script sees as Organization.");
+        Field(i => i.RequestApproval, nullable: true).Description(
+            "True: the requested actions that need approval are put to the approvers as one approval request (dual control: never yours to decide). Default false: a pure dry run.");
     }
 }
 
@@ -29,7 +31,7 @@ public sealed class RunScriptInputType : InputObjectGraphType<RunScriptInput>
 /// within its limits) but nothing it requests is executed. Each requested action comes back with whether it would
 /// wait for approval under the workspace's approval requirements, exactly as a rule's RUN_SCRIPT would route it.
 /// </summary>
-internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, AuditTrail audit, ILogger<RunScript> logger)
+internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, AuditTrail audit, Approvals.ApprovalRequestOpener approvals, ILogger<RunScript> logger)
 {
     public async Task<RunScriptPayload> ExecuteAsync(RunScriptInput input, RespondPrincipal by, CancellationToken ct)
     {
@@ -60,9 +62,15 @@ internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, Audi
             result.Succeeded,
             Actions = actions.Select(a => new { a.Type, a.Target, a.RequiresApproval }),
         });
+        var needApproval = actions.Where(a => a.RequiresApproval).ToList();
+        var request = input.RequestApproval == true && result.Succeeded && needApproval.Count > 0
+            ? approvals.Open(organization.Id, by, needApproval.Select(a => new { a.Type, Target = a.Target, ScriptId = script.Id, ScriptVersion = version }),
+                string.Join(" | ", needApproval.Select(a => a.Justification).Distinct()))
+            : null;
         await db.SaveChangesAsync(ct);
+        if (request is not null) approvals.Published(request);
         return new RunScriptPayload(result.Succeeded, result.Error, result.Logs, actions, result.Duration.TotalMilliseconds, version,
-            result.ReturnValue, result.CacheHit, result.Diagnostics, []);
+            result.ReturnValue, result.CacheHit, result.Diagnostics, []) { ApprovalRequest = request };
     }
 
     /// <summary>
@@ -107,6 +115,8 @@ public sealed record RunScriptPayload(bool Succeeded, string? Error, IReadOnlyLi
     double DurationMs, int? ScriptVersion, string? ReturnValue, bool CacheHit, IReadOnlyList<ScriptDiagnostic> Diagnostics, IReadOnlyList<UserError> Errors)
 {
     public static RunScriptPayload Fail(params UserError[] errors) => new(false, null, [], [], 0, null, null, false, [], errors);
+
+    public Approvals.ApprovalRequest? ApprovalRequest { get; init; }
 }
 
 public sealed class RunScriptPayloadType : ObjectGraphType<RunScriptPayload>
@@ -123,6 +133,8 @@ public sealed class RunScriptPayloadType : ObjectGraphType<RunScriptPayload>
         Field(p => p.ReturnValue, nullable: true).Description("The script's final expression as text, if any.");
         Field(p => p.CacheHit).Description("Whether the worker reused a compiled copy of this source.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ScriptDiagnosticType>>>>("diagnostics").Resolve(c => c.Source.Diagnostics);
+        Field<Approvals.ApprovalRequestType>("approvalRequest").Description("With requestApproval: the request now waiting for a different approver.")
+            .Resolve(c => c.Source.ApprovalRequest);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors").Resolve(c => c.Source.Errors);
     }
 }

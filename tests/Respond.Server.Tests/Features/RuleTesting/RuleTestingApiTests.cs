@@ -42,6 +42,32 @@ public sealed class RuleTestingApiTests
     }
 
     [Fact]
+    public async Task TestRule_ExpressionCondition_EvaluatedInTheSandbox()
+    {
+        await using var api = new RespondApiFixture();
+        var definition = """
+            { "schemaVersion": 1,
+              "nodes": [
+                { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["signin.failed"] } },
+                { "id": "who", "type": "condition.expression", "config": { "expression": "Event.User.Id == \"mallory\" && Event.Severity == \"MEDIUM\"" } },
+                { "id": "alert", "type": "alert.create", "config": { "title": "Mallory again", "severity": "HIGH" } }
+              ],
+              "edges": [ { "from": "trigger", "to": "who" }, { "from": "who", "to": "alert", "port": "true" } ] }
+            """;
+
+        var response = await api.GraphQLAsync("author-a", TestRule, new
+        {
+            d = JsonDocument.Parse(definition).RootElement,
+            events = new[] { EngineScenario.Event("x-1", user: "mallory"), EngineScenario.Event("x-2", user: "bob") },
+        });
+
+        var results = response.At("data.testRule.results").AsArray();
+        Assert.Equal("Mallory again", results[0]!.Str("alerts.0.title"));
+        Assert.Empty(results[1]!.At("alerts").AsArray());
+        Assert.Null(results[1]!["error"]);
+    }
+
+    [Fact]
     public async Task TestRule_InvalidEvent_ErrorNamesIndexAndField()
     {
         await using var api = new RespondApiFixture();

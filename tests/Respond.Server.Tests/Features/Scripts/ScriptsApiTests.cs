@@ -232,6 +232,31 @@ public sealed class ScriptsApiTests(RespondApiFixture api) : IClassFixture<Respo
     }
 
     [Fact]
+    public async Task RunScript_RequestApproval_DestructiveActionWaitsForADifferentApprover()
+    {
+        // Arrange
+        var id = (await CreateOkAsync("admin", BenignSource)).Str("id");
+
+        // Act
+        var response = await api.GraphQLAsync("admin", """
+            mutation($id: ID!, $e: JSON!) { runScript(input: { scriptId: $id, eventJson: $e, organizationId: "org-a", requestApproval: true }) {
+              succeeded approvalRequest { id status requestedBy proposedActions } errors { code } } }
+            """, new { id, e = Event });
+        var request = response.At("data.runScript.approvalRequest");
+        var self = await api.GraphQLAsync("admin", "mutation($id: ID!) { approveRequest(input: { id: $id }) { errors { code } } }", new { id = request.Str("id") });
+        var other = await api.GraphQLAsync("approver-a", "mutation($id: ID!) { approveRequest(input: { id: $id }) { approvalRequest { status decidedBy } errors { code } } }", new { id = request.Str("id") });
+
+        // Assert
+        Assert.Equal("PENDING", request.Str("status"));
+        Assert.Equal("admin", request.Str("requestedBy"));
+        Assert.Contains("ISOLATE_DEVICE", request.At("proposedActions").ToJsonString());
+        Assert.DoesNotContain("KILL_PROCESS", request.At("proposedActions").ToJsonString());
+        Assert.Equal("DUAL_CONTROL", self.Errors("approveRequest").Single()!.Str("code"));
+        Assert.Equal("APPROVED", other.Str("data.approveRequest.approvalRequest.status"));
+        Assert.Equal("approver-a", other.Str("data.approveRequest.approvalRequest.decidedBy"));
+    }
+
+    [Fact]
     public async Task RunScript_InfiniteLoop_FailsWithTimeLimitAndServerStillAnswers()
     {
         // Arrange
