@@ -19,6 +19,7 @@ public sealed class BenchOptions
     public int LatencyRequestSize { get; private set; } = 100;
     public int ProbesPerRequest { get; private set; } = 2;
     public bool Keep { get; private set; }
+    public Dictionary<string, string> ServerEnvironment { get; } = new(StringComparer.Ordinal);
 
     public const string Usage = """
         Respond.LoadDriver: the ingestion benchmark (docs/performance.md). Build the server first: dotnet build -c Release
@@ -35,6 +36,7 @@ public sealed class BenchOptions
           --latency-rate <n>        events per second in that phase (1000)
           --latency-request <n>     events per request in that phase (100)
           --probes <n>              bench.alert probes per request in that phase (2)
+          --server-env KEY=VALUE    an extra environment variable for the server (repeatable), e.g. DOTNET_gcServer=0
           --keep                    keep the temporary directory (server database, naive database)
         """;
 
@@ -61,6 +63,10 @@ public sealed class BenchOptions
                 case "--latency-request": o.LatencyRequestSize = Number(); break;
                 case "--probes": o.ProbesPerRequest = Number(); break;
                 case "--keep": o.Keep = true; break;
+                case "--server-env":
+                    var pair = Value().Split('=', 2);
+                    o.ServerEnvironment[pair[0]] = pair.Length > 1 ? pair[1] : "";
+                    break;
                 case "--help" or "-h":
                     Console.WriteLine(Usage);
                     return null;

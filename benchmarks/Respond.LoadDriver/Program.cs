@@ -43,10 +43,13 @@ File.Delete(naivePath);
 
 // 3. The server.
 var startWatch = Stopwatch.StartNew();
-await using (var server = await ServerProcess.StartAsync(serverDll, work.FullName, organizations, TimeSpan.FromSeconds(90)))
+report.LoadBefore = MachineInfo.LoadAverage();
+await using (var server = await ServerProcess.StartAsync(serverDll, work.FullName, organizations, options.ServerEnvironment, TimeSpan.FromSeconds(90)))
 {
     report.StartSeconds = startWatch.Elapsed.TotalSeconds;
     Log($"server pid {server.Pid} at {server.BaseAddress} in {report.StartSeconds:F1} s");
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    report.StartRss = server.Memory().Rss;
     using var client = new RespondClient(server.BaseAddress);
     await client.AuthenticateAsync(ServerProcess.ClientId, ServerProcess.ClientSecret);
 
@@ -66,9 +69,8 @@ await using (var server = await ServerProcess.StartAsync(serverDll, work.FullNam
 
     await client.TurnOnRespondAsync();
     await Task.Delay(TimeSpan.FromSeconds(3));
-    GC.Collect();
     report.IdleRss = server.Memory().Rss;
-    Log($"idle RSS {report.IdleRss:F0} MiB");
+    Log($"idle RSS {report.IdleRss:F0} MiB (just started: {report.StartRss:F0} MiB)");
 
     foreach (var body in warmupBodies) await client.PostEventsAsync(body.Body);
     Log($"warm-up: {warmupEvents.Count:N0} events");
@@ -81,6 +83,7 @@ await using (var server = await ServerProcess.StartAsync(serverDll, work.FullNam
     Log($"latency: p50 {report.Latency.P(50):F1} ms, p95 {report.Latency.P(95):F1} ms, p99 {report.Latency.P(99):F1} ms, max {report.Latency.Max:F1} ms " +
         $"({report.Latency.Samples.Count} probes, {report.Latency.Missing} missing, {report.Latency.AchievedRate:N0} events/s sent)");
     report.EndRss = server.Memory();
+    report.LoadAfter = MachineInfo.LoadAverage();
     if (server.Output.Length > 0) report.ServerOutput = server.Output;
 }
 

@@ -27,7 +27,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, string directory, IReadOnlyList<string> organizations, TimeSpan startTimeout)
+    public static async Task<ServerProcess> StartAsync(string serverDll, string directory, IReadOnlyList<string> organizations, IReadOnlyDictionary<string, string> extraEnvironment, TimeSpan startTimeout)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -58,6 +58,8 @@ public sealed class ServerProcess : IAsyncDisposable
         env["Respond__Bootstrap__Users__0__Password"] = "bench-admin-password";
         env["Respond__Bootstrap__Users__0__Roles__0"] = "Admin";
         env["Respond__Bootstrap__Users__0__Organizations__0"] = "*";
+
+        foreach (var (key, value) in extraEnvironment) env[key] = value;
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet " + serverDll);
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
