@@ -34,7 +34,8 @@ public static class PersistenceFeature
         else
         {
             var sqlite = SqliteConnectionString(connectionString, environment.ContentRootPath);
-            services.AddDbContext<RespondDbContext, SqliteRespondDbContext>((sp, o) => o.UseSqlite(sqlite).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
+            services.AddDbContext<RespondDbContext, SqliteRespondDbContext>((sp, o) => o.UseSqlite(sqlite).UseOpenIddict()
+                .AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>(), new SqlitePragmas()));
         }
         return services;
     }

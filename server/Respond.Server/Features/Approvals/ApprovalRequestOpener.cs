@@ -12,7 +12,7 @@ namespace Respond.Server.Features.Approvals;
 /// Opens an approval request on behalf of a principal (not the engine): the requester is recorded, so dual
 /// control keeps them from deciding it. The caller saves; <see cref="Published"/> announces it after the commit.
 /// </summary>
-public sealed class ApprovalRequestOpener(RespondDbContext db, AuditTrail audit, RespondEvents events, IOptions<EngineOptions> options, TimeProvider time)
+public sealed class ApprovalRequestOpener(RespondDbContext db, AuditTrail audit, RespondEvents events, IOptions<ApprovalOptions> options, TimeProvider time)
 {
     public ApprovalRequest Open(string organizationId, RespondPrincipal by, object proposedActions, string? justification)
     {

@@ -10,13 +10,18 @@ public static class EngineFeature
 {
     public static IServiceCollection AddEngine(this IServiceCollection services)
     {
-        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateOnStart();
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section)
+            .Validate(o => o.WindowFlushInterval > TimeSpan.Zero, "Respond:Engine:WindowFlushInterval must be positive.").ValidateOnStart();
+        services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section)
+            .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.").ValidateOnStart();
         services.AddSingleton<RuleIndex>();
         services.AddSingleton<WindowCache>();
+        services.AddSingleton<OpenAlertIndex>();
         services.AddSingleton<RuleEvaluator>();
         services.AddSingleton<IActionDispatcher, UnavailableActionDispatcher>();
         services.AddSingleton<IResumeScheduler, QuartzResumeScheduler>();
         services.AddScoped<EngineUnitOfWork>();
+        services.AddHostedService<WindowPersistence>();
         // Quartz keeps wall-clock time even when tests replace TimeProvider for the product's own logic.
         services.AddQuartz(q => q.UseTimeProvider(TimeProvider.System));
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
@@ -32,6 +37,7 @@ public static class EngineFeature
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         var windows = services.GetRequiredService<WindowCache>();
         await windows.LoadAsync(db, ct);
+        await services.GetRequiredService<OpenAlertIndex>().LoadAsync(db, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         var scheduler = services.GetRequiredService<IResumeScheduler>();
         var suspended = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.Status == nameof(InstanceStatus.Suspended) && i.ResumeAt != null).ToListAsync(ct);

@@ -14,10 +14,12 @@ namespace Respond.Server.Features.Engine;
 /// The engine's ports for one unit of work (an ingested batch, a decision, a timer): everything they write
 /// goes into one DbContext and is saved together; what they raised is published only after the commit.
 /// </summary>
-public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : IAlertSink, IApprovalGateway, IWorkflowInstanceStore
+public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAlerts, RuleIndex rules, TimeProvider time)
+    : IAlertSink, IApprovalGateway, IWorkflowInstanceStore
 {
-    private readonly Dictionary<(string RuleId, string GroupKey), Alert> _openAlerts = [];
-    private readonly Dictionary<string, string> _ruleNames = [];
+    private readonly Dictionary<string, Alert> _touchedAlerts = [];
+    private readonly Dictionary<string, WorkflowInstanceRecord> _records = [];
+    private readonly HashSet<(string RuleId, string EventId)> _suppressedMatches = [];
     public List<Alert> RaisedAlerts { get; } = [];
     public List<ApprovalRequest> OpenedRequests { get; } = [];
     public List<ApprovalRequest> DecidedRequests { get; } = [];
@@ -26,21 +28,20 @@ public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : I
 
     public async ValueTask<AlertOutcome> RaiseAsync(AlertRequest request, CancellationToken ct)
     {
-        var key = (request.RuleId, request.GroupKey);
-        if (request.SuppressFor is not null)
+        if (request.SuppressFor is not null && openAlerts.Find(request.RuleId, request.GroupKey, request.EventTime) is { } openId)
         {
-            if (!_openAlerts.TryGetValue(key, out var open))
+            if (!_touchedAlerts.TryGetValue(openId, out var open))
             {
-                open = await db.Alerts
-                    .Where(a => a.RuleId == request.RuleId && a.GroupKey == request.GroupKey && a.SuppressUntil != null && a.Status != AlertStatus.Closed)
-                    .OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
-                if (open is not null) _openAlerts[key] = open;
+                open = await db.Alerts.FindAsync([openId], ct);
+                if (open is not null) _touchedAlerts[openId] = open;
             }
-            if (open is not null && open.SuppressUntil >= request.EventTime && open.Status != AlertStatus.Closed)
+            if (open is not null && open.Status != AlertStatus.Closed)
             {
                 open.Absorb(request.EventId, request.EventTime);
+                _suppressedMatches.Add((request.RuleId, request.EventId));
                 return new AlertOutcome(open.Id, true, open.Count);
             }
+            openAlerts.Forget(request.RuleId, request.GroupKey);
         }
         var alert = new Alert
         {
@@ -48,7 +49,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : I
             RuleId = request.RuleId,
             RuleVersion = request.RuleVersion,
             DefinitionHash = request.DefinitionHash,
-            RuleName = await RuleNameAsync(request.RuleId, ct),
+            RuleName = rules.Triggers.Find(request.RuleId)?.Snapshot.Name ?? request.RuleId,
             OrganizationId = request.OrganizationId,
             Title = request.Title.Length > 500 ? request.Title[..500] : request.Title,
             Severity = request.Severity,
@@ -62,7 +63,8 @@ public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : I
         };
         db.Alerts.Add(alert);
         RaisedAlerts.Add(alert);
-        if (request.SuppressFor is not null) _openAlerts[key] = alert;
+        _touchedAlerts[alert.Id] = alert;
+        if (alert.SuppressUntil is { } until) openAlerts.Remember(alert.RuleId, alert.GroupKey, alert.Id, until);
         return new AlertOutcome(alert.Id, false, 1);
     }
 
@@ -90,11 +92,11 @@ public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : I
 
     public async ValueTask SaveAsync(WorkflowInstance instance, CancellationToken ct)
     {
-        // Runs that ended without effect are not stored: at volume they would outweigh the events themselves.
+        // Runs that ended without effect (or only counted on an open alert) are not stored: at volume they would
+        // outweigh the events themselves.
         if (instance.Status == InstanceStatus.Completed && !HadEffect(instance)) return;
-        var record = db.WorkflowInstances.Local.FirstOrDefault(r => r.Id == instance.Id)
-            ?? await db.WorkflowInstances.SingleOrDefaultAsync(r => r.Id == instance.Id, ct);
-        if (record is null)
+        // An instance is either started in this unit of work or loaded by FindAsync first: no lookup needed.
+        if (!_records.TryGetValue(instance.Id, out var record))
         {
             record = new WorkflowInstanceRecord
             {
@@ -110,6 +112,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : I
                 StartedAt = instance.StartedAt,
             };
             db.WorkflowInstances.Add(record);
+            _records[record.Id] = record;
         }
         // Bind the approval request to the bookmark that waits for it, so a decision resumes exactly that wait.
         if (instance.Bookmark is { Kind: Bookmark.Approval, Payload: { } requestId } bookmark)
@@ -128,9 +131,12 @@ public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : I
 
     public async ValueTask<WorkflowInstance?> FindAsync(string instanceId, CancellationToken ct)
     {
-        var record = db.WorkflowInstances.Local.FirstOrDefault(r => r.Id == instanceId)
-            ?? await db.WorkflowInstances.SingleOrDefaultAsync(r => r.Id == instanceId, ct);
-        if (record is null) return null;
+        if (!_records.TryGetValue(instanceId, out var record))
+        {
+            record = await db.WorkflowInstances.SingleOrDefaultAsync(r => r.Id == instanceId, ct);
+            if (record is null) return null;
+            _records[instanceId] = record;
+        }
         var version = await db.RuleVersions.AsNoTracking().SingleOrDefaultAsync(v => v.RuleId == record.RuleId && v.Version == record.RuleVersion, ct);
         if (version is null) return null;
         var rule = await db.Rules.AsNoTracking().SingleOrDefaultAsync(r => r.Id == record.RuleId, ct);
@@ -152,16 +158,9 @@ public sealed class EngineUnitOfWork(RespondDbContext db, TimeProvider time) : I
         };
     }
 
-    private static bool HadEffect(WorkflowInstance instance) =>
-        instance.Variables.ContainsKey("alertId") ||
-        instance.Path.Any(p => p.BlockType.StartsWith("action.", StringComparison.Ordinal) || p.BlockType.StartsWith("gate.", StringComparison.Ordinal));
-
-    private async Task<string> RuleNameAsync(string ruleId, CancellationToken ct)
-    {
-        if (_ruleNames.TryGetValue(ruleId, out var name)) return name;
-        name = await db.Rules.Where(r => r.Id == ruleId).Select(r => r.Name).SingleOrDefaultAsync(ct) ?? ruleId;
-        return _ruleNames[ruleId] = name;
-    }
+    private bool HadEffect(WorkflowInstance instance) =>
+        instance.Path.Any(p => p.BlockType.StartsWith("action.", StringComparison.Ordinal) || p.BlockType.StartsWith("gate.", StringComparison.Ordinal)) ||
+        (instance.Variables.ContainsKey("alertId") && !_suppressedMatches.Contains((instance.Rule.RuleId, instance.Event.Id)));
 }
 
 /// <summary>How a proposed action is shown on an approval request (and stored with it).</summary>

@@ -19,7 +19,7 @@ public sealed class RuleEvaluator(
     RespondEvents events,
     IActionDispatcher actions,
     IResumeScheduler scheduler,
-    IOptions<EngineOptions> options,
+    IOptions<ApprovalOptions> approvalOptions,
     TimeProvider time,
     ILogger<RuleEvaluator> logger,
     IExpressionEvaluator? expressions = null)
@@ -86,10 +86,9 @@ public sealed class RuleEvaluator(
             await using var scope = scopes.CreateAsyncScope();
             var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
             var engine = new WorkflowEngine(windows, uow, actions, uow, uow, scheduler, time,
-                new WorkflowEngineOptions { DefaultApprovalTimeout = options.Value.DefaultApprovalTimeout, PersistCompletedInstances = true }, expressions);
+                new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true }, expressions);
             var result = await work(engine, uow);
             await uow.Db.SaveChangesAsync(ct);
-            await windows.FlushAsync(uow.Db, ct);
             foreach (var alert in uow.RaisedAlerts) events.Publish(alert);
             foreach (var request in uow.OpenedRequests) events.Publish(new ApprovalRequested(request));
             foreach (var request in uow.DecidedRequests) events.Publish(new ApprovalDecided(request));
@@ -104,12 +103,18 @@ public sealed class RuleEvaluator(
 
 public sealed class EngineOptions
 {
+    public const string Section = "Respond:Engine";
+
+    /// <summary>How often changed threshold/correlation windows are written to the database (and at shutdown).</summary>
+    public TimeSpan WindowFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+public sealed class ApprovalOptions
+{
     public const string Section = "Respond:Approvals";
 
     /// <summary>`Respond:Approvals:DefaultTimeout`: how long an approval gate waits when its block sets no timeout.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromHours(1);
-
-    public TimeSpan DefaultApprovalTimeout => DefaultTimeout;
 }
 
 /// <summary>Published when a request opens / is decided, so subscribers can tell the two apart.</summary>
@@ -121,6 +126,9 @@ internal static partial class EngineLog
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rule {RuleId} instance {WorkflowInstanceId} faulted: {Error}")]
     public static partial void InstanceFaulted(ILogger logger, string ruleId, string workflowInstanceId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing window state failed; it stays dirty and is retried")]
+    public static partial void WindowFlushFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Engine ready: {Rules} active rules, {Windows} windows, {Timers} timers rescheduled")]
     public static partial void Ready(ILogger logger, int rules, int windows, int timers);

@@ -44,10 +44,23 @@ public sealed class WindowCache : IWindowStore
         if (_dirty.IsEmpty) return;
         var keys = _dirty.Keys.ToList();
         foreach (var k in keys) _dirty.TryRemove(k, out _);
+        try
+        {
+            await WriteAsync(db, keys, ct);
+        }
+        catch
+        {
+            foreach (var k in keys) _dirty[k] = 0;
+            throw;
+        }
+    }
+
+    private async Task WriteAsync(RespondDbContext db, List<WindowKey> keys, CancellationToken ct)
+    {
         var sqlite = db.Database.IsSqlite();
+        // Opened through EF so its connection interceptors (SQLite pragmas) apply.
+        await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened) await connection.OpenAsync(ct);
         try
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -88,7 +101,7 @@ public sealed class WindowCache : IWindowStore
         }
         finally
         {
-            if (opened) await connection.CloseAsync();
+            await db.Database.CloseConnectionAsync();
         }
     }
 

@@ -16,9 +16,9 @@ public sealed class EventStore(RespondDbContext db, TimeProvider time)
     {
         var inserted = new List<(ParsedEvent, long)>(events.Count);
         if (events.Count == 0) return inserted;
+        // Opened through EF so its connection interceptors (SQLite pragmas) apply.
+        await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
-        var opened = connection.State != ConnectionState.Open;
-        if (opened) await connection.OpenAsync(ct);
         try
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -63,7 +63,7 @@ public sealed class EventStore(RespondDbContext db, TimeProvider time)
         }
         finally
         {
-            if (opened) await connection.CloseAsync();
+            await db.Database.CloseConnectionAsync();
         }
         return inserted;
     }

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Alerts;
+using Respond.Server.Persistence;
+
+namespace Respond.Server.Features.Engine;
+
+/// <summary>
+/// Which alert currently absorbs the matches of a rule and group key (alert.create with suppressFor), so a storm
+/// of matches costs no query per match. Loaded at start-up, kept up to date as alerts open; the alert row stays
+/// the truth (a closed alert found through the index is forgotten and a new one opens).
+/// </summary>
+public sealed class OpenAlertIndex
+{
+    private readonly ConcurrentDictionary<(string RuleId, string GroupKey), (string AlertId, DateTimeOffset SuppressUntil)> _open = new();
+
+    public string? Find(string ruleId, string groupKey, DateTimeOffset eventTime) =>
+        _open.TryGetValue((ruleId, groupKey), out var open) && open.SuppressUntil >= eventTime ? open.AlertId : null;
+
+    public void Remember(string ruleId, string groupKey, string alertId, DateTimeOffset suppressUntil) =>
+        _open[(ruleId, groupKey)] = (alertId, suppressUntil);
+
+    public void Forget(string ruleId, string groupKey) => _open.TryRemove((ruleId, groupKey), out _);
+
+    /// <summary>Drops entries whose window ended before <paramref name="eventTime"/> minus a day of late events.</summary>
+    public void Prune(DateTimeOffset eventTime)
+    {
+        foreach (var (key, open) in _open)
+            if (open.SuppressUntil < eventTime - TimeSpan.FromDays(1)) _open.TryRemove(key, out _);
+    }
+
+    public async Task LoadAsync(RespondDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var since = now - TimeSpan.FromDays(1);
+        var open = await db.Alerts.AsNoTracking()
+            .Where(a => a.SuppressUntil != null && a.SuppressUntil >= since && a.Status != AlertStatus.Closed)
+            .Select(a => new { a.RuleId, a.GroupKey, a.Id, a.SuppressUntil, a.CreatedAt }).ToListAsync(ct);
+        foreach (var a in open.OrderBy(a => a.CreatedAt)) Remember(a.RuleId, a.GroupKey, a.Id, a.SuppressUntil!.Value);
+    }
+}
