@@ -11,4 +11,11 @@ public sealed record WorkflowEngineOptions
     /// (most events end at a false condition, and storing each would double the write load).
     /// </summary>
     public bool PersistCompletedInstances { get; init; } = true;
+
+    /// <summary>
+    /// When false, a condition.match that takes its <c>false</c> port records no per-condition detail. Live ingestion
+    /// sets it false: such runs end without effect and are not stored, and building the detail costs about three
+    /// times the match itself (docs/performance.md). Dry runs keep it true so testRule can say why an event did not fire.
+    /// </summary>
+    public bool DetailFalseMatches { get; init; } = true;
 }

@@ -86,7 +86,7 @@ public sealed class RuleEvaluator(
             await using var scope = scopes.CreateAsyncScope();
             var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
             var engine = new WorkflowEngine(windows, uow, actions, uow, uow, scheduler, time,
-                new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true }, expressions);
+                new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
             var result = await work(engine, uow);
             await uow.Db.SaveChangesAsync(ct);
             foreach (var alert in uow.RaisedAlerts) events.Publish(alert);

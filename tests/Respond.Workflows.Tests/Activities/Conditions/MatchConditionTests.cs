@@ -138,4 +138,30 @@ public sealed class MatchConditionTests
         Assert.Equal("true", RuntimeHarness.Step(hit, "subject").Port);
         Assert.Equal("false", RuntimeHarness.Step(miss, "subject").Port);
     }
+
+    [Fact]
+    public async Task Execute_FalseMatchWithoutDetailOption_TakesFalsePortWithoutDetail()
+    {
+        var harness = new RuntimeHarness(options: new WorkflowEngineOptions { DetailFalseMatches = false });
+        var rule = RuntimeHarness.Rule(RuntimeHarness.Chain("condition.match", """{ "all": [ { "field": "user.id", "op": "eq", "value": "u-2" } ] }"""));
+
+        var instance = await harness.StartAsync(rule, RuntimeHarness.Event(Fields));
+
+        var step = RuntimeHarness.Step(instance, "subject");
+        Assert.Equal("false", step.Port);
+        Assert.Null(step.Detail);
+    }
+
+    [Fact]
+    public async Task Execute_TrueMatchWithoutDetailOption_StillRecordsTheComparedValues()
+    {
+        var harness = new RuntimeHarness(options: new WorkflowEngineOptions { DetailFalseMatches = false });
+        var rule = RuntimeHarness.Rule(RuntimeHarness.Chain("condition.match", """{ "all": [ { "field": "user.id", "op": "eq", "value": "u-1" } ] }"""));
+
+        var instance = await harness.StartAsync(rule, RuntimeHarness.Event(Fields));
+
+        var step = RuntimeHarness.Step(instance, "subject");
+        Assert.Equal("true", step.Port);
+        Assert.Contains("u-1", step.Detail!.ToJsonString());
+    }
 }

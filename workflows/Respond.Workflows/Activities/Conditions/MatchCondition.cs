@@ -37,8 +37,11 @@ public sealed class MatchCondition : Block
 
     public override ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
     {
+        var conditions = context.Node.Compiled<ConditionSet>();
+        if (!context.Options.DetailFalseMatches && !conditions.Evaluate(context.Event, null))
+            return ValueTask.FromResult(BlockResult.Take(BlockPorts.False, null));
         var details = new JsonArray();
-        var result = context.Node.Compiled<ConditionSet>().Evaluate(context.Event, details);
+        var result = conditions.Evaluate(context.Event, details);
         return ValueTask.FromResult(BlockResult.Take(result ? BlockPorts.True : BlockPorts.False,
             new JsonObject { ["conditions"] = details }));
     }
