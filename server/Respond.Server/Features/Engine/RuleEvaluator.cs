@@ -25,6 +25,10 @@ public sealed class RuleEvaluator(
     IExpressionEvaluator? expressions = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _latestEventTicks;
+
+    /// <summary>The newest event time evaluated so far: windows slide on event time, so eviction measures against it.</summary>
+    public DateTimeOffset LatestEventTime => new(Interlocked.Read(ref _latestEventTicks), TimeSpan.Zero);
 
     /// <summary>Starts an instance of every candidate rule for each event, in order.</summary>
     public Task<int> EvaluateAsync(IReadOnlyList<WorkflowEvent> batch, CancellationToken ct) =>
@@ -33,6 +37,7 @@ public sealed class RuleEvaluator(
             var started = 0;
             foreach (var e in batch)
             {
+                if (e.Time.UtcTicks > _latestEventTicks) Interlocked.Exchange(ref _latestEventTicks, e.Time.UtcTicks);
                 foreach (var rule in index.Triggers.Candidates(e))
                 {
                     var instance = await engine.StartAsync(rule, e, ct);

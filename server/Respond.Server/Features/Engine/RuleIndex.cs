@@ -17,6 +17,9 @@ public sealed class RuleIndex(IServiceScopeFactory scopes, Quartz.ISchedulerFact
 
     public IReadOnlyList<RuleSnapshot> Active { get; private set; } = [];
 
+    /// <summary>The window of every threshold and correlate node of the active rules, for evicting windows that ended.</summary>
+    public IReadOnlyDictionary<(string RuleId, string NodeId), TimeSpan> WindowLengths { get; private set; } = new Dictionary<(string, string), TimeSpan>();
+
     public async Task ReloadAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -24,6 +27,11 @@ public sealed class RuleIndex(IServiceScopeFactory scopes, Quartz.ISchedulerFact
         var rules = await db.Rules.AsNoTracking().Where(r => r.Status == RuleStatus.Active && r.IsValid).ToListAsync(ct);
         Active = rules.Select(r => Snapshot(r.Id, r.Name, r.Version, r.DefinitionHash, r.Outcome, r.OrganizationIds, r.DefinitionJson)).ToList();
         Triggers.Replace(Active);
+        WindowLengths = Active.SelectMany(r => r.Definition.Nodes
+                .Where(n => n.Type is "condition.threshold" or "condition.correlate")
+                .Select(n => (r.RuleId, n.Id, Window: IsoDuration.TryParse(n.Config["window"]?.GetValue<string>(), out var d) ? d.Value : TimeSpan.Zero)))
+            .Where(w => w.Window > TimeSpan.Zero)
+            .ToDictionary(w => (w.RuleId, w.Id), w => w.Window);
         await ScheduledRuleJob.SyncAsync(await schedulers.GetScheduler(ct), Triggers.CronTriggers, ct);
     }
 

@@ -113,6 +113,27 @@ public sealed class WindowCache : IWindowStore
         return p;
     }
 
+    /// <summary>
+    /// Drops windows that can no longer count: their rule node is no longer active, or their newest entry is older
+    /// than the node's window before <paramref name="latestEventTime"/> (windows slide on event time). Without this,
+    /// windows of groups never seen again would stay in memory forever.
+    /// </summary>
+    public int Evict(IReadOnlyDictionary<(string RuleId, string NodeId), TimeSpan> windowLengths, DateTimeOffset latestEventTime)
+    {
+        var evicted = 0;
+        foreach (var (key, entries) in _windows)
+        {
+            var stale = !windowLengths.TryGetValue((key.RuleId, key.NodeId), out var length)
+                || entries.Count == 0
+                || entries.Max(e => e.Time) < latestEventTime - length;
+            // Only if unchanged since read: an evaluation may have just added an entry.
+            if (!stale || !_windows.TryRemove(KeyValuePair.Create(key, entries))) continue;
+            _dirty[key] = 0;
+            evicted++;
+        }
+        return evicted;
+    }
+
     public void Forget(string ruleId)
     {
         foreach (var key in _windows.Keys.Where(k => k.RuleId == ruleId).ToList())

@@ -7,7 +7,7 @@ namespace Respond.Server.Features.Engine;
 /// shutdown. Writing them with every batch cost more than the events themselves (a batch of 1,000 events can touch
 /// tens of thousands of windows); a crash loses at most one interval of counting, a clean stop loses nothing.
 /// </summary>
-internal sealed class WindowPersistence(WindowCache windows, OpenAlertIndex openAlerts, IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<EngineOptions> options,
+internal sealed class WindowPersistence(WindowCache windows, OpenAlertIndex openAlerts, RuleIndex rules, RuleEvaluator evaluator, IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<EngineOptions> options,
     TimeProvider time, ILogger<WindowPersistence> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,6 +17,8 @@ internal sealed class WindowPersistence(WindowCache windows, OpenAlertIndex open
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (evaluator.LatestEventTime > DateTimeOffset.UnixEpoch)
+                    windows.Evict(rules.WindowLengths, evaluator.LatestEventTime);
                 await FlushAsync(stoppingToken);
                 openAlerts.Prune(time.GetUtcNow());
             }
