@@ -28,20 +28,20 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
 
     public async ValueTask<AlertOutcome> RaiseAsync(AlertRequest request, CancellationToken ct)
     {
-        if (request.SuppressFor is not null && openAlerts.Find(request.RuleId, request.GroupKey, request.EventTime) is { } openId)
+        if (request.SuppressFor is not null && openAlerts.Find(request.RuleId, request.OrganizationId, request.GroupKey, request.EventTime) is { } openId)
         {
             if (!_touchedAlerts.TryGetValue(openId, out var open))
             {
                 open = await db.Alerts.FindAsync([openId], ct);
                 if (open is not null) _touchedAlerts[openId] = open;
             }
-            if (open is not null && open.Status != AlertStatus.Closed)
+            if (open is not null && open.Status != AlertStatus.Closed && open.OrganizationId == request.OrganizationId)
             {
                 open.Absorb(request.EventId, request.EventTime);
                 _suppressedMatches.Add((request.RuleId, request.EventId));
                 return new AlertOutcome(open.Id, true, open.Count);
             }
-            openAlerts.Forget(request.RuleId, request.GroupKey);
+            openAlerts.Forget(request.RuleId, request.OrganizationId, request.GroupKey);
         }
         var alert = new Alert
         {
@@ -64,7 +64,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
         db.Alerts.Add(alert);
         RaisedAlerts.Add(alert);
         _touchedAlerts[alert.Id] = alert;
-        if (alert.SuppressUntil is { } until) openAlerts.Remember(alert.RuleId, alert.GroupKey, alert.Id, until);
+        if (alert.SuppressUntil is { } until) openAlerts.Remember(alert.RuleId, alert.OrganizationId, alert.GroupKey, alert.Id, until);
         return new AlertOutcome(alert.Id, false, 1);
     }
 

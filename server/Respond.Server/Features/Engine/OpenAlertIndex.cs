@@ -12,15 +12,16 @@ namespace Respond.Server.Features.Engine;
 /// </summary>
 public sealed class OpenAlertIndex
 {
-    private readonly ConcurrentDictionary<(string RuleId, string GroupKey), (string AlertId, DateTimeOffset SuppressUntil)> _open = new();
+    private readonly ConcurrentDictionary<(string RuleId, string OrganizationId, string GroupKey), (string AlertId, DateTimeOffset SuppressUntil)> _open = new();
 
-    public string? Find(string ruleId, string groupKey, DateTimeOffset eventTime) =>
-        _open.TryGetValue((ruleId, groupKey), out var open) && open.SuppressUntil >= eventTime ? open.AlertId : null;
+    // The organization is part of the key: a rule of every organization never counts one tenant's matches on another's alert.
+    public string? Find(string ruleId, string organizationId, string groupKey, DateTimeOffset eventTime) =>
+        _open.TryGetValue((ruleId, organizationId, groupKey), out var open) && open.SuppressUntil >= eventTime ? open.AlertId : null;
 
-    public void Remember(string ruleId, string groupKey, string alertId, DateTimeOffset suppressUntil) =>
-        _open[(ruleId, groupKey)] = (alertId, suppressUntil);
+    public void Remember(string ruleId, string organizationId, string groupKey, string alertId, DateTimeOffset suppressUntil) =>
+        _open[(ruleId, organizationId, groupKey)] = (alertId, suppressUntil);
 
-    public void Forget(string ruleId, string groupKey) => _open.TryRemove((ruleId, groupKey), out _);
+    public void Forget(string ruleId, string organizationId, string groupKey) => _open.TryRemove((ruleId, organizationId, groupKey), out _);
 
     /// <summary>Drops entries whose window ended before <paramref name="eventTime"/> minus a day of late events.</summary>
     public void Prune(DateTimeOffset eventTime)
@@ -34,7 +35,7 @@ public sealed class OpenAlertIndex
         var since = now - TimeSpan.FromDays(1);
         var open = await db.Alerts.AsNoTracking()
             .Where(a => a.SuppressUntil != null && a.SuppressUntil >= since && a.Status != AlertStatus.Closed)
-            .Select(a => new { a.RuleId, a.GroupKey, a.Id, a.SuppressUntil, a.CreatedAt }).ToListAsync(ct);
-        foreach (var a in open.OrderBy(a => a.CreatedAt)) Remember(a.RuleId, a.GroupKey, a.Id, a.SuppressUntil!.Value);
+            .Select(a => new { a.RuleId, a.OrganizationId, a.GroupKey, a.Id, a.SuppressUntil, a.CreatedAt }).ToListAsync(ct);
+        foreach (var a in open.OrderBy(a => a.CreatedAt)) Remember(a.RuleId, a.OrganizationId, a.GroupKey, a.Id, a.SuppressUntil!.Value);
     }
 }

@@ -66,6 +66,24 @@ public sealed class RuleEngineApiTests
     }
 
     [Fact]
+    public async Task Ingest_SuppressedRuleOfEveryOrganization_NeverCountsOneTenantOnAnothersAlert()
+    {
+        await using var api = Host();
+        await api.TurnOnAsync();
+        var created = await api.GraphQLAsync("admin", "mutation($d: JSON!) { createRule(input: { name: \"all orgs\", outcome: ALERT_ONLY, definition: $d }) { rule { id } } }",
+            new { d = JsonDocument.Parse(EngineScenario.MatchAlertRule).RootElement });
+        var rule = created.Str("data.createRule.rule.id");
+        await api.GraphQLAsync("admin", "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }", new { id = rule });
+
+        await api.PostEventsAsync("admin", [EngineScenario.Event("t-a", type: "process.started", org: "org-a"), EngineScenario.Event("t-b", type: "process.started", org: "org-b")]);
+
+        var alerts = (await api.GraphQLAsync("admin", "query($r: ID) { alerts(where: { ruleId: $r }) { edges { node { organizationId count } } } }", new { r = rule }))
+            .At("data.alerts.edges").AsArray();
+        Assert.Equal(["org-a", "org-b"], alerts.Select(a => a!.Str("node.organizationId")).Order());
+        Assert.All(alerts, a => Assert.Equal(1, a!.At("node.count").GetValue<int>()));
+    }
+
+    [Fact]
     public async Task AcknowledgeThenClose_Alert_MovesThroughStatusesAndRefusesReopen()
     {
         await using var api = Host();
