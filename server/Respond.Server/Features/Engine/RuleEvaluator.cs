@@ -8,9 +8,9 @@ using Respond.Workflows.Runtime.Ports;
 namespace Respond.Server.Features.Engine;
 
 /// <summary>
-/// Runs the engine for the server: new events, decisions and timers. Window state and suppression are decided in
-/// event order and never cross organizations, so units of work run one at a time per organization and different
-/// organizations in parallel; each unit is one transaction, and what it raised is published after the commit.
+/// Runs the engine for the server: new events, decisions and timers. One unit of work at a time, because
+/// window state and suppression are decided in event order; each unit is one transaction, and what it raised
+/// is published after the commit.
 /// </summary>
 public sealed class RuleEvaluator(
     IServiceScopeFactory scopes,
@@ -24,61 +24,52 @@ public sealed class RuleEvaluator(
     ILogger<RuleEvaluator> logger,
     IExpressionEvaluator? expressions = null)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private long _latestEventTicks;
 
     /// <summary>The newest event time evaluated so far: windows slide on event time, so eviction measures against it.</summary>
     public DateTimeOffset LatestEventTime => new(Interlocked.Read(ref _latestEventTicks), TimeSpan.Zero);
 
-    /// <summary>Starts an instance of every candidate rule for each event, in order within each organization.</summary>
-    public async Task<int> EvaluateAsync(IReadOnlyList<WorkflowEvent> batch, CancellationToken ct)
-    {
-        var started = await Task.WhenAll(batch.GroupBy(e => e.OrganizationId, StringComparer.Ordinal).Select(group =>
-            InUnitOfWorkAsync(group.Key, async (engine, _) =>
+    /// <summary>Starts an instance of every candidate rule for each event, in order.</summary>
+    public Task<int> EvaluateAsync(IReadOnlyList<WorkflowEvent> batch, CancellationToken ct) =>
+        InUnitOfWorkAsync(async (engine, _) =>
+        {
+            var started = 0;
+            foreach (var e in batch)
             {
-                var count = 0;
-                foreach (var e in group)
+                if (e.Time.UtcTicks > _latestEventTicks) Interlocked.Exchange(ref _latestEventTicks, e.Time.UtcTicks);
+                foreach (var rule in index.Triggers.Candidates(e))
                 {
-                    if (e.Time.UtcTicks > Interlocked.Read(ref _latestEventTicks)) Interlocked.Exchange(ref _latestEventTicks, e.Time.UtcTicks);
-                    foreach (var rule in index.Triggers.Candidates(e))
-                    {
-                        var instance = await engine.StartAsync(rule, e, ct);
-                        count++;
-                        if (instance.Status == InstanceStatus.Faulted)
-                            EngineLog.InstanceFaulted(logger, rule.Snapshot.RuleId, instance.Id, instance.Error ?? "");
-                    }
+                    var instance = await engine.StartAsync(rule, e, ct);
+                    started++;
+                    if (instance.Status == InstanceStatus.Faulted)
+                        EngineLog.InstanceFaulted(logger, rule.Snapshot.RuleId, instance.Id, instance.Error ?? "");
                 }
-                return count;
-            }, ct)));
-        return started.Sum();
-    }
+            }
+            return started;
+        }, ct);
 
     /// <summary>A scheduled rule's cron fired: one instance per organization in its scope, unless Respond is off.</summary>
-    public async Task<int> RunScheduledAsync(string ruleId, DateTimeOffset firedAt, CancellationToken ct)
-    {
-        var rule = index.Triggers.Find(ruleId);
-        if (rule is null) return 0;
-        IReadOnlyList<string> organizations;
-        await using (var scope = scopes.CreateAsyncScope())
+    public Task<int> RunScheduledAsync(string ruleId, DateTimeOffset firedAt, CancellationToken ct) =>
+        InUnitOfWorkAsync(async (engine, uow) =>
         {
-            var db = scope.ServiceProvider.GetRequiredService<Persistence.RespondDbContext>();
-            if (!await db.Settings.AnyAsync(s => s.Enabled, ct)) return 0;
-            organizations = rule.Snapshot.OrganizationIds.Count > 0 ? rule.Snapshot.OrganizationIds : await db.Organizations.Select(o => o.Id).ToListAsync(ct);
-        }
-        foreach (var organization in organizations)
-            await InUnitOfWorkAsync(organization, async (engine, _) => await engine.StartScheduledAsync(rule, firedAt, organization, ct), ct);
-        return organizations.Count;
-    }
+            var rule = index.Triggers.Find(ruleId);
+            if (rule is null || !await uow.Db.Settings.AnyAsync(s => s.Enabled, ct)) return 0;
+            var organizations = rule.Snapshot.OrganizationIds.Count > 0
+                ? rule.Snapshot.OrganizationIds
+                : await uow.Db.Organizations.Select(o => o.Id).ToListAsync(ct);
+            foreach (var organization in organizations)
+                await engine.StartScheduledAsync(rule, firedAt, organization, ct);
+            return organizations.Count;
+        }, ct);
 
     /// <summary>Resumes a suspended instance on a port (a decision); a stale or unknown bookmark changes nothing.</summary>
-    public async Task<WorkflowInstance?> ResumeAsync(string instanceId, string bookmarkId, string port, CancellationToken ct) =>
-        await OrganizationOfAsync(instanceId, ct) is { } organization
-            ? await InUnitOfWorkAsync(organization, (engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), ct)
-            : null;
+    public Task<WorkflowInstance?> ResumeAsync(string instanceId, string bookmarkId, string port, CancellationToken ct) =>
+        InUnitOfWorkAsync((engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), ct);
 
     /// <summary>A timer fired: a delay ends, or an approval gate expires (its request is marked expired first).</summary>
-    public async Task<WorkflowInstance?> ResumeDueAsync(string instanceId, string bookmarkId, CancellationToken ct) =>
-        await OrganizationOfAsync(instanceId, ct) is not { } organization ? null : await InUnitOfWorkAsync(organization, async (engine, uow) =>
+    public Task<WorkflowInstance?> ResumeDueAsync(string instanceId, string bookmarkId, CancellationToken ct) =>
+        InUnitOfWorkAsync(async (engine, uow) =>
         {
             // The engine resumes only a bookmark that is due; an early or repeated firing changes nothing.
             var resumed = await engine.ResumeDueAsync(instanceId, bookmarkId, ct);
@@ -92,17 +83,9 @@ public sealed class RuleEvaluator(
             return resumed;
         }, ct);
 
-    private async Task<string?> OrganizationOfAsync(string instanceId, CancellationToken ct)
+    private async Task<T> InUnitOfWorkAsync<T>(Func<WorkflowEngine, EngineUnitOfWork, Task<T>> work, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<Persistence.RespondDbContext>().WorkflowInstances
-            .Where(i => i.Id == instanceId).Select(i => i.OrganizationId).SingleOrDefaultAsync(ct);
-    }
-
-    private async Task<T> InUnitOfWorkAsync<T>(string organizationId, Func<WorkflowEngine, EngineUnitOfWork, Task<T>> work, CancellationToken ct)
-    {
-        var gate = _gates.GetOrAdd(organizationId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -118,7 +101,7 @@ public sealed class RuleEvaluator(
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 }
