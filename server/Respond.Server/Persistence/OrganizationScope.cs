@@ -30,6 +30,15 @@ public static class OrganizationScope
         return query.Where(Expression.Lambda<Func<T, bool>>(body, parameter));
     }
 
+    /// <summary>Rows that belong to one organization (<paramref name="organization"/>) the principal may see.</summary>
+    public static IQueryable<T> WhereOrganizationVisibleTo<T>(this IQueryable<T> query, Expression<Func<T, string>> organization, RespondPrincipal principal)
+    {
+        if (principal.SeesAllOrganizations) return query;
+        var visible = principal.Organizations.ToList();
+        var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expression.Constant(visible), organization.Body);
+        return query.Where(Expression.Lambda<Func<T, bool>>(contains, organization.Parameters[0]));
+    }
+
     /// <summary>Rows whose scope names the given organization (or is workspace-wide when <paramref name="includeWorkspaceWide"/>).</summary>
     public static IQueryable<T> WhereScopeIncludes<T>(this IQueryable<T> query, Expression<Func<T, string>> scope, string organizationId, bool includeWorkspaceWide)
     {

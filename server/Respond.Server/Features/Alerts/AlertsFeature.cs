@@ -110,7 +110,7 @@ public static class AlertsFeature
     public static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddScoped<DecideAlert>();
 
     public static IQueryable<Alert> VisibleTo(this IQueryable<Alert> query, RespondPrincipal by) =>
-        by.SeesAllOrganizations ? query : query.Where(a => by.Organizations.Contains(a.OrganizationId));
+        query.WhereOrganizationVisibleTo(a => a.OrganizationId, by);
 
     public static void Query(ObjectGraphType query)
     {

@@ -127,7 +127,7 @@ public static class ApprovalsFeature
     public static IServiceCollection AddApprovals(this IServiceCollection services) => services.AddScoped<DecideApproval>().AddScoped<ApprovalRequestOpener>();
 
     public static IQueryable<ApprovalRequest> VisibleTo(this IQueryable<ApprovalRequest> query, RespondPrincipal by) =>
-        by.SeesAllOrganizations ? query : query.Where(a => by.Organizations.Contains(a.OrganizationId));
+        query.WhereOrganizationVisibleTo(a => a.OrganizationId, by);
 
     public static void Query(ObjectGraphType query) =>
         query.Field<NonNullGraphType<ConnectionType<ApprovalRequestType>>>("approvalRequests")

@@ -57,8 +57,7 @@ public static class RuleExecutionsFeature
             {
                 var by = c.RequireReader();
                 var where = c.GetArgument<RuleExecutionFilter?>("where");
-                var q = c.Service<RespondDbContext>().WorkflowInstances.AsNoTracking();
-                if (!by.SeesAllOrganizations) q = q.Where(i => by.Organizations.Contains(i.OrganizationId));
+                var q = c.Service<RespondDbContext>().WorkflowInstances.AsNoTracking().WhereOrganizationVisibleTo(i => i.OrganizationId, by);
                 if (where?.RuleId is { } rule) q = q.Where(i => i.RuleId == rule);
                 if (where?.OrganizationId is { } org) q = q.Where(i => i.OrganizationId == org);
                 if (where?.EventId is { } e) q = q.Where(i => i.EventId == e);

@@ -14,7 +14,7 @@ public static class OrganizationsFeature
         services.AddScoped<CreateOrganization>().AddScoped<ConnectOrganization>().AddScoped<TestConnection>();
 
     public static IQueryable<Organization> VisibleTo(this IQueryable<Organization> query, RespondPrincipal principal) =>
-        principal.SeesAllOrganizations ? query : query.Where(o => principal.Organizations.Contains(o.Id));
+        query.WhereOrganizationVisibleTo(o => o.Id, principal);
 
     public static void Query(ObjectGraphType query)
     {
