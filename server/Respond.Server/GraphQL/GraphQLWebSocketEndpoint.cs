@@ -284,12 +284,12 @@ internal sealed class GraphQLWebSocketEndpoint(
                 ? authorization["Bearer ".Length..].Trim()
                 : null;
 
-        public async ValueTask DisposeAsync()
+        public ValueTask DisposeAsync()
         {
             foreach (var operation in _operations.Values) operation.Dispose();
             _operations.Clear();
             _closing.Dispose();
-            await Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
 
         private sealed class StreamObserver(Connection connection, string id) : IObserver<ExecutionResult>
