@@ -7,6 +7,7 @@ public static class ConnectorsFeature
     public static IServiceCollection AddConnectors(this IServiceCollection services)
     {
         services.AddHttpClient("connectors");
+        services.AddSingleton<ConnectionSettingsReader>();
         services.AddSingleton<IConnector, SimulatedConnector>();
         services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.MicrosoftGraph, "baseUrl", "clientSecret", sp.GetRequiredService<IHttpClientFactory>()));
         services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.EndpointAgent, "baseUrl", "apiKey", sp.GetRequiredService<IHttpClientFactory>()));

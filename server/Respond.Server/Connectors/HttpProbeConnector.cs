@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using Respond.Server.Features.Organizations;
+using Respond.Workflows;
 
 namespace Respond.Server.Connectors;
 
@@ -13,6 +15,15 @@ internal sealed class HttpProbeConnector(ConnectorKind kind, string urlSetting, 
     public ConnectorKind Kind => kind;
     public IReadOnlyList<string> RequiredSettings => [urlSetting];
     public IReadOnlyList<string> SecretSettings => [secretSetting];
+
+    // Transitional: replaced by the real Graph, agent and webhook connectors, which can act.
+    public IReadOnlySet<ResponseActionType> Capabilities { get; } = new HashSet<ResponseActionType>();
+
+    public Task<ExecutionOutcome> ExecuteAsync(ActionCommand command, ConnectorSettings settings, CancellationToken ct) =>
+        Task.FromResult<ExecutionOutcome>(new ExecutionOutcome.Failed($"{kind} cannot execute actions.", Transient: false));
+
+    public Task<VerificationOutcome> VerifyAsync(ActionCommand command, JsonObject? facts, ConnectorSettings settings, CancellationToken ct) =>
+        Task.FromResult(new VerificationOutcome(null, $"{kind} cannot verify actions."));
 
     public async Task<ConnectionCheck> CheckAsync(ConnectorSettings settings, CancellationToken ct)
     {

@@ -17,4 +17,6 @@ public enum ResponseActionType
     ExpireAccountLogins,
     ResetUserPassword,
     ForcePasswordChangeNextSignIn,
+    RestoreFile,
+    UnblockSignIn,
 }

@@ -38,7 +38,22 @@ public static class ResponseActionTypes
         new(ResponseActionType.ForcePasswordChangeNextSignIn, "action.forcePasswordChangeNextSignIn",
             "Force password change at next sign-in",
             "Requires the account to change its password the next time it signs in.", false, ActionTargetKind.User),
+        // The compensating actions of issue 5's linked rollback: they give back what was taken, so not destructive.
+        new(ResponseActionType.RestoreFile, "action.restoreFile", "Restore file",
+            "Moves a quarantined file back to its original path with its original permissions.", false, ActionTargetKind.File),
+        new(ResponseActionType.UnblockSignIn, "action.unblockSignIn", "Unblock sign-in",
+            "Allows the account to sign in to the connected identity provider again.", false, ActionTargetKind.User),
     ];
+
+    /// <summary>The action that undoes a reversible one (linked rollback); types without one cannot be rolled back.</summary>
+    public static IReadOnlyDictionary<ResponseActionType, ResponseActionType> Compensations { get; } =
+        new Dictionary<ResponseActionType, ResponseActionType>
+        {
+            [ResponseActionType.IsolateDevice] = ResponseActionType.UnisolateDevice,
+            [ResponseActionType.BlockIp] = ResponseActionType.UnblockIp,
+            [ResponseActionType.QuarantineFile] = ResponseActionType.RestoreFile,
+            [ResponseActionType.BlockSignIn] = ResponseActionType.UnblockSignIn,
+        };
 
     private static readonly Dictionary<ResponseActionType, ResponseActionTypeInfo> ByType =
         All.ToDictionary(info => info.Type);

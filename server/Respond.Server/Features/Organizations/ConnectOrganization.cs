@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphQL.Types;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Connectors;
 using Respond.Server.Features.Audit;
@@ -25,10 +24,8 @@ public sealed class ConnectOrganizationInputType : InputObjectGraphType<ConnectO
 }
 
 /// <summary>Seed 000 "Manage Connections": choose a connector, enter settings. The status stays as it was until testConnection checks it.</summary>
-internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConnector> connectors, IDataProtectionProvider protection, AuditTrail audit, TimeProvider time)
+internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConnector> connectors, ConnectionSettingsReader reader, AuditTrail audit, TimeProvider time)
 {
-    public const string SecretsPurpose = "Respond.ConnectionSecrets";
-
     public async Task<OrganizationPayload> ExecuteAsync(ConnectOrganizationInput input, RespondPrincipal by, CancellationToken ct)
     {
         var organization = await db.Organizations.Include(o => o.Connections).SingleOrDefaultAsync(o => o.Id == input.OrganizationId, ct);
@@ -52,7 +49,6 @@ internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConn
         if (missing.Count > 0)
             return OrganizationPayload.Fail(new UserError("VALIDATION", $"{input.Connector} needs the setting(s): {string.Join(", ", missing)}.", "settings"));
 
-        var protector = protection.CreateProtector(SecretsPurpose);
         var connection = organization.Connections.SingleOrDefault(c => c.Connector == input.Connector);
         var now = time.GetUtcNow();
         if (connection is null)
@@ -60,14 +56,13 @@ internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConn
             connection = new OrganizationConnection { OrganizationId = organization.Id, Connector = input.Connector, SettingsJson = "{}" };
             organization.Connections.Add(connection);
         }
-        else if (connection.ProtectedSecrets is { } existing)
+        else if (connection.ProtectedSecrets is not null)
         {
             // A secret left out keeps its stored value: the form never shows it, so it cannot send it back.
-            var kept = JsonSerializer.Deserialize<Dictionary<string, string>>(protector.Unprotect(existing)) ?? [];
-            foreach (var (k, v) in kept) secrets.TryAdd(k, v);
+            foreach (var (k, v) in reader.Secrets(connection)) secrets.TryAdd(k, v);
         }
         connection.SettingsJson = plain.ToJsonString();
-        connection.ProtectedSecrets = secrets.Count == 0 ? null : protector.Protect(JsonSerializer.Serialize(secrets));
+        connection.ProtectedSecrets = reader.Protect(secrets);
         connection.SecretNames = secrets.Keys.Order(StringComparer.Ordinal).ToList();
         connection.ConnectedAt = now;
         connection.ConnectedBy = by.Id;

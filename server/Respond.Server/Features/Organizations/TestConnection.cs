@@ -1,6 +1,4 @@
-using System.Text.Json;
 using GraphQL.Types;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Connectors;
 using Respond.Server.Features.Audit;
@@ -23,7 +21,7 @@ public sealed class TestConnectionInputType : InputObjectGraphType<TestConnectio
 }
 
 /// <summary>Checks connections through their connectors and records status, time and error (seed 000 "Managing Respond connections").</summary>
-internal sealed class TestConnection(RespondDbContext db, IEnumerable<IConnector> connectors, IDataProtectionProvider protection, AuditTrail audit, TimeProvider time)
+internal sealed class TestConnection(RespondDbContext db, IEnumerable<IConnector> connectors, ConnectionSettingsReader reader, AuditTrail audit, TimeProvider time)
 {
     public async Task<OrganizationPayload> ExecuteAsync(TestConnectionInput input, RespondPrincipal by, CancellationToken ct)
     {
@@ -34,13 +32,9 @@ internal sealed class TestConnection(RespondDbContext db, IEnumerable<IConnector
         if (targets.Count == 0)
             return OrganizationPayload.Fail(new UserError("NOT_CONNECTED", "Connect the organization first (connectOrganization).", "organizationId"));
 
-        var protector = protection.CreateProtector(ConnectOrganization.SecretsPurpose);
         foreach (var connection in targets)
         {
-            var secrets = connection.ProtectedSecrets is { } p
-                ? JsonSerializer.Deserialize<Dictionary<string, string>>(protector.Unprotect(p)) ?? []
-                : [];
-            var settings = new ConnectorSettings(JsonDocument.Parse(connection.SettingsJson).RootElement.Clone(), secrets);
+            var settings = reader.Read(connection);
             var check = await connectors.Single(c => c.Kind == connection.Connector).CheckAsync(settings, ct);
             connection.RecordCheck(check.Status, check.Error, time.GetUtcNow());
             audit.Record(by, "connection.tested", "Organization", organization.Id, [organization.Id], null,
