@@ -41,8 +41,11 @@ public sealed record VerificationOutcome(bool? Passed, string Details);
 /// <summary>Where connectors report results that arrive after <see cref="ExecutionOutcome.Dispatched"/>. Implemented by the response-actions feature.</summary>
 public interface IActionResults
 {
-    /// <summary>Completes (or fails) an EXECUTING action. Unknown ids or actions no longer executing are ignored and return false.</summary>
-    Task<bool> ReportAsync(string actionId, bool succeeded, string details, JsonObject? facts, CancellationToken ct);
+    /// <summary>
+    /// Completes (or fails) an EXECUTING action of <paramref name="organizationId"/> (the organization whose credential
+    /// authenticated the report). Unknown ids, other organizations' actions and actions no longer executing are ignored: false.
+    /// </summary>
+    Task<bool> ReportAsync(string organizationId, string actionId, bool succeeded, string details, JsonObject? facts, CancellationToken ct);
 }
 
 /// <summary>One kind of connection (Entra ID, endpoint agent, webhook, simulated): how to check it and what it can do.</summary>
