@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Respond.Server.Connectors;
+using Respond.Server.Features.Actions;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
@@ -31,6 +32,7 @@ public static class RespondHost
         services.AddConnectors().AddAudit().AddSettings().AddOrganizations().AddRules().AddTemplates();
         services.AddEngine().AddEvents().AddAlerts().AddApprovals().AddRuleTesting();
         services.AddScripts();
+        services.AddResponseActions(configuration);
         return services;
     }
 
@@ -40,6 +42,7 @@ public static class RespondHost
         await services.MigrateRespondDatabaseAsync();
         await services.BootstrapRespondAsync();
         await services.StartEngineAsync();
+        await services.RecoverActionsAsync();
     }
 
     public static IEndpointRouteBuilder MapRespond(this IEndpointRouteBuilder app)
@@ -48,6 +51,7 @@ public static class RespondHost
         app.MapRespondIdentity();
         app.MapRespondGraphQL();
         app.MapEventsApi();
+        app.MapAuditExport();
         return app;
     }
 }

@@ -8,6 +8,7 @@ namespace Respond.Server.Connectors;
 /// <summary>
 /// A connector for demos and tests: acts on nothing, succeeds unless its settings ask otherwise.
 /// Settings: <c>simulateStatus</c> (BROKEN, NEEDS_ATTENTION), <c>failActions</c> (true: every action fails permanently),
+/// <c>failTargets</c> (a list: actions on these device/user ids, IPs or paths fail permanently),
 /// <c>transientFailures</c> (n: the first n attempts of each action fail transiently), <c>delayMs</c> (per execution),
 /// <c>failVerification</c> (true: verification reports the effect is gone).
 /// </summary>
@@ -33,6 +34,8 @@ internal sealed class SimulatedConnector(TimeProvider time) : IConnector
     {
         if (Number(settings, "delayMs") is > 0 and var delay) await Task.Delay(TimeSpan.FromMilliseconds(delay), time, ct);
         if (Flag(settings, "failActions")) return new ExecutionOutcome.Failed("Simulated: the action failed (permission denied).", Transient: false);
+        if (FailTargets(settings).Overlaps(new[] { command.Target.DeviceId, command.Target.UserId, command.Target.Ip, command.Target.FilePath }.OfType<string>()))
+            return new ExecutionOutcome.Failed("Simulated: the agent on this target answered permission denied.", Transient: false);
         if (command.Attempt <= Number(settings, "transientFailures"))
             return new ExecutionOutcome.Failed($"Simulated: the agent is offline (attempt {command.Attempt}).", Transient: true);
         return new ExecutionOutcome.Succeeded($"Simulated: {ApiEnumName.Format(command.Type)} done.", new JsonObject { ["simulated"] = true });
@@ -46,6 +49,11 @@ internal sealed class SimulatedConnector(TimeProvider time) : IConnector
     private static bool Flag(ConnectorSettings settings, string key) =>
         settings.Settings.ValueKind == JsonValueKind.Object && settings.Settings.TryGetProperty(key, out var v) &&
         (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && v.GetString() == "true"));
+
+    private static HashSet<string> FailTargets(ConnectorSettings settings) =>
+        settings.Settings.ValueKind == JsonValueKind.Object && settings.Settings.TryGetProperty("failTargets", out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : [];
 
     private static int Number(ConnectorSettings settings, string key) =>
         settings.Settings.ValueKind == JsonValueKind.Object && settings.Settings.TryGetProperty(key, out var v)

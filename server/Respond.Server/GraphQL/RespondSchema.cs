@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using Respond.Server.Features.Actions;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
@@ -42,6 +43,7 @@ public sealed class RespondQuery : ObjectGraphType
         AuditFeature.Query(this);
         AlertsFeature.Query(this);
         ApprovalsFeature.Query(this);
+        ActionsFeature.Query(this);
         RuleExecutionsFeature.Query(this);
         RuleTestingFeature.Query(this);
         ScriptsFeature.Query(this);
@@ -60,6 +62,7 @@ public sealed class RespondMutation : ObjectGraphType
         EventsFeature.Mutation(this);
         AlertsFeature.Mutation(this);
         ApprovalsFeature.Mutation(this);
+        ActionsFeature.Mutation(this);
         RuleTestingFeature.Mutation(this);
         ScriptsFeature.Mutation(this);
     }
@@ -73,5 +76,6 @@ public sealed class RespondSubscription : ObjectGraphType
         AuditFeature.Subscription(this);
         AlertsFeature.Subscription(this);
         ApprovalsFeature.Subscription(this);
+        ActionsFeature.Subscription(this);
     }
 }

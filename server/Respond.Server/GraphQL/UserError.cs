@@ -7,6 +7,9 @@ public sealed record UserError(string Code, string Message, IReadOnlyList<string
 {
     public UserError(string code, string message, string field) : this(code, message, ["input", field]) { }
 
+    /// <summary>An error about a nested input field, e.g. <c>targets.2.deviceId</c> → ["input", "targets", "2", "deviceId"].</summary>
+    public static UserError At(string code, string message, string dottedPath) => new(code, message, ["input", .. dottedPath.Split('.')]);
+
     public static UserError NotFound(string what, string field = "id") => new("NOT_FOUND", $"No {what} with that id is visible to you.", field);
 }
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Quartz;
 
 namespace Respond.Server.Persistence;
 
@@ -30,14 +31,38 @@ public static class PersistenceFeature
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Respond:Database:Provider is SqlServer but ConnectionStrings:Respond is empty.");
             services.AddDbContext<RespondDbContext, SqlServerRespondDbContext>((sp, o) => o.UseSqlServer(connectionString).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
+            AddScheduler(services, store => store.UseSqlServer(connectionString));
         }
         else
         {
             var sqlite = SqliteConnectionString(connectionString, environment.ContentRootPath);
             services.AddDbContext<RespondDbContext, SqliteRespondDbContext>((sp, o) => o.UseSqlite(sqlite).UseOpenIddict()
                 .AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>(), new SqlitePragmas()));
+            AddScheduler(services, store => store.UseSqlite(sqlite));
         }
         return services;
+    }
+
+    /// <summary>
+    /// Quartz on a persistent job store in Respond's own database (Quartz creates its QRTZ_ tables there when missing
+    /// and validates them at start): queued response actions, verifications, timers and approval expiries survive a
+    /// restart. Job data holds strings only.
+    /// </summary>
+    private static void AddScheduler(IServiceCollection services, Action<IPersistentStoreBuilder> database)
+    {
+        services.AddQuartz(q =>
+        {
+            // Quartz keeps wall-clock time even when tests replace TimeProvider for the product's own logic.
+            q.UseTimeProvider(TimeProvider.System);
+            q.UsePersistentStore(store =>
+            {
+                store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
+                database(store);
+                store.UseSystemTextJsonSerializer();
+                store.ProvisionSchema();
+            });
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
     }
 
     /// <summary>The default database is a file under the content root, so `dotnet run` needs no other service.</summary>

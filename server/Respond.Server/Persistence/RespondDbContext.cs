@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Respond.Server.Features.Actions;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
@@ -37,6 +38,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<WindowStateRecord> WindowStates => Set<WindowStateRecord>();
     public DbSet<Script> Scripts => Set<Script>();
     public DbSet<ScriptVersion> ScriptVersions => Set<ScriptVersion>();
+    public DbSet<ResponseAction> ResponseActions => Set<ResponseAction>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -100,6 +102,9 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(a => a.SubjectId).HasMaxLength(64);
             e.Property(a => a.Organizations).HasMaxLength(2000);
             e.HasIndex(a => a.At);
+            e.HasIndex(a => new { a.SubjectType, a.SubjectId });
+            e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.Property(a => a.Hash).HasMaxLength(64);
         });
         model.Entity<UserAccount>(e =>
         {
@@ -179,6 +184,39 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(v => v.Name).HasMaxLength(200);
             e.Property(v => v.ContentHash).HasMaxLength(64);
             e.HasIndex(v => new { v.ScriptId, v.Version }).IsUnique();
+        });
+
+        model.Entity<ResponseAction>(e =>
+        {
+            e.HasKey(a => a.Id);
+            foreach (var id in new[] { nameof(ResponseAction.Id), nameof(ResponseAction.OrganizationId), nameof(ResponseAction.AlertId), nameof(ResponseAction.RuleId),
+                         nameof(ResponseAction.WorkflowInstanceId), nameof(ResponseAction.BulkGroupId), nameof(ResponseAction.RollbackOf), nameof(ResponseAction.RolledBackBy),
+                         nameof(ResponseAction.ParentActionId), nameof(ResponseAction.ApprovalRequestId) })
+                e.Property(id).HasMaxLength(64);
+            e.Property(a => a.Type).HasConversion<string>().HasMaxLength(48);
+            e.Property(a => a.Status).HasConversion<string>().HasMaxLength(24);
+            e.Property(a => a.Source).HasConversion<string>().HasMaxLength(24);
+            e.Property(a => a.Connector).HasConversion<string>().HasMaxLength(32);
+            e.Property(a => a.VerificationStatus).HasConversion<string>().HasMaxLength(24);
+            e.Property(a => a.DeviceId).HasMaxLength(128);
+            e.Property(a => a.UserId).HasMaxLength(256);
+            e.Property(a => a.Ip).HasMaxLength(64);
+            e.Property(a => a.FilePath).HasMaxLength(1024);
+            e.Property(a => a.FileSha256).HasMaxLength(64);
+            e.Property(a => a.SubmittedBy).HasMaxLength(128);
+            e.Property(a => a.Timeline).HasConversion(
+                v => JsonSerializer.Serialize(v, JsonOptions),
+                v => JsonSerializer.Deserialize<List<ResponseActionTransition>>(v, JsonOptions) ?? new List<ResponseActionTransition>(),
+                new ValueComparer<List<ResponseActionTransition>>((a, b) => a!.SequenceEqual(b!), v => v.Count, v => v.ToList()));
+            e.Property(a => a.Version).IsConcurrencyToken();
+            e.Ignore(a => a.Target);
+            e.Ignore(a => a.IsTerminal);
+            e.HasIndex(a => new { a.OrganizationId, a.SubmittedAt });
+            e.HasIndex(a => new { a.OrganizationId, a.RuleId, a.Type, a.SubmittedAt });
+            e.HasIndex(a => a.ApprovalRequestId);
+            e.HasIndex(a => a.Status);
+            e.HasIndex(a => a.AlertId);
+            e.HasIndex(a => a.BulkGroupId);
         });
     }
 

@@ -14,7 +14,7 @@ namespace Respond.Server.Features.Approvals;
 /// </summary>
 public sealed class ApprovalRequestOpener(RespondDbContext db, AuditTrail audit, RespondEvents events, IOptions<ApprovalOptions> options, TimeProvider time)
 {
-    public ApprovalRequest Open(string organizationId, RespondPrincipal by, object proposedActions, string? justification)
+    public ApprovalRequest Open(string organizationId, RespondPrincipal by, object proposedActions, string? justification, string? alertId = null, string? ruleId = null)
     {
         var now = time.GetUtcNow();
         var request = new ApprovalRequest
@@ -23,6 +23,8 @@ public sealed class ApprovalRequestOpener(RespondDbContext db, AuditTrail audit,
             OrganizationId = organizationId,
             ProposedActionsJson = JsonSerializer.Serialize(proposedActions, RespondDbContext.JsonOptions),
             RequestedBy = by.Id,
+            AlertId = alertId,
+            RuleId = ruleId,
             Justification = justification,
             ExpiresAt = now + options.Value.DefaultTimeout,
             CreatedAt = now,

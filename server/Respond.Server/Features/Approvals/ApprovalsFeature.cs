@@ -80,7 +80,8 @@ public sealed class ApprovalRequestPayloadType : ObjectGraphType<ApprovalRequest
 /// engine's requests may be decided by any Approver of the organization. Two deciders racing on one request
 /// get one decision: the loser's save fails on the version check and is told ALREADY_DECIDED.
 /// </summary>
-internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, RuleEvaluator evaluator, IResumeScheduler scheduler, RespondEvents events, TimeProvider time, ILogger<DecideApproval> logger)
+internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, RuleEvaluator evaluator, IResumeScheduler scheduler, RespondEvents events,
+    Actions.ActionLifecycle actions, TimeProvider time, ILogger<DecideApproval> logger)
 {
     public async Task<ApprovalRequestPayload> ExecuteAsync(DecideApprovalInput input, ApprovalStatus outcome, RespondPrincipal by, CancellationToken ct)
     {
@@ -101,6 +102,17 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, Rule
         request.Decide(outcome, by.Id, input.Comment, time.GetUtcNow());
         audit.Record(by, outcome == ApprovalStatus.Approved ? "approval.approved" : "approval.rejected", "ApprovalRequest", request.Id,
             [request.OrganizationId], new { Status = "Pending" }, new { Status = outcome.ToString(), input.Comment });
+        // The actions waiting on this request move with it, in the same transaction: approved → QUEUED, rejected → CANCELLED.
+        foreach (var action in await db.ResponseActions.Where(a => a.ApprovalRequestId == request.Id && a.Status == Actions.ResponseActionStatus.PendingApproval).ToListAsync(ct))
+        {
+            if (outcome == ApprovalStatus.Approved)
+            {
+                actions.Move(action, Actions.ResponseActionStatus.Queued, by, $"Approved by {by.Name}.{(input.Comment is { Length: > 0 } c ? " " + c : "")}");
+                actions.Schedule(Actions.ActionJobKind.Execute, action.Id, time.GetUtcNow());
+            }
+            else actions.Move(action, Actions.ResponseActionStatus.Cancelled, by, $"Rejected by {by.Name}.{(input.Comment is { Length: > 0 } c ? " " + c : "")}");
+        }
+        actions.Unschedule(Actions.ActionJobKind.ExpireApproval, request.Id);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -110,6 +122,7 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, Rule
             return Fail(new UserError("ALREADY_DECIDED", "Someone else decided this request at the same moment.", "id"));
         }
         events.Publish(new ApprovalDecided(request));
+        await actions.FlushAsync(ct);
 
         if (request is { WorkflowInstanceId: { } instanceId, BookmarkId: { } bookmarkId })
         {

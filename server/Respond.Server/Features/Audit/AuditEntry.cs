@@ -1,6 +1,6 @@
 namespace Respond.Server.Features.Audit;
 
-/// <summary>An append-only record of one decision or state change. Nothing updates or deletes these rows.</summary>
+/// <summary>An append-only record of one decision or state change. Nothing updates or deletes these rows (the chain only seals them once).</summary>
 public sealed class AuditEntry
 {
     public long Id { get; init; }
@@ -14,4 +14,10 @@ public sealed class AuditEntry
     public string Organizations { get; init; } = "";
     public string? Before { get; init; }
     public string? After { get; init; }
+
+    /// <summary>The <see cref="Hash"/> of the entry before this one; with <see cref="Hash"/> it makes the trail tamper-evident (<see cref="AuditChain"/>).</summary>
+    public string? PreviousHash { get; internal set; }
+
+    /// <summary>SHA-256 over this entry's content and <see cref="PreviousHash"/>; null until the chain seals the entry (within seconds).</summary>
+    public string? Hash { get; internal set; }
 }

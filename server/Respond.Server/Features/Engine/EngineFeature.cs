@@ -18,13 +18,9 @@ public static class EngineFeature
         services.AddSingleton<WindowCache>();
         services.AddSingleton<OpenAlertIndex>();
         services.AddSingleton<RuleEvaluator>();
-        services.AddSingleton<IActionDispatcher, UnavailableActionDispatcher>();
         services.AddSingleton<IResumeScheduler, QuartzResumeScheduler>();
         services.AddScoped<EngineUnitOfWork>();
         services.AddHostedService<WindowPersistence>();
-        // Quartz keeps wall-clock time even when tests replace TimeProvider for the product's own logic.
-        services.AddQuartz(q => q.UseTimeProvider(TimeProvider.System));
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
         return services;
     }
 

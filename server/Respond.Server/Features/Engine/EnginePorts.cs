@@ -14,7 +14,7 @@ namespace Respond.Server.Features.Engine;
 /// The engine's ports for one unit of work (an ingested batch, a decision, a timer): everything they write
 /// goes into one DbContext and is saved together; what they raised is published only after the commit.
 /// </summary>
-public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAlerts, RuleIndex rules, TimeProvider time)
+public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAlerts, RuleIndex rules, Actions.AutoResponder autoResponder, TimeProvider time)
     : IAlertSink, IApprovalGateway, IWorkflowInstanceStore
 {
     private readonly Dictionary<string, Alert> _touchedAlerts = [];
@@ -25,6 +25,8 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
     public List<ApprovalRequest> DecidedRequests { get; } = [];
 
     public RespondDbContext Db => db;
+
+    public Actions.AutoResponder AutoResponder => autoResponder;
 
     public async ValueTask<AlertOutcome> RaiseAsync(AlertRequest request, CancellationToken ct)
     {
@@ -164,7 +166,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
 }
 
 /// <summary>How a proposed action is shown on an approval request (and stored with it).</summary>
-public sealed record ProposedActionView(ResponseActionType Type, IReadOnlyDictionary<string, string> Target, string Parameters, string NodeId)
+public sealed record ProposedActionView(ResponseActionType Type, IReadOnlyDictionary<string, string> Target, string Parameters, string? NodeId, string? ActionId = null)
 {
     public static ProposedActionView From(ProposedAction a) => new(a.Type, a.Target, a.Parameters.ToJsonString(), a.NodeId);
 }

@@ -17,7 +17,6 @@ public sealed class RuleEvaluator(
     RuleIndex index,
     WindowCache windows,
     RespondEvents events,
-    IActionDispatcher actions,
     IResumeScheduler scheduler,
     IOptions<ApprovalOptions> approvalOptions,
     TimeProvider time,
@@ -32,7 +31,7 @@ public sealed class RuleEvaluator(
 
     /// <summary>Starts an instance of every candidate rule for each event, in order.</summary>
     public Task<int> EvaluateAsync(IReadOnlyList<WorkflowEvent> batch, CancellationToken ct) =>
-        InUnitOfWorkAsync(async (engine, _) =>
+        InUnitOfWorkAsync(async (engine, uow) =>
         {
             var started = 0;
             foreach (var e in batch)
@@ -40,10 +39,13 @@ public sealed class RuleEvaluator(
                 if (e.Time.UtcTicks > _latestEventTicks) Interlocked.Exchange(ref _latestEventTicks, e.Time.UtcTicks);
                 foreach (var rule in index.Triggers.Candidates(e))
                 {
+                    var raisedBefore = uow.RaisedAlerts.Count;
                     var instance = await engine.StartAsync(rule, e, ct);
                     started++;
                     if (instance.Status == InstanceStatus.Faulted)
                         EngineLog.InstanceFaulted(logger, rule.Snapshot.RuleId, instance.Id, instance.Error ?? "");
+                    for (var i = raisedBefore; i < uow.RaisedAlerts.Count; i++)
+                        await uow.AutoResponder.OnAlertRaisedAsync(uow.RaisedAlerts[i], e, rule.Snapshot.Outcome, ct);
                 }
             }
             return started;
@@ -90,10 +92,13 @@ public sealed class RuleEvaluator(
         {
             await using var scope = scopes.CreateAsyncScope();
             var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
+            var actions = scope.ServiceProvider.GetRequiredService<IActionDispatcher>();
             var engine = new WorkflowEngine(windows, uow, actions, uow, uow, scheduler, time,
                 new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
             var result = await work(engine, uow);
             await uow.Db.SaveChangesAsync(ct);
+            // Rule instances wait on their actions; none can have ended yet, and resuming here would wait on this very gate.
+            await scope.ServiceProvider.GetRequiredService<Actions.ActionLifecycle>().FlushAsync(ct, resumeRules: false);
             foreach (var alert in uow.RaisedAlerts) events.Publish(alert);
             foreach (var request in uow.OpenedRequests) events.Publish(new ApprovalRequested(request));
             foreach (var request in uow.DecidedRequests) events.Publish(new ApprovalDecided(request));

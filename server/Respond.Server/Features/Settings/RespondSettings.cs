@@ -23,6 +23,10 @@ public sealed class RespondSettings
         ResponseActionTypes.All.Where(t => t.DestructiveByDefault).Select(t => t.Type).ToList();
 
     public AutoResponseSettings AutoResponse { get; set; } = new();
+
+    /// <summary>Devices and accounts never actioned automatically (issue 5 blast-radius guard): automatic actions on them wait for approval.</summary>
+    public List<string> ProtectedDevices { get; set; } = [];
+    public List<string> ProtectedAccounts { get; set; } = [];
     public int Version { get; set; } = 1;
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -21,6 +21,8 @@ public sealed class RespondSettingsType : ObjectGraphType<RespondSettings>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>>>("approvalRequirements")
             .Description("Action types that need a second person's approval (dual control).").Resolve(c => c.Source.ApprovalRequired);
         Field<NonNullGraphType<AutoResponseSettingsType>>("autoResponse").Resolve(c => c.Source.AutoResponse);
+        Field(s => s.ProtectedDevices).Description("Devices never actioned automatically: automatic actions on them wait for approval.");
+        Field(s => s.ProtectedAccounts).Description("Accounts never actioned automatically: automatic actions on them wait for approval.");
         Field(s => s.Version).Description("Pass as expectedVersion to refuse an update made on stale settings.");
         Field(s => s.UpdatedAt);
     }
