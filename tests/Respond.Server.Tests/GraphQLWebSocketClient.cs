@@ -1,0 +1,71 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Respond.Server.Tests;
+
+/// <summary>A minimal graphql-transport-ws client over the test server, for subscription tests.</summary>
+public sealed class GraphQLWebSocketClient : IAsyncDisposable
+{
+    private readonly WebSocket _socket;
+    private readonly Queue<JsonNode> _other = new();
+
+    private GraphQLWebSocketClient(WebSocket socket) => _socket = socket;
+
+    public static async Task<GraphQLWebSocketClient> ConnectAsync(RespondApiFixture api, string client)
+    {
+        var ws = api.Server.CreateWebSocketClient();
+        ws.SubProtocols.Add("graphql-transport-ws");
+        var socket = await ws.ConnectAsync(new Uri(api.Server.BaseAddress, "graphql"), CancellationToken.None);
+        var connection = new GraphQLWebSocketClient(socket);
+        await connection.SendAsync(new { type = "connection_init", payload = new { authorization = "Bearer " + await api.TokenAsync(client) } });
+        Assert.Equal("connection_ack", (await connection.ReceiveAsync(TimeSpan.FromSeconds(10)))!.Str("type"));
+        return connection;
+    }
+
+    public async Task SubscribeAsync(string id, string query)
+    {
+        await SendAsync(new { id, type = "subscribe", payload = new { query } });
+        await Task.Delay(200);
+    }
+
+    /// <summary>The next `next` payload's data for subscription <paramref name="id"/>; fails after the timeout.</summary>
+    public async Task<JsonNode> NextAsync(string id, int seconds = 20)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            var message = await ReceiveAsync(until - DateTime.UtcNow);
+            if (message is null) break;
+            if (message["type"]?.GetValue<string>() == "next" && message["id"]?.GetValue<string>() == id) return message.At("payload.data");
+            _other.Enqueue(message);
+        }
+        Assert.Fail($"No message for subscription {id} within {seconds} s.");
+        return null!;
+    }
+
+    private Task SendAsync(object message) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private async Task<JsonNode?> ReceiveAsync(TimeSpan timeout)
+    {
+        var buffer = new byte[256 * 1024];
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            var result = await _socket.ReceiveAsync(buffer, cts.Token);
+            return result.MessageType == WebSocketMessageType.Close ? null : JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
