@@ -48,6 +48,7 @@ public static class RespondHost
         app.MapRespondIdentity();
         app.MapRespondGraphQL();
         app.MapEventsApi();
+        app.MapConnectors();
         return app;
     }
 }
