@@ -52,6 +52,7 @@ public static class RespondHost
         app.MapRespondGraphQL();
         app.MapEventsApi();
         app.MapAuditExport();
+        app.MapConnectors();
         return app;
     }
 }

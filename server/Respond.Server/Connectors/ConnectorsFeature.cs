@@ -1,3 +1,5 @@
+using Respond.Server.Connectors.Graph;
+using Respond.Server.Connectors.Webhook;
 using Respond.Server.Features.Organizations;
 
 namespace Respond.Server.Connectors;
@@ -9,9 +11,17 @@ public static class ConnectorsFeature
         services.AddHttpClient("connectors");
         services.AddSingleton<ConnectionSettingsReader>();
         services.AddSingleton<IConnector, SimulatedConnector>();
-        services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.MicrosoftGraph, "baseUrl", "clientSecret", sp.GetRequiredService<IHttpClientFactory>()));
+        services.AddSingleton<IConnector, GraphConnector>();
         services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.EndpointAgent, "baseUrl", "apiKey", sp.GetRequiredService<IHttpClientFactory>()));
-        services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.Webhook, "url", "signingSecret", sp.GetRequiredService<IHttpClientFactory>()));
+        services.AddSingleton<IConnector, WebhookConnector>();
+        services.AddSingleton<WebhookReplayGuard>();
         return services;
+    }
+
+    /// <summary>The HTTP endpoints connectors receive results on (anonymous, authenticated by their own signatures).</summary>
+    public static IEndpointRouteBuilder MapConnectors(this IEndpointRouteBuilder app)
+    {
+        app.MapWebhookCallbacks();
+        return app;
     }
 }

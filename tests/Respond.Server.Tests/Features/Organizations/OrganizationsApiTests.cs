@@ -96,7 +96,7 @@ public sealed class OrganizationsApiTests(RespondApiFixture api) : IClassFixture
 
         var response = await api.GraphQLAsync("admin", "mutation { connectOrganization(input: { organizationId: \"org-bad\", connector: MICROSOFT_GRAPH, settings: {} }) { errors { code message } } }");
 
-        Assert.Contains("baseUrl", response.Errors("connectOrganization").Single()!.Str("message"));
+        Assert.Contains("tenantId", response.Errors("connectOrganization").Single()!.Str("message"));
     }
 }
 
