@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Respond.Server.Connectors;
+using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
@@ -48,6 +49,7 @@ public static class RespondHost
         app.MapRespondIdentity();
         app.MapRespondGraphQL();
         app.MapEventsApi();
+        app.MapAgentsApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Organizations;
 
 namespace Respond.Server.Connectors;
@@ -10,7 +11,7 @@ public static class ConnectorsFeature
         services.AddSingleton<ConnectionSettingsReader>();
         services.AddSingleton<IConnector, SimulatedConnector>();
         services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.MicrosoftGraph, "baseUrl", "clientSecret", sp.GetRequiredService<IHttpClientFactory>()));
-        services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.EndpointAgent, "baseUrl", "apiKey", sp.GetRequiredService<IHttpClientFactory>()));
+        services.AddAgents();
         services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.Webhook, "url", "signingSecret", sp.GetRequiredService<IHttpClientFactory>()));
         return services;
     }

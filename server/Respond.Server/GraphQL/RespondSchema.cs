@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
@@ -45,6 +46,7 @@ public sealed class RespondQuery : ObjectGraphType
         RuleExecutionsFeature.Query(this);
         RuleTestingFeature.Query(this);
         ScriptsFeature.Query(this);
+        AgentsFeature.Query(this);
     }
 }
 
@@ -62,6 +64,7 @@ public sealed class RespondMutation : ObjectGraphType
         ApprovalsFeature.Mutation(this);
         RuleTestingFeature.Mutation(this);
         ScriptsFeature.Mutation(this);
+        AgentsFeature.Mutation(this);
     }
 }
 
