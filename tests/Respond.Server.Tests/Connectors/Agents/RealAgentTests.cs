@@ -297,4 +297,47 @@ public sealed class RealAgentTests(RealAgentFixture agent) : IClassFixture<RealA
         Assert.True(listed.At("connected").GetValue<bool>());
         Assert.NotNull(listed["lastSeenAt"]);
     }
+
+    [Fact]
+    public async Task Channel_DroppedByServer_AgentReconnectsAndStillActs()
+    {
+        var registry = Registry(agent.Api);
+        var before = registry.Find("org-a", agent.DeviceId)!;
+
+        before.Abort();
+
+        await WaitUntilAsync(() => registry.Find("org-a", agent.DeviceId) is { } now && now != before, "the agent reconnects", TimeSpan.FromSeconds(30));
+        var sleep = StartSleep();
+        try
+        {
+            var outcome = await Connector.ExecuteAsync(Command(ResponseActionType.KillProcess, agent.DeviceId, processId: sleep.Id), Settings(), CancellationToken.None);
+            Assert.IsType<ExecutionOutcome.Succeeded>(outcome);
+        }
+        finally
+        {
+            Stop(sleep);
+        }
+    }
+
+    [Fact]
+    public async Task Heartbeats_WhileConnected_LastSeenAtAdvances()
+    {
+        async Task<DateTimeOffset> LastSeenAsync()
+        {
+            var response = await agent.Api.GraphQLAsync("viewer-a", "{ agents(organizationId: \"org-a\") { deviceId lastSeenAt } }");
+            return DateTimeOffset.Parse(response.At("data.agents").AsArray().Single(a => a!.Str("deviceId") == agent.DeviceId)!.Str("lastSeenAt"),
+                System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var first = await LastSeenAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var later = first;
+        while (later <= first && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            later = await LastSeenAsync();
+        }
+
+        Assert.True(later > first, $"lastSeenAt stayed at {first:O}");
+    }
 }
