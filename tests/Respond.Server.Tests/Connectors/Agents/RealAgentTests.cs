@@ -340,4 +340,15 @@ public sealed class RealAgentTests(RealAgentFixture agent) : IClassFixture<RealA
 
         Assert.True(later > first, $"lastSeenAt stayed at {first:O}");
     }
+
+    [Fact]
+    public async Task TestConnection_EndpointAgentWithConnectedAgent_Healthy()
+    {
+        await agent.Api.GraphQLAsync("admin-a", "mutation { connectOrganization(input: { organizationId: \"org-a\", connector: ENDPOINT_AGENT }) { errors { code } } }");
+
+        var tested = await agent.Api.GraphQLAsync("admin-a",
+            "mutation { testConnection(input: { organizationId: \"org-a\", connector: ENDPOINT_AGENT }) { organization { connectionStatus connections { lastError } } errors { code } } }");
+
+        Assert.Equal("HEALTHY", tested.Str("data.testConnection.organization.connectionStatus"));
+    }
 }
