@@ -13,7 +13,8 @@ namespace Respond.Server.Connectors.Agents;
 /// and heartbeats. Every message refreshes lastSeenAt (written at most every few seconds).
 /// </summary>
 internal sealed class AgentChannel(
-    AgentRegistry registry, IServiceScopeFactory scopes, IOptions<AgentsOptions> options, TimeProvider time, ILogger<AgentChannel> logger)
+    AgentRegistry registry, IServiceScopeFactory scopes, IOptions<AgentsOptions> options, IHostApplicationLifetime lifetime,
+    TimeProvider time, ILogger<AgentChannel> logger)
 {
     private static readonly TimeSpan SeenWriteInterval = TimeSpan.FromSeconds(5);
 
@@ -38,9 +39,11 @@ internal sealed class AgentChannel(
         registry.Add(connection)?.Abort();
         AgentsLog.Connected(logger, connection.AgentId, connection.DeviceId, connection.OrganizationId);
         var reason = "closed by the agent";
+        // Channels never end by themselves: without the stopping token, a graceful shutdown would wait its full timeout.
+        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            reason = await ReceiveLoopAsync(socket, connection, http.RequestAborted);
+            reason = await ReceiveLoopAsync(socket, connection, aborted.Token);
         }
         catch (WebSocketException)
         {
