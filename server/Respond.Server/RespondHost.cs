@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Respond.Server.Connectors;
 using Respond.Server.Features.Actions;
+using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
@@ -53,6 +54,7 @@ public static class RespondHost
         app.MapEventsApi();
         app.MapAuditExport();
         app.MapConnectors();
+        app.MapAgentsApi();
         return app;
     }
 }

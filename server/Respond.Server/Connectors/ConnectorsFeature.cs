@@ -1,5 +1,6 @@
 using Respond.Server.Connectors.Graph;
 using Respond.Server.Connectors.Webhook;
+using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Organizations;
 
 namespace Respond.Server.Connectors;
@@ -12,9 +13,9 @@ public static class ConnectorsFeature
         services.AddSingleton<ConnectionSettingsReader>();
         services.AddSingleton<IConnector, SimulatedConnector>();
         services.AddSingleton<IConnector, GraphConnector>();
-        services.AddSingleton<IConnector>(sp => new HttpProbeConnector(ConnectorKind.EndpointAgent, "baseUrl", "apiKey", sp.GetRequiredService<IHttpClientFactory>()));
         services.AddSingleton<IConnector, WebhookConnector>();
         services.AddSingleton<WebhookReplayGuard>();
+        services.AddAgents();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using Respond.Server.Features.Actions;
+using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
@@ -47,6 +48,7 @@ public sealed class RespondQuery : ObjectGraphType
         RuleExecutionsFeature.Query(this);
         RuleTestingFeature.Query(this);
         ScriptsFeature.Query(this);
+        AgentsFeature.Query(this);
     }
 }
 
@@ -65,6 +67,7 @@ public sealed class RespondMutation : ObjectGraphType
         ActionsFeature.Mutation(this);
         RuleTestingFeature.Mutation(this);
         ScriptsFeature.Mutation(this);
+        AgentsFeature.Mutation(this);
     }
 }
 

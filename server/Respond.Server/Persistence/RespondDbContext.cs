@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Respond.Server.Features.Actions;
+using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
@@ -39,10 +40,14 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Script> Scripts => Set<Script>();
     public DbSet<ScriptVersion> ScriptVersions => Set<ScriptVersion>();
     public DbSet<ResponseAction> ResponseActions => Set<ResponseAction>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<AgentEnrollmentToken> AgentEnrollmentTokens => Set<AgentEnrollmentToken>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.UseOpenIddict();
+        model.ApplyConfiguration(new AgentConfiguration());
+        model.ApplyConfiguration(new AgentEnrollmentTokenConfiguration());
 
         model.Entity<Organization>(e =>
         {

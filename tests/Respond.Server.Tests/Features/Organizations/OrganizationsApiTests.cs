@@ -50,12 +50,12 @@ public sealed class OrganizationsApiTests(RespondApiFixture api) : IClassFixture
         using var agent = new RecordingHttpServer(HttpStatusCode.OK);
         await api.GraphQLAsync("admin", "mutation { createOrganization(input: { id: \"org-agent\", name: \"Agent\" }) { errors { code } } }");
 
-        var connected = await api.GraphQLAsync("admin", "mutation($s: JSON) { connectOrganization(input: { organizationId: \"org-agent\", connector: ENDPOINT_AGENT, settings: $s }) { organization { connections { settings secretNames } } errors { code } } }",
-            new { s = new { baseUrl = agent.Url, apiKey = "super-secret-key-123" } });
+        var connected = await api.GraphQLAsync("admin", "mutation($s: JSON) { connectOrganization(input: { organizationId: \"org-agent\", connector: MICROSOFT_GRAPH, settings: $s }) { organization { connections { settings secretNames } } errors { code } } }",
+            new { s = new { baseUrl = agent.Url, clientSecret = "super-secret-key-123" } });
         var tested = await api.GraphQLAsync("admin", "mutation { testConnection(input: { organizationId: \"org-agent\" }) { organization { connectionStatus } errors { code } } }");
 
         Assert.DoesNotContain("super-secret-key-123", connected.ToJsonString());
-        Assert.Equal("[\"apiKey\"]", connected.At("data.connectOrganization.organization.connections.0.secretNames").ToJsonString());
+        Assert.Equal("[\"clientSecret\"]", connected.At("data.connectOrganization.organization.connections.0.secretNames").ToJsonString());
         Assert.Equal("HEALTHY", tested.Str("data.testConnection.organization.connectionStatus"));
         Assert.Equal("Bearer super-secret-key-123", agent.Requests.Single().Authorization);
         var audit = await api.GraphQLAsync("admin", "{ auditTrail(where: { subjectId: \"org-agent\" }) { edges { node { after } } } }");
@@ -67,8 +67,8 @@ public sealed class OrganizationsApiTests(RespondApiFixture api) : IClassFixture
     {
         using var agent = new RecordingHttpServer(HttpStatusCode.Unauthorized);
         await api.GraphQLAsync("admin", "mutation { createOrganization(input: { id: \"org-401\", name: \"Refused\" }) { errors { code } } }");
-        await api.GraphQLAsync("admin", "mutation($s: JSON) { connectOrganization(input: { organizationId: \"org-401\", connector: ENDPOINT_AGENT, settings: $s }) { errors { code } } }",
-            new { s = new { baseUrl = agent.Url, apiKey = "wrong" } });
+        await api.GraphQLAsync("admin", "mutation($s: JSON) { connectOrganization(input: { organizationId: \"org-401\", connector: MICROSOFT_GRAPH, settings: $s }) { errors { code } } }",
+            new { s = new { baseUrl = agent.Url, clientSecret = "wrong" } });
 
         var tested = await api.GraphQLAsync("admin", "mutation { testConnection(input: { organizationId: \"org-401\" }) { organization { connectionStatus connections { lastError } } } }");
 
