@@ -18,8 +18,21 @@ public sealed class GraphQLWebSocketClient : IAsyncDisposable
         var ws = api.Server.CreateWebSocketClient();
         ws.SubProtocols.Add("graphql-transport-ws");
         var socket = await ws.ConnectAsync(new Uri(api.Server.BaseAddress, "graphql"), CancellationToken.None);
-        var connection = new GraphQLWebSocketClient(socket);
-        await connection.SendAsync(new { type = "connection_init", payload = new { authorization = "Bearer " + await api.TokenAsync(client) } });
+        return await InitAsync(new GraphQLWebSocketClient(socket), await api.TokenAsync(client));
+    }
+
+    /// <summary>Over a real socket: a host started with Kestrel, at <paramref name="baseAddress"/> (http://host:port).</summary>
+    public static async Task<GraphQLWebSocketClient> ConnectAsync(string baseAddress, string token)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("graphql-transport-ws");
+        await socket.ConnectAsync(new Uri(new Uri(baseAddress.Replace("http", "ws", StringComparison.Ordinal)), "graphql"), CancellationToken.None);
+        return await InitAsync(new GraphQLWebSocketClient(socket), token);
+    }
+
+    private static async Task<GraphQLWebSocketClient> InitAsync(GraphQLWebSocketClient connection, string token)
+    {
+        await connection.SendAsync(new { type = "connection_init", payload = new { authorization = "Bearer " + token } });
         Assert.Equal("connection_ack", (await connection.ReceiveAsync(TimeSpan.FromSeconds(10)))!.Str("type"));
         return connection;
     }

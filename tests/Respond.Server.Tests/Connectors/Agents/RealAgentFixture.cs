@@ -13,13 +13,16 @@ namespace Respond.Server.Tests.Connectors.Agents;
 /// </summary>
 public sealed class RealAgentFixture : IAsyncLifetime
 {
-    public RespondApiFixture Api { get; } = new();
+    public RespondApiFixture Api { get; } = new RespondApiFixture().With("Respond:Actions:VerificationDelay", "00:00:01");
     public string DeviceId { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..8];
     public string Root { get; } = Directory.CreateTempSubdirectory("respond-agent-e2e-").FullName;
     public string AllowedRoot => Path.Combine(Root, "allowed");
     public string Outside => Path.Combine(Root, "outside");
     public string WorkDirectory => Path.Combine(Root, "work");
     public Process? Agent { get; private set; }
+
+    /// <summary>The host's real address, e.g. http://127.0.0.1:41234.</summary>
+    public string Address { get; private set; } = "";
     private readonly StringBuilder _log = new();
 
     /// <summary>What the agent printed, for failure messages.</summary>
@@ -34,8 +37,9 @@ public sealed class RealAgentFixture : IAsyncLifetime
         Directory.CreateDirectory(Outside);
         Api.UseKestrel(0);
         Api.StartServer();
-        var address = Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Address = Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var token = await AgentTestSupport.CreateTokenAsync(Api);
+        var address = Address;
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
