@@ -79,7 +79,7 @@ export function toDefinition(nodes: BlockNode[], edges: PortEdge[], catalog: Act
 }
 
 /** React Flow node type: one component per category (nodes/nodeTypes.ts), unknown blocks get their own. */
-export function nodeTypeFor(blockType: string, descriptor: ActivityDescriptor | undefined): string {
+export function nodeTypeFor(_blockType: string, descriptor: ActivityDescriptor | undefined): string {
   return descriptor ? descriptor.category.toLowerCase() : 'unknown';
 }
 

@@ -51,7 +51,7 @@ describe('validation display', () => {
   });
 
   it('requires actions behind an approved gate for manual approval', () => {
-    const base = [
+    const base: RuleDefinition['nodes'] = [
       { id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } },
       { id: 'g', type: 'gate.approval', config: {} },
       { id: 'a', type: 'action.isolateDevice', config: {} },
