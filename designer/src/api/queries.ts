@@ -23,7 +23,7 @@ export const UPDATE_APPROVALS = `mutation($input: UpdateApprovalRequirementsInpu
 export const UPDATE_AUTO_RESPONSE = `mutation($input: UpdateAutoResponseSettingsInput!) { updateAutoResponseSettings(input: $input) { settings { ${SETTINGS_FIELDS} } errors { code message path } } }`;
 
 export const CATALOG = `query Catalog { activityCatalog { id category displayName description ports actionType
-  inputs { name type required description allowedValues itemType fields { name type required description allowedValues itemType fields { name type required description allowedValues itemType } } } } }`;
+  inputs { name type required description allowedValues itemType fields { name type required allowedValues itemType } } } }`;
 
 export const RULES = `query Rules($where: RuleFilterInput, $after: String) { rules(first: 100, after: $after, where: $where) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${RULE_SUMMARY} } } } }`;
 export const RULE = `query Rule($id: ID!) { rule(id: $id) { ${RULE_FIELDS} } }`;

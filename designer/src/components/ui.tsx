@@ -59,7 +59,7 @@ const statusTone: Record<string, string> = {
 };
 
 export function humanEnum(value: string): string {
-  const s = value.toLowerCase().replace(/_/g, ' ');
+  const s = value.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 

@@ -108,7 +108,9 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
     const block = catalogMap.get(blockType);
     if (!block || readOnly) return;
     const id = newNodeId(blockType, nodes.map((n) => n.id));
-    const at = position ?? flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
+    let at = position ?? flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 3 });
+    // Added without a drop point (keyboard, click): step aside until it overlaps no block.
+    while (!position && nodes.some((n) => Math.abs(n.position.x - at.x) < 230 && Math.abs(n.position.y - at.y) < 110)) at = { x: at.x, y: at.y + 130 };
     const node: BlockNode = { id, type: nodeTypeFor(blockType, block), position: at, data: { blockType, config: defaultConfig(block) }, selected: true };
     commit({ nodes: [...nodes.map((n) => ({ ...n, selected: false })), node], edges });
     setSelectedId(id);
@@ -305,7 +307,7 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
                 onNodeDragStop={() => setHistory((h) => record(h, { nodes, edges }))}
                 onPaneClick={() => setSelectedId(null)}
                 nodesDraggable={!readOnly} nodesConnectable={!readOnly} elementsSelectable deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-                fitView fitViewOptions={{ padding: 0.2, maxZoom: 1 }} minZoom={0.2} maxZoom={1.5}
+                fitView={initial.nodes.length > 0} fitViewOptions={{ padding: 0.2, maxZoom: 1 }} minZoom={0.2} maxZoom={1.5}
                 defaultEdgeOptions={{ type: 'smoothstep' }} colorMode={document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light'}
                 aria-label="Rule canvas">
                 <Background gap={20} />

@@ -104,8 +104,10 @@ function ConnectDialog(props: { org: Organization; onClose: () => void; onDone: 
     }
     try {
       const r = await mutate<{ organization: Organization | null; errors: UserError[] }>(CONNECT_ORGANIZATION, { organizationId: props.org.id, connector: kind, settings }, 'connectOrganization');
-      if (r.errors.length || !r.organization) setError(errorText(r.errors));
-      else props.onDone(r.organization);
+      if (r.errors.length || !r.organization) { setError(errorText(r.errors)); return; }
+      const tested = await mutate<{ organization: Organization | null; errors: UserError[] }>(TEST_CONNECTION, { organizationId: props.org.id, connector: kind }, 'testConnection');
+      if (tested.errors.length || !tested.organization) setError(errorText(tested.errors));
+      else props.onDone(tested.organization);
     } catch (e) { setError(e instanceof Error ? e.message : String(e)); } finally { setBusy(false); }
   };
 

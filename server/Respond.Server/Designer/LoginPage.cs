@@ -20,6 +20,7 @@ internal static class LoginPage
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="color-scheme" content="light dark">
             <title>Sign in · Respond</title>
+            <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%232d5bd7'/%3E%3C/svg%3E">
             <style>
             :root { --bg:#f4f6fa; --card:#fff; --text:#1b2333; --muted:#5b6578; --border:#d5dbe6; --accent:#2d5bd7; --accent-text:#fff; --danger:#b42318; }
             @media (prefers-color-scheme: dark) { :root { --bg:#0f141d; --card:#171e2b; --text:#e6eaf2; --muted:#9aa5b8; --border:#2c3547; --accent:#6d93ff; --accent-text:#0b1020; --danger:#ff8a80; } }
