@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test in the repository: the .NET test projects (in parallel), then the protocol conformance
+# Runs every test in the repository: the designer's Vitest unit tests, the .NET test projects (in parallel; the
+# designer's Playwright tests drive Debian's chromium against the built server), then the protocol conformance
 # suite (graphql-http audits, graphql-ws client) against a freshly started server on a temporary database.
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -21,6 +22,17 @@ if ! dotnet build Respond.sln -nologo -v quiet -clp:ErrorsOnly > "$out/build.log
   exit 1
 fi
 
+echo "== designer unit tests (Vitest)"
+(cd designer && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npx vitest run --reporter=default --reporter=json --outputFile="../$out/vitest.json") > "$out/vitest.log" 2>&1
+if [ -f "$out/vitest.json" ]; then
+  read -r vp vf < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests)' "$PWD/$out/vitest.json")
+  echo "Vitest: $vp passed, $vf failed"
+  [ "$vf" -gt 0 ] && grep -E "FAIL|✗|×" "$out/vitest.log" | head -20
+  add_counts "$vp" "$vf"
+else
+  cat "$out/vitest.log"; echo "Vitest printed no results"; add_counts 0 1
+fi
+
 echo "== .NET tests"
 dotnet test Respond.sln --no-build -nologo 2>&1 | tee "$out/dotnet-test.log" | grep -E "^(Passed!|Failed!)|\[FAIL\]|^\s+Failed " || true
 while read -r line; do
@@ -29,7 +41,7 @@ while read -r line; do
   add_counts "$p" "$f"
 done < <(grep -E "^(Passed!|Failed!)\s+-\s+Failed:" "$out/dotnet-test.log")
 assemblies=$(grep -cE "^(Passed!|Failed!)\s+-\s+Failed:" "$out/dotnet-test.log")
-if [ "$assemblies" -lt 2 ]; then
+if [ "$assemblies" -lt 3 ]; then
   echo "expected a result from every test project, got $assemblies"
   add_counts 0 1
 fi

@@ -1,4 +1,5 @@
 using Respond.Server;
+using Respond.Server.Designer;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddRespond(builder.Configuration, builder.Environment);
@@ -6,6 +7,7 @@ builder.Services.AddRespond(builder.Configuration, builder.Environment);
 var app = builder.Build();
 await app.Services.PrepareRespondAsync();
 app.UseWebSockets();
+app.UseDesigner();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRespond();

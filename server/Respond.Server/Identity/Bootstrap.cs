@@ -49,6 +49,7 @@ internal sealed class Bootstrap(
             await UpsertUserAsync(u.UserName, u.Password, Known("user", u.UserName, u.Roles), u.Organizations, now, ct);
 
         await EnsureCliClientAsync(ct);
+        await EnsureDesignerClientAsync(ct);
         await db.SaveChangesAsync(ct);
 
         if (config.Users.Count == 0 && !await db.Users.AnyAsync(ct))
@@ -117,6 +118,26 @@ internal sealed class Bootstrap(
             DisplayName = "Respond command line",
             Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.Password, Permissions.GrantTypes.RefreshToken },
         }, ct);
+    }
+
+    /// <summary>The designer: a public client using the authorization code flow with PKCE; its redirect URI is checked by <see cref="SameOriginRedirectUri"/>.</summary>
+    private async Task EnsureDesignerClientAsync(CancellationToken ct)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = AuthorizationEndpoint.DesignerClientId,
+            ClientType = ClientTypes.Public,
+            DisplayName = "Respond designer",
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token,
+                Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        var existing = await applications.FindByClientIdAsync(AuthorizationEndpoint.DesignerClientId, ct);
+        if (existing is null) await applications.CreateAsync(descriptor, ct);
+        else await applications.UpdateAsync(existing, descriptor, ct);
     }
 
     private List<string> Known(string kind, string name, IEnumerable<string> roles)

@@ -20,11 +20,14 @@ public static class IdentityFeature
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<RespondDbContext>())
             .AddServer(o =>
             {
-                o.SetTokenEndpointUris("connect/token");
-                o.AllowClientCredentialsFlow().AllowPasswordFlow().AllowRefreshTokenFlow();
+                o.SetTokenEndpointUris("connect/token").SetAuthorizationEndpointUris("connect/authorize");
+                o.AllowClientCredentialsFlow().AllowPasswordFlow().AllowRefreshTokenFlow().AllowAuthorizationCodeFlow();
+                o.RequireProofKeyForCodeExchange();
+                o.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor);
+                o.AddEventHandler(SameOriginRedirectUri.Descriptor);
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess);
                 o.SetAccessTokenLifetime(TimeSpan.FromHours(1));
-                o.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+                o.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
             })
             .AddValidation(o =>
             {
@@ -32,7 +35,8 @@ public static class IdentityFeature
                 o.UseAspNetCore();
             });
 
-        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddCookie(AuthorizationEndpoint.LoginScheme, AuthorizationEndpoint.ConfigureCookie);
         services.AddAuthorization();
         return services;
     }
@@ -40,6 +44,10 @@ public static class IdentityFeature
     public static IEndpointRouteBuilder MapRespondIdentity(this IEndpointRouteBuilder app)
     {
         app.MapPost("/connect/token", TokenEndpoint.HandleAsync).AllowAnonymous();
+        app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizationEndpoint.AuthorizeAsync).AllowAnonymous();
+        app.MapGet("/login", AuthorizationEndpoint.LoginForm).AllowAnonymous();
+        app.MapPost("/login", AuthorizationEndpoint.LoginAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapGet("/logout", (Delegate)AuthorizationEndpoint.LogoutAsync).AllowAnonymous();
         return app;
     }
 

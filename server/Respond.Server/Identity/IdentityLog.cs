@@ -13,4 +13,7 @@ internal static partial class IdentityLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Token refused for {Subject}: {Reason}")]
     public static partial void TokenRefused(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Designer sign-in refused for {UserName}")]
+    public static partial void SignInRefused(ILogger logger, string userName);
 }

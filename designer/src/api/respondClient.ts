@@ -1,0 +1,173 @@
+// The only module that talks to the server: OAuth (authorization code + PKCE, silent refresh), GraphQL over
+// HTTP, and subscriptions over graphql-ws. Tokens live in sessionStorage: a tab's sign-in ends with the tab.
+import { createClient, type Client } from 'graphql-ws';
+import { codeChallenge, randomVerifier } from './pkce';
+
+const CLIENT_ID = 'respond-designer';
+const TOKENS = 'respond.tokens';
+const PENDING = 'respond.signin';
+
+interface Tokens { accessToken: string; refreshToken: string | null; expiresAt: number }
+interface PendingSignIn { verifier: string; state: string; returnTo: string }
+
+export class ApiError extends Error {
+  constructor(message: string, readonly code: string | null) { super(message); }
+}
+
+function redirectUri(): string { return `${location.origin}/auth/callback`; }
+
+function readTokens(): Tokens | null {
+  const raw = sessionStorage.getItem(TOKENS);
+  return raw ? (JSON.parse(raw) as Tokens) : null;
+}
+
+function storeTokens(body: { access_token: string; refresh_token?: string; expires_in?: number }): Tokens {
+  const previous = readTokens();
+  const tokens: Tokens = {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token ?? previous?.refreshToken ?? null,
+    expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000,
+  };
+  sessionStorage.setItem(TOKENS, JSON.stringify(tokens));
+  return tokens;
+}
+
+export function isSignedIn(): boolean { return readTokens() !== null; }
+
+export async function startSignIn(returnTo = location.pathname + location.search): Promise<never> {
+  const verifier = randomVerifier();
+  const state = randomVerifier();
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo } satisfies PendingSignIn));
+  const query = new URLSearchParams({
+    client_id: CLIENT_ID, response_type: 'code', redirect_uri: redirectUri(), scope: 'offline_access',
+    code_challenge: await codeChallenge(verifier), code_challenge_method: 'S256', state,
+  });
+  location.assign(`/connect/authorize?${query.toString()}`);
+  return new Promise<never>(() => {});
+}
+
+/** Finishes the flow on /auth/callback; returns where the user was going. */
+export async function completeSignIn(search: string): Promise<string> {
+  const params = new URLSearchParams(search);
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as PendingSignIn | null;
+  sessionStorage.removeItem(PENDING);
+  if (params.get('error')) throw new ApiError(params.get('error_description') ?? params.get('error') ?? 'Sign-in failed', params.get('error'));
+  if (!pending || params.get('state') !== pending.state) throw new ApiError('The sign-in response does not match this tab; please sign in again.', 'STATE');
+  const response = await fetch('/connect/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code', client_id: CLIENT_ID, code: params.get('code') ?? '',
+      redirect_uri: redirectUri(), code_verifier: pending.verifier,
+    }),
+  });
+  if (!response.ok) throw new ApiError('The server refused the sign-in code.', 'TOKEN');
+  storeTokens(await response.json());
+  return pending.returnTo.startsWith('/auth/') ? '/' : pending.returnTo;
+}
+
+let refreshing: Promise<Tokens | null> | null = null;
+
+async function refresh(): Promise<Tokens | null> {
+  const tokens = readTokens();
+  if (!tokens?.refreshToken) return null;
+  refreshing ??= (async () => {
+    try {
+      const response = await fetch('/connect/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: tokens.refreshToken! }),
+      });
+      return response.ok ? storeTokens(await response.json()) : null;
+    } catch {
+      return null;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/** A valid access token, refreshed silently a minute before it expires; starts a new sign-in when refresh fails. */
+export async function accessToken(): Promise<string> {
+  let tokens = readTokens();
+  if (tokens && tokens.expiresAt - 60_000 < Date.now()) tokens = await refresh();
+  if (!tokens) {
+    sessionStorage.removeItem(TOKENS);
+    return startSignIn();
+  }
+  return tokens.accessToken;
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(TOKENS);
+  wsClient?.dispose();
+  wsClient = null;
+  location.assign('/logout');
+}
+
+interface GraphQLResponse<T> { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }
+
+export async function gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const send = async (token: string) =>
+    fetch('/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+  let response = await send(await accessToken());
+  if (response.status === 401) {
+    const renewed = await refresh();
+    if (!renewed) return startSignIn();
+    response = await send(renewed.accessToken);
+  }
+  let body: GraphQLResponse<T>;
+  try {
+    body = (await response.json()) as GraphQLResponse<T>;
+  } catch {
+    throw new ApiError(`The server answered ${response.status}.`, 'HTTP');
+  }
+  if (body.errors?.length) {
+    const first = body.errors[0]!;
+    throw new ApiError(first.message, first.extensions?.code ?? null);
+  }
+  if (!body.data) throw new ApiError('The server returned no data.', 'NO_DATA');
+  return body.data;
+}
+
+let wsClient: Client | null = null;
+
+function ws(): Client {
+  wsClient ??= createClient({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    connectionParams: async () => ({ authorization: `Bearer ${await accessToken()}` }),
+    lazy: true,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** retries, 15_000))),
+  });
+  return wsClient;
+}
+
+/** Subscribes over graphql-ws; returns the unsubscribe function. */
+export function subscribe<T>(query: string, variables: Record<string, unknown>, onData: (data: T) => void, onError?: (e: unknown) => void): () => void {
+  return ws().subscribe<T>({ query, variables }, {
+    next: (m) => { if (m.data) onData(m.data as T); },
+    error: (e) => onError?.(e),
+    complete: () => {},
+  });
+}
+
+/** For GraphiQL: the same socket client and token source the designer uses. */
+export function explorerTransport() {
+  return { ws: ws(), accessToken };
+}
+
+export async function downloadText(fileName: string, text: string, type = 'application/json'): Promise<void> {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,10 @@
+import { memo } from 'react';
+import type { NodeProps } from '@xyflow/react';
+import type { BlockNode } from '../rules/definition';
+import { BlockFrame } from './BlockFrame';
+
+function GateNode(props: NodeProps<BlockNode>) {
+  return <BlockFrame {...props} />;
+}
+
+export default memo(GateNode);

@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import { mutate, useQuery, useSubscription } from '../api/hooks';
+import { CANCEL_ACTION, RESPONSE_ACTION, RESPONSE_ACTION_UPDATED, RESPONSE_ACTIONS, SUBMIT_ACTION, SUBMIT_BULK_ACTION } from '../api/queries';
+import type { Connection, ResponseAction, ResponseActionType, UserError } from '../api/types';
+import { ACTION_TYPES } from '../api/types';
+import { linkProps, navigate } from '../router';
+import { useSession } from '../session';
+import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge, when } from '../components/ui';
+
+const targetKind = (t: ResponseActionType): 'deviceId' | 'userId' | 'ip' | 'processId' | 'filePath' =>
+  ['BLOCK_IP', 'UNBLOCK_IP'].includes(t) ? 'ip' : t === 'KILL_PROCESS' ? 'processId' : t === 'QUARANTINE_FILE' ? 'filePath'
+    : ['RESET_USER_SESSION', 'FORCE_PASSWORD_RESET', 'BLOCK_SIGN_IN', 'EXPIRE_ACCOUNT_LOGINS', 'RESET_USER_PASSWORD', 'FORCE_PASSWORD_CHANGE_NEXT_SIGN_IN'].includes(t) ? 'userId' : 'deviceId';
+
+const describeTarget = (a: ResponseAction) => Object.entries(a.target ?? {}).filter(([, v]) => v).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+
+function unavailable(error: string | null): boolean {
+  return !!error && /responseAction|Cannot query field|Unknown type/i.test(error);
+}
+
+export function ActionsPage(props: { actionId?: string }) {
+  const { can } = useSession();
+  const { data, error, loading, reload } = useQuery<{ responseActions: Connection<ResponseAction> }>(RESPONSE_ACTIONS, { where: {} });
+  const [submitting, setSubmitting] = useState(false);
+  useSubscription(RESPONSE_ACTION_UPDATED, {}, () => void reload(), !error);
+  if (unavailable(error)) return (
+    <div className="page"><h1>Response actions</h1><Empty title="Response actions are not available on this server yet">This server's API has no response actions; alerts and approvals still work.</Empty></div>
+  );
+  const actions = data?.responseActions.edges.map((e) => e.node) ?? [];
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div><h1>Response actions</h1><p className="muted">Every action, its lifecycle and verification. Submit one by hand or across many devices.</p></div>
+        {can('Responder') && <button className="btn primary" onClick={() => setSubmitting(true)}>Submit action</button>}
+      </div>
+      <ErrorBox error={error} onRetry={() => void reload()} />
+      {props.actionId && <ActionDetail id={props.actionId} />}
+      {loading && !data ? <Loading /> : actions.length === 0 ? <Empty title="No response actions yet">Actions appear when a rule runs one, an approval is granted, or you submit one.</Empty> : (
+        <table className="data">
+          <thead><tr><th>Action</th><th>Status</th><th>Target</th><th>Source</th><th>Verification</th><th>Submitted</th></tr></thead>
+          <tbody>{actions.map((a) => (
+            <tr key={a.id} className="clickable" data-action={a.id} onClick={() => navigate(`/actions/${a.id}`)}>
+              <td><a {...linkProps(`/actions/${a.id}`)}>{humanEnum(a.type)}</a><div className="muted small">{a.organizationId}{a.bulkGroupId ? ` · bulk ${a.bulkGroupId}` : ''}</div></td>
+              <td><StatusBadge status={a.status} /></td>
+              <td className="small">{describeTarget(a)}</td>
+              <td className="small">{humanEnum(a.source)}</td>
+              <td><StatusBadge status={a.verificationStatus} /></td>
+              <td className="small">{ago(a.submittedAt)} · {a.submittedBy}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+      {submitting && <SubmitDialog onClose={() => setSubmitting(false)} onDone={() => { setSubmitting(false); void reload(); }} />}
+    </div>
+  );
+}
+
+function ActionDetail({ id }: { id: string }) {
+  const { can, toast } = useSession();
+  const { data, error, reload, setData } = useQuery<{ responseAction: ResponseAction | null }>(RESPONSE_ACTION, { id });
+  useSubscription<{ responseActionUpdated: ResponseAction }>(RESPONSE_ACTION_UPDATED, { id }, (d) => setData({ responseAction: d.responseActionUpdated }));
+  const [reason, setReason] = useState('');
+  if (error) return <ErrorBox error={error} />;
+  const a = data?.responseAction;
+  if (!a) return data ? <ErrorBox error="No such action." /> : <Loading />;
+  const cancel = async () => {
+    const r = await mutate<{ errors: UserError[] }>(CANCEL_ACTION, { id: a.id, reason: reason || null }, 'cancelResponseAction');
+    if (r.errors.length) toast(errorText(r.errors), 'error'); else toast('Action cancelled');
+    await reload();
+  };
+  return (
+    <section className="card stack" style={{ marginBottom: 16 }} aria-label="Action detail" data-testid="action-detail">
+      <div className="row"><h2 style={{ margin: 0 }}>{humanEnum(a.type)}</h2><StatusBadge status={a.status} /><span className="spacer" /><a {...linkProps('/actions')}>Close</a></div>
+      <div className="split">
+        <dl className="kv small">
+          <dt>Target</dt><dd>{describeTarget(a)}</dd>
+          <dt>Organization</dt><dd>{a.organizationId}</dd>
+          <dt>Justification</dt><dd>{a.justification ?? '—'}</dd>
+          <dt>Submitted</dt><dd>{when(a.submittedAt)} by {a.submittedBy}</dd>
+          <dt>Attempts</dt><dd>{a.attempts}</dd>
+          {a.failureReason && <><dt>Failure</dt><dd className="field-error">{a.failureReason}</dd></>}
+          <dt>Verification</dt><dd><StatusBadge status={a.verificationStatus} /> {a.verificationDetails}</dd>
+          {a.approvalRequestId && <><dt>Approval</dt><dd><a {...linkProps('/approvals')}>{a.approvalRequestId}</a></dd></>}
+        </dl>
+        <div>
+          <h3>Timeline</h3>
+          <ol className="timeline" data-testid="timeline">
+            {a.timeline.map((t, i) => <li key={i} data-status={t.status}><strong>{humanEnum(t.status)}</strong> <span className="muted small">{when(t.at)}{t.actor ? ` · ${t.actor}` : ''}</span>{t.reason && <div className="small">{t.reason}</div>}</li>)}
+          </ol>
+        </div>
+      </div>
+      {can('Responder') && ['PENDING_APPROVAL', 'QUEUED'].includes(a.status) && (
+        <div className="row"><input aria-label="Cancel reason" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} /><button className="btn danger" onClick={() => void cancel()}>Cancel action</button></div>
+      )}
+    </section>
+  );
+}
+
+function SubmitDialog(props: { onClose: () => void; onDone: () => void }) {
+  const { viewer, toast } = useSession();
+  const [org, setOrg] = useState(viewer.organizations[0]?.id ?? '');
+  const [type, setType] = useState<ResponseActionType>('ISOLATE_DEVICE');
+  const [targets, setTargets] = useState('');
+  const [justification, setJustification] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const kind = targetKind(type);
+  const list = targets.split(/[\n,]/).map((t) => t.trim()).filter(Boolean);
+  const submit = async () => {
+    setError(null);
+    const target = (v: string) => ({ [kind]: v });
+    try {
+      if (list.length > 1) {
+        const r = await mutate<{ bulkGroupId: string | null; errors: UserError[] }>(SUBMIT_BULK_ACTION, { organizationId: org, type, targets: list.map(target), justification }, 'submitBulkResponseAction');
+        if (r.errors.length) { setError(errorText(r.errors)); return; }
+        toast(`Submitted ${list.length} actions (bulk ${r.bulkGroupId})`);
+      } else {
+        const r = await mutate<{ approvalRequest: { id: string } | null; errors: UserError[] }>(SUBMIT_ACTION, { organizationId: org, type, target: target(list[0] ?? ''), justification }, 'submitResponseAction');
+        if (r.errors.length) { setError(errorText(r.errors)); return; }
+        toast(r.approvalRequest ? 'Submitted: waiting for another approver' : 'Submitted');
+      }
+      props.onDone();
+    } catch (e) { setError(e instanceof Error ? e.message : String(e)); }
+  };
+  return (
+    <Modal open title="Submit a response action" onClose={props.onClose}
+      footer={<><button className="btn" onClick={props.onClose}>Cancel</button><button className="btn primary" disabled={!list.length || !justification.trim()} onClick={() => void submit()}>Submit{list.length > 1 ? ` ${list.length} actions` : ''}</button></>}>
+      <label className="field">Organization<select value={org} onChange={(e) => setOrg(e.target.value)}>{viewer.organizations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}</select></label>
+      <label className="field">Action<select value={type} onChange={(e) => setType(e.target.value as ResponseActionType)}>{ACTION_TYPES.map((t) => <option key={t} value={t}>{humanEnum(t)}</option>)}</select></label>
+      <label className="field">Targets ({kind}) <textarea rows={3} value={targets} onChange={(e) => setTargets(e.target.value)} placeholder="One per line; several make a bulk action" /><span className="help">{list.length} selected</span></label>
+      <label className="field">Justification<textarea rows={2} value={justification} onChange={(e) => setJustification(e.target.value)} /></label>
+      <ErrorBox error={error} />
+    </Modal>
+  );
+}

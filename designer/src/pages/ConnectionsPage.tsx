@@ -1,0 +1,159 @@
+import { useState } from 'react';
+import { mutate, useQuery } from '../api/hooks';
+import { CONNECT_ORGANIZATION, CREATE_ORGANIZATION, ORGANIZATIONS, TEST_CONNECTION } from '../api/queries';
+import type { ConnectorKind, Connection, JsonObject, Organization, UserError } from '../api/types';
+import { useSession } from '../session';
+import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge } from '../components/ui';
+
+// What each connector asks for; secrets are write-only (the API never returns them, only their names).
+interface SettingSpec { key: string; label: string; secret?: boolean; options?: string[]; help?: string }
+export const CONNECTORS: { kind: ConnectorKind; label: string; description: string; settings: SettingSpec[] }[] = [
+  { kind: 'SIMULATED', label: 'Simulated', description: 'Acts without touching real systems: for trials, demos and tests.',
+    settings: [
+      { key: 'simulateStatus', label: 'Simulated health', options: ['HEALTHY', 'NEEDS_ATTENTION', 'BROKEN'] },
+      { key: 'delayMs', label: 'Action delay (ms)', help: 'How long each simulated action takes.' },
+    ] },
+  { kind: 'MICROSOFT_GRAPH', label: 'Microsoft Graph', description: 'Identity actions in Entra ID: block sign-in, reset sessions and passwords.',
+    settings: [{ key: 'baseUrl', label: 'Graph base URL' }, { key: 'tenantId', label: 'Tenant ID' }, { key: 'clientId', label: 'Application (client) ID' }, { key: 'clientSecret', label: 'Client secret', secret: true }] },
+  { kind: 'ENDPOINT_AGENT', label: 'Endpoint agent', description: 'Device actions through your EDR: isolate, kill process, quarantine, collect forensics.',
+    settings: [{ key: 'baseUrl', label: 'Agent API URL' }, { key: 'apiKey', label: 'API key', secret: true }] },
+  { kind: 'WEBHOOK', label: 'Webhook', description: 'Posts each action to your own automation endpoint, signed.',
+    settings: [{ key: 'url', label: 'Webhook URL' }, { key: 'signingSecret', label: 'Signing secret', secret: true }] },
+];
+
+export function ConnectionsPage() {
+  const { can, toast } = useSession();
+  const { data, error, loading, reload } = useQuery<{ organizations: Connection<Organization> }>(ORGANIZATIONS);
+  const [connecting, setConnecting] = useState<Organization | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const orgs = data?.organizations.edges.map((e) => e.node) ?? [];
+  const admin = can('Admin');
+
+  const test = async (org: Organization) => {
+    setBusy(org.id);
+    try {
+      const r = await mutate<{ organization: Organization | null; errors: UserError[] }>(TEST_CONNECTION, { organizationId: org.id }, 'testConnection');
+      if (r.errors.length) toast(errorText(r.errors), 'error');
+      else toast(`${org.name}: ${humanEnum(r.organization?.connectionStatus ?? 'NOT_CONNECTED')}`, r.organization?.connectionStatus === 'HEALTHY' ? 'ok' : 'error');
+      await reload();
+    } finally { setBusy(null); }
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Manage Connections</h1>
+          <p className="muted">Which organizations can execute response actions. Rules still evaluate events and raise alerts without a connection.</p>
+        </div>
+        {admin && <button className="btn" onClick={() => setCreating(true)}>Add organization</button>}
+      </div>
+      <ErrorBox error={error} onRetry={() => void reload()} />
+      {loading && !data ? <Loading /> : orgs.length === 0 ? (
+        <Empty title="No organizations yet">{admin ? 'Add an organization, then connect it so response actions can run.' : 'You have access to no organization.'}</Empty>
+      ) : (
+        <table className="data">
+          <thead><tr><th>Organization</th><th>Status</th><th>Connector</th><th>Last check</th><th>Error</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            {orgs.map((o) => {
+              const c = o.connections[0];
+              return (
+                <tr key={o.id} data-org={o.id}>
+                  <td><strong>{o.name}</strong><div className="muted small mono">{o.id}</div></td>
+                  <td><StatusBadge status={o.connectionStatus} /></td>
+                  <td>{c ? CONNECTORS.find((k) => k.kind === c.connector)?.label ?? c.connector : <span className="muted">—</span>}</td>
+                  <td>{ago(c?.lastCheckedAt)}</td>
+                  <td className="small">{c?.lastError ?? <span className="muted">—</span>}</td>
+                  <td>
+                    {admin && (
+                      <div className="row" style={{ justifyContent: 'flex-end' }}>
+                        {c && <button className="btn small" disabled={busy === o.id} onClick={() => void test(o)}>Test</button>}
+                        <button className={`btn small ${c ? '' : 'primary'}`} onClick={() => setConnecting(o)}>{c ? 'Edit connection' : 'Connect'}</button>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {connecting && <ConnectDialog org={connecting} onClose={() => setConnecting(null)} onDone={async (o) => { setConnecting(null); toast(`${o.name} connected: ${humanEnum(o.connectionStatus)}`); await reload(); }} />}
+      {creating && <CreateOrgDialog onClose={() => setCreating(false)} onDone={async () => { setCreating(false); await reload(); }} />}
+    </div>
+  );
+}
+
+function ConnectDialog(props: { org: Organization; onClose: () => void; onDone: (o: Organization) => void }) {
+  const existing = props.org.connections[0];
+  const [kind, setKind] = useState<ConnectorKind>(existing?.connector ?? 'SIMULATED');
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(Object.entries(existing?.settings ?? {}).map(([k, v]) => [k, String(v ?? '')])));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const spec = CONNECTORS.find((c) => c.kind === kind)!;
+
+  const submit = async () => {
+    setBusy(true); setError(null);
+    const settings: JsonObject = {};
+    for (const s of spec.settings) {
+      const v = values[s.key]?.trim();
+      if (!v) continue;
+      settings[s.key] = s.key === 'delayMs' ? Number(v) : v;
+    }
+    try {
+      const r = await mutate<{ organization: Organization | null; errors: UserError[] }>(CONNECT_ORGANIZATION, { organizationId: props.org.id, connector: kind, settings }, 'connectOrganization');
+      if (r.errors.length || !r.organization) { setError(errorText(r.errors)); return; }
+      const tested = await mutate<{ organization: Organization | null; errors: UserError[] }>(TEST_CONNECTION, { organizationId: props.org.id, connector: kind }, 'testConnection');
+      if (tested.errors.length || !tested.organization) setError(errorText(tested.errors));
+      else props.onDone(tested.organization);
+    } catch (e) { setError(e instanceof Error ? e.message : String(e)); } finally { setBusy(false); }
+  };
+
+  return (
+    <Modal open title={`Connect ${props.org.name}`} onClose={props.onClose}
+      footer={<><button className="btn" onClick={props.onClose}>Cancel</button><button className="btn primary" disabled={busy} onClick={() => void submit()}>Connect and test</button></>}>
+      <label className="field">Connector
+        <select value={kind} onChange={(e) => setKind(e.target.value as ConnectorKind)}>
+          {CONNECTORS.map((c) => <option key={c.kind} value={c.kind}>{c.label}</option>)}
+        </select>
+        <span className="help">{spec.description}</span>
+      </label>
+      {spec.settings.map((s) => (
+        <label key={s.key} className="field">{s.label}
+          {s.options ? (
+            <select value={values[s.key] ?? s.options[0]} onChange={(e) => setValues({ ...values, [s.key]: e.target.value })}>
+              {s.options.map((o) => <option key={o} value={o}>{humanEnum(o)}</option>)}
+            </select>
+          ) : (
+            <input type={s.secret ? 'password' : 'text'} autoComplete="off" value={values[s.key] ?? ''}
+              placeholder={s.secret && existing?.secretNames.includes(s.key) ? '•••••• stored; type to replace' : ''}
+              onChange={(e) => setValues({ ...values, [s.key]: e.target.value })} />
+          )}
+          {s.secret && <span className="help">Write-only: stored encrypted, never shown again.</span>}
+          {s.help && <span className="help">{s.help}</span>}
+        </label>
+      ))}
+      <ErrorBox error={error} />
+    </Modal>
+  );
+}
+
+function CreateOrgDialog(props: { onClose: () => void; onDone: () => void }) {
+  const [name, setName] = useState('');
+  const [id, setId] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    const r = await mutate<{ errors: UserError[] }>(CREATE_ORGANIZATION, { name, id: id || null }, 'createOrganization');
+    if (r.errors.length) setError(errorText(r.errors)); else props.onDone();
+  };
+  return (
+    <Modal open title="Add organization" onClose={props.onClose}
+      footer={<><button className="btn" onClick={props.onClose}>Cancel</button><button className="btn primary" disabled={!name.trim()} onClick={() => void submit()}>Add</button></>}>
+      <label className="field">Name<input value={name} onChange={(e) => setName(e.target.value)} /></label>
+      <label className="field">Id (optional)<input value={id} onChange={(e) => setId(e.target.value)} className="mono" /><span className="help">Letters, digits, dot, dash; generated when empty.</span></label>
+      <ErrorBox error={error} />
+    </Modal>
+  );
+}

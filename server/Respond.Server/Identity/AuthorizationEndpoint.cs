@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using Respond.Server.Designer;
+using Respond.Server.Persistence;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Respond.Server.Identity;
+
+/// <summary>
+/// The designer signs people in with the authorization code flow and PKCE. `/connect/authorize` issues a
+/// code for whoever the sign-in cookie names; without one it sends the browser to `/login`, the server's own
+/// login page, which sets that cookie and returns here. The cookie only ever reaches these endpoints' logic:
+/// `/graphql` accepts bearer tokens alone, so a cookie can never be used for a cross-site API call.
+/// </summary>
+internal static class AuthorizationEndpoint
+{
+    public const string LoginScheme = "RespondLogin";
+    public const string DesignerClientId = "respond-designer";
+    public const string CallbackPath = "/auth/callback";
+
+    public static async Task<IResult> AuthorizeAsync(HttpContext http, RespondDbContext db)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var login = await http.AuthenticateAsync(LoginScheme);
+        var subject = login.Succeeded ? login.Principal.FindFirstValue(Claims.Subject) : null;
+        var user = subject is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == subject, http.RequestAborted);
+        if (user is null || request.HasPromptValue(PromptValues.Login))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+                return Results.Forbid(ErrorProperties(Errors.LoginRequired, "Nobody is signed in."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            var returnUrl = http.Request.PathBase + http.Request.Path + QueryWithout(http.Request.Query, Parameters.Prompt);
+            return Results.Redirect("/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+
+        var identity = TokenEndpoint.IdentityFor(user.Id, user.UserName, user.Roles, user.Organizations);
+        identity.SetScopes(request.GetScopes().Intersect([Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess]));
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    public static IResult LoginForm(HttpContext http, string? returnUrl) =>
+        LoginPage.Render(SafeReturnUrl(returnUrl), userName: null, error: null);
+
+    public static async Task<IResult> LoginAsync(HttpContext http, RespondDbContext db, IPasswordHasher<UserAccount> hasher, ILoggerFactory loggers)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var userName = form["username"].ToString().Trim();
+        var password = form["password"].ToString();
+        var returnUrl = SafeReturnUrl(form["returnUrl"].ToString());
+        var user = userName.Length == 0 ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName, http.RequestAborted);
+        if (user is null || hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
+        {
+            IdentityLog.SignInRefused(loggers.CreateLogger(typeof(AuthorizationEndpoint)), userName);
+            return LoginPage.Render(returnUrl, userName, "The user name or password is not correct.", StatusCodes.Status401Unauthorized);
+        }
+
+        var identity = new ClaimsIdentity(LoginScheme, Claims.Name, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, user.Id));
+        identity.AddClaim(new Claim(Claims.Name, user.UserName));
+        await http.SignInAsync(LoginScheme, new ClaimsPrincipal(identity));
+        return Results.Redirect(returnUrl);
+    }
+
+    /// <summary>Ends the sign-in session; the designer drops its tokens before it comes here.</summary>
+    public static async Task<IResult> LogoutAsync(HttpContext http)
+    {
+        await http.SignOutAsync(LoginScheme);
+        return Results.Redirect("/login?signedOut=1");
+    }
+
+    public static void ConfigureCookie(CookieAuthenticationOptions o)
+    {
+        o.Cookie.Name = "respond.login";
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Lax;
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.ExpireTimeSpan = TimeSpan.FromHours(8);
+        o.SlidingExpiration = true;
+        o.LoginPath = "/login";
+    }
+
+    /// <summary>Only a local path back to the authorization endpoint or the designer: never an open redirect.</summary>
+    internal static string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+
+    private static string QueryWithout(IQueryCollection query, string name) =>
+        QueryString.Create(query.Where(p => p.Key != name).SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))).ToUriComponent();
+
+    private static AuthenticationProperties ErrorProperties(string error, string description) => new(new Dictionary<string, string?>
+    {
+        [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+    });
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace Respond.Designer.Tests;
+
+/// <summary>
+/// The built Respond server as a child process on a free port and a fresh SQLite file, with two designer users
+/// (alice: Admin and rule author; bob: Approver) and an API client, plus Debian's Chromium through Playwright.
+/// </summary>
+public sealed class DesignerServer : IAsyncLifetime
+{
+    public const string ClientSecret = "e2e-client-secret-0123456789";
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+    public string RepoRoot { get; } = FindRepoRoot();
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("respond-e2e-").FullName;
+    private Process? _server;
+    private IPlaywright? _playwright;
+    private readonly List<string> _log = [];
+
+    public async Task InitializeAsync()
+    {
+        var dll = Path.Combine(RepoRoot, "server", "Respond.Server", "bin", Configuration, "net10.0", "Respond.Server.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"Build the server first: {dll} is missing.");
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = _dataDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = BaseUrl,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Respond"] = $"Data Source={Path.Combine(_dataDir, "respond.db")}",
+            ["Respond__Bootstrap__Organizations__0__Id"] = "contoso",
+            ["Respond__Bootstrap__Organizations__0__Name"] = "Contoso",
+            ["Respond__Bootstrap__Users__0__UserName"] = "alice",
+            ["Respond__Bootstrap__Users__0__Password"] = "alice-password",
+            ["Respond__Bootstrap__Users__0__Roles__0"] = "Admin",
+            ["Respond__Bootstrap__Users__0__Roles__1"] = "RuleAuthor",
+            ["Respond__Bootstrap__Users__0__Roles__2"] = "Responder",
+            ["Respond__Bootstrap__Users__0__Organizations__0"] = "*",
+            ["Respond__Bootstrap__Users__1__UserName"] = "bob",
+            ["Respond__Bootstrap__Users__1__Password"] = "bob-password",
+            ["Respond__Bootstrap__Users__1__Roles__0"] = "Approver",
+            ["Respond__Bootstrap__Users__1__Roles__1"] = "Responder",
+            ["Respond__Bootstrap__Users__1__Organizations__0"] = "*",
+            ["Respond__Bootstrap__Clients__0__ClientId"] = "e2e",
+            ["Respond__Bootstrap__Clients__0__ClientSecret"] = ClientSecret,
+            ["Respond__Bootstrap__Clients__0__Roles__0"] = "Admin",
+            ["Respond__Bootstrap__Clients__0__Roles__1"] = "Ingestor",
+            ["Respond__Bootstrap__Clients__0__Organizations__0"] = "*",
+            ["Respond__Actions__VerificationDelay"] = "00:00:02",
+        };
+        foreach (var (k, v) in env) start.Environment[k] = v;
+        _server = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
+        _server.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.Add(e.Data); };
+        _server.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.Add(e.Data); };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync($"{BaseUrl}/healthz")).StatusCode == HttpStatusCode.OK) break;
+            }
+            catch (HttpRequestException) { }
+            if (i > 120 || _server.HasExited) throw new InvalidOperationException("The server did not start:\n" + ServerLog());
+            await Task.Delay(500);
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public string ServerLog() { lock (_log) return string.Join('\n', _log.TakeLast(80)); }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+        _server?.Dispose();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Runs a GraphQL operation as the e2e API client (Admin + Ingestor).</summary>
+    public async Task<JsonNode> GraphQLAsync(string query, object? variables = null)
+    {
+        using var http = new HttpClient();
+        var token = await http.PostAsync($"{BaseUrl}/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "e2e", ["client_secret"] = ClientSecret,
+        }));
+        token.EnsureSuccessStatusCode();
+        var accessToken = (await token.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        var response = await http.PostAsJsonAsync($"{BaseUrl}/graphql", new { query, variables });
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        if (body["errors"] is JsonArray { Count: > 0 } errors) throw new InvalidOperationException(errors.ToJsonString());
+        return body["data"]!;
+    }
+
+    private static string Configuration =>
+        typeof(DesignerServer).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Respond.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Respond.sln not found above the test assembly.");
+    }
+}
