@@ -1,3 +1,4 @@
+using GraphQL;
 using GraphQL.Types;
 using Respond.Server.GraphQL;
 using Respond.Workflows;
@@ -5,21 +6,28 @@ using Respond.Workflows.Activities;
 
 namespace Respond.Server.Features.Catalog;
 
-public sealed class ActivityDescriptorType : ObjectGraphType<BlockDescriptor>
+/// <summary>A block as the palette shows it, and whether the organization asked about can use it now.</summary>
+public sealed record CatalogEntry(BlockDescriptor Block, bool Available, string? UnavailableReason);
+
+public sealed class ActivityDescriptorType : ObjectGraphType<CatalogEntry>
 {
     public ActivityDescriptorType()
     {
         Name = "ActivityDescriptor";
         Description = "A block the designer's palette shows: its ports and the form of its config.";
-        Field(b => b.Id).Description("The block type written in a definition's node, e.g. condition.threshold.");
-        Field<NonNullGraphType<EnumerationGraphType<BlockCategory>>>("category").Resolve(c => c.Source.Category);
-        Field(b => b.DisplayName);
-        Field(b => b.Description);
+        Field<NonNullGraphType<StringGraphType>>("id").Description("The block type written in a definition's node, e.g. condition.threshold.").Resolve(c => c.Source.Block.Id);
+        Field<NonNullGraphType<EnumerationGraphType<BlockCategory>>>("category").Resolve(c => c.Source.Block.Category);
+        Field<NonNullGraphType<StringGraphType>>("displayName").Resolve(c => c.Source.Block.DisplayName);
+        Field<NonNullGraphType<StringGraphType>>("description").Resolve(c => c.Source.Block.Description);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("ports").Description("Output ports; edges name one as their port.")
-            .Resolve(c => c.Source.Ports);
+            .Resolve(c => c.Source.Block.Ports);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ActivityInputType>>>>("inputs").Description("The config fields.")
-            .Resolve(c => c.Source.Config);
-        Field<EnumerationGraphType<ResponseActionType>>("actionType").Resolve(c => c.Source.ActionType);
+            .Resolve(c => c.Source.Block.Config);
+        Field<EnumerationGraphType<ResponseActionType>>("actionType").Resolve(c => c.Source.Block.ActionType);
+        Field<NonNullGraphType<BooleanGraphType>>("available")
+            .Description("With activityCatalog(organizationId): whether that organization can run this block now (an action needs a HEALTHY connection that supports it). Always true otherwise.")
+            .Resolve(c => c.Source.Available);
+        Field<StringGraphType>("unavailableReason").Resolve(c => c.Source.UnavailableReason);
     }
 }
 
@@ -43,9 +51,20 @@ public static class CatalogFeature
 {
     public static void Query(ObjectGraphType query) =>
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ActivityDescriptorType>>>>("activityCatalog")
-            .Resolve(c =>
+            .Argument<IdGraphType>("organizationId", "Mark which action blocks this organization can run with its connections now.")
+            .ResolveAsync(async c =>
             {
-                c.RequireReader();
-                return BlockCatalog.All;
+                var by = c.RequireReader();
+                var organizationId = c.GetArgument<string?>("organizationId");
+                if (organizationId is null || !by.CanSee(organizationId))
+                    return BlockCatalog.All.Select(b => new CatalogEntry(b, true, null)).ToList();
+                var submitter = c.Service<Actions.ActionSubmitter>();
+                var entries = new List<CatalogEntry>();
+                foreach (var block in BlockCatalog.All)
+                {
+                    var reason = block.ActionType is { } type ? await submitter.MissingConnectionAsync(organizationId, type, c.CancellationToken) : null;
+                    entries.Add(new CatalogEntry(block, reason is null, reason));
+                }
+                return entries;
             });
 }

@@ -217,3 +217,62 @@ public sealed class AutomationTests
         Assert.Contains("removed", broken!.Str("reason"));
     }
 }
+
+public sealed class AuditExportTests
+{
+    [Fact]
+    public async Task JsonExport_CheckedOfflineByTheDocumentedScript_IntactThenReportsAnEditedEntry()
+    {
+        await using var api = ActionScenario.Host();
+        await api.ReadyAsync();
+        await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-1"));
+        using var http = await api.ClientAsAsync("admin");
+        var export = await http.GetStringAsync("/api/audit/export?format=json");
+        var file = Path.Combine(api.ContentRoot, "export.json");
+        await File.WriteAllTextAsync(file, export);
+
+        var (code, output) = await RunScriptAsync(file);
+        Assert.True(code == 0, output);
+        Assert.Contains("0 broken", output);
+
+        var tampered = System.Text.Json.Nodes.JsonNode.Parse(export)!;
+        tampered["entries"]![2]!["actorName"] = "someone else";
+        await File.WriteAllTextAsync(file, tampered.ToJsonString());
+        var (tamperedCode, tamperedOutput) = await RunScriptAsync(file);
+        Assert.Equal(1, tamperedCode);
+        Assert.Contains($"entry {tampered["entries"]![2]!["id"]}: content does not match", tamperedOutput);
+    }
+
+    [Fact]
+    public async Task CsvExport_OrgBClient_GetsNoOrgAEntries()
+    {
+        await using var api = ActionScenario.Host();
+        await api.ReadyAsync();
+        await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-1"));
+        using var a = await api.ClientAsAsync("admin-a");
+        using var b = await api.ClientAsAsync("admin-b");
+
+        var csvA = await a.GetStringAsync("/api/audit/export?format=csv&organizationId=org-a");
+        var csvB = await b.GetStringAsync("/api/audit/export?format=csv");
+
+        Assert.Contains("action.submitted", csvA);
+        Assert.DoesNotContain("action.submitted", csvB);
+        Assert.DoesNotContain("dev-1", csvB);
+    }
+
+    private static async Task<(int Code, string Output)> RunScriptAsync(string file)
+    {
+        var script = Path.Combine(RepositoryRoot(), "tools", "verify-audit-export.py");
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3") { ArgumentList = { script, file }, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Respond.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Respond.sln not found");
+    }
+}

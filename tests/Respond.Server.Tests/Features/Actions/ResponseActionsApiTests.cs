@@ -314,6 +314,51 @@ public sealed class ResponseActionsApiTests
         Assert.Equal(["QUEUED", "EXECUTING", "COMPLETED"], seen.Distinct());
     }
 
+    [Fact]
+    public async Task ActivityCatalog_ForAnOrganization_ReflectsWhatItsConnectionsCanDo()
+    {
+        await using var api = ActionScenario.Host();
+        await api.TurnOnAsync();
+        const string query = "{ activityCatalog(organizationId: \"org-a\") { id available unavailableReason } }";
+
+        var before = (await api.GraphQLAsync("author-a", query)).At("data.activityCatalog").AsArray().ToDictionary(b => b!.Str("id"));
+        await api.ConnectSimulatedAsync();
+        var after = (await api.GraphQLAsync("author-a", query)).At("data.activityCatalog").AsArray().ToDictionary(b => b!.Str("id"));
+
+        Assert.False(before["action.isolateDevice"]!["available"]!.GetValue<bool>());
+        Assert.Contains("no connection", before["action.isolateDevice"]!.Str("unavailableReason"));
+        Assert.True(before["alert.create"]!["available"]!.GetValue<bool>());
+        Assert.True(before["action.runScript"]!["available"]!.GetValue<bool>());
+        Assert.True(after["action.isolateDevice"]!["available"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task RunScriptAction_Approved_RunsInTheSandboxAndRoutesWhatTheScriptRequests()
+    {
+        await using var api = ActionScenario.Host();
+        await api.ReadyAsync();
+        const string script = """
+            Log("remediating " + Event.Device.Id);
+            RequestAction("BLOCK_IP", "203.0.113.50", "C2 address seen by the script");
+            RequestAction("ISOLATE_DEVICE", Event.Device.Id, "script wants isolation");
+            """;
+
+        var submitted = await api.SubmitAsync("responder-a", "RUN_SCRIPT", ActionScenario.Device("dev-21"), parameters: new { script });
+        Assert.Equal("PENDING_APPROVAL", submitted.Str("data.submitResponseAction.responseAction.status"));
+        await api.DecideAsync("approver-a", submitted.Str("data.submitResponseAction.approvalRequest.id"));
+        var run = await api.WaitForStatusAsync(submitted.Str("data.submitResponseAction.responseAction.id"), "COMPLETED");
+
+        Assert.Contains("requested 2 action(s)", run.Str("result"));
+        var children = (await api.GraphQLAsync("admin", $$"""{ responseActions(where: { source: SCRIPT }) { edges { node { {{ActionScenario.ActionFields}} } } } }"""))
+            .At("data.responseActions.edges").AsArray().Select(e => e!["node"]!).ToDictionary(a => a.Str("type"));
+        Assert.Equal("203.0.113.50", children["BLOCK_IP"].Str("target.ip"));
+        Assert.Equal("dev-21", children["BLOCK_IP"].Str("target.deviceId"));
+        Assert.Equal("COMPLETED", (await api.WaitForStatusAsync(children["BLOCK_IP"].Str("id"), "COMPLETED")).Str("status"));
+        // Dual control reaches through the script: its destructive request waits, and its submitter may not approve it.
+        Assert.Equal("PENDING_APPROVAL", children["ISOLATE_DEVICE"].Str("status"));
+        Assert.Equal("responder-a", children["ISOLATE_DEVICE"].Str("submittedBy"));
+    }
+
     internal const string AutomaticIsolateRule = """
         {
           "schemaVersion": 1,
