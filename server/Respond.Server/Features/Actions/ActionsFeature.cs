@@ -312,7 +312,7 @@ public static class ActionsFeature
 }
 
 /// <summary>The people-facing commands: submit (one or bulk), cancel, roll back.</summary>
-public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitter, ActionLifecycle lifecycle, Microsoft.Extensions.Options.IOptions<ActionOptions> options)
+public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitter, ActionLifecycle lifecycle, Microsoft.Extensions.Options.IOptions<ActionOptions> options, TimeProvider time)
 {
     public async Task<ResponseActionPayload> SubmitAsync(SubmitResponseActionInput input, RespondPrincipal by, CancellationToken ct)
     {
@@ -362,7 +362,7 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
             && await db.ApprovalRequests.SingleOrDefaultAsync(x => x.Id == requestId && x.Status == ApprovalStatus.Pending, ct) is { } request
             && !await db.ResponseActions.AnyAsync(a => a.ApprovalRequestId == requestId && a.Id != action.Id && a.Status == ResponseActionStatus.PendingApproval, ct))
         {
-            request.Decide(ApprovalStatus.Cancelled, by.Id, reason, DateTimeOffset.UtcNow);
+            request.Decide(ApprovalStatus.Cancelled, by.Id, reason, time.GetUtcNow());
             lifecycle.Publish(new Engine.ApprovalDecided(request));
             lifecycle.Unschedule(ActionJobKind.ExpireApproval, requestId);
         }

@@ -3,7 +3,7 @@ using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Tests.Features.Engine;
 
-/// <summary>Stands in for response actions (a later feature): records what rules dispatch and reports success.</summary>
+/// <summary>Stands in for the response-action dispatcher, so engine tests see exactly what rules dispatch; reports success.</summary>
 public sealed class RecordingDispatcher : IActionDispatcher
 {
     public ConcurrentQueue<ProposedAction> Dispatched { get; } = new();
