@@ -9,7 +9,6 @@ namespace Respond.Server.Tests;
 public sealed class GraphQLWebSocketClient : IAsyncDisposable
 {
     private readonly WebSocket _socket;
-    private readonly Queue<JsonNode> _other = new();
 
     private GraphQLWebSocketClient(WebSocket socket) => _socket = socket;
 
@@ -44,18 +43,20 @@ public sealed class GraphQLWebSocketClient : IAsyncDisposable
     }
 
     /// <summary>The next `next` payload's data for subscription <paramref name="id"/>; fails after the timeout.</summary>
-    public async Task<JsonNode> NextAsync(string id, int seconds = 20)
+    public async Task<JsonNode> NextAsync(string id, int seconds = 20) =>
+        await TryNextAsync(id, TimeSpan.FromSeconds(seconds)) ?? throw new Xunit.Sdk.XunitException($"No message for subscription {id} within {seconds} s.");
+
+    /// <summary>The next `next` payload's data for subscription <paramref name="id"/>, or null when none came in time.</summary>
+    public async Task<JsonNode?> TryNextAsync(string id, TimeSpan timeout)
     {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
+        var until = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < until)
         {
             var message = await ReceiveAsync(until - DateTime.UtcNow);
             if (message is null) break;
             if (message["type"]?.GetValue<string>() == "next" && message["id"]?.GetValue<string>() == id) return message.At("payload.data");
-            _other.Enqueue(message);
         }
-        Assert.Fail($"No message for subscription {id} within {seconds} s.");
-        return null!;
+        return null;
     }
 
     private Task SendAsync(object message) =>

@@ -296,12 +296,14 @@ public sealed class ResponseActionsApiTests
     }
 
     [Fact]
-    public async Task Subscription_ResponseActionUpdated_ShowsEachStatusInOrder()
+    public async Task Subscription_ResponseActionUpdated_ShowsEachStatusInOrder_AndNothingToOtherTenants()
     {
         await using var api = ActionScenario.Host();
         await api.ReadyAsync();
         await using var socket = await GraphQLWebSocketClient.ConnectAsync(api, "viewer-a");
         await socket.SubscribeAsync("s1", "subscription { responseActionUpdated(organizationId: \"org-a\") { id status } }");
+        await using var other = await GraphQLWebSocketClient.ConnectAsync(api, "viewer-b");
+        await other.SubscribeAsync("b", "subscription { responseActionUpdated { id status } }");
 
         var id = (await api.SubmitAsync("responder-a", "KILL_PROCESS", new { deviceId = "dev-1", processId = 4000 })).Str("data.submitResponseAction.responseAction.id");
 
@@ -312,6 +314,7 @@ public sealed class ResponseActionsApiTests
             if (next.Str("responseActionUpdated.id") == id) seen.Add(next.Str("responseActionUpdated.status"));
         }
         Assert.Equal(["QUEUED", "EXECUTING", "COMPLETED"], seen.Distinct());
+        Assert.Null(await other.TryNextAsync("b", TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
