@@ -160,7 +160,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         bob.AssertNoConsoleErrors();
     }
 
-    [Fact(Skip = "needs response actions (issue 5)")]
+    [Fact]
     public async Task ApprovedAction_TimelineReachesCompleted_AndOwnManualRequestCannotBeApproved()
     {
         await EnsureRespondOnAndConnectedAsync();
@@ -170,6 +170,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         await IngestAsync("signin.e2e-complete", 2);
         var card = bob.Page.Locator("article[data-approval]").Filter(new() { HasText = ruleId });
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(bob.Page.GetByTestId("toast").First).ToContainTextAsync("Approved");
 
         await bob.Page.GotoAsync("/actions");
         await bob.Page.Locator("tr[data-action]").First.ClickAsync();
@@ -183,6 +184,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         await dialog.GetByLabel(new Regex("^Targets")).FillAsync("dev-e2e-manual");
         await dialog.GetByLabel("Justification").FillAsync("suspicious beaconing");
         await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Submit") }).ClickAsync();
+        await Expect(bob.Page.GetByTestId("toast").Filter(new() { HasText = "waiting for another approver" })).ToBeVisibleAsync();
         await bob.Page.GotoAsync("/approvals");
         await Expect(bob.Page.GetByTestId("own-request").First).ToContainTextAsync("someone else must decide");
         bob.AssertNoConsoleErrors();
@@ -194,6 +196,8 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         if (!s["respondSettings"]!["enabled"]!.GetValue<bool>())
             await server.GraphQLAsync("mutation($t: [String!]!) { turnOnRespond(input: { acknowledgedTerms: $t }) { errors { code } } }", new { t = Terms });
         await server.GraphQLAsync("mutation { connectOrganization(input: { organizationId: \"contoso\", connector: SIMULATED }) { errors { code } } }");
+        // Actions need a HEALTHY connection, which only a test of the connection establishes.
+        await server.GraphQLAsync("mutation { testConnection(input: { organizationId: \"contoso\" }) { errors { code } } }");
     }
 
     private async Task<string> CreateActiveGateRuleAsync(string eventType)
