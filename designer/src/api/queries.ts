@@ -8,7 +8,7 @@ export const ALERT_FIELDS = 'id title severity status ruleId ruleName organizati
 export const APPROVAL_FIELDS = 'id organizationId status ruleId alertId eventId proposedActions requestedBy justification approvers decidedBy decidedAt comment expiresAt createdAt';
 export const ACTION_FIELDS = `id organizationId type status target { deviceId userId ip processId filePath fileSha256 } parameters justification
   alertId ruleId approvalRequestId bulkGroupId source submittedBy submittedAt startedAt endedAt attempts failureReason result
-  verificationStatus verificationDetails verifiedAt canRollBack timeline { status at actor reason }`;
+  verificationStatus verificationDetails verifiedAt canRollBack approvalReason automatic rollbackOf rolledBackBy timeline { status at actor reason }`;
 
 export const SESSION = `query Session { viewer { id name roles allOrganizations organizations { ${ORG_FIELDS} } } respondSettings { ${SETTINGS_FIELDS} } }`;
 
@@ -61,7 +61,7 @@ export const RESPONSE_ACTIONS = `query Actions($where: ResponseActionFilterInput
 export const RESPONSE_ACTION = `query Action($id: ID!) { responseAction(id: $id) { ${ACTION_FIELDS} } }`;
 export const RESPONSE_ACTION_UPDATED = `subscription($id: ID) { responseActionUpdated(id: $id) { ${ACTION_FIELDS} } }`;
 export const SUBMIT_ACTION = `mutation($input: SubmitResponseActionInput!) { submitResponseAction(input: $input) { responseAction { ${ACTION_FIELDS} } approvalRequest { id status } errors { code message path } } }`;
-export const SUBMIT_BULK_ACTION = `mutation($input: SubmitBulkResponseActionInput!) { submitBulkResponseAction(input: $input) { bulkGroupId responseActions { id status } errors { code message path } } }`;
+export const SUBMIT_BULK_ACTION = `mutation($input: SubmitBulkResponseActionInput!) { submitBulkResponseAction(input: $input) { bulkGroupId responseActions { id status } results { index errors { code message path } } errors { code message path } } }`;
 export const CANCEL_ACTION = `mutation($input: CancelResponseActionInput!) { cancelResponseAction(input: $input) { responseAction { ${ACTION_FIELDS} } errors { code message path } } }`;
 export const ROLLBACK_ACTION = `mutation($input: RollbackResponseActionInput!) { rollbackResponseAction(input: $input) { responseAction { id status } approvalRequest { id } errors { code message path } } }`;
 

@@ -20,7 +20,7 @@ export const OUTCOMES: RuleOutcome[] = ['ALERT_ONLY', 'MANUAL_APPROVAL', 'AUTOMA
 export const ACTION_TYPES = [
   'KILL_PROCESS', 'ISOLATE_DEVICE', 'UNISOLATE_DEVICE', 'QUARANTINE_FILE', 'BLOCK_IP', 'UNBLOCK_IP', 'RESET_USER_SESSION',
   'FORCE_PASSWORD_RESET', 'COLLECT_FORENSICS', 'RUN_SCRIPT', 'BLOCK_SIGN_IN', 'EXPIRE_ACCOUNT_LOGINS', 'RESET_USER_PASSWORD',
-  'FORCE_PASSWORD_CHANGE_NEXT_SIGN_IN',
+  'FORCE_PASSWORD_CHANGE_NEXT_SIGN_IN', 'RESTORE_FILE', 'UNBLOCK_SIGN_IN',
 ] as const;
 export type ResponseActionType = (typeof ACTION_TYPES)[number];
 
@@ -87,7 +87,8 @@ export interface ResponseAction {
   parameters: Json; justification: string | null; alertId: string | null; ruleId: string | null; approvalRequestId: string | null;
   bulkGroupId: string | null; source: string; submittedBy: string; submittedAt: string; startedAt: string | null; endedAt: string | null;
   attempts: number; failureReason: string | null; result: Json; verificationStatus: string; verificationDetails: string | null;
-  verifiedAt: string | null; canRollBack: boolean; timeline: { status: string; at: string; actor: string | null; reason: string | null }[];
+  verifiedAt: string | null; canRollBack: boolean; approvalReason: string | null; automatic: boolean;
+  rollbackOf: string | null; rolledBackBy: string | null; timeline: { status: string; at: string; actor: string | null; reason: string | null }[];
 }
 
 export interface AuditEntry {

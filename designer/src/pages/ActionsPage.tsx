@@ -1,15 +1,12 @@
 import { useState } from 'react';
 import { mutate, useQuery, useSubscription } from '../api/hooks';
-import { CANCEL_ACTION, RESPONSE_ACTION, RESPONSE_ACTION_UPDATED, RESPONSE_ACTIONS, SUBMIT_ACTION, SUBMIT_BULK_ACTION } from '../api/queries';
+import { CANCEL_ACTION, RESPONSE_ACTION, RESPONSE_ACTION_UPDATED, RESPONSE_ACTIONS, ROLLBACK_ACTION, SUBMIT_ACTION, SUBMIT_BULK_ACTION } from '../api/queries';
 import type { Connection, ResponseAction, ResponseActionType, UserError } from '../api/types';
 import { ACTION_TYPES } from '../api/types';
+import { parseTarget, targetFields } from '../api/actionTargets';
 import { linkProps, navigate } from '../router';
 import { useSession } from '../session';
 import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge, when } from '../components/ui';
-
-const targetKind = (t: ResponseActionType): 'deviceId' | 'userId' | 'ip' | 'processId' | 'filePath' =>
-  ['BLOCK_IP', 'UNBLOCK_IP'].includes(t) ? 'ip' : t === 'KILL_PROCESS' ? 'processId' : t === 'QUARANTINE_FILE' ? 'filePath'
-    : ['RESET_USER_SESSION', 'FORCE_PASSWORD_RESET', 'BLOCK_SIGN_IN', 'EXPIRE_ACCOUNT_LOGINS', 'RESET_USER_PASSWORD', 'FORCE_PASSWORD_CHANGE_NEXT_SIGN_IN'].includes(t) ? 'userId' : 'deviceId';
 
 const describeTarget = (a: ResponseAction) => Object.entries(a.target ?? {}).filter(([, v]) => v).map(([k, v]) => `${k} ${String(v)}`).join(', ');
 
@@ -67,6 +64,13 @@ function ActionDetail({ id }: { id: string }) {
     if (r.errors.length) toast(errorText(r.errors), 'error'); else toast('Action cancelled');
     await reload();
   };
+  const rollback = async () => {
+    const r = await mutate<{ responseAction: { id: string } | null; approvalRequest: { id: string } | null; errors: UserError[] }>(ROLLBACK_ACTION, { id: a.id, justification: reason }, 'rollbackResponseAction');
+    if (r.errors.length) { toast(errorText(r.errors), 'error'); return; }
+    toast(r.approvalRequest ? 'Rollback submitted: waiting for another approver' : 'Rollback submitted');
+    setReason('');
+    if (r.responseAction) navigate(`/actions/${r.responseAction.id}`);
+  };
   return (
     <section className="card stack" style={{ marginBottom: 16 }} aria-label="Action detail" data-testid="action-detail">
       <div className="row"><h2 style={{ margin: 0 }}>{humanEnum(a.type)}</h2><StatusBadge status={a.status} /><span className="spacer" /><a {...linkProps('/actions')}>Close</a></div>
@@ -79,7 +83,10 @@ function ActionDetail({ id }: { id: string }) {
           <dt>Attempts</dt><dd>{a.attempts}</dd>
           {a.failureReason && <><dt>Failure</dt><dd className="field-error">{a.failureReason}</dd></>}
           <dt>Verification</dt><dd><StatusBadge status={a.verificationStatus} /> {a.verificationDetails}</dd>
-          {a.approvalRequestId && <><dt>Approval</dt><dd><a {...linkProps('/approvals')}>{a.approvalRequestId}</a></dd></>}
+          {a.approvalRequestId && <><dt>Approval</dt><dd><a {...linkProps('/approvals')}>{a.approvalRequestId}</a>{a.approvalReason && <div className="muted">{a.approvalReason}</div>}</dd></>}
+          {a.automatic && <><dt>Automatic</dt><dd>Ran without approval (automatic rule or auto-response)</dd></>}
+          {a.rollbackOf && <><dt>Rolls back</dt><dd><a {...linkProps(`/actions/${a.rollbackOf}`)}>{a.rollbackOf}</a></dd></>}
+          {a.rolledBackBy && <><dt>Rolled back by</dt><dd><a {...linkProps(`/actions/${a.rolledBackBy}`)}>{a.rolledBackBy}</a></dd></>}
         </dl>
         <div>
           <h3>Timeline</h3>
@@ -90,6 +97,9 @@ function ActionDetail({ id }: { id: string }) {
       </div>
       {can('Responder') && ['PENDING_APPROVAL', 'QUEUED'].includes(a.status) && (
         <div className="row"><input aria-label="Cancel reason" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} /><button className="btn danger" onClick={() => void cancel()}>Cancel action</button></div>
+      )}
+      {can('Responder') && a.canRollBack && (
+        <div className="row"><input aria-label="Rollback justification" placeholder="Why undo it" value={reason} onChange={(e) => setReason(e.target.value)} /><button className="btn" disabled={!reason.trim()} onClick={() => void rollback()}>Roll back</button></div>
       )}
     </section>
   );
@@ -102,16 +112,19 @@ function SubmitDialog(props: { onClose: () => void; onDone: () => void }) {
   const [targets, setTargets] = useState('');
   const [justification, setJustification] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const kind = targetKind(type);
-  const list = targets.split(/[\n,]/).map((t) => t.trim()).filter(Boolean);
+  const fields = targetFields(type);
+  const kind = fields.join(' ');
+  const list = targets.split('\n').map((t) => t.trim()).filter(Boolean);
   const submit = async () => {
     setError(null);
-    const target = (v: string) => ({ [kind]: v });
+    const target = (v: string) => parseTarget(type, v);
     try {
       if (list.length > 1) {
-        const r = await mutate<{ bulkGroupId: string | null; errors: UserError[] }>(SUBMIT_BULK_ACTION, { organizationId: org, type, targets: list.map(target), justification }, 'submitBulkResponseAction');
-        if (r.errors.length) { setError(errorText(r.errors)); return; }
-        toast(`Submitted ${list.length} actions (bulk ${r.bulkGroupId})`);
+        const r = await mutate<{ bulkGroupId: string | null; results: { index: number; errors: UserError[] }[]; errors: UserError[] }>(SUBMIT_BULK_ACTION, { organizationId: org, type, targets: list.map(target), justification }, 'submitBulkResponseAction');
+        const refused = (r.results ?? []).filter((x) => x.errors.length > 0).map((x) => `line ${x.index + 1} (${list[x.index]}): ${errorText(x.errors)}`);
+        if (r.errors.length) { setError([errorText(r.errors), ...refused].join('\n')); return; }
+        toast(`Submitted ${list.length - refused.length} of ${list.length} actions (bulk ${r.bulkGroupId})`);
+        if (refused.length) { setError(refused.join('\n')); return; }
       } else {
         const r = await mutate<{ approvalRequest: { id: string } | null; errors: UserError[] }>(SUBMIT_ACTION, { organizationId: org, type, target: target(list[0] ?? ''), justification }, 'submitResponseAction');
         if (r.errors.length) { setError(errorText(r.errors)); return; }
@@ -125,7 +138,7 @@ function SubmitDialog(props: { onClose: () => void; onDone: () => void }) {
       footer={<><button className="btn" onClick={props.onClose}>Cancel</button><button className="btn primary" disabled={!list.length || !justification.trim()} onClick={() => void submit()}>Submit{list.length > 1 ? ` ${list.length} actions` : ''}</button></>}>
       <label className="field">Organization<select value={org} onChange={(e) => setOrg(e.target.value)}>{viewer.organizations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}</select></label>
       <label className="field">Action<select value={type} onChange={(e) => setType(e.target.value as ResponseActionType)}>{ACTION_TYPES.map((t) => <option key={t} value={t}>{humanEnum(t)}</option>)}</select></label>
-      <label className="field">Targets ({kind}) <textarea rows={3} value={targets} onChange={(e) => setTargets(e.target.value)} placeholder="One per line; several make a bulk action" /><span className="help">{list.length} selected</span></label>
+      <label className="field">Targets ({kind}) <textarea rows={3} value={targets} onChange={(e) => setTargets(e.target.value)} placeholder={fields.length > 1 ? `One per line: device then ${fields[1]}, e.g. ws-042 ${fields[1] === 'processId' ? '4242' : fields[1] === 'ip' ? '203.0.113.9' : '/tmp/dropper.sh'}; several make a bulk action` : 'One per line; several make a bulk action'} /><span className="help">{list.length} selected</span></label>
       <label className="field">Justification<textarea rows={2} value={justification} onChange={(e) => setJustification(e.target.value)} /></label>
       <ErrorBox error={error} />
     </Modal>

@@ -1,0 +1,19 @@
+import type { ResponseActionType } from './types';
+
+export type TargetField = 'deviceId' | 'userId' | 'ip' | 'processId' | 'filePath';
+
+/** What one line of the targets box holds for a type: endpoint actions on a process, file or IP name the device first. */
+export const targetFields = (t: ResponseActionType): TargetField[] =>
+  ['BLOCK_IP', 'UNBLOCK_IP'].includes(t) ? ['deviceId', 'ip'] : t === 'KILL_PROCESS' ? ['deviceId', 'processId']
+    : ['QUARANTINE_FILE', 'RESTORE_FILE'].includes(t) ? ['deviceId', 'filePath']
+    : ['RESET_USER_SESSION', 'FORCE_PASSWORD_RESET', 'BLOCK_SIGN_IN', 'UNBLOCK_SIGN_IN', 'EXPIRE_ACCOUNT_LOGINS', 'RESET_USER_PASSWORD', 'FORCE_PASSWORD_CHANGE_NEXT_SIGN_IN'].includes(t) ? ['userId'] : ['deviceId'];
+
+/** One target from one line: "ws-1" or, for two-field types, "ws-1 4242" (device, then the PID, IP or path). */
+export function parseTarget(t: ResponseActionType, line: string): Record<string, string | number> {
+  const [first, second] = targetFields(t) as [TargetField, TargetField?];
+  if (!second) return { [first]: line };
+  const [device = '', ...rest] = line.split(/\s+/);
+  const value = rest.join(' ');
+  return { deviceId: device, [second]: second === 'processId' && /^-?\d+$/.test(value) ? Number(value) : value };
+}
+
