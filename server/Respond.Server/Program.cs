@@ -1,7 +1,7 @@
 using Respond.Server;
 using Respond.Server.Designer;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(Respond.Server.Features.Demo.DemoMode.ReadSwitch(args));
 builder.Services.AddRespond(builder.Configuration, builder.Environment);
 
 var app = builder.Build();

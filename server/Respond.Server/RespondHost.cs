@@ -4,6 +4,7 @@ using Respond.Server.Features.Actions;
 using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
+using Respond.Server.Features.Demo;
 using Respond.Server.Features.Audit;
 using Respond.Server.Features.Engine;
 using Respond.Server.Features.Events;
@@ -34,6 +35,7 @@ public static class RespondHost
         services.AddEngine().AddEvents().AddAlerts().AddApprovals().AddRuleTesting();
         services.AddScripts();
         services.AddResponseActions(configuration);
+        services.AddDemo(configuration);
         return services;
     }
 
@@ -44,6 +46,7 @@ public static class RespondHost
         await services.BootstrapRespondAsync();
         await services.StartEngineAsync();
         await services.RecoverActionsAsync();
+        await services.SeedDemoAsync();
     }
 
     public static IEndpointRouteBuilder MapRespond(this IEndpointRouteBuilder app)
