@@ -8,7 +8,10 @@ namespace Respond.Server.Designer;
 /// </summary>
 internal static class LoginPage
 {
-    public static IResult Render(string returnUrl, string? userName, string? error, int status = StatusCodes.Status200OK)
+    /// <summary>The form field carrying the antiforgery token: no other site can make a browser sign in as someone.</summary>
+    public const string AntiforgeryField = "__RequestVerificationToken";
+
+    public static IResult Render(string returnUrl, string? userName, string? error, string antiforgeryToken, int status = StatusCodes.Status200OK)
     {
         var h = HtmlEncoder.Default;
         var errorHtml = error is null ? "" : $"""<p class="error" role="alert" id="login-error">{h.Encode(error)}</p>""";
@@ -45,6 +48,7 @@ internal static class LoginPage
               <p class="sub">Sign in to the Respond designer</p>
               <form method="post" action="/login">
                 <input type="hidden" name="returnUrl" value="{{h.Encode(returnUrl)}}">
+                <input type="hidden" name="{{AntiforgeryField}}" value="{{h.Encode(antiforgeryToken)}}">
                 <label for="username">User name</label>
                 <input id="username" name="username" autocomplete="username" required autofocus value="{{h.Encode(userName ?? "")}}">
                 <label for="password">Password</label>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -43,20 +44,23 @@ internal static class AuthorizationEndpoint
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    public static IResult LoginForm(HttpContext http, string? returnUrl) =>
-        LoginPage.Render(SafeReturnUrl(returnUrl), userName: null, error: null);
+    public static IResult LoginForm(HttpContext http, IAntiforgery antiforgery, string? returnUrl) =>
+        LoginPage.Render(SafeReturnUrl(returnUrl), userName: null, error: null, Token(http, antiforgery));
 
-    public static async Task<IResult> LoginAsync(HttpContext http, RespondDbContext db, IPasswordHasher<UserAccount> hasher, ILoggerFactory loggers)
+    public static async Task<IResult> LoginAsync(HttpContext http, RespondDbContext db, IPasswordHasher<UserAccount> hasher, IAntiforgery antiforgery, ILoggerFactory loggers)
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var userName = form["username"].ToString().Trim();
         var password = form["password"].ToString();
         var returnUrl = SafeReturnUrl(form["returnUrl"].ToString());
+        // Login CSRF: a form posted from another site (or without the page's token) never signs the browser in.
+        if (!await antiforgery.IsRequestValidAsync(http))
+            return LoginPage.Render(returnUrl, userName, "This sign-in form expired or did not come from Respond; sign in again.", Token(http, antiforgery), StatusCodes.Status400BadRequest);
         var user = userName.Length == 0 ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName, http.RequestAborted);
         if (user is null || hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
         {
             IdentityLog.SignInRefused(loggers.CreateLogger(typeof(AuthorizationEndpoint)), userName);
-            return LoginPage.Render(returnUrl, userName, "The user name or password is not correct.", StatusCodes.Status401Unauthorized);
+            return LoginPage.Render(returnUrl, userName, "The user name or password is not correct.", Token(http, antiforgery), StatusCodes.Status401Unauthorized);
         }
 
         var identity = new ClaimsIdentity(LoginScheme, Claims.Name, Claims.Role);
@@ -65,6 +69,8 @@ internal static class AuthorizationEndpoint
         await http.SignInAsync(LoginScheme, new ClaimsPrincipal(identity));
         return Results.Redirect(returnUrl);
     }
+
+    private static string Token(HttpContext http, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(http).RequestToken!;
 
     /// <summary>Ends the sign-in session; the designer drops its tokens before it comes here.</summary>
     public static async Task<IResult> LogoutAsync(HttpContext http)

@@ -37,6 +37,12 @@ public static class IdentityFeature
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .AddCookie(AuthorizationEndpoint.LoginScheme, AuthorizationEndpoint.ConfigureCookie);
+        services.AddAntiforgery(o =>
+        {
+            o.FormFieldName = Designer.LoginPage.AntiforgeryField;
+            o.Cookie.Name = "respond.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
         services.AddAuthorization();
         return services;
     }

@@ -21,6 +21,16 @@ public sealed class AuthorizationCodeFlowTests(RespondApiFixture api) : IClassFi
         ["code_challenge"] = Challenge(), ["code_challenge_method"] = "S256", ["state"] = "s1",
     });
 
+    /// <summary>Like a browser: load the login page (its antiforgery cookie and token), then post the form with the token.</summary>
+    private static async Task<HttpResponseMessage> LoginAsync(HttpClient http, Dictionary<string, string> fields)
+    {
+        var page = await http.GetStringAsync("/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        fields["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token);
+        return await http.PostAsync("/login", new FormUrlEncodedContent(fields));
+    }
+
     private HttpClient Browser() => api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     [Fact]
@@ -40,10 +50,10 @@ public sealed class AuthorizationCodeFlowTests(RespondApiFixture api) : IClassFi
     public async Task LoginThenAuthorize_WithPkce_IssuesCodeThatExchangesForRefreshableToken()
     {
         using var http = Browser();
-        var login = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        var login = await LoginAsync(http, new Dictionary<string, string>
         {
             ["username"] = "alice", ["password"] = "alice-password", ["returnUrl"] = AuthorizeUrl(),
-        }));
+        });
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
 
         var authorize = await http.GetAsync(login.Headers.Location);
@@ -75,7 +85,7 @@ public sealed class AuthorizationCodeFlowTests(RespondApiFixture api) : IClassFi
     public async Task CodeExchange_WrongVerifier_Refused()
     {
         using var http = Browser();
-        await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-password" }));
+        await LoginAsync(http, new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-password" });
         var callback = (await http.GetAsync(AuthorizeUrl())).Headers.Location!;
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
 
@@ -91,7 +101,7 @@ public sealed class AuthorizationCodeFlowTests(RespondApiFixture api) : IClassFi
     public async Task Authorize_RedirectToAnotherOrigin_Refused()
     {
         using var http = Browser();
-        await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-password" }));
+        await LoginAsync(http, new Dictionary<string, string> { ["username"] = "alice", ["password"] = "alice-password" });
 
         var response = await http.GetAsync(AuthorizeUrl("https://evil.example/auth/callback"));
 
@@ -103,7 +113,7 @@ public sealed class AuthorizationCodeFlowTests(RespondApiFixture api) : IClassFi
     {
         using var http = Browser();
 
-        var response = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alice", ["password"] = "guess-guess" }));
+        var response = await LoginAsync(http, new Dictionary<string, string> { ["username"] = "alice", ["password"] = "guess-guess" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("The user name or password is not correct.", await response.Content.ReadAsStringAsync());
@@ -115,11 +125,27 @@ public sealed class AuthorizationCodeFlowTests(RespondApiFixture api) : IClassFi
     {
         using var http = Browser();
 
-        var response = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        var response = await LoginAsync(http, new Dictionary<string, string>
         {
             ["username"] = "alice", ["password"] = "alice-password", ["returnUrl"] = "//evil.example/",
-        }));
+        });
 
         Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Login_PostedWithoutTheFormsToken_RefusedAndNobodySignedIn()
+    {
+        using var http = Browser();
+
+        var response = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = "alice", ["password"] = "alice-password", ["returnUrl"] = AuthorizeUrl(),
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("did not come from Respond", await response.Content.ReadAsStringAsync());
+        var authorize = await http.GetAsync(AuthorizeUrl());
+        Assert.StartsWith("/login", authorize.Headers.Location!.OriginalString);
     }
 }
