@@ -29,19 +29,24 @@ internal sealed class WindowPersistence(WindowCache windows, OpenAlertIndex open
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(CancellationToken.None);
+        // The last chance to keep the counts: other services may still be writing while the host stops, so a
+        // failed write (a busy database) is tried again a few times before it is given up.
+        for (var attempt = 1; attempt <= 5 && !await FlushAsync(CancellationToken.None); attempt++)
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
     }
 
-    private async Task FlushAsync(CancellationToken ct)
+    private async Task<bool> FlushAsync(CancellationToken ct)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             await windows.FlushAsync(scope.ServiceProvider.GetRequiredService<RespondDbContext>(), ct);
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             EngineLog.WindowFlushFailed(logger, ex);
+            return false;
         }
     }
 }
