@@ -14,10 +14,12 @@ public sealed class GraphQLWebSocketClient : IAsyncDisposable
 
     public static async Task<GraphQLWebSocketClient> ConnectAsync(RespondApiFixture api, string client)
     {
+        // The token first: the server closes a socket that has not sent connection_init within its timeout.
+        var token = await api.TokenAsync(client);
         var ws = api.Server.CreateWebSocketClient();
         ws.SubProtocols.Add("graphql-transport-ws");
         var socket = await ws.ConnectAsync(new Uri(api.Server.BaseAddress, "graphql"), CancellationToken.None);
-        return await InitAsync(new GraphQLWebSocketClient(socket), await api.TokenAsync(client));
+        return await InitAsync(new GraphQLWebSocketClient(socket), token);
     }
 
     /// <summary>Over a real socket: a host started with Kestrel, at <paramref name="baseAddress"/> (http://host:port).</summary>

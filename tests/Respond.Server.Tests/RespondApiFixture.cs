@@ -50,7 +50,7 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Respond"] = $"Data Source={DatabasePath}",
-            ["Respond:GraphQL:ConnectionInitTimeout"] = "00:00:01",
+            ["Respond:GraphQL:ConnectionInitTimeout"] = "00:00:03",
             ["Respond:Bootstrap:Organizations:0:Id"] = "org-a",
             ["Respond:Bootstrap:Organizations:0:Name"] = "Alpha",
             ["Respond:Bootstrap:Organizations:1:Id"] = "org-b",

@@ -23,6 +23,7 @@ internal sealed class Bootstrap(
     IOptions<BootstrapOptions> options,
     AuditTrail audit,
     TimeProvider time,
+    FirstUserConsole console,
     ILogger<Bootstrap> logger)
 {
     /// <summary>The public client a person uses to get a token with a user name and password (curl, scripts).</summary>
@@ -58,7 +59,7 @@ internal sealed class Bootstrap(
             await UpsertUserAsync("admin", password, [Roles.Admin], [RespondPrincipal.AllOrganizations], now, ct);
             await db.SaveChangesAsync(ct);
             IdentityLog.InitialAdminCreated(logger, "admin");
-            Console.WriteLine($"""
+            await console.Out.WriteLineAsync($"""
 
                 ==============================================================
                  Respond created its first user. This is shown only once.
@@ -150,4 +151,10 @@ internal sealed class Bootstrap(
         }
         return known;
     }
+}
+
+/// <summary>Where the first user's one-time password is shown: the console of whoever started Respond.</summary>
+internal sealed class FirstUserConsole(TextWriter output)
+{
+    public TextWriter Out { get; } = output;
 }

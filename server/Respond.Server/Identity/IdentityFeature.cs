@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
@@ -14,6 +15,7 @@ public static class IdentityFeature
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<Bootstrap>();
+        services.TryAddSingleton(_ => new FirstUserConsole(Console.Out));
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, TokenKeyStore>();
 
         services.AddOpenIddict()

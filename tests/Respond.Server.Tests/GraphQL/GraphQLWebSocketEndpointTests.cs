@@ -29,8 +29,9 @@ public sealed class GraphQLWebSocketEndpointTests(RespondApiFixture api) : IClas
 
     private async Task<WebSocket> InitAsync(string client)
     {
+        var token = await api.TokenAsync(client);
         var socket = await ConnectAsync();
-        await SendAsync(socket, new { type = "connection_init", payload = new { authorization = "Bearer " + await api.TokenAsync(client) } });
+        await SendAsync(socket, new { type = "connection_init", payload = new { authorization = "Bearer " + token } });
         Assert.Equal("connection_ack", (await ReceiveAsync(socket))!.Str("type"));
         return socket;
     }
@@ -90,9 +91,10 @@ public sealed class GraphQLWebSocketEndpointTests(RespondApiFixture api) : IClas
     [Fact]
     public async Task SecondInit_Closes4429()
     {
+        var token = await api.TokenAsync("viewer");
         using var socket = await InitAsync("viewer");
 
-        await SendAsync(socket, new { type = "connection_init", payload = new { authorization = "Bearer " + await api.TokenAsync("viewer") } });
+        await SendAsync(socket, new { type = "connection_init", payload = new { authorization = "Bearer " + token } });
 
         Assert.Null(await ReceiveAsync(socket));
         Assert.Equal(4429, (int)socket.CloseStatus!);

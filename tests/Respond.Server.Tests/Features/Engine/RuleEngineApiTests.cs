@@ -302,10 +302,11 @@ public sealed class RuleEngineApiTests
 
     private static async Task<WebSocket> SubscribeAsync(RespondApiFixture api, string client, string query)
     {
+        var token = await api.TokenAsync(client);
         var ws = api.Server.CreateWebSocketClient();
         ws.SubProtocols.Add("graphql-transport-ws");
         var socket = await ws.ConnectAsync(new Uri(api.Server.BaseAddress, "graphql"), CancellationToken.None);
-        await SendAsync(socket, new { type = "connection_init", payload = new { authorization = "Bearer " + await api.TokenAsync(client) } });
+        await SendAsync(socket, new { type = "connection_init", payload = new { authorization = "Bearer " + token } });
         Assert.Equal("connection_ack", (await ReceiveAsync(socket, TimeSpan.FromSeconds(10)))!.Str("type"));
         await SendAsync(socket, new { id = "1", type = "subscribe", payload = new { query } });
         await Task.Delay(200);
