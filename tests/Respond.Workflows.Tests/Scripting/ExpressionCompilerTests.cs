@@ -44,6 +44,26 @@ public sealed class ExpressionCompilerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Compile_CheckStoppedByTimeLimit_RefusedButNotCached_SoTheNextCallChecksAgain()
+    {
+        // Arrange: a limit no check can meet, as on a machine too busy to finish one in time.
+        using var compiler = new ExpressionCompiler(checkTimeLimit: TimeSpan.Zero);
+        const string expression = "Event.User.Id == \"mallory\"";
+
+        // Act
+        var first = compiler.Compile(expression);
+        var second = compiler.Compile(expression);
+
+        // Assert
+        Assert.False(first.Succeeded);
+        Assert.True(first.TimedOut);
+        Assert.Contains(first.Diagnostics, d => d.Code == ScriptDiagnosticCodes.Limit && d.Message.Contains("took longer", StringComparison.Ordinal));
+        Assert.True(second.TimedOut);
+        Assert.Equal(2, compiler.Compilations);
+        Assert.Equal(0, compiler.CacheHits);
+    }
+
+    [Fact]
     public void Evaluate_CompiledExpression_IsFastPerEvent()
     {
         // Arrange

@@ -23,14 +23,17 @@ public sealed class ExpressionCompiler : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<ExpressionCompilation>> cache = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> order = new();
     private readonly int capacity;
+    private readonly TimeSpan? checkTimeLimit;
     private long compilations;
     private long cacheHits;
 
     /// <param name="capacity">How many compiled expressions to keep; the oldest is evicted (and unloaded) past it.</param>
-    public ExpressionCompiler(int capacity = 1024)
+    /// <param name="checkTimeLimit">How long one check may take; default <see cref="ScriptChecker.CheckTimeLimit"/>.</param>
+    public ExpressionCompiler(int capacity = 1024, TimeSpan? checkTimeLimit = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         this.capacity = capacity;
+        this.checkTimeLimit = checkTimeLimit;
     }
 
     /// <summary>How many expressions were compiled (cache misses).</summary>
@@ -41,7 +44,8 @@ public sealed class ExpressionCompiler : IDisposable
 
     /// <summary>
     /// Checks and compiles <paramref name="expression"/>, or returns it from the cache. A failed check is cached too
-    /// (the same text always fails the same way) and carries the diagnostics instead of a delegate.
+    /// (the same text always fails the same way) and carries the diagnostics instead of a delegate; a check stopped by
+    /// the time limit is not (a busy machine is no answer about the text), so the next call checks again.
     /// </summary>
     public ExpressionCompilation Compile(string expression, CancellationToken ct = default)
     {
@@ -63,7 +67,12 @@ public sealed class ExpressionCompiler : IDisposable
         }
         try
         {
-            return entry.Value;
+            var compilation = entry.Value;
+            if (compilation.TimedOut)
+            {
+                cache.TryRemove(new KeyValuePair<string, Lazy<ExpressionCompilation>>(key, entry));
+            }
+            return compilation;
         }
         catch (OperationCanceledException)
         {
@@ -84,10 +93,10 @@ public sealed class ExpressionCompiler : IDisposable
     private ExpressionCompilation Build(string key, string expression, CancellationToken ct)
     {
         Interlocked.Increment(ref compilations);
-        var (diagnostics, compilation) = ScriptChecker.CheckExpression(expression, ct);
+        var (diagnostics, compilation, timedOut) = ScriptChecker.CheckExpression(expression, ct, checkTimeLimit);
         if (compilation is null || !ScriptChecker.Passes(diagnostics))
         {
-            return new ExpressionCompilation(null, diagnostics);
+            return new ExpressionCompilation(null, diagnostics) { TimedOut = timedOut };
         }
         using var image = new MemoryStream();
         var emitted = compilation.Emit(image, cancellationToken: ct);
@@ -127,6 +136,9 @@ public sealed class ExpressionCompiler : IDisposable
 public sealed record ExpressionCompilation(CompiledExpression? Expression, IReadOnlyList<ScriptDiagnostic> Diagnostics)
 {
     public bool Succeeded => Expression is not null;
+
+    /// <summary>The check was stopped by its time limit; it was not cached and the next compile tries again.</summary>
+    public bool TimedOut { get; init; }
 }
 
 /// <summary>A compiled <c>condition.expression</c>: call <see cref="Evaluate"/> per event.</summary>

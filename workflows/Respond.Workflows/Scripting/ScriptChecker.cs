@@ -48,7 +48,7 @@ public static class ScriptChecker
         {
             return [Limit($"The script is {source.Length} characters; the limit is {MaxScriptLength}.")];
         }
-        return Guarded(ct, token =>
+        return Guarded(ct, CheckTimeLimit, token =>
         {
             var compilation = ScriptReferences.CreateScript(source).GetCompilation();
             var tree = compilation.SyntaxTrees.Single();
@@ -61,11 +61,17 @@ public static class ScriptChecker
         }, refusal => [refusal]);
     }
 
-    internal static (IReadOnlyList<ScriptDiagnostic> Diagnostics, CSharpCompilation? Compilation) CheckExpression(string expression, CancellationToken ct)
+    /// <summary>
+    /// Checks an expression and, when it passes, returns the compilation to emit. <c>TimedOut</c> says the check was
+    /// stopped by <paramref name="timeLimit"/> (default <see cref="CheckTimeLimit"/>): that refusal is about this moment's
+    /// machine as much as about the text, so callers must not remember it as the expression's answer.
+    /// </summary>
+    internal static (IReadOnlyList<ScriptDiagnostic> Diagnostics, CSharpCompilation? Compilation, bool TimedOut) CheckExpression(
+        string expression, CancellationToken ct, TimeSpan? timeLimit = null)
     {
         if (expression.Length > MaxExpressionLength)
         {
-            return ([Limit($"The expression is {expression.Length} characters; the limit is {MaxExpressionLength}.")], null);
+            return ([Limit($"The expression is {expression.Length} characters; the limit is {MaxExpressionLength}.")], null, false);
         }
         var text = SourceText.From(expression);
         var diagnostics = new ScriptDiagnosticList(span => text.Lines.GetLinePosition(Math.Clamp(span.Start - ExpressionPrefix.Length, 0, expression.Length)));
@@ -73,18 +79,18 @@ public static class ScriptChecker
         var parsed = SyntaxFactory.ParseExpression(expression, 0, ScriptReferences.ExpressionParseOptions);
         if (string.IsNullOrWhiteSpace(expression))
         {
-            return ([Shape("The expression is empty.", 1, 1, null)], null);
+            return ([Shape("The expression is empty.", 1, 1, null)], null, false);
         }
         if (parsed.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } errors)
         {
-            return ([.. errors.Take(MaxDiagnostics).Select(d => At(d, text.Lines.GetLinePosition(d.Location.SourceSpan.Start)))], null);
+            return ([.. errors.Take(MaxDiagnostics).Select(d => At(d, text.Lines.GetLinePosition(d.Location.SourceSpan.Start)))], null, false);
         }
         if (parsed.FullSpan.End != expression.Length || parsed.ContainsDirectives)
         {
             var at = text.Lines.GetLinePosition(Math.Min(parsed.FullSpan.End, expression.Length));
-            return ([Shape("A condition expression must be exactly one C# expression (no statements, ';' or directives).", at.Line + 1, at.Character + 1, null)], null);
+            return ([Shape("A condition expression must be exactly one C# expression (no statements, ';' or directives).", at.Line + 1, at.Character + 1, null)], null, false);
         }
-        var result = Guarded(ct, token =>
+        var result = Guarded(ct, timeLimit ?? CheckTimeLimit, token =>
         {
             var tree = CSharpSyntaxTree.ParseText(ExpressionPrefix + expression + ExpressionSuffix, ScriptReferences.ExpressionParseOptions, cancellationToken: token);
             var compilation = CSharpCompilation.Create(
@@ -94,8 +100,8 @@ public static class ScriptChecker
             Compiler(compilation, tree, scope, diagnostics, token);
             var walker = new ScriptSymbolWalker(compilation.GetSemanticModel(tree), ScriptKind.Expression, scope, diagnostics, token);
             walker.Walk(tree.GetRoot(token));
-            return ((IReadOnlyList<ScriptDiagnostic>)diagnostics.ToList(), (CSharpCompilation?)compilation);
-        }, refusal => ([refusal], null));
+            return ((IReadOnlyList<ScriptDiagnostic>)diagnostics.ToList(), (CSharpCompilation?)compilation, false);
+        }, refusal => ([refusal], null, true));
         return result;
     }
 
@@ -115,17 +121,19 @@ public static class ScriptChecker
         }
     }
 
-    private static T Guarded<T>(CancellationToken ct, Func<CancellationToken, T> check, Func<ScriptDiagnostic, T> timedOut)
+    private static T Guarded<T>(CancellationToken ct, TimeSpan limit, Func<CancellationToken, T> check, Func<ScriptDiagnostic, T> timedOut)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(CheckTimeLimit);
+        if (limit > TimeSpan.Zero) timeout.CancelAfter(limit);
+        else timeout.Cancel(); // no time at all: refused without starting
         try
         {
+            timeout.Token.ThrowIfCancellationRequested();
             return check(timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return timedOut(Limit($"Checking took longer than {CheckTimeLimit.TotalSeconds:0} s; simplify the script."));
+            return timedOut(Limit($"Checking took longer than {limit.TotalSeconds:0.#} s; simplify the script."));
         }
     }
 

@@ -23,6 +23,13 @@ public sealed class ScriptWorkerPoolOptions
     /// <summary>Limit for the worker's re-check and compilation of a source it has not seen.</summary>
     public TimeSpan CompileTimeLimit { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Limit for the server's check and compilation of a <c>condition.expression</c> it has not seen (it guards against
+    /// sources that drive the compiler into runaway work). A check stopped by it refuses the event's evaluation and is
+    /// tried again at the next event.
+    /// </summary>
+    public TimeSpan ExpressionCheckTimeLimit { get; set; } = ScriptChecker.CheckTimeLimit;
+
     /// <summary>Limit for a new worker to start and warm up.</summary>
     public TimeSpan StartTimeLimit { get; set; } = TimeSpan.FromSeconds(30);
 

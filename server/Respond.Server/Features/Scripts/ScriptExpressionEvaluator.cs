@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Respond.Workflows.Runtime;
 using Respond.Workflows.Runtime.Ports;
 using Respond.Workflows.Scripting;
@@ -10,9 +11,9 @@ namespace Respond.Server.Features.Scripts;
 /// A refused expression or one that throws faults its node with a message saying which; it never yields false
 /// silently, since "no match" and "broken rule" must look different in ruleExecutions.
 /// </summary>
-public sealed class ScriptExpressionEvaluator(ILogger<ScriptExpressionEvaluator> logger) : IExpressionEvaluator, IDisposable
+public sealed class ScriptExpressionEvaluator(IOptions<ScriptWorkerPoolOptions> options, ILogger<ScriptExpressionEvaluator> logger) : IExpressionEvaluator, IDisposable
 {
-    private readonly ExpressionCompiler compiler = new();
+    private readonly ExpressionCompiler compiler = new(checkTimeLimit: options.Value.ExpressionCheckTimeLimit);
     // One read-only view per event however many expression nodes look at it; it goes with the event.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkflowEvent, ScriptEvent> views = new();
 

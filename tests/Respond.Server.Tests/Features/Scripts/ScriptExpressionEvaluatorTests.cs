@@ -1,14 +1,16 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Respond.Server.Features.Scripts;
 using Respond.Workflows;
 using Respond.Workflows.Runtime;
+using Respond.Workflows.Scripting;
 
 namespace Respond.Server.Tests.Features.Scripts;
 
 public sealed class ScriptExpressionEvaluatorTests : IDisposable
 {
-    private readonly ScriptExpressionEvaluator evaluator = new(NullLogger<ScriptExpressionEvaluator>.Instance);
+    private readonly ScriptExpressionEvaluator evaluator = new(Options.Create(new ScriptWorkerPoolOptions()), NullLogger<ScriptExpressionEvaluator>.Instance);
 
     private static WorkflowEvent Event(string commandLine) => new("e-1", "org-a", "edr", "process.start", Severity.High, DateTimeOffset.UnixEpoch,
         JsonSerializer.SerializeToElement(new { id = "e-1", organizationId = "org-a", severity = "HIGH", process = new { commandLine } }));
