@@ -47,7 +47,7 @@ internal static class AuthorizationEndpoint
     public static IResult LoginForm(HttpContext http, IAntiforgery antiforgery, string? returnUrl) =>
         LoginPage.Render(SafeReturnUrl(returnUrl), userName: null, error: null, Token(http, antiforgery));
 
-    public static async Task<IResult> LoginAsync(HttpContext http, RespondDbContext db, IPasswordHasher<UserAccount> hasher, IAntiforgery antiforgery, ILoggerFactory loggers)
+    public static async Task<IResult> LoginAsync(HttpContext http, PasswordSignIn passwords, IAntiforgery antiforgery, ILoggerFactory loggers)
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var userName = form["username"].ToString().Trim();
@@ -56,11 +56,14 @@ internal static class AuthorizationEndpoint
         // Login CSRF: a form posted from another site (or without the page's token) never signs the browser in.
         if (!await antiforgery.IsRequestValidAsync(http))
             return LoginPage.Render(returnUrl, userName, "This sign-in form expired or did not come from Respond; sign in again.", Token(http, antiforgery), StatusCodes.Status400BadRequest);
-        var user = userName.Length == 0 ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName, http.RequestAborted);
-        if (user is null || hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
+        var result = await passwords.CheckAsync(userName, password, http.RequestAborted);
+        if (result.User is not { } user)
         {
             IdentityLog.SignInRefused(loggers.CreateLogger(typeof(AuthorizationEndpoint)), userName);
-            return LoginPage.Render(returnUrl, userName, "The user name or password is not correct.", Token(http, antiforgery), StatusCodes.Status401Unauthorized);
+            if (result.Status == PasswordSignInStatus.LockedOut)
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(result.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return LoginPage.Render(returnUrl, userName, result.Message, Token(http, antiforgery),
+                result.Status == PasswordSignInStatus.LockedOut ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized);
         }
 
         var identity = new ClaimsIdentity(LoginScheme, Claims.Name, Claims.Role);

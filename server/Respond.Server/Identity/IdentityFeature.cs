@@ -14,6 +14,11 @@ public static class IdentityFeature
     {
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section)
+            .Validate(o => o.IsValid, "Respond:Identity:SignIn needs MaxFailures >= 1, a positive LockoutDuration and MaxLockoutDuration >= LockoutDuration.")
+            .ValidateOnStart();
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<PasswordSignIn>();
         services.AddScoped<Bootstrap>();
         services.TryAddSingleton(_ => new FirstUserConsole(Console.Out));
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, TokenKeyStore>();

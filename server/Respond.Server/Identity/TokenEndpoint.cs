@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -16,7 +15,7 @@ namespace Respond.Server.Identity;
 /// </summary>
 internal static class TokenEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, RespondDbContext db, IPasswordHasher<UserAccount> hasher, ILoggerFactory loggers)
+    public static async Task<IResult> HandleAsync(HttpContext http, RespondDbContext db, PasswordSignIn passwords, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(TokenEndpoint));
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
@@ -31,9 +30,8 @@ internal static class TokenEndpoint
 
         if (request.IsPasswordGrantType())
         {
-            var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == request.Username, ct);
-            if (user is null || hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password ?? "") == PasswordVerificationResult.Failed)
-                return Refuse(logger, request.Username ?? "?", Errors.InvalidGrant, "The user name or password is not correct.");
+            var result = await passwords.CheckAsync(request.Username, request.Password, ct);
+            if (result.User is not { } user) return Refuse(logger, request.Username ?? "?", Errors.InvalidGrant, result.Message);
             return SignIn(user.Id, user.UserName, user.Roles, user.Organizations, request.GetScopes());
         }
 

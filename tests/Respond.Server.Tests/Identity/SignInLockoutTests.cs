@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Respond.Server.Identity;
+
+namespace Respond.Server.Tests.Identity;
+
+public sealed class SignInLockoutTests
+{
+    private const string NotCorrect = "The user name or password is not correct.";
+
+    private static RespondApiFixture Host() => new RespondApiFixture().With("Respond:Identity:SignIn:LockoutDuration", "00:00:02");
+
+    private static async Task<(HttpStatusCode Status, string? Token, string? Error)> PasswordGrantAsync(RespondApiFixture api, string userName, string password)
+    {
+        using var http = api.CreateClient();
+        var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = "respond-cli", ["username"] = userName, ["password"] = password,
+        }));
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        return (response.StatusCode, body["access_token"]?.GetValue<string>(), body["error_description"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PasswordGrant_FiveWrongPasswords_LockTheNameEvenAgainstTheRightPassword_UntilTheLockoutEnds()
+    {
+        await using var api = Host();
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(NotCorrect, (await PasswordGrantAsync(api, "alice", "guess-" + i)).Error);
+
+        var fifth = await PasswordGrantAsync(api, "alice", "guess-5");
+        var rightButLocked = await PasswordGrantAsync(api, "ALICE", "alice-password");
+
+        Assert.StartsWith("Too many failed sign-ins for this user name", fifth.Error);
+        Assert.Equal(HttpStatusCode.BadRequest, rightButLocked.Status);
+        Assert.Null(rightButLocked.Token);
+        Assert.StartsWith("Too many failed sign-ins", rightButLocked.Error);
+        Assert.False(string.IsNullOrEmpty(await api.TokenAsync("admin"))); // other principals are not affected
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.NotNull((await PasswordGrantAsync(api, "alice", "alice-password")).Token);
+        Assert.Equal(NotCorrect, (await PasswordGrantAsync(api, "alice", "guess-again")).Error); // a success starts the count anew
+    }
+
+    [Fact]
+    public async Task PasswordGrant_UnknownUserName_AnsweredAndLockedExactlyLikeAKnownOne()
+    {
+        await using var api = Host();
+        var known = new List<string?>();
+        var unknown = new List<string?>();
+
+        for (var i = 0; i < 6; i++)
+        {
+            known.Add((await PasswordGrantAsync(api, "alice", "guess-" + i)).Error);
+            unknown.Add((await PasswordGrantAsync(api, "nobody-here", "guess-" + i)).Error);
+        }
+
+        Assert.Equal(known.Select(Shape), unknown.Select(Shape));
+        Assert.StartsWith("Too many", known[^1]);
+    }
+
+    /// <summary>A message without its seconds, which may differ by one between two calls.</summary>
+    private static string Shape(string? message) => Regex.Replace(message ?? "", @"\d+ s\.", "N s.");
+
+    [Fact]
+    public async Task LoginPage_LockedOut_Answers429WithRetryAfter_CountingFailuresOfTheTokenEndpointToo()
+    {
+        await using var api = Host();
+        for (var i = 0; i < 4; i++) await PasswordGrantAsync(api, "alice", "guess-" + i);
+        using var browser = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var page = await browser.GetStringAsync("/login");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        var response = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = "alice", ["password"] = "guess-5", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+        }));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.InRange(int.Parse(response.Headers.GetValues("Retry-After").Single()), 1, 2);
+        Assert.Contains("Too many failed sign-ins", await response.Content.ReadAsStringAsync());
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public void Throttle_RepeatedLockouts_DoubleUpToTheMaximum()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var throttle = new SignInThrottle(Options.Create(new SignInOptions
+        {
+            MaxFailures = 3, LockoutDuration = TimeSpan.FromMinutes(1), MaxLockoutDuration = TimeSpan.FromMinutes(3),
+        }), time, NullLogger<SignInThrottle>.Instance);
+        var lockouts = new List<TimeSpan?>();
+
+        for (var round = 0; round < 4; round++)
+        {
+            Assert.Null(throttle.Failed("mallory"));
+            Assert.Null(throttle.Failed("mallory"));
+            lockouts.Add(throttle.Failed("mallory"));
+            Assert.Equal(lockouts[^1], throttle.LockedFor("Mallory"));
+            time.Advance(lockouts[^1]!.Value);
+            Assert.Null(throttle.LockedFor("mallory"));
+        }
+        throttle.Succeeded("mallory");
+
+        Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(3)], lockouts);
+        Assert.Null(throttle.Failed("mallory")); // a success forgets the history
+    }
+}
