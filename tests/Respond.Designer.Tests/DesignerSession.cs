@@ -29,6 +29,7 @@ public sealed class DesignerSession : IAsyncDisposable
             BaseURL = server.BaseUrl, ViewportSize = new ViewportSize { Width = 1440, Height = 900 }, ColorScheme = ColorScheme.Light,
         });
         context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(30_000);
         // The suite shares two cores with the server and the other test projects: expectations wait as long as actions.
         Assertions.SetDefaultExpectTimeout(15_000);
         var session = new DesignerSession(server, context, await context.NewPageAsync());

@@ -35,20 +35,23 @@ public static class ScriptChecker
         "using System; using System.Linq; using System.Text.Json; namespace Respond.Expressions { public static class CompiledExpression { public static bool Evaluate(global::Respond.Workflows.Scripting.ScriptEvent Event) => (\n";
     private const string ExpressionSuffix = "\n); } }\n";
 
-    /// <summary>Checks <paramref name="source"/> as <paramref name="kind"/>; an empty list (or warnings only) means it may run.</summary>
-    public static IReadOnlyList<ScriptDiagnostic> Check(string source, ScriptKind kind, CancellationToken ct = default) =>
-        kind == ScriptKind.Expression ? CheckExpression(source, ct).Diagnostics : CheckScript(source, ct);
+    /// <summary>
+    /// Checks <paramref name="source"/> as <paramref name="kind"/>; an empty list (or warnings only) means it may run.
+    /// <paramref name="timeLimit"/> bounds the check (default <see cref="CheckTimeLimit"/>).
+    /// </summary>
+    public static IReadOnlyList<ScriptDiagnostic> Check(string source, ScriptKind kind, CancellationToken ct = default, TimeSpan? timeLimit = null) =>
+        kind == ScriptKind.Expression ? CheckExpression(source, ct, timeLimit).Diagnostics : CheckScript(source, ct, timeLimit ?? CheckTimeLimit);
 
     /// <summary>Whether the diagnostics allow the script to run (no errors).</summary>
     public static bool Passes(IReadOnlyList<ScriptDiagnostic> diagnostics) => !diagnostics.Any(d => d.IsError);
 
-    private static IReadOnlyList<ScriptDiagnostic> CheckScript(string source, CancellationToken ct)
+    private static IReadOnlyList<ScriptDiagnostic> CheckScript(string source, CancellationToken ct, TimeSpan timeLimit)
     {
         if (source.Length > MaxScriptLength)
         {
             return [Limit($"The script is {source.Length} characters; the limit is {MaxScriptLength}.")];
         }
-        return Guarded(ct, CheckTimeLimit, token =>
+        return Guarded(ct, timeLimit, token =>
         {
             var compilation = ScriptReferences.CreateScript(source).GetCompilation();
             var tree = compilation.SyntaxTrees.Single();

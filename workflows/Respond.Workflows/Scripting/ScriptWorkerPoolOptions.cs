@@ -24,11 +24,11 @@ public sealed class ScriptWorkerPoolOptions
     public TimeSpan CompileTimeLimit { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Limit for the server's check and compilation of a <c>condition.expression</c> it has not seen (it guards against
-    /// sources that drive the compiler into runaway work). A check stopped by it refuses the event's evaluation and is
-    /// tried again at the next event.
+    /// Limit for the server's own check of a script or <c>condition.expression</c> (saving, validating, compiling an
+    /// expression it has not seen); it guards against sources that drive the compiler into runaway work. An expression
+    /// check stopped by it refuses that event's evaluation and is tried again at the next event.
     /// </summary>
-    public TimeSpan ExpressionCheckTimeLimit { get; set; } = ScriptChecker.CheckTimeLimit;
+    public TimeSpan CheckTimeLimit { get; set; } = ScriptChecker.CheckTimeLimit;
 
     /// <summary>Limit for a new worker to start and warm up.</summary>
     public TimeSpan StartTimeLimit { get; set; } = TimeSpan.FromSeconds(30);

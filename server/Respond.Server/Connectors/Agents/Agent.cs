@@ -17,8 +17,11 @@ public sealed class Agent
     public string SecretHash { get; private set; } = "";
     public DateTimeOffset EnrolledAt { get; private set; }
     public DateTimeOffset? LastSeenAt { get; private set; }
+    public DateTimeOffset? RevokedAt { get; private set; }
+    public string? RevokedBy { get; private set; }
+    public string? RevokedReason { get; private set; }
 
-    /// <summary>(Re-)enrols the device: the previous secret stops working at once.</summary>
+    /// <summary>(Re-)enrols the device: the previous secret stops working at once, and a revoked device is admitted again.</summary>
     public void Enrol(string hostname, string os, string secret, DateTimeOffset now)
     {
         Hostname = hostname;
@@ -26,9 +29,21 @@ public sealed class Agent
         SecretHash = AgentSecrets.Hash(secret);
         EnrolledAt = now;
         LastSeenAt = now;
+        RevokedAt = null;
+        RevokedBy = null;
+        RevokedReason = null;
     }
 
-    public bool Accepts(string secret) => AgentSecrets.Matches(secret, SecretHash);
+    /// <summary>Stops the agent's credential for good (a lost or compromised device); only a new enrolment admits it again.</summary>
+    public void Revoke(string by, string? reason, DateTimeOffset now)
+    {
+        RevokedAt = now;
+        RevokedBy = by;
+        RevokedReason = reason;
+        SecretHash = "";
+    }
+
+    public bool Accepts(string secret) => RevokedAt is null && SecretHash.Length > 0 && AgentSecrets.Matches(secret, SecretHash);
 
     public void Seen(DateTimeOffset now)
     {
@@ -47,6 +62,14 @@ public sealed class AgentEnrollmentToken
     public DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset? UsedAt { get; private set; }
     public string? UsedByAgentId { get; private set; }
+    public DateTimeOffset? RevokedAt { get; private set; }
+    public string? RevokedBy { get; private set; }
+
+    public void Revoke(string by, DateTimeOffset now)
+    {
+        RevokedAt = now;
+        RevokedBy = by;
+    }
 
     public void Use(string agentId, DateTimeOffset now)
     {

@@ -15,6 +15,8 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         e.Property(a => a.Hostname).HasMaxLength(255);
         e.Property(a => a.Os).HasMaxLength(128);
         e.Property(a => a.SecretHash).HasMaxLength(64);
+        e.Property(a => a.RevokedBy).HasMaxLength(128);
+        e.Property(a => a.RevokedReason).HasMaxLength(500);
         // One agent per device and organization: re-enrolment updates this row, it never adds a second one.
         e.HasIndex(a => new { a.OrganizationId, a.DeviceId }).IsUnique();
     }
@@ -31,6 +33,7 @@ internal sealed class AgentEnrollmentTokenConfiguration : IEntityTypeConfigurati
         e.Property(t => t.TokenHash).HasMaxLength(64);
         e.Property(t => t.CreatedBy).HasMaxLength(128);
         e.Property(t => t.UsedByAgentId).HasMaxLength(64);
+        e.Property(t => t.RevokedBy).HasMaxLength(128);
         // Claiming a token is "UPDATE ... WHERE UsedAt IS NULL": of two racing enrolments only one succeeds.
         e.Property(t => t.UsedAt).IsConcurrencyToken();
         e.HasIndex(t => t.TokenHash).IsUnique();

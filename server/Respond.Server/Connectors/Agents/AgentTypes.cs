@@ -16,6 +16,9 @@ public sealed class AgentType : ObjectGraphType<Agent>
         Field(a => a.Os);
         Field(a => a.EnrolledAt).Description("When the device last enrolled; enrolling again replaces its credential.");
         Field(a => a.LastSeenAt, nullable: true);
+        Field(a => a.RevokedAt, nullable: true).Description("When an Admin revoked the agent; it cannot connect until the device enrols again.");
+        Field(a => a.RevokedBy, nullable: true);
+        Field(a => a.RevokedReason, nullable: true);
         Field<NonNullGraphType<BooleanGraphType>>("connected").Description("Holds its command channel to this server now.")
             .Resolve(c => c.Service<AgentRegistry>().IsConnected(c.Source.OrganizationId, c.Source.DeviceId, c.Source.Id));
     }
@@ -34,5 +37,7 @@ public sealed class AgentEnrollmentTokenType : ObjectGraphType<AgentEnrollmentTo
         Field(t => t.ExpiresAt);
         Field(t => t.UsedAt, nullable: true);
         Field<IdGraphType>("usedByAgentId").Resolve(c => c.Source.UsedByAgentId);
+        Field(t => t.RevokedAt, nullable: true).Description("When an Admin revoked the token; it can no longer enrol a device.");
+        Field(t => t.RevokedBy, nullable: true);
     }
 }

@@ -17,7 +17,7 @@ public static class AgentsFeature
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<AgentChannel>();
         services.AddSingleton<IConnector, EndpointAgentConnector>();
-        return services.AddScoped<EnrollAgent>().AddScoped<CreateAgentEnrollmentToken>();
+        return services.AddScoped<EnrollAgent>().AddScoped<CreateAgentEnrollmentToken>().AddScoped<RevokeAgent>();
     }
 
     public static IQueryable<Agent> VisibleTo(this IQueryable<Agent> query, RespondPrincipal principal) =>
@@ -58,5 +58,15 @@ public static class AgentsFeature
             .Argument<NonNullGraphType<CreateAgentEnrollmentTokenInputType>>("input")
             .ResolveAsync(async c => await c.Service<CreateAgentEnrollmentToken>()
                 .ExecuteAsync(c.GetArgument<CreateAgentEnrollmentTokenInput>("input"), c.Require(Roles.Admin), c.CancellationToken));
+        mutation.Field<NonNullGraphType<RevokeAgentPayloadType>>("revokeAgent")
+            .Description("Revokes an agent (Admin): its credential stops working and its open channel is dropped; the device must enrol again.")
+            .Argument<NonNullGraphType<RevokeAgentInputType>>("input")
+            .ResolveAsync(async c => await c.Service<RevokeAgent>()
+                .AgentAsync(c.GetArgument<RevokeAgentInput>("input"), c.Require(Roles.Admin), c.CancellationToken));
+        mutation.Field<NonNullGraphType<RevokeAgentEnrollmentTokenPayloadType>>("revokeAgentEnrollmentToken")
+            .Description("Revokes an unused enrolment token (Admin), so it can no longer enrol a device.")
+            .Argument<NonNullGraphType<RevokeAgentEnrollmentTokenInputType>>("input")
+            .ResolveAsync(async c => await c.Service<RevokeAgent>()
+                .EnrollmentTokenAsync(c.GetArgument<RevokeAgentEnrollmentTokenInput>("input"), c.Require(Roles.Admin), c.CancellationToken));
     }
 }

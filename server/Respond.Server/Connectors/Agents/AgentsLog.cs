@@ -25,4 +25,7 @@ internal static partial class AgentsLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Result of command {CommandId} from agent {AgentId} arrived after nobody waited for it; ignored")]
     public static partial void LateResult(ILogger logger, string commandId, string agentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {AgentId} of device {DeviceId} in {OrganizationId} revoked by {By}")]
+    public static partial void Revoked(ILogger logger, string agentId, string deviceId, string organizationId, string by);
 }

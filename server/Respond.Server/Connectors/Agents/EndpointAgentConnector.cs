@@ -34,7 +34,7 @@ internal sealed class EndpointAgentConnector(
     {
         if (registry.AnyConnected(settings.OrganizationId)) return new ConnectionCheck(ConnectionStatus.Healthy, null);
         await using var scope = scopes.CreateAsyncScope();
-        var agents = scope.ServiceProvider.GetRequiredService<RespondDbContext>().Set<Agent>().Where(a => a.OrganizationId == settings.OrganizationId);
+        var agents = scope.ServiceProvider.GetRequiredService<RespondDbContext>().Set<Agent>().Where(a => a.OrganizationId == settings.OrganizationId && a.RevokedAt == null);
         if (!await agents.AnyAsync(ct))
             return new ConnectionCheck(ConnectionStatus.NeedsAttention, "no agent has enrolled: create an enrolment token and install an agent.");
         var lastSeen = await agents.MaxAsync(a => a.LastSeenAt, ct);
@@ -106,6 +106,7 @@ internal sealed class EndpointAgentConnector(
         return agent switch
         {
             null => $"agent offline: device {deviceId} has no enrolled agent in this organization.",
+            { RevokedAt: { } revoked } => $"agent revoked: device {deviceId}'s agent was revoked at {Format(revoked)}; enrol it again to act on it.",
             { LastSeenAt: { } seen } => $"agent offline: device {deviceId} has not connected since {Format(seen)}.",
             _ => $"agent offline: device {deviceId} has never connected.",
         };

@@ -21,6 +21,8 @@ internal sealed partial class EnrollAgent(RespondDbContext db, AgentRegistry reg
         var hash = AgentSecrets.Hash(request.Token!);
         var token = await db.Set<AgentEnrollmentToken>().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
         if (token is null) return (null, Refuse(401, "Enrolment token refused", "The enrolment token is unknown."));
+        if (token.RevokedAt is not null)
+            return (null, Refuse(401, "Enrolment token refused", "The enrolment token was revoked; ask an Admin for a new one."));
         if (token.UsedAt is not null)
             return (null, Refuse(401, "Enrolment token refused", "The enrolment token was already used; ask an Admin for a new one."));
         if (token.ExpiresAt <= now)

@@ -13,7 +13,7 @@ namespace Respond.Server.Features.Scripts;
 /// </summary>
 public sealed class ScriptExpressionEvaluator(IOptions<ScriptWorkerPoolOptions> options, ILogger<ScriptExpressionEvaluator> logger) : IExpressionEvaluator, IDisposable
 {
-    private readonly ExpressionCompiler compiler = new(checkTimeLimit: options.Value.ExpressionCheckTimeLimit);
+    private readonly ExpressionCompiler compiler = new(checkTimeLimit: options.Value.CheckTimeLimit);
     // One read-only view per event however many expression nodes look at it; it goes with the event.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkflowEvent, ScriptEvent> views = new();
 

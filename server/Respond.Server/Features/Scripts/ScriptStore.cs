@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Respond.Server.Features.Audit;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -11,7 +12,7 @@ namespace Respond.Server.Features.Scripts;
 /// Loading a script for a change and saving it: scoping, the checker gate, expected-version checks, the version row
 /// and the audit entry happen here so every script mutation gets them the same way.
 /// </summary>
-public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvider time)
+public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvider time, IOptions<ScriptWorkerPoolOptions> options)
 {
     /// <summary>How many diagnostics a SCRIPT_REFUSED message lists.</summary>
     private const int ListedDiagnostics = 5;
@@ -32,10 +33,10 @@ public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvi
     }
 
     /// <summary>The checker's verdict: the warnings when the source may be saved, else SCRIPT_REFUSED naming the first diagnostics.</summary>
-    public static (int Warnings, UserError? Error) Check(string source, CancellationToken ct)
+    public (int Warnings, UserError? Error) Check(string source, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(source)) return (0, new UserError("VALIDATION", "A script needs a source.", "source"));
-        var diagnostics = ScriptChecker.Check(source, ScriptKind.RunScript, ct);
+        var diagnostics = ScriptChecker.Check(source, ScriptKind.RunScript, ct, options.Value.CheckTimeLimit);
         if (ScriptChecker.Passes(diagnostics)) return (diagnostics.Count, null);
         var errors = diagnostics.Where(d => d.IsError).ToList();
         var listed = string.Join("; ", errors.Take(ListedDiagnostics).Select(d =>

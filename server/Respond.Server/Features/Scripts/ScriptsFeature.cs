@@ -54,7 +54,8 @@ public static class ScriptsFeature
             .Resolve(c =>
             {
                 Author(c);
-                return ScriptChecker.Check(c.GetArgument<string>("source"), c.GetArgument<ScriptKind>("kind"), c.CancellationToken);
+                return ScriptChecker.Check(c.GetArgument<string>("source"), c.GetArgument<ScriptKind>("kind"), c.CancellationToken,
+                    c.Service<IOptions<ScriptWorkerPoolOptions>>().Value.CheckTimeLimit);
             });
     }
 
