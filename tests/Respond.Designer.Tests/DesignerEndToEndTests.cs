@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -188,6 +189,48 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         await bob.Page.GotoAsync("/approvals");
         await Expect(bob.Page.GetByTestId("own-request").First).ToContainTextAsync("someone else must decide");
         bob.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task EndpointAgentOrganization_DeviceEnrolsWithTheTokenShownOnce_ThenItsAgentIsRevoked()
+    {
+        await server.GraphQLAsync("mutation { createOrganization(input: { id: \"fabrikam\", name: \"Fabrikam\" }) { errors { code } } }");
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+        await page.GotoAsync("/connections");
+        var row = page.Locator("tr[data-org='fabrikam']");
+        await row.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Connect|Edit connection") }).ClickAsync();
+        var connect = page.GetByRole(AriaRole.Dialog);
+        await connect.GetByLabel("Connector").SelectOptionAsync("ENDPOINT_AGENT");
+        await connect.GetByLabel("Command timeout (s)").FillAsync("20");
+        await connect.GetByRole(AriaRole.Button, new() { Name = "Connect and test" }).ClickAsync();
+        await Expect(row.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "NEEDS_ATTENTION");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Agents" }).ClickAsync();
+        var agents = page.GetByRole(AriaRole.Dialog, new() { Name = "Endpoint agents of Fabrikam" });
+        await Expect(agents.GetByText("No agent has enrolled")).ToBeVisibleAsync();
+        await agents.GetByRole(AriaRole.Button, new() { Name = "Create enrolment token" }).ClickAsync();
+        var token = (await agents.GetByTestId("issued-token").Locator("code").First.TextContentAsync())!.Trim();
+        using (var http = new HttpClient())
+        {
+            var enrolled = await http.PostAsJsonAsync($"{server.BaseUrl}/api/agents/enroll", new { token, deviceId = "fab-ws-01", hostname = "fab-ws-01.fabrikam.test", os = "Linux" });
+            Assert.True(enrolled.IsSuccessStatusCode, await enrolled.Content.ReadAsStringAsync());
+        }
+        await agents.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Agents" }).ClickAsync();
+        var device = agents.Locator("tr[data-agent='fab-ws-01']");
+        await Expect(device).ToContainTextAsync("fab-ws-01.fabrikam.test");
+        await alice.ScreenshotAsync("endpoint-agents");
+
+        await device.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Revoke the agent of fab-ws-01?" });
+        await confirm.GetByLabel("Reason").FillAsync("laptop reported stolen");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke agent" }).ClickAsync();
+        await Expect(device).ToContainTextAsync("Revoked");
+        var stored = await server.GraphQLAsync("{ agents(organizationId: \"fabrikam\") { deviceId revokedBy revokedReason } }");
+        Assert.Equal("laptop reported stolen", stored["agents"]![0]!["revokedReason"]!.GetValue<string>());
+        Assert.StartsWith("user-", stored["agents"]![0]!["revokedBy"]!.GetValue<string>());
+        alice.AssertNoConsoleErrors();
     }
 
     private async Task EnsureRespondOnAndConnectedAsync()

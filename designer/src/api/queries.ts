@@ -69,3 +69,10 @@ export const AUDIT = `query Audit($where: AuditFilterInput, $after: String) { au
   edges { node { id at actorId actorName action subjectType subjectId organizationIds before after } } } }`;
 
 export const INGEST = `mutation($input: IngestEventsInput!) { ingestEvents(input: $input) { accepted duplicates errors { code message path } } }`;
+
+export const AGENT_FIELDS = 'id organizationId deviceId hostname os enrolledAt lastSeenAt connected revokedAt revokedBy revokedReason';
+export const ENROLLMENT_TOKEN_FIELDS = 'id organizationId createdAt createdBy expiresAt usedAt usedByAgentId revokedAt revokedBy';
+export const AGENTS = `query Agents($org: ID!) { agents(organizationId: $org) { ${AGENT_FIELDS} } agentEnrollmentTokens(organizationId: $org) { ${ENROLLMENT_TOKEN_FIELDS} } }`;
+export const CREATE_ENROLLMENT_TOKEN = `mutation($input: CreateAgentEnrollmentTokenInput!) { createAgentEnrollmentToken(input: $input) { token enrollmentToken { ${ENROLLMENT_TOKEN_FIELDS} } errors { code message path } } }`;
+export const REVOKE_AGENT = `mutation($input: RevokeAgentInput!) { revokeAgent(input: $input) { agent { ${AGENT_FIELDS} } errors { code message path } } }`;
+export const REVOKE_ENROLLMENT_TOKEN = `mutation($input: RevokeAgentEnrollmentTokenInput!) { revokeAgentEnrollmentToken(input: $input) { enrollmentToken { ${ENROLLMENT_TOKEN_FIELDS} } errors { code message path } } }`;

@@ -104,3 +104,12 @@ export interface Backtest {
   id: string; status: 'RUNNING' | 'COMPLETED' | 'CANCELLED' | 'FAILED'; progress: number; from: string; to: string;
   totalEvents: number; processedEvents: number; triggeredEvents: number; alertCount: number; error: string | null; perDay: Json;
 }
+
+export interface EndpointAgent {
+  id: string; organizationId: string; deviceId: string; hostname: string; os: string; enrolledAt: string; lastSeenAt: string | null;
+  connected: boolean; revokedAt: string | null; revokedBy: string | null; revokedReason: string | null;
+}
+export interface AgentEnrollmentToken {
+  id: string; organizationId: string; createdAt: string; createdBy: string; expiresAt: string; usedAt: string | null;
+  usedByAgentId: string | null; revokedAt: string | null; revokedBy: string | null;
+}

@@ -1,8 +1,8 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import type { ConnectionStatus, RuleOutcome, RuleStatus, Severity } from '../api/types';
 
 export function Empty(props: { title: string; children?: ReactNode }) {
-  return <div className="empty"><h3>{props.title}</h3>{props.children}</div>;
+  return <div className="empty"><h2>{props.title}</h2>{props.children}</div>;
 }
 
 export function ErrorBox(props: { error: string | null | undefined; onRetry?: () => void }) {
@@ -21,6 +21,7 @@ export function Loading() {
 /** A modal <dialog>: focus is trapped by the browser, Escape closes it. */
 export function Modal(props: { open: boolean; title: string; onClose: () => void; children: ReactNode; wide?: boolean; footer?: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId(); // unique: a dialog may open another one above it
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -28,10 +29,10 @@ export function Modal(props: { open: boolean; title: string; onClose: () => void
     if (!props.open && d.open) d.close();
   }, [props.open]);
   return (
-    <dialog ref={ref} className={props.wide ? 'wide' : undefined} onClose={props.onClose} aria-labelledby="dialog-title">
+    <dialog ref={ref} className={props.wide ? 'wide' : undefined} onClose={props.onClose} aria-labelledby={titleId}>
       {props.open && (
         <div className="stack">
-          <h2 id="dialog-title">{props.title}</h2>
+          <h2 id={titleId}>{props.title}</h2>
           {props.children}
           {props.footer && <div className="row" style={{ justifyContent: 'flex-end' }}>{props.footer}</div>}
         </div>

@@ -27,7 +27,7 @@ export function Palette(props: { catalog: ActivityDescriptor[]; onAdd: (blockTyp
         if (!blocks.length) return null;
         return (
           <section key={g.title} className="palette-group">
-            <h3>{g.title}</h3>
+            <h2>{g.title}</h2>
             {blocks.map((b) => (
               <button key={b.id} type="button" className="palette-item" draggable data-block={b.id} title={b.description}
                 onDragStart={(e) => { e.dataTransfer.setData(DRAG_TYPE, b.id); e.dataTransfer.effectAllowed = 'move'; }}

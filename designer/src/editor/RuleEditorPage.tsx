@@ -271,6 +271,7 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
     <div className="editor">
       <Datalists />
       <header className="editor-bar">
+        <h1 className="sr-only">{props.template ? 'Template' : 'Rule editor'}: {name || 'untitled rule'}</h1>
         <button className="btn ghost small" onClick={() => navigate(props.template ? '/templates' : '/rules')} aria-label="Back">←</button>
         <input className="title" aria-label="Rule name" value={name} readOnly={readOnly} onChange={(e) => setName(e.target.value)} />
         {props.template ? <span className="badge info">Template · read-only</span> : <StatusBadge status={status} />}
@@ -315,7 +316,7 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
                 <MiniMap pannable zoomable ariaLabel="Minimap" />
               </ReactFlow>
             </CanvasContext.Provider>
-            {nodes.length === 0 && <div className="canvas-empty"><h3>Drag a trigger here to start</h3><p>Then add conditions, an approval gate and actions, and connect their ports.</p></div>}
+            {nodes.length === 0 && <div className="canvas-empty"><h2>Drag a trigger here to start</h2><p>Then add conditions, an approval gate and actions, and connect their ports.</p></div>}
             {problems.rule.length > 0 && nodes.length > 0 && <div className="rule-problems error-box small" role="note">{problems.rule.join(' ')}</div>}
           </div>
           {testing && <TestPanel definition={definition} outcome={outcome} organizations={viewer.organizations} ruleId={saved?.id ?? null}

@@ -1,30 +1,17 @@
 import { useState } from 'react';
 import { mutate, useQuery } from '../api/hooks';
 import { CONNECT_ORGANIZATION, CREATE_ORGANIZATION, ORGANIZATIONS, TEST_CONNECTION } from '../api/queries';
-import type { ConnectorKind, Connection, JsonObject, Organization, UserError } from '../api/types';
+import { CONNECTORS, connectorSpec, formFromSettings, settingsFromForm } from '../api/connectors';
+import type { ConnectorKind, Connection, Organization, UserError } from '../api/types';
 import { useSession } from '../session';
 import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge } from '../components/ui';
-
-// What each connector asks for; secrets are write-only (the API never returns them, only their names).
-interface SettingSpec { key: string; label: string; secret?: boolean; options?: string[]; help?: string }
-export const CONNECTORS: { kind: ConnectorKind; label: string; description: string; settings: SettingSpec[] }[] = [
-  { kind: 'SIMULATED', label: 'Simulated', description: 'Acts without touching real systems: for trials, demos and tests.',
-    settings: [
-      { key: 'simulateStatus', label: 'Simulated health', options: ['HEALTHY', 'NEEDS_ATTENTION', 'BROKEN'] },
-      { key: 'delayMs', label: 'Action delay (ms)', help: 'How long each simulated action takes.' },
-    ] },
-  { kind: 'MICROSOFT_GRAPH', label: 'Microsoft Graph', description: 'Identity actions in Entra ID: block sign-in, reset sessions and passwords.',
-    settings: [{ key: 'baseUrl', label: 'Graph base URL' }, { key: 'tenantId', label: 'Tenant ID' }, { key: 'clientId', label: 'Application (client) ID' }, { key: 'clientSecret', label: 'Client secret', secret: true }] },
-  { kind: 'ENDPOINT_AGENT', label: 'Endpoint agent', description: 'Device actions through your EDR: isolate, kill process, quarantine, collect forensics.',
-    settings: [{ key: 'baseUrl', label: 'Agent API URL' }, { key: 'apiKey', label: 'API key', secret: true }] },
-  { kind: 'WEBHOOK', label: 'Webhook', description: 'Posts each action to your own automation endpoint, signed.',
-    settings: [{ key: 'url', label: 'Webhook URL' }, { key: 'signingSecret', label: 'Signing secret', secret: true }] },
-];
+import { AgentsDialog } from './AgentsDialog';
 
 export function ConnectionsPage() {
   const { can, toast } = useSession();
   const { data, error, loading, reload } = useQuery<{ organizations: Connection<Organization> }>(ORGANIZATIONS);
   const [connecting, setConnecting] = useState<Organization | null>(null);
+  const [agentsOf, setAgentsOf] = useState<Organization | null>(null);
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const orgs = data?.organizations.edges.map((e) => e.node) ?? [];
@@ -68,6 +55,7 @@ export function ConnectionsPage() {
                   <td>
                     {admin && (
                       <div className="row" style={{ justifyContent: 'flex-end' }}>
+                        {c?.connector === 'ENDPOINT_AGENT' && <button className="btn small" onClick={() => setAgentsOf(o)}>Agents</button>}
                         {c && <button className="btn small" disabled={busy === o.id} onClick={() => void test(o)}>Test</button>}
                         <button className={`btn small ${c ? '' : 'primary'}`} onClick={() => setConnecting(o)}>{c ? 'Edit connection' : 'Connect'}</button>
                       </div>
@@ -80,6 +68,7 @@ export function ConnectionsPage() {
         </table>
       )}
       {connecting && <ConnectDialog org={connecting} onClose={() => setConnecting(null)} onDone={async (o) => { setConnecting(null); toast(`${o.name} connected: ${humanEnum(o.connectionStatus)}`); await reload(); }} />}
+      {agentsOf && <AgentsDialog org={agentsOf} onClose={() => { setAgentsOf(null); void reload(); }} />}
       {creating && <CreateOrgDialog onClose={() => setCreating(false)} onDone={async () => { setCreating(false); await reload(); }} />}
     </div>
   );
@@ -89,19 +78,15 @@ function ConnectDialog(props: { org: Organization; onClose: () => void; onDone: 
   const existing = props.org.connections[0];
   const [kind, setKind] = useState<ConnectorKind>(existing?.connector ?? 'SIMULATED');
   const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(Object.entries(existing?.settings ?? {}).map(([k, v]) => [k, String(v ?? '')])));
+    existing ? formFromSettings(connectorSpec(existing.connector), existing.settings) : {});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const spec = CONNECTORS.find((c) => c.kind === kind)!;
+  const spec = connectorSpec(kind);
 
   const submit = async () => {
+    const { settings, errors } = settingsFromForm(spec, values);
+    if (errors.length) { setError(errors.join(' ')); return; }
     setBusy(true); setError(null);
-    const settings: JsonObject = {};
-    for (const s of spec.settings) {
-      const v = values[s.key]?.trim();
-      if (!v) continue;
-      settings[s.key] = s.key === 'delayMs' ? Number(v) : v;
-    }
     try {
       const r = await mutate<{ organization: Organization | null; errors: UserError[] }>(CONNECT_ORGANIZATION, { organizationId: props.org.id, connector: kind, settings }, 'connectOrganization');
       if (r.errors.length || !r.organization) { setError(errorText(r.errors)); return; }
@@ -122,12 +107,16 @@ function ConnectDialog(props: { org: Organization; onClose: () => void; onDone: 
       </label>
       {spec.settings.map((s) => (
         <label key={s.key} className="field">{s.label}
-          {s.options ? (
+          {s.kind === 'choice' && s.options ? (
             <select value={values[s.key] ?? s.options[0]} onChange={(e) => setValues({ ...values, [s.key]: e.target.value })}>
               {s.options.map((o) => <option key={o} value={o}>{humanEnum(o)}</option>)}
             </select>
+          ) : s.kind === 'flag' ? (
+            <select value={values[s.key] ?? 'false'} onChange={(e) => setValues({ ...values, [s.key]: e.target.value })}>
+              <option value="false">No</option><option value="true">Yes</option>
+            </select>
           ) : (
-            <input type={s.secret ? 'password' : 'text'} autoComplete="off" value={values[s.key] ?? ''}
+            <input type={s.secret ? 'password' : 'text'} inputMode={s.kind === 'number' ? 'numeric' : undefined} autoComplete="off" value={values[s.key] ?? ''}
               placeholder={s.secret && existing?.secretNames.includes(s.key) ? '•••••• stored; type to replace' : ''}
               onChange={(e) => setValues({ ...values, [s.key]: e.target.value })} />
           )}
