@@ -142,6 +142,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         var ruleId = await CreateActiveGateRuleAsync("signin.e2e-live");
         await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
         await bob.Page.GotoAsync("/approvals");
+        await Expect(bob.Page.Locator("[data-live='true']")).ToBeVisibleAsync(); // listening before the events arrive
         await Expect(bob.Page.GetByText("Nothing waiting for approval").Or(bob.Page.Locator("article[data-approval]").First)).ToBeVisibleAsync();
         var before = await bob.Page.Locator("article[data-approval]").CountAsync();
 
@@ -168,6 +169,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         var ruleId = await CreateActiveGateRuleAsync("signin.e2e-complete");
         await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
         await bob.Page.GotoAsync("/approvals");
+        await Expect(bob.Page.Locator("[data-live='true']")).ToBeVisibleAsync(); // listening before the events arrive
         await IngestAsync("signin.e2e-complete", 2);
         var card = bob.Page.Locator("article[data-approval]").Filter(new() { HasText = ruleId });
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
@@ -181,7 +183,12 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         // Bob's own manual request: dual control keeps him from deciding it.
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Submit action" }).ClickAsync();
         var dialog = bob.Page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Organization").SelectOptionAsync("contoso");
         await dialog.GetByLabel("Action").SelectOptionAsync("ISOLATE_DEVICE");
+        // Devices can be picked: the one the approved action isolated is offered.
+        var picker = dialog.GetByRole(AriaRole.Group, new() { Name = "Devices (enrolled or acted on before)" });
+        await picker.GetByLabel("dev-e2e", new() { Exact = true }).CheckAsync();
+        await Expect(dialog.GetByLabel(new Regex("^Targets"))).ToHaveValueAsync("dev-e2e");
         await dialog.GetByLabel(new Regex("^Targets")).FillAsync("dev-e2e-manual");
         await dialog.GetByLabel("Justification").FillAsync("suspicious beaconing");
         await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Submit") }).ClickAsync();

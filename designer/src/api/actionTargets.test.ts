@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTarget, targetFields } from './actionTargets';
+import { devicesIn, knownDevices, parseTarget, targetFields, targetsDevicesOnly, toggleDevice } from './actionTargets';
 
 describe('action targets from the submit dialog', () => {
   it('reads a device for device actions and a user for identity actions', () => {
@@ -21,5 +21,26 @@ describe('action targets from the submit dialog', () => {
     expect(targetFields('RESTORE_FILE')).toEqual(['deviceId', 'filePath']);
     expect(targetFields('UNBLOCK_SIGN_IN')).toEqual(['userId']);
     expect(targetFields('COLLECT_FORENSICS')).toEqual(['deviceId']);
+  });
+});
+
+describe('picking devices for a bulk action', () => {
+  it('offers the picker only for actions whose target is just a device', () => {
+    expect(targetsDevicesOnly('ISOLATE_DEVICE')).toBe(true);
+    expect(targetsDevicesOnly('COLLECT_FORENSICS')).toBe(true);
+    expect(targetsDevicesOnly('KILL_PROCESS')).toBe(false);
+    expect(targetsDevicesOnly('BLOCK_SIGN_IN')).toBe(false);
+  });
+
+  it('adds a picked device as its own line and removes it when unpicked, keeping typed lines', () => {
+    const typed = 'ws-1\n  ws-2  ';
+    const added = toggleDevice(typed, 'ws-9');
+    expect(added).toBe('ws-1\nws-2\nws-9');
+    expect([...devicesIn(added)]).toEqual(['ws-1', 'ws-2', 'ws-9']);
+    expect(toggleDevice(added, 'ws-1')).toBe('ws-2\nws-9');
+  });
+
+  it('lists each known device once, agents first', () => {
+    expect(knownDevices(['ws-2', 'ws-1'], ['ws-1', null, 'ws-3', undefined])).toEqual(['ws-2', 'ws-1', 'ws-3']);
   });
 });

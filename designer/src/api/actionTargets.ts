@@ -17,3 +17,27 @@ export function parseTarget(t: ResponseActionType, line: string): Record<string,
   return { deviceId: device, [second]: second === 'processId' && /^-?\d+$/.test(value) ? Number(value) : value };
 }
 
+
+/** Whether a type's target is a device and nothing else, so devices can be picked from a list. */
+export const targetsDevicesOnly = (t: ResponseActionType): boolean => {
+  const fields = targetFields(t);
+  return fields.length === 1 && fields[0] === 'deviceId';
+};
+
+/** The devices named by the targets box, one per line (the first word of each). */
+export function devicesIn(text: string): Set<string> {
+  return new Set(text.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean));
+}
+
+/** Adds the device as a line of its own, or removes the line naming it: the picker and the box edit one list. */
+export function toggleDevice(text: string, deviceId: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const at = lines.findIndex((l) => l.split(/\s+/)[0] === deviceId);
+  if (at >= 0) lines.splice(at, 1); else lines.push(deviceId);
+  return lines.join('\n');
+}
+
+/** Devices to offer, once each, in order: enrolled agents first, then devices earlier actions named. */
+export function knownDevices(...sources: (string | null | undefined)[][]): string[] {
+  return [...new Set(sources.flat().filter((d): d is string => !!d))];
+}

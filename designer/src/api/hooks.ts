@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { gql, subscribe } from './respondClient';
+import { gql, onLiveChange, subscribe } from './respondClient';
 
 export interface QueryState<T> { data: T | null; error: string | null; loading: boolean; reload: () => Promise<void>; setData: (d: T | null) => void }
 
@@ -53,4 +53,20 @@ export function useNow(intervalMs = 1000): number {
     return () => clearInterval(t);
   }, [intervalMs]);
   return now;
+}
+
+/**
+ * Whether the live channel (graphql-ws) is connected. `onConnected` runs each time it connects or reconnects, so a
+ * screen can catch up on what happened while it was not listening (between its first load and its subscription, or
+ * during an outage).
+ */
+export function useLive(onConnected?: () => void): boolean {
+  const [isLive, setIsLive] = useState(false);
+  const handler = useRef(onConnected);
+  handler.current = onConnected;
+  useEffect(() => onLiveChange((value) => {
+    setIsLive(value);
+    if (value) handler.current?.();
+  }), []);
+  return isLive;
 }

@@ -72,6 +72,7 @@ export const INGEST = `mutation($input: IngestEventsInput!) { ingestEvents(input
 
 export const AGENT_FIELDS = 'id organizationId deviceId hostname os enrolledAt lastSeenAt connected revokedAt revokedBy revokedReason';
 export const ENROLLMENT_TOKEN_FIELDS = 'id organizationId createdAt createdBy expiresAt usedAt usedByAgentId revokedAt revokedBy';
+export const AGENT_DEVICES = `query AgentDevices($org: ID!) { agents(organizationId: $org) { deviceId connected revokedAt } }`;
 export const AGENTS = `query Agents($org: ID!) { agents(organizationId: $org) { ${AGENT_FIELDS} } agentEnrollmentTokens(organizationId: $org) { ${ENROLLMENT_TOKEN_FIELDS} } }`;
 export const CREATE_ENROLLMENT_TOKEN = `mutation($input: CreateAgentEnrollmentTokenInput!) { createAgentEnrollmentToken(input: $input) { token enrollmentToken { ${ENROLLMENT_TOKEN_FIELDS} } errors { code message path } } }`;
 export const REVOKE_AGENT = `mutation($input: RevokeAgentInput!) { revokeAgent(input: $input) { agent { ${AGENT_FIELDS} } errors { code message path } } }`;

@@ -103,6 +103,7 @@ export function signOut(): void {
   sessionStorage.removeItem(TOKENS);
   wsClient?.dispose();
   wsClient = null;
+  setLive(false);
   location.assign('/logout');
 }
 
@@ -136,6 +137,20 @@ export async function gql<T>(query: string, variables?: Record<string, unknown>)
 }
 
 let wsClient: Client | null = null;
+let live = false;
+const liveListeners = new Set<(live: boolean) => void>();
+
+function setLive(value: boolean): void {
+  live = value;
+  liveListeners.forEach((listener) => listener(value));
+}
+
+/** Tells `listener` whether the live channel is up, now and at every change; returns the function that stops it. */
+export function onLiveChange(listener: (live: boolean) => void): () => void {
+  liveListeners.add(listener);
+  listener(live);
+  return () => { liveListeners.delete(listener); };
+}
 
 function ws(): Client {
   wsClient ??= createClient({
@@ -145,6 +160,7 @@ function ws(): Client {
     retryAttempts: Infinity,
     shouldRetry: () => true,
     retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** retries, 15_000))),
+    on: { connected: () => setLive(true), closed: () => setLive(false) },
   });
   return wsClient;
 }

@@ -106,3 +106,12 @@ export function countdown(iso: string, now: number): string {
 export function errorText(errors: { message: string }[]): string {
   return errors.map((e) => e.message).join(' ');
 }
+
+/** The state of the live channel, as a badge: "Live" once connected, "Connecting…" before and during outages. */
+export function LiveBadge(props: { live: boolean }) {
+  return (
+    <span className={`badge ${props.live ? 'ok' : 'warn'}`} data-live={props.live} aria-live="polite">
+      {props.live ? 'Live' : 'Connecting…'}
+    </span>
+  );
+}

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { mutate, useQuery, useSubscription } from '../api/hooks';
-import { CANCEL_ACTION, RESPONSE_ACTION, RESPONSE_ACTION_UPDATED, RESPONSE_ACTIONS, ROLLBACK_ACTION, SUBMIT_ACTION, SUBMIT_BULK_ACTION } from '../api/queries';
+import { AGENT_DEVICES, CANCEL_ACTION, RESPONSE_ACTION, RESPONSE_ACTION_UPDATED, RESPONSE_ACTIONS, ROLLBACK_ACTION, SUBMIT_ACTION, SUBMIT_BULK_ACTION } from '../api/queries';
 import type { Connection, ResponseAction, ResponseActionType, UserError } from '../api/types';
 import { ACTION_TYPES } from '../api/types';
-import { parseTarget, targetFields } from '../api/actionTargets';
+import { devicesIn, knownDevices, parseTarget, targetFields, targetsDevicesOnly, toggleDevice } from '../api/actionTargets';
 import { linkProps, navigate } from '../router';
 import { useSession } from '../session';
 import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge, when } from '../components/ui';
@@ -46,7 +46,7 @@ export function ActionsPage(props: { actionId?: string }) {
           ))}</tbody>
         </table>
       )}
-      {submitting && <SubmitDialog onClose={() => setSubmitting(false)} onDone={() => { setSubmitting(false); void reload(); }} />}
+      {submitting && <SubmitDialog recent={actions} onClose={() => setSubmitting(false)} onDone={() => { setSubmitting(false); void reload(); }} />}
     </div>
   );
 }
@@ -105,7 +105,7 @@ function ActionDetail({ id }: { id: string }) {
   );
 }
 
-function SubmitDialog(props: { onClose: () => void; onDone: () => void }) {
+function SubmitDialog(props: { recent: ResponseAction[]; onClose: () => void; onDone: () => void }) {
   const { viewer, toast } = useSession();
   const [org, setOrg] = useState(viewer.organizations[0]?.id ?? '');
   const [type, setType] = useState<ResponseActionType>('ISOLATE_DEVICE');
@@ -115,6 +115,12 @@ function SubmitDialog(props: { onClose: () => void; onDone: () => void }) {
   const fields = targetFields(type);
   const kind = fields.join(' ');
   const list = targets.split('\n').map((t) => t.trim()).filter(Boolean);
+  const devicesOnly = targetsDevicesOnly(type);
+  const agents = useQuery<{ agents: { deviceId: string; connected: boolean; revokedAt: string | null }[] }>(AGENT_DEVICES, { org }, !devicesOnly || !org);
+  const devices = knownDevices(
+    (agents.data?.agents ?? []).filter((a) => !a.revokedAt).map((a) => a.deviceId),
+    props.recent.filter((a) => a.organizationId === org).map((a) => a.target?.deviceId));
+  const picked = devicesIn(targets);
   const submit = async () => {
     setError(null);
     const target = (v: string) => parseTarget(type, v);
@@ -138,6 +144,14 @@ function SubmitDialog(props: { onClose: () => void; onDone: () => void }) {
       footer={<><button className="btn" onClick={props.onClose}>Cancel</button><button className="btn primary" disabled={!list.length || !justification.trim()} onClick={() => void submit()}>Submit{list.length > 1 ? ` ${list.length} actions` : ''}</button></>}>
       <label className="field">Organization<select value={org} onChange={(e) => setOrg(e.target.value)}>{viewer.organizations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}</select></label>
       <label className="field">Action<select value={type} onChange={(e) => setType(e.target.value as ResponseActionType)}>{ACTION_TYPES.map((t) => <option key={t} value={t}>{humanEnum(t)}</option>)}</select></label>
+      {devicesOnly && devices.length > 0 && (
+        <fieldset className="device-picker">
+          <legend>Devices (enrolled or acted on before)</legend>
+          {devices.map((d) => (
+            <label key={d} className="check"><input type="checkbox" checked={picked.has(d)} onChange={() => setTargets(toggleDevice(targets, d))} /> <span className="mono">{d}</span></label>
+          ))}
+        </fieldset>
+      )}
       <label className="field">Targets ({kind}) <textarea rows={3} value={targets} onChange={(e) => setTargets(e.target.value)} placeholder={fields.length > 1 ? `One per line: device then ${fields[1]}, e.g. ws-042 ${fields[1] === 'processId' ? '4242' : fields[1] === 'ip' ? '203.0.113.9' : '/tmp/dropper.sh'}; several make a bulk action` : 'One per line; several make a bulk action'} /><span className="help">{list.length} selected</span></label>
       <label className="field">Justification<textarea rows={2} value={justification} onChange={(e) => setJustification(e.target.value)} /></label>
       <ErrorBox error={error} />

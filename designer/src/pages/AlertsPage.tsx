@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { mutate, useQuery, useSubscription } from '../api/hooks';
+import { mutate, useLive, useQuery, useSubscription } from '../api/hooks';
 import { ACK_ALERT, ALERT_RAISED, ALERTS, CLOSE_ALERT } from '../api/queries';
 import type { Alert, AlertStatus, Connection, Severity, UserError } from '../api/types';
 import { SEVERITIES } from '../api/types';
 import { linkProps } from '../router';
 import { useSession } from '../session';
-import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, SeverityBadge, StatusBadge } from '../components/ui';
+import { ago, Empty, ErrorBox, errorText, humanEnum, LiveBadge, Loading, SeverityBadge, StatusBadge } from '../components/ui';
 
 export function AlertsPage() {
   const { can, toast } = useSession();
@@ -20,6 +20,8 @@ export function AlertsPage() {
     setData(data ? { alerts: { ...data.alerts, edges: [{ node: alertRaised }, ...data.alerts.edges.filter((e) => e.node.id !== alertRaised.id)] } } : data);
   });
 
+  const live = useLive(() => void reload());
+
   const decide = async (a: Alert, query: string, field: string, done: string) => {
     const r = await mutate<{ errors: UserError[] }>(query, { id: a.id }, field);
     if (r.errors.length) toast(errorText(r.errors), 'error'); else toast(done);
@@ -28,7 +30,7 @@ export function AlertsPage() {
   const alerts = data?.alerts.edges.map((e) => e.node) ?? [];
   return (
     <div className="page">
-      <div className="page-head"><div><h1>Alerts</h1><p className="muted">Raised by active rules, live as they happen.</p></div><span className="badge ok" aria-live="polite">Live</span></div>
+      <div className="page-head"><div><h1>Alerts</h1><p className="muted">Raised by active rules, live as they happen.</p></div><LiveBadge live={live} /></div>
       <div className="filters">
         <label>Status<select value={status} onChange={(e) => setStatus(e.target.value as AlertStatus | '')}><option value="">All</option><option value="NEW">New</option><option value="ACKNOWLEDGED">Acknowledged</option><option value="CLOSED">Closed</option></select></label>
         <label>Minimum severity<select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity | '')}><option value="">Any</option>{SEVERITIES.map((s) => <option key={s} value={s}>{humanEnum(s)}</option>)}</select></label>

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { mutate, useNow, useQuery, useSubscription } from '../api/hooks';
+import { mutate, useLive, useNow, useQuery, useSubscription } from '../api/hooks';
 import { APPROVAL_DECIDED, APPROVAL_REQUESTED, APPROVALS, APPROVE, REJECT } from '../api/queries';
 import type { ApprovalRequest, ApprovalStatus, Connection, Json, UserError } from '../api/types';
 import { useSession } from '../session';
-import { ago, countdown, Empty, ErrorBox, errorText, humanEnum, Loading, StatusBadge } from '../components/ui';
+import { ago, countdown, Empty, ErrorBox, errorText, humanEnum, LiveBadge, Loading, StatusBadge } from '../components/ui';
 
 function proposed(actions: Json): { type: string; target: string }[] {
   if (!Array.isArray(actions)) return [];
@@ -23,6 +23,7 @@ export function ApprovalsPage() {
   const [comments, setComments] = useState<Record<string, string>>({});
   useSubscription(APPROVAL_REQUESTED, {}, () => void reload());
   useSubscription(APPROVAL_DECIDED, {}, () => void reload());
+  const live = useLive(() => void reload());
 
   const decide = async (r: ApprovalRequest, approve: boolean) => {
     const result = await mutate<{ errors: UserError[] }>(approve ? APPROVE : REJECT, { id: r.id, comment: comments[r.id] || null }, approve ? 'approveRequest' : 'rejectRequest');
@@ -35,7 +36,7 @@ export function ApprovalsPage() {
     <div className="page">
       <div className="page-head">
         <div><h1>Approvals</h1><p className="muted">Proposed response actions waiting for a second person. You can never decide your own requests.</p></div>
-        <span className="badge ok">Live</span>
+        <LiveBadge live={live} />
       </div>
       <div className="filters"><label>Status<select value={status} onChange={(e) => setStatus(e.target.value as ApprovalStatus | '')}>
         <option value="">All</option>{['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'CANCELLED'].map((s) => <option key={s} value={s}>{humanEnum(s)}</option>)}</select></label></div>
