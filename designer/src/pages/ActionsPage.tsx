@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { mutate, useQuery, useSubscription } from '../api/hooks';
+import { mutate, useLive, useQuery, useSubscription } from '../api/hooks';
 import { AGENT_DEVICES, CANCEL_ACTION, RESPONSE_ACTION, RESPONSE_ACTION_UPDATED, RESPONSE_ACTIONS, ROLLBACK_ACTION, SUBMIT_ACTION, SUBMIT_BULK_ACTION } from '../api/queries';
 import type { Connection, ResponseAction, ResponseActionType, UserError } from '../api/types';
 import { ACTION_TYPES } from '../api/types';
@@ -19,6 +19,7 @@ export function ActionsPage(props: { actionId?: string }) {
   const { data, error, loading, reload } = useQuery<{ responseActions: Connection<ResponseAction> }>(RESPONSE_ACTIONS, { where: {} });
   const [submitting, setSubmitting] = useState(false);
   useSubscription(RESPONSE_ACTION_UPDATED, {}, () => void reload(), !error);
+  useLive(() => void reload()); // catch up on changes published before the subscription or during an outage
   if (unavailable(error)) return (
     <div className="page"><h1>Response actions</h1><Empty title="Response actions are not available on this server yet">This server's API has no response actions; alerts and approvals still work.</Empty></div>
   );
@@ -55,6 +56,7 @@ function ActionDetail({ id }: { id: string }) {
   const { can, toast } = useSession();
   const { data, error, reload, setData } = useQuery<{ responseAction: ResponseAction | null }>(RESPONSE_ACTION, { id });
   useSubscription<{ responseActionUpdated: ResponseAction }>(RESPONSE_ACTION_UPDATED, { id }, (d) => setData({ responseAction: d.responseActionUpdated }));
+  useLive(() => void reload());
   const [reason, setReason] = useState('');
   if (error) return <ErrorBox error={error} />;
   const a = data?.responseAction;
