@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Respond.Designer.Tests;
 
@@ -33,6 +34,44 @@ public sealed class AccessibilityTests(DesignerServer server) : IClassFixture<De
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task RuleEditor_KeyboardOnly_AddsBlocksConnectsTheirPortsAndSaves()
+    {
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+        await page.GotoAsync("/rules/new");
+        async Task Press(ILocator target, string key = "Enter")
+        {
+            await target.FocusAsync();
+            await page.Keyboard.PressAsync(key);
+        }
+
+        await Press(page.Locator(".palette-item[data-block='trigger.event']"));
+        await Press(page.Locator(".palette-item[data-block='condition.threshold']"));
+        await Expect(page.Locator(".react-flow__node")).ToHaveCountAsync(2);
+        await Press(page.Locator(".react-flow__node[data-id='event']"));
+        var settings = page.GetByRole(AriaRole.Complementary, new() { Name = "Settings" });
+        await Expect(settings.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync("Event");
+        await settings.GetByLabel("Connect next to").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown"); // the first block offered: the threshold
+        await Press(settings.GetByRole(AriaRole.Button, new() { Name = "Connect", Exact = true }));
+        await Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(1);
+        await Expect(settings.Locator("[data-port='next']")).ToContainTextAsync("threshold");
+
+        await Press(page.GetByLabel("Rule name"), "Control+a");
+        await page.Keyboard.TypeAsync("Typed, not clicked");
+        await page.Keyboard.PressAsync("Control+s");
+
+        await Expect(page.GetByTestId("toast").First).ToContainTextAsync("Saved");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/rules/rule-"));
+        var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        var rule = (await server.GraphQLAsync("query($id: ID!) { rule(id: $id) { name definition } }", new { id }))["rule"]!;
+        Assert.Equal("Typed, not clicked", rule["name"]!.GetValue<string>());
+        var edge = rule["definition"]!["edges"]!.AsArray().Single()!;
+        Assert.Equal(("event", "threshold"), (edge["from"]!.GetValue<string>(), edge["to"]!.GetValue<string>()));
+        alice.AssertNoConsoleErrors();
     }
 
     [Theory]

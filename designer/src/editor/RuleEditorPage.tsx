@@ -12,6 +12,7 @@ import {
   type BlockNode, type PortEdge, type RuleDefinition,
 } from '../rules/definition';
 import { record, redo, start, undo, type History } from '../rules/history';
+import { PortConnections } from './PortConnections';
 import { autoLayout } from '../rules/layout';
 import { indexProblems, validateLocally } from '../rules/validation';
 import { CanvasContext } from '../nodes/BlockFrame';
@@ -334,6 +335,10 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
               {(problems.byNode.get(selected.id)?.general ?? []).map((m, i) => <div key={i} className="error-box small" role="note">{m}</div>)}
               <ConfigForm block={selectedBlock} nodeId={selected.id} config={selected.data.config} readOnly={readOnly}
                 errors={problems.byNode.get(selected.id)?.fields ?? {}} onChange={(c) => updateConfig(selected.id, c)} />
+              <PortConnections nodeId={selected.id} ports={selectedBlock.ports} others={nodes.map((n) => n.id).filter((id) => id !== selected.id)}
+                edges={edges} readOnly={readOnly}
+                onConnect={(port, target) => onConnect({ source: selected.id, sourceHandle: port, target, targetHandle: null })}
+                onDisconnect={(id) => onEdgesChange([{ type: 'remove', id }])} />
               {!readOnly && <button className="btn small danger" onClick={() => onNodesChange([{ type: 'remove', id: selected.id }])}>Delete block</button>}
             </>
           ) : (
