@@ -68,6 +68,7 @@ public sealed class RespondMutation : ObjectGraphType
         RuleTestingFeature.Mutation(this);
         ScriptsFeature.Mutation(this);
         AgentsFeature.Mutation(this);
+        UnlockSignIn.Mutation(this);
     }
 }
 

@@ -19,6 +19,7 @@ public static class IdentityFeature
             .ValidateOnStart();
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<UnlockSignIn>();
         services.AddScoped<Bootstrap>();
         services.TryAddSingleton(_ => new FirstUserConsole(Console.Out));
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, TokenKeyStore>();

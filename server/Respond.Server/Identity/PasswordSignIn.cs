@@ -56,7 +56,7 @@ internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAc
                 ? new(PasswordSignInStatus.LockedOut, null, locked)
                 : new(PasswordSignInStatus.Wrong, null, TimeSpan.Zero);
         }
-        throttle.Succeeded(name);
+        throttle.Forget(name);
         return new(PasswordSignInStatus.SignedIn, user, TimeSpan.Zero);
     }
 }
@@ -108,7 +108,8 @@ internal sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvid
         }
     }
 
-    public void Succeeded(string userName) => entries.TryRemove(userName, out _);
+    /// <summary>Forgets the name's failures and lockout (a successful sign-in, or an Admin's unlock); true when there were any.</summary>
+    public bool Forget(string userName) => entries.TryRemove(userName, out _);
 
     private void Prune(DateTimeOffset before)
     {

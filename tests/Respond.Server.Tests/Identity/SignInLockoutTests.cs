@@ -64,6 +64,28 @@ public sealed class SignInLockoutTests
         Assert.StartsWith("Too many", known[^1]);
     }
 
+    [Fact]
+    public async Task UnlockSignIn_AdminOfEveryOrganization_LiftsTheLockoutAtOnce_OthersRefused()
+    {
+        await using var api = Host().With("Respond:Identity:SignIn:LockoutDuration", "00:10:00");
+        for (var i = 0; i < 5; i++) await PasswordGrantAsync(api, "alice", "guess-" + i);
+        const string unlock = "mutation($i: UnlockSignInInput!) { unlockSignIn(input: $i) { userName wasLocked errors { code } } }";
+
+        var byOrgAdmin = await api.GraphQLAsync("admin-a", unlock, new { i = new { userName = "alice" } });
+        var byViewer = await api.GraphQLAsync("viewer", unlock, new { i = new { userName = "alice" } });
+        var unknown = await api.GraphQLAsync("admin", unlock, new { i = new { userName = "nobody-here" } });
+        Assert.StartsWith("Too many", (await PasswordGrantAsync(api, "alice", "alice-password")).Error);
+        var unlocked = await api.GraphQLAsync("admin", unlock, new { i = new { userName = "alice" } });
+
+        Assert.Equal("FORBIDDEN", byOrgAdmin.Str("data.unlockSignIn.errors.0.code"));
+        Assert.Equal("FORBIDDEN", byViewer.Str("errors.0.extensions.code"));
+        Assert.Equal("NOT_FOUND", unknown.Str("data.unlockSignIn.errors.0.code"));
+        Assert.True(unlocked.At("data.unlockSignIn.wasLocked").GetValue<bool>());
+        Assert.NotNull((await PasswordGrantAsync(api, "alice", "alice-password")).Token);
+        var audit = await api.GraphQLAsync("admin", "{ auditTrail(where: { action: \"user.signInUnlocked\" }) { edges { node { actorId } } } }");
+        Assert.Equal("admin", audit.Str("data.auditTrail.edges.0.node.actorId"));
+    }
+
     /// <summary>A message without its seconds, which may differ by one between two calls.</summary>
     private static string Shape(string? message) => Regex.Replace(message ?? "", @"\d+ s\.", "N s.");
 
@@ -106,7 +128,7 @@ public sealed class SignInLockoutTests
             time.Advance(lockouts[^1]!.Value);
             Assert.Null(throttle.LockedFor("mallory"));
         }
-        throttle.Succeeded("mallory");
+        Assert.True(throttle.Forget("mallory"));
 
         Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(3)], lockouts);
         Assert.Null(throttle.Failed("mallory")); // a success forgets the history
