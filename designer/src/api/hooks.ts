@@ -56,17 +56,21 @@ export function useNow(intervalMs = 1000): number {
 }
 
 /**
- * Whether the live channel (graphql-ws) is connected. `onConnected` runs each time it connects or reconnects, so a
- * screen can catch up on what happened while it was not listening (between its first load and its subscription, or
- * during an outage).
+ * Whether the live channel (graphql-ws) is connected. `onConnected` runs each time it connects or reconnects while
+ * the screen is shown, so the screen can catch up on what happened while it was not listening (between its first
+ * load and its subscription, or during an outage); a channel already up when the screen opens needs no catch-up.
  */
 export function useLive(onConnected?: () => void): boolean {
   const [isLive, setIsLive] = useState(false);
   const handler = useRef(onConnected);
   handler.current = onConnected;
-  useEffect(() => onLiveChange((value) => {
-    setIsLive(value);
-    if (value) handler.current?.();
-  }), []);
+  useEffect(() => {
+    let initial = true;
+    return onLiveChange((value) => {
+      setIsLive(value);
+      if (value && !initial) handler.current?.();
+      initial = false;
+    });
+  }, []);
   return isLive;
 }

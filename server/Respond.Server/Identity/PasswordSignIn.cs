@@ -68,7 +68,9 @@ internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAc
 internal sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvider time, ILogger<SignInThrottle> logger)
 {
     private const int PruneAbove = 10_000;
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.OrdinalIgnoreCase);
+    private long nextPruneTicks;
 
     private sealed class Entry
     {
@@ -93,7 +95,7 @@ internal sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvid
     {
         var o = options.Value;
         var now = time.GetUtcNow();
-        if (entries.Count > PruneAbove) Prune(now - o.MaxLockoutDuration);
+        if (entries.Count > PruneAbove) Prune(now, now - o.MaxLockoutDuration);
         var entry = entries.GetOrAdd(userName, _ => new Entry());
         lock (entry)
         {
@@ -111,11 +113,14 @@ internal sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvid
     /// <summary>Forgets the name's failures and lockout (a successful sign-in, or an Admin's unlock); true when there were any.</summary>
     public bool Forget(string userName) => entries.TryRemove(userName, out _);
 
-    private void Prune(DateTimeOffset before)
+    /// <summary>Drops names with no recent failure; at most once a minute, so a spray of names costs no scan per request.</summary>
+    private void Prune(DateTimeOffset now, DateTimeOffset before)
     {
+        var due = Interlocked.Read(ref nextPruneTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref nextPruneTicks, (now + PruneInterval).UtcTicks, due) != due) return;
         foreach (var (name, entry) in entries)
         {
-            if (entry.LastFailure < before && entry.LockedUntil < time.GetUtcNow()) entries.TryRemove(name, out _);
+            if (entry.LastFailure < before && entry.LockedUntil < now) entries.TryRemove(name, out _);
         }
     }
 }

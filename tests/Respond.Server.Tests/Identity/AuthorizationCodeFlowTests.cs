@@ -22,7 +22,7 @@ public sealed class AuthorizationCodeFlowTests(RespondApiFixture api) : IClassFi
     });
 
     /// <summary>Like a browser: load the login page (its antiforgery cookie and token), then post the form with the token.</summary>
-    private static async Task<HttpResponseMessage> LoginAsync(HttpClient http, Dictionary<string, string> fields)
+    internal static async Task<HttpResponseMessage> LoginAsync(HttpClient http, Dictionary<string, string> fields)
     {
         var page = await http.GetStringAsync("/login");
         var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;

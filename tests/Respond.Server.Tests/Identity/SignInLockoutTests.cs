@@ -95,13 +95,8 @@ public sealed class SignInLockoutTests
         await using var api = Host();
         for (var i = 0; i < 4; i++) await PasswordGrantAsync(api, "alice", "guess-" + i);
         using var browser = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var page = await browser.GetStringAsync("/login");
-        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
 
-        var response = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["username"] = "alice", ["password"] = "guess-5", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-        }));
+        var response = await AuthorizationCodeFlowTests.LoginAsync(browser, new Dictionary<string, string> { ["username"] = "alice", ["password"] = "guess-5" });
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.InRange(int.Parse(response.Headers.GetValues("Retry-After").Single()), 1, 2);
