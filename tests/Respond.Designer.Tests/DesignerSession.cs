@@ -35,7 +35,8 @@ public sealed class DesignerSession : IAsyncDisposable
         var session = new DesignerSession(server, context, await context.NewPageAsync());
         var page = session.Page;
         session._user = user;
-        await page.GotoAsync("/");
+        // "/" sends a signed-out browser on to the login page at once: wait for that page, not for "/" to finish loading.
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.Commit });
         await page.WaitForURLAsync(new Regex("/login"));
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
