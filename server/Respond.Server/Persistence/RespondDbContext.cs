@@ -82,6 +82,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(32);
             e.Property(r => r.Organizations).HasMaxLength(2000);
             e.Property(r => r.Version).IsConcurrencyToken();
+            e.Property(r => r.PendingActivationRequestId).HasMaxLength(64);
             e.Ignore(r => r.OrganizationIds);
             e.HasIndex(r => r.Status);
         });
@@ -91,6 +92,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(v => v.RuleId).HasMaxLength(64);
             e.Property(v => v.Outcome).HasConversion<string>().HasMaxLength(32);
             e.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(v => v.Organizations).HasMaxLength(2000);
             e.HasIndex(v => new { v.RuleId, v.Version }).IsUnique();
         });
         model.Entity<IocRule>(e =>
@@ -149,6 +151,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(a => a.Id).HasMaxLength(64);
             e.Property(a => a.OrganizationId).HasMaxLength(64);
             e.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(24);
             e.Property(a => a.Version).IsConcurrencyToken();
             e.HasIndex(a => new { a.OrganizationId, a.Status });
         });

@@ -13,8 +13,9 @@ public sealed record ApprovalRoute(bool RequiresApproval, bool Automatic, string
 /// <summary>
 /// Dual control and auto-response (seed 002) in one place. People's actions need approval when the workspace's approval
 /// requirements say so. Automatic actions (an AUTOMATIC rule's action blocks, auto-response) bypass dual control only
-/// inside the active hours, never for a type that always requires approval, never against a protected target, and
-/// never past the blast-radius limit; outside the active hours they follow the approval requirements like anyone's.
+/// inside the active hours, never for a type that always requires approval, never against a protected target, never
+/// for a rule version whose activation no second person approved (change control), and never past the blast-radius
+/// limit; outside the active hours they follow the approval requirements like anyone's (docs/actions.md).
 /// </summary>
 public sealed class ActionPolicy(RespondDbContext db, IOptions<ActionOptions> options, TimeProvider time)
 {
@@ -30,6 +31,9 @@ public sealed class ActionPolicy(RespondDbContext db, IOptions<ActionOptions> op
             return new ApprovalRoute(true, false, $"Protected target: {target} is never actioned automatically.");
         if (settings.AutoResponse.AlwaysRequireApproval.Contains(action.Type))
             return new ApprovalRoute(true, false, $"{type} always requires approval (auto-response settings).");
+        if (required && await UnapprovedRuleVersionAsync(action, ct))
+            return new ApprovalRoute(true, false,
+                $"Change control: version {action.RuleVersion} of rule {action.RuleId} runs without a second person's approval of its activation, so its {type} waits for approval.");
         if (!InsideActiveHours(settings.AutoResponse, time.GetUtcNow()))
             return required
                 ? new ApprovalRoute(true, false, $"Outside the auto-response active hours: {type} requires a second person's approval.")
@@ -72,6 +76,15 @@ public sealed class ActionPolicy(RespondDbContext db, IOptions<ActionOptions> op
         return $"Blast-radius guard: {saved + pending} automatic {ApiEnumName.Format(action.Type)} actions of {(action.RuleId is null ? "auto-response" : $"rule {action.RuleId}")} " +
                $"in {action.OrganizationId} within {limits.Window:g} reached the limit of {limits.MaxAutomaticActions}; a person must approve further ones.";
     }
+
+    /// <summary>
+    /// A rule's automatic action (or one its script requested) of a type that needs approval runs unattended only for a
+    /// rule version whose activation a second principal approved. Rules armed before change control existed, or before
+    /// the type needed approval, keep running, but such actions of theirs wait for a person each time.
+    /// </summary>
+    private async Task<bool> UnapprovedRuleVersionAsync(ResponseAction action, CancellationToken ct) =>
+        action is { RuleId: { } ruleId, Source: ResponseActionSource.Rule or ResponseActionSource.Script }
+        && !await db.RuleVersions.AsNoTracking().AnyAsync(v => v.RuleId == ruleId && v.Version == action.RuleVersion && v.ActivationApprovedBy != null, ct);
 
     private async Task<bool> IsSafeScriptAsync(ResponseAction action, CancellationToken ct)
     {

@@ -1,6 +1,14 @@
+using Respond.Server.Identity;
+
 namespace Respond.Server.Features.Approvals;
 
 public enum ApprovalStatus { Pending, Approved, Rejected, Expired, Cancelled }
+
+/// <summary>
+/// What a request asks for: a person's action (dual control), a rule's approval gate for one event, or arming a rule
+/// that acts on its own (change control: the rule runs only once a second person approves).
+/// </summary>
+public enum ApprovalKind { Action, Gate, RuleActivation }
 
 /// <summary>
 /// A request for a person's decision: raised by an approval gate (RequestedBy = "engine") or by an analyst.
@@ -11,7 +19,9 @@ public sealed class ApprovalRequest
     public const string Engine = "engine";
 
     public required string Id { get; init; }
+    /// <summary>For a rule activation of an every-organization rule: <see cref="RespondPrincipal.AllOrganizations"/>.</summary>
     public required string OrganizationId { get; init; }
+    public ApprovalKind Kind { get; init; } = ApprovalKind.Action;
     public string? RuleId { get; init; }
     public int? RuleVersion { get; init; }
     public string? WorkflowInstanceId { get; init; }
@@ -22,6 +32,12 @@ public sealed class ApprovalRequest
     public List<string> Approvers { get; init; } = [];
     public required string RequestedBy { get; init; }
     public string? Justification { get; init; }
+    /// <summary>Who activated the rule (gate) or asks to (activation): never a decider of the rule's requests.</summary>
+    public string? RuleActivatedBy { get; init; }
+    /// <summary>Who edited what runs (gate) or what is to run (activation): never deciders either.</summary>
+    public List<string> RuleEditedBy { get; init; } = [];
+    /// <summary>A rule activation's <c>RuleDiff</c> against the version that runs now, as JSON.</summary>
+    public string? RuleDiffJson { get; init; }
     public ApprovalStatus Status { get; private set; } = ApprovalStatus.Pending;
     public string? DecidedBy { get; private set; }
     public DateTimeOffset? DecidedAt { get; private set; }
@@ -29,6 +45,10 @@ public sealed class ApprovalRequest
     public DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public int Version { get; set; } = 1;
+
+    /// <summary>The principals dual control keeps from deciding: the requester, and for a rule the people who armed or changed it.</summary>
+    public bool IsBarredFromDeciding(string principalId) =>
+        RequestedBy == principalId || RuleActivatedBy == principalId || RuleEditedBy.Contains(principalId);
 
     public void Decide(ApprovalStatus outcome, string by, string? comment, DateTimeOffset at)
     {

@@ -21,6 +21,9 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => c.Source.Id);
         Field<NonNullGraphType<IdGraphType>>("organizationId").Resolve(c => c.Source.OrganizationId);
         Field<NonNullGraphType<EnumerationGraphType<ApprovalStatus>>>("status").Resolve(c => c.Source.Status);
+        Field<NonNullGraphType<EnumerationGraphType<ApprovalKind>>>("kind")
+            .Description("ACTION: a person's action (dual control); GATE: a rule's approval gate for one event; RULE_ACTIVATION: arming an automatic rule (change control).")
+            .Resolve(c => c.Source.Kind);
         Field<IdGraphType>("ruleId").Resolve(c => c.Source.RuleId);
         Field(r => r.RuleVersion, nullable: true);
         Field(r => r.EventId, nullable: true);
@@ -29,6 +32,11 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
             .Resolve(c => JsonDocument.Parse(c.Source.ProposedActionsJson).RootElement.Clone());
         Field(r => r.RequestedBy).Description("\"engine\" for an approval gate of a rule, else the principal who asked.");
         Field(r => r.Justification, nullable: true);
+        Field(r => r.RuleActivatedBy, nullable: true).Description("Who activated the rule (GATE) or asks to (RULE_ACTIVATION): may not decide.");
+        Field(r => r.RuleEditedBy).Description("Who changed what the rule runs (GATE) or is to run (RULE_ACTIVATION): may not decide.");
+        Field<JsonGraphType>("ruleDiff")
+            .Description("RULE_ACTIVATION: how the version to run differs from the running one (runningVersion, proposedVersion, fields, nodes, edgesAdded, edgesRemoved).")
+            .Resolve(c => c.Source.RuleDiffJson is { } diff ? JsonDocument.Parse(diff).RootElement.Clone() : null);
         Field(r => r.Approvers).Description("Roles or principal ids that may decide; empty: any Approver of the organization.");
         Field(r => r.DecidedBy, nullable: true);
         Field(r => r.DecidedAt, nullable: true);
@@ -81,19 +89,25 @@ public sealed class ApprovalRequestPayloadType : ObjectGraphType<ApprovalRequest
 /// get one decision: the loser's save fails on the version check and is told ALREADY_DECIDED.
 /// </summary>
 internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, RuleEvaluator evaluator, IResumeScheduler scheduler, RespondEvents events,
-    Actions.ActionLifecycle actions, TimeProvider time, ILogger<DecideApproval> logger)
+    Actions.ActionLifecycle actions, IRuleActivationDecision ruleActivation, TimeProvider time, ILogger<DecideApproval> logger)
 {
     public async Task<ApprovalRequestPayload> ExecuteAsync(DecideApprovalInput input, ApprovalStatus outcome, RespondPrincipal by, CancellationToken ct)
     {
         var request = await db.ApprovalRequests.VisibleTo(by).SingleOrDefaultAsync(r => r.Id == input.Id, ct);
         if (request is null) return Fail(UserError.NotFound("approval request"));
-        if (request.RequestedBy == by.Id)
+        if (request.IsBarredFromDeciding(by.Id))
         {
             ApprovalsLog.SelfDecisionRefused(logger, request.Id, by.Id);
-            return Fail(new UserError("DUAL_CONTROL", "You requested this; a different person must decide it.", "id"));
+            return await RefuseAsync(request, outcome, by, new UserError("DUAL_CONTROL", request.RequestedBy == by.Id
+                ? "You requested this; a different person must decide it."
+                : $"You activated or changed rule {request.RuleId}; a different person must decide its requests.", "id"), ct);
         }
         if (request.Approvers.Count > 0 && !request.Approvers.Any(a => a == by.Id || by.IsInRole(a)))
             return Fail(new UserError("NOT_AN_APPROVER", $"This request may be decided only by: {string.Join(", ", request.Approvers)}.", "id"));
+        // A rule activation is checked against the rule as it is now: approving a version that is no longer the one
+        // waiting would arm something nobody reviewed.
+        if (request.Kind == ApprovalKind.RuleActivation && await ruleActivation.RefusalAsync(request, by, ct) is { } refusal)
+            return await RefuseAsync(request, outcome, by, refusal, ct);
         if (request.Status != ApprovalStatus.Pending)
             return Fail(new UserError("ALREADY_DECIDED", $"The request is already {request.Status.ToString().ToUpperInvariant()}.", "id"));
         if (request.ExpiresAt <= time.GetUtcNow())
@@ -113,16 +127,20 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, Rule
             else actions.Move(action, Actions.ResponseActionStatus.Cancelled, by, $"Rejected by {by.Name}.{(input.Comment is { Length: > 0 } c ? " " + c : "")}");
         }
         actions.Unschedule(Actions.ActionJobKind.ExpireApproval, request.Id);
+        if (request.Kind == ApprovalKind.RuleActivation) await ruleActivation.ApplyAsync(request, outcome, by, ct);
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Fail(new UserError("ALREADY_DECIDED", "Someone else decided this request at the same moment.", "id"));
+            return Fail(request.Kind == ApprovalKind.RuleActivation
+                ? new UserError("STALE_CHANGE", "The request or its rule changed at the same moment; nothing was decided. Reload and try again.", "id")
+                : new UserError("ALREADY_DECIDED", "Someone else decided this request at the same moment.", "id"));
         }
         events.Publish(new ApprovalDecided(request));
         await actions.FlushAsync(ct);
+        if (request.Kind == ApprovalKind.RuleActivation) await ruleActivation.CommittedAsync(ct);
 
         if (request is { WorkflowInstanceId: { } instanceId, BookmarkId: { } bookmarkId })
         {
@@ -133,6 +151,22 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, Rule
     }
 
     private static ApprovalRequestPayload Fail(UserError error) => new(null, [error]);
+
+    /// <summary>A refused decision leaves the request as it was, and the audit trail says who tried and why.</summary>
+    private async Task<ApprovalRequestPayload> RefuseAsync(ApprovalRequest request, ApprovalStatus outcome, RespondPrincipal by, UserError error, CancellationToken ct)
+    {
+        audit.Record(by, "authorization.refused", "ApprovalRequest", request.Id, [request.OrganizationId], null, new
+        {
+            Operation = outcome == ApprovalStatus.Approved ? "approveRequest" : "rejectRequest",
+            Kind = request.Kind.ToString(),
+            request.RuleId,
+            request.RuleVersion,
+            error.Code,
+            Reason = error.Message,
+        });
+        await db.SaveChangesAsync(ct);
+        return Fail(error);
+    }
 }
 
 public static class ApprovalsFeature

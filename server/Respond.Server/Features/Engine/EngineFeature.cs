@@ -13,7 +13,8 @@ public static class EngineFeature
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section)
             .Validate(o => o.WindowFlushInterval > TimeSpan.Zero, "Respond:Engine:WindowFlushInterval must be positive.").ValidateOnStart();
         services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section)
-            .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.").ValidateOnStart();
+            .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.")
+            .Validate(o => o.RuleActivationTimeout > TimeSpan.Zero, "Respond:Approvals:RuleActivationTimeout must be positive.").ValidateOnStart();
         services.AddSingleton<RuleIndex>();
         services.AddSingleton<WindowCache>();
         services.AddSingleton<OpenAlertIndex>();

@@ -70,11 +70,17 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
         return new AlertOutcome(alert.Id, false, 1);
     }
 
-    public ValueTask<string> OpenAsync(ApprovalOpening opening, CancellationToken ct)
+    public async ValueTask<string> OpenAsync(ApprovalOpening opening, CancellationToken ct)
     {
+        // The rule's last activator and editor may not decide its gates: otherwise one person writes, arms and approves.
+        var stewards = await db.Rules.AsNoTracking().Where(r => r.Id == opening.RuleId)
+            .Select(r => new { r.ActivatedBy, r.EditedBy }).SingleOrDefaultAsync(ct);
         var request = new ApprovalRequest
         {
             Id = "apr-" + Guid.NewGuid().ToString("N")[..16],
+            Kind = ApprovalKind.Gate,
+            RuleActivatedBy = stewards?.ActivatedBy,
+            RuleEditedBy = stewards?.EditedBy is { } editor ? [editor] : [],
             OrganizationId = opening.OrganizationId,
             RuleId = opening.RuleId,
             RuleVersion = opening.RuleVersion,
@@ -89,7 +95,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
         };
         db.ApprovalRequests.Add(request);
         OpenedRequests.Add(request);
-        return ValueTask.FromResult(request.Id);
+        return request.Id;
     }
 
     public async ValueTask SaveAsync(WorkflowInstance instance, CancellationToken ct)

@@ -125,6 +125,9 @@ public sealed class ApprovalOptions
 
     /// <summary>`Respond:Approvals:DefaultTimeout`: how long an approval gate waits when its block sets no timeout.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>`Respond:Approvals:RuleActivationTimeout`: how long a rule's activation waits for a second principal.</summary>
+    public TimeSpan RuleActivationTimeout { get; set; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>Published when a request opens / is decided, so subscribers can tell the two apart.</summary>

@@ -24,8 +24,14 @@ public sealed class RuleIndex(IServiceScopeFactory scopes, Quartz.ISchedulerFact
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-        var rules = await db.Rules.AsNoTracking().Where(r => r.Status == RuleStatus.Active && r.IsValid).ToListAsync(ct);
-        Active = rules.Select(r => Snapshot(r.Id, r.Name, r.Version, r.DefinitionHash, r.Outcome, r.OrganizationIds, r.DefinitionJson)).ToList();
+        var rules = await db.Rules.AsNoTracking().Where(r => r.Status == RuleStatus.Active && r.RunningVersion != null).ToListAsync(ct);
+        // A change waiting for approval (change control) is not what runs: the running version's saved state is.
+        var waiting = rules.Where(r => r.RunningVersion != r.Version).Select(r => r.Id).ToList();
+        var running = waiting.Count == 0 ? [] : await db.RuleVersions.AsNoTracking().Where(v => waiting.Contains(v.RuleId)).ToListAsync(ct);
+        Active = rules.Select(r => running.SingleOrDefault(v => v.RuleId == r.Id && v.Version == r.RunningVersion) is { } v
+                ? Snapshot(r.Id, v.Name, v.Version, v.DefinitionHash, v.Outcome, OrganizationScope.Decode(v.Organizations ?? r.Organizations), v.DefinitionJson)
+                : r.RunningVersion == r.Version && r.IsValid ? Snapshot(r.Id, r.Name, r.Version, r.DefinitionHash, r.Outcome, r.OrganizationIds, r.DefinitionJson) : null)
+            .OfType<RuleSnapshot>().ToList();
         Triggers.Replace(Active);
         WindowLengths = Active.SelectMany(r => r.Definition.Nodes
                 .Where(n => n.Type is "condition.threshold" or "condition.correlate")

@@ -30,6 +30,19 @@ public sealed class Rule
     public DateTimeOffset UpdatedAt { get; set; }
     public string? UpdatedBy { get; set; }
     public string? TemplateId { get; init; }
+    /// <summary>Who last changed what the rule does (definition, outcome, scope, name): barred from deciding its requests.</summary>
+    public string? EditedBy { get; set; }
+    /// <summary>Who activated the running version (for change control: who asked, not who approved).</summary>
+    public string? ActivatedBy { get; private set; }
+    /// <summary>The second principal who approved the running version's activation; null when it needed no approval.</summary>
+    public string? ActivationApprovedBy { get; private set; }
+    /// <summary>
+    /// The version the engine runs; null while not running. Behind <see cref="Version"/> while a change of an active
+    /// rule waits for change control: the approved version keeps running until then.
+    /// </summary>
+    public int? RunningVersion { get; private set; }
+    /// <summary>The open RULE_ACTIVATION approval request for the current version, if any.</summary>
+    public string? PendingActivationRequestId { get; set; }
 
     public IReadOnlyList<string> OrganizationIds => OrganizationScope.Decode(Organizations);
 
@@ -46,23 +59,56 @@ public sealed class Rule
         CreatedBy = by,
         UpdatedAt = now,
         UpdatedBy = by,
+        EditedBy = by,
         TemplateId = templateId,
     };
 
     public bool CanBeChangedBy(RespondPrincipal principal) =>
         principal.SeesAllOrganizations || (Organizations != "" && OrganizationIds.All(principal.CanSee));
 
-    public void Activate(string by, DateTimeOffset at) => SetStatus(RuleStatus.Active, by, at);
-
-    public void Pause(string by, DateTimeOffset at) => SetStatus(RuleStatus.Paused, by, at);
-
-    /// <summary>Any edit puts an active rule back to draft only if it became invalid: a valid edit keeps it running.</summary>
-    public void Touch(string by, DateTimeOffset at)
+    /// <summary>Runs the current version from now on. <paramref name="approvedBy"/>: the second principal of change control, if it needed one.</summary>
+    public void Activate(string by, DateTimeOffset at, string? approvedBy = null, string? recordedBy = null)
     {
-        if (!IsValid && Status == RuleStatus.Active) Status = RuleStatus.Draft;
+        SetStatus(RuleStatus.Active, recordedBy ?? by, at);
+        RunningVersion = Version;
+        ActivatedBy = by;
+        ActivationApprovedBy = approvedBy;
+        PendingActivationRequestId = null;
+    }
+
+    public void Pause(string by, DateTimeOffset at)
+    {
+        SetStatus(RuleStatus.Paused, by, at);
+        RunningVersion = null;
+        PendingActivationRequestId = null;
+    }
+
+    /// <summary>
+    /// An edit (<paramref name="edited"/>: it changed what the rule does, not just its description). An active rule that
+    /// became invalid goes back to draft; a valid one keeps running the version that ran until <see cref="RunCurrentVersion"/>.
+    /// </summary>
+    public void Touch(string by, DateTimeOffset at, bool edited = true)
+    {
+        if (!IsValid && Status == RuleStatus.Active)
+        {
+            Status = RuleStatus.Draft;
+            RunningVersion = null;
+        }
         Version++;
         UpdatedAt = at;
         UpdatedBy = by;
+        if (edited) EditedBy = by;
+    }
+
+    /// <summary>
+    /// An active rule runs its current version from now on, without a new activation. <paramref name="keepApproval"/>:
+    /// the version runs exactly what the approved one ran (same definition, outcome and scope), so the approval holds.
+    /// </summary>
+    public void RunCurrentVersion(bool keepApproval)
+    {
+        if (Status != RuleStatus.Active) throw new InvalidOperationException($"Rule {Id} is not active.");
+        RunningVersion = Version;
+        if (!keepApproval) ActivationApprovedBy = null;
     }
 
     private void SetStatus(RuleStatus status, string by, DateTimeOffset at)
@@ -88,6 +134,10 @@ public sealed class RuleVersion
     public required string ChangedBy { get; init; }
     public DateTimeOffset ChangedAt { get; init; }
     public required string Change { get; init; }
+    /// <summary>The scope of this version (<see cref="OrganizationScope"/>); null in versions saved before it was recorded.</summary>
+    public string? Organizations { get; init; }
+    /// <summary>Set when this version runs after a second principal approved its activation (change control).</summary>
+    public string? ActivationApprovedBy { get; init; }
 
     public static RuleVersion Of(Rule rule, string change) => new()
     {
@@ -101,6 +151,8 @@ public sealed class RuleVersion
         ChangedBy = rule.UpdatedBy ?? rule.CreatedBy,
         ChangedAt = rule.UpdatedAt,
         Change = change,
+        Organizations = rule.Organizations,
+        ActivationApprovedBy = rule.RunningVersion == rule.Version ? rule.ActivationApprovedBy : null,
     };
 }
 

@@ -36,7 +36,12 @@ public sealed class DeleteRuleInputType : InputObjectGraphType<RuleRefInput>
     }
 }
 
-/// <summary>activateRule: only a valid definition runs.</summary>
+/// <summary>
+/// activateRule: only a valid definition runs. A rule under change control (<see cref="RuleChangeControl"/>) does not
+/// run on its author's word: the activation becomes an approval request, and the rule stays as it is (inactive, or
+/// running its approved version) until a second principal approves. Asking again for the same version returns the
+/// open request.
+/// </summary>
 internal sealed class ActivateRule(RuleStore rules)
 {
     public async Task<RulePayload> ExecuteAsync(RuleRefInput input, RespondPrincipal by, CancellationToken ct)
@@ -49,23 +54,44 @@ internal sealed class ActivateRule(RuleStore rules)
             return RulePayload.Fail(new UserError("INVALID_DEFINITION",
                 $"The rule has {errors.Count} validation error(s) and cannot be activated; first: {errors.FirstOrDefault()?.Message}", "id"));
         }
-        if (rule.Status == RuleStatus.Active) return RulePayload.Ok(rule);
+        var reasons = await rules.ChangeControl.ReasonsAsync(rule, ct);
+        var runsCurrent = rule.Status == RuleStatus.Active && rule.RunningVersion == rule.Version;
+        // Active and, where it needs one, approved: nothing to do. An active rule that needs approval but never had one
+        // (activated before change control, or before its actions became destructive) asks for it now.
+        if (runsCurrent && (reasons.Count == 0 || rule.ActivationApprovedBy is not null)) return RulePayload.Ok(rule);
         var before = RuleStore.Summary(rule);
-        rule.Activate(by.Id, rules.Now);
-        return await rules.SaveAsync(rule, by, "rule.activated", "activated", before, ct) is { } e ? RulePayload.Fail(e) : RulePayload.Ok(rule);
+        if (reasons.Count == 0)
+        {
+            await rules.ChangeControl.CancelPendingAsync(rule, by, "Activated without change control: the rule no longer needs it.", ct);
+            rule.Activate(by.Id, rules.Now);
+            return await rules.SaveAsync(rule, by, "rule.activated", "activated", before, ct) is { } e ? RulePayload.Fail(e) : RulePayload.Ok(rule);
+        }
+        if (await rules.PendingActivationAsync(rule, ct) is { } open && open.RuleVersion == rule.Version)
+            return new RulePayload(rule, [], open);
+        var request = await rules.ChangeControl.OpenAsync(rule, by, reasons, ct);
+        return await rules.SaveAsync(rule, by, "rule.activationRequested", "", before, ct) is { } saveError
+            ? RulePayload.Fail(saveError)
+            : new RulePayload(rule, [], request);
     }
 }
 
-/// <summary>pauseRule: stops evaluation and keeps everything else.</summary>
+/// <summary>pauseRule: stops evaluation and keeps everything else; also withdraws an activation that waits for approval.</summary>
 internal sealed class PauseRule(RuleStore rules)
 {
     public async Task<RulePayload> ExecuteAsync(RuleRefInput input, RespondPrincipal by, CancellationToken ct)
     {
         var (rule, error) = await rules.LoadForChangeAsync(input.Id, by, input.ExpectedVersion, ct);
         if (rule is null) return RulePayload.Fail(error!);
+        var before = RuleStore.Summary(rule);
+        if (rule.Status != RuleStatus.Active && rule.PendingActivationRequestId is not null)
+        {
+            // Not running yet: pausing withdraws the activation that waits for approval.
+            await rules.ChangeControl.CancelPendingAsync(rule, by, "The activation was withdrawn.", ct);
+            return await rules.SaveAsync(rule, by, "rule.activationWithdrawn", "", before, ct) is { } w ? RulePayload.Fail(w) : RulePayload.Ok(rule);
+        }
         if (rule.Status != RuleStatus.Active)
             return RulePayload.Fail(new UserError("NOT_ACTIVE", "Only an active rule can be paused.", "id"));
-        var before = RuleStore.Summary(rule);
+        await rules.ChangeControl.CancelPendingAsync(rule, by, "The rule was paused.", ct);
         rule.Pause(by.Id, rules.Now);
         return await rules.SaveAsync(rule, by, "rule.paused", "paused", before, ct) is { } e ? RulePayload.Fail(e) : RulePayload.Ok(rule);
     }

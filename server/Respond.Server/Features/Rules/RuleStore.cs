@@ -10,9 +10,11 @@ namespace Respond.Server.Features.Rules;
 /// Loading a rule for a change and saving it: scoping, expected-version checks, the version history row and
 /// the audit entry all happen here so every rule mutation gets them the same way.
 /// </summary>
-public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time, Engine.RuleIndex index, Engine.WindowCache windows)
+public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time, Engine.RuleIndex index, Engine.WindowCache windows, RuleChangeControl changeControl)
 {
     public DateTimeOffset Now => time.GetUtcNow();
+
+    public RuleChangeControl ChangeControl => changeControl;
 
     public async Task<(Rule? Rule, UserError? Error)> LoadForChangeAsync(string id, RespondPrincipal by, int? expectedVersion, CancellationToken ct)
     {
@@ -27,10 +29,23 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
 
     public void Add(Rule rule) => db.Rules.Add(rule);
 
+    /// <summary>The saved version the engine runs for this rule, or null when it does not run.</summary>
+    public async Task<RuleVersion?> RunningVersionAsync(Rule rule, CancellationToken ct) =>
+        rule.Status == RuleStatus.Active && rule.RunningVersion is { } version
+            ? await db.RuleVersions.AsNoTracking().SingleOrDefaultAsync(v => v.RuleId == rule.Id && v.Version == version, ct)
+            : null;
+
+    /// <summary>The rule's activation request while it can still be decided.</summary>
+    public async Task<Approvals.ApprovalRequest?> PendingActivationAsync(Rule rule, CancellationToken ct)
+    {
+        if (rule.PendingActivationRequestId is not { } id) return null;
+        var now = time.GetUtcNow();
+        return await db.ApprovalRequests.SingleOrDefaultAsync(r => r.Id == id && r.Status == Approvals.ApprovalStatus.Pending && r.ExpiresAt > now, ct);
+    }
+
     public async Task<UserError?> SaveAsync(Rule rule, RespondPrincipal by, string action, string change, object? before, CancellationToken ct)
     {
-        db.RuleVersions.Add(RuleVersion.Of(rule, change));
-        audit.Record(by, action, "Rule", rule.Id, rule.OrganizationIds, before, Summary(rule));
+        Stage(rule, by, action, change, before);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -41,11 +56,24 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         }
         // The engine picks up the change (activation, pause, a new definition) before the next event.
         await index.ReloadAsync(ct);
+        await changeControl.PublishAsync(ct);
         return null;
     }
 
+    /// <summary>Adds the version row and the audit entry of a change; the caller saves them with it (one transaction).</summary>
+    public void Stage(Rule rule, RespondPrincipal by, string action, string change, object? before)
+    {
+        // A save that changed no version (a request opened, say) adds no version row: (rule, version) is unique.
+        if (change.Length > 0) db.RuleVersions.Add(RuleVersion.Of(rule, change));
+        audit.Record(by, action, "Rule", rule.Id, rule.OrganizationIds, before, Summary(rule));
+    }
+
+    /// <summary>After a committed change made elsewhere (an approval): the engine reloads.</summary>
+    public Task ReloadAsync(CancellationToken ct) => index.ReloadAsync(ct);
+
     public async Task DeleteAsync(Rule rule, RespondPrincipal by, CancellationToken ct)
     {
+        await changeControl.CancelPendingAsync(rule, by, "The rule was deleted.", ct);
         db.Rules.Remove(rule);
         await db.RuleVersions.Where(v => v.RuleId == rule.Id).ExecuteDeleteAsync(ct);
         // The audit entry keeps the last definition, so a deleted rule can still be read and recreated.
@@ -53,6 +81,7 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         await db.SaveChangesAsync(ct);
         windows.Forget(rule.Id);
         await index.ReloadAsync(ct);
+        await changeControl.PublishAsync(ct);
     }
 
     public async Task<UserError?> CheckOrganizationsAsync(IReadOnlyList<string> organizationIds, RespondPrincipal by, CancellationToken ct)
@@ -72,6 +101,9 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         Status = r.Status.ToString(),
         Outcome = r.Outcome.ToString(),
         r.Version,
+        r.RunningVersion,
+        r.PendingActivationRequestId,
+        r.ActivationApprovedBy,
         r.DefinitionHash,
         r.IsValid,
         Organizations = r.OrganizationIds,

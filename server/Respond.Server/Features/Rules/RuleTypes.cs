@@ -2,6 +2,7 @@ using System.Text.Json;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Organizations;
 using Respond.Server.GraphQL;
 using Respond.Server.Persistence;
@@ -41,6 +42,21 @@ public sealed class RuleType : ObjectGraphType<Rule>
         Field(r => r.UpdatedAt);
         Field(r => r.UpdatedBy, nullable: true);
         Field(r => r.TemplateId, nullable: true).Description("The community template this rule was duplicated from.");
+        Field(r => r.RunningVersion, nullable: true)
+            .Description("The version the engine runs; null while the rule does not run. Behind version while a change waits for approval.");
+        Field(r => r.ActivatedBy, nullable: true).Description("Who activated the running version.");
+        Field(r => r.ActivationApprovedBy, nullable: true)
+            .Description("The second principal who approved the running version's activation (change control); null when it needed none.");
+        Field(r => r.EditedBy, nullable: true).Description("Who last changed what the rule does.");
+        Field<ApprovalRequestType>("pendingActivation")
+            .Description("The open RULE_ACTIVATION request: this version runs only once a different Admin or Approver approves it.")
+            .ResolveAsync(async c =>
+            {
+                if (c.Source.PendingActivationRequestId is not { } id) return null;
+                var now = c.Service<TimeProvider>().GetUtcNow();
+                return await c.Service<RespondDbContext>().ApprovalRequests.AsNoTracking()
+                    .SingleOrDefaultAsync(r => r.Id == id && r.Status == ApprovalStatus.Pending && r.ExpiresAt > now, c.CancellationToken);
+            });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RuleVersionType>>>>("versions")
             .Description("Every saved state, newest first.")
             .ResolveAsync(async c => await c.Service<RespondDbContext>().RuleVersions.AsNoTracking()
@@ -95,7 +111,8 @@ public sealed class IocRuleType : ObjectGraphType<IocRule>
     }
 }
 
-public sealed record RulePayload(Rule? Rule, IReadOnlyList<UserError> Errors)
+/// <summary><see cref="ApprovalRequest"/>: the RULE_ACTIVATION request an activation or change opened (change control), if any.</summary>
+public sealed record RulePayload(Rule? Rule, IReadOnlyList<UserError> Errors, ApprovalRequest? ApprovalRequest = null)
 {
     public static RulePayload Ok(Rule r) => new(r, []);
     public static RulePayload Fail(params UserError[] errors) => new(null, errors);
@@ -107,6 +124,9 @@ public sealed class RulePayloadType : ObjectGraphType<RulePayload>
     {
         Name = "RulePayload";
         Field<RuleType>("rule").Resolve(c => c.Source.Rule);
+        Field<ApprovalRequestType>("approvalRequest")
+            .Description("The RULE_ACTIVATION request this activation or change opened: the rule waits for a second principal's approval.")
+            .Resolve(c => c.Source.ApprovalRequest);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors").Resolve(c => c.Source.Errors);
     }
 }

@@ -27,7 +27,8 @@ public static class RulesFeature
 {
     public static IServiceCollection AddRules(this IServiceCollection services) => services
         .AddScoped<RuleStore>().AddScoped<CreateRule>().AddScoped<UpdateRule>().AddScoped<DuplicateRule>()
-        .AddScoped<DeleteRule>().AddScoped<ActivateRule>().AddScoped<PauseRule>().AddScoped<ConvertRuleToIoc>();
+        .AddScoped<DeleteRule>().AddScoped<ActivateRule>().AddScoped<PauseRule>().AddScoped<ConvertRuleToIoc>()
+        .AddScoped<RuleChangeControl>().AddScoped<Approvals.IRuleActivationDecision, RuleActivationDecision>();
 
     public static IQueryable<Rule> VisibleTo(this IQueryable<Rule> query, RespondPrincipal principal) =>
         query.WhereScopeVisibleTo(r => r.Organizations, principal);

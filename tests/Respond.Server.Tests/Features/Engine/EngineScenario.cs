@@ -22,9 +22,20 @@ public static class EngineScenario
         Assert.Empty(created.Errors("createRule"));
         Assert.True(created.At("data.createRule.rule.isValid").GetValue<bool>(), created.ToJsonString());
         var id = created.Str("data.createRule.rule.id");
-        var activated = await api.GraphQLAsync("admin", "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code message } } }", new { id });
+        var activated = await api.GraphQLAsync("admin", "mutation($id: ID!) { activateRule(input: { id: $id }) { approvalRequest { id } errors { code message } } }", new { id });
         Assert.Empty(activated.Errors("activateRule"));
+        // Change control: an automatic destructive rule runs once a second principal approves its activation.
+        if (activated["data"]?["activateRule"]?["approvalRequest"] is { } request)
+            await api.ApproveActivationAsync(request.Str("id"));
         return id;
+    }
+
+    /// <summary>A second principal (the Approver of every organization) approves a rule's RULE_ACTIVATION request.</summary>
+    public static async Task ApproveActivationAsync(this RespondApiFixture api, string requestId, string client = "approver")
+    {
+        var approved = await api.GraphQLAsync(client, "mutation($id: ID!) { approveRequest(input: { id: $id }) { approvalRequest { status } errors { code message } } }", new { id = requestId });
+        Assert.Empty(approved.Errors("approveRequest"));
+        Assert.Equal("APPROVED", approved.Str("data.approveRequest.approvalRequest.status"));
     }
 
     public static object Event(string id, string type = "signin.failed", string org = "org-a", string user = "u-1", string severity = "MEDIUM", DateTimeOffset? time = null, string source = "idp") => new

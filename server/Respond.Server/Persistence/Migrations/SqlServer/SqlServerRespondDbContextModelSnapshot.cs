@@ -636,6 +636,11 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.Property<string>("Justification")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -646,6 +651,16 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("RuleActivatedBy")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("RuleDiffJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.PrimitiveCollection<string>("RuleEditedBy")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
@@ -992,6 +1007,12 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("ActivatedBy")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ActivationApprovedBy")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -1011,6 +1032,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("EditedBy")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<bool>("IsValid")
                         .HasColumnType("bit");
 
@@ -1028,6 +1052,13 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("PendingActivationRequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int?>("RunningVersion")
+                        .HasColumnType("int");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1066,6 +1097,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ActivationApprovedBy")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Change")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -1088,6 +1122,10 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Organizations")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
 
                     b.Property<string>("Outcome")
                         .IsRequired()

@@ -628,6 +628,11 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.Property<string>("Justification")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -638,6 +643,16 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleActivatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleDiffJson")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("RuleEditedBy")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -980,6 +995,12 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ActivatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActivationApprovedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -999,6 +1020,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EditedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsValid")
                         .HasColumnType("INTEGER");
 
@@ -1016,6 +1040,13 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingActivationRequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RunningVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1052,6 +1083,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ActivationApprovedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Change")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1073,6 +1107,10 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Name")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Organizations")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
