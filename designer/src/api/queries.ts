@@ -2,10 +2,13 @@
 export const ORG_FIELDS = 'id name createdAt connectionStatus connections { connector status lastCheckedAt lastError connectedAt settings secretNames }';
 export const SETTINGS_FIELDS = `enabled enabledAt enabledBy acknowledgedTerms requiredTerms disabledAt disabledBy approvalRequirements version updatedAt
   autoResponse { autoIsolateOnCritical autoKillOnHigh alwaysRequireApproval activeHours { timeZone windows { days from to } } }`;
-export const RULE_SUMMARY = 'id name description status outcome version isValid organizationIds updatedAt updatedBy createdBy templateId';
+export const PENDING_ACTIVATION_FIELDS = 'id kind status ruleVersion requestedBy justification ruleDiff createdAt expiresAt';
+export const RULE_SUMMARY = `id name description status outcome version isValid organizationIds updatedAt updatedBy createdBy templateId
+  runningVersion activationApprovedBy pendingActivation { ${PENDING_ACTIVATION_FIELDS} }`;
 export const RULE_FIELDS = `${RULE_SUMMARY} definition validationErrors { nodeId field message }`;
 export const ALERT_FIELDS = 'id title severity status ruleId ruleName organizationId groupKey count eventIds createdAt lastEventAt statusChangedBy statusComment';
-export const APPROVAL_FIELDS = 'id organizationId status ruleId alertId eventId proposedActions requestedBy justification approvers decidedBy decidedAt comment expiresAt createdAt';
+export const APPROVAL_FIELDS = `id organizationId status kind ruleId ruleVersion alertId eventId proposedActions requestedBy justification approvers decidedBy decidedAt comment expiresAt createdAt
+  ruleActivatedBy ruleEditedBy ruleDiff`;
 export const ACTION_FIELDS = `id organizationId type status target { deviceId userId ip processId filePath fileSha256 } parameters justification
   alertId ruleId approvalRequestId bulkGroupId source submittedBy submittedAt startedAt endedAt attempts failureReason result
   verificationStatus verificationDetails verifiedAt canRollBack approvalReason automatic rollbackOf rolledBackBy timeline { status at actor reason }`;
@@ -29,10 +32,10 @@ export const RULES = `query Rules($where: RuleFilterInput, $after: String) { rul
 export const RULE = `query Rule($id: ID!) { rule(id: $id) { ${RULE_FIELDS} } }`;
 export const RULE_VERSIONS = `query Versions($id: ID!) { rule(id: $id) { id versions { version name outcome status definition definitionHash changedBy changedAt change } } }`;
 export const CREATE_RULE = `mutation($input: CreateRuleInput!) { createRule(input: $input) { rule { ${RULE_FIELDS} } errors { code message path } } }`;
-export const UPDATE_RULE = `mutation($input: UpdateRuleInput!) { updateRule(input: $input) { rule { ${RULE_FIELDS} } errors { code message path } } }`;
+export const UPDATE_RULE = `mutation($input: UpdateRuleInput!) { updateRule(input: $input) { rule { ${RULE_FIELDS} } approvalRequest { id } errors { code message path } } }`;
 export const DUPLICATE_RULE = `mutation($input: DuplicateRuleInput!) { duplicateRule(input: $input) { rule { ${RULE_SUMMARY} } errors { code message path } } }`;
 export const DELETE_RULE = `mutation($input: DeleteRuleInput!) { deleteRule(input: $input) { deletedRuleId errors { code message path } } }`;
-export const ACTIVATE_RULE = `mutation($input: ActivateRuleInput!) { activateRule(input: $input) { rule { ${RULE_FIELDS} } errors { code message path } } }`;
+export const ACTIVATE_RULE = `mutation($input: ActivateRuleInput!) { activateRule(input: $input) { rule { ${RULE_FIELDS} } approvalRequest { id } errors { code message path } } }`;
 export const PAUSE_RULE = `mutation($input: PauseRuleInput!) { pauseRule(input: $input) { rule { ${RULE_FIELDS} } errors { code message path } } }`;
 export const CONVERT_TO_IOC = `mutation($input: ConvertRuleToIocInput!) { convertRuleToIoc(input: $input) { iocRule { id name } errors { code message path } } }`;
 export const IOC_RULES = `query { iocRules { id name sourceRuleId sourceRuleVersion organizationIds ips hashes domains processNames createdAt createdBy } }`;

@@ -12,6 +12,7 @@ export type ConfigFieldType =
   | 'STRING' | 'INTEGER' | 'BOOLEAN' | 'DURATION' | 'SEVERITY' | 'FIELD_PATH' | 'TIME_ZONE' | 'CRON' | 'TEMPLATE'
   | 'OBJECT' | 'ARRAY' | 'CONDITIONS' | 'SCRIPT' | 'EXPRESSION' | 'TIME_OF_DAY' | 'ANY';
 export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'CANCELLED';
+export type ApprovalKind = 'ACTION' | 'GATE' | 'RULE_ACTIVATION';
 export type AlertStatus = 'NEW' | 'ACKNOWLEDGED' | 'CLOSED';
 export type ResponseActionStatus = 'PENDING_APPROVAL' | 'QUEUED' | 'EXECUTING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
@@ -62,6 +63,14 @@ export interface RuleVersion {
 export interface RuleSummary {
   id: string; name: string; description: string; status: RuleStatus; outcome: RuleOutcome; version: number; isValid: boolean;
   organizationIds: string[]; updatedAt: string; updatedBy: string | null; createdBy: string; templateId: string | null;
+  /** The version the engine runs (null: not running); behind version while a change waits for approval. */
+  runningVersion: number | null; activationApprovedBy: string | null;
+  /** The open RULE_ACTIVATION request (change control): the rule (or this version) runs once a second person approves. */
+  pendingActivation: PendingActivation | null;
+}
+export interface PendingActivation {
+  id: string; kind: ApprovalKind; status: ApprovalStatus; ruleVersion: number | null; requestedBy: string; justification: string | null;
+  ruleDiff: Json | null; createdAt: string; expiresAt: string;
 }
 export interface Rule extends RuleSummary { definition: Json; validationErrors: RuleValidationError[] }
 export interface RuleTemplate { id: string; name: string; description: string; outcome: RuleOutcome; tags: string[]; definition: Json }
@@ -76,8 +85,10 @@ export interface Alert {
 }
 export interface ProposedAction { nodeId?: string; type: string; target: Record<string, string | number | null> }
 export interface ApprovalRequest {
-  id: string; organizationId: string; status: ApprovalStatus; ruleId: string | null; alertId: string | null; eventId: string | null;
+  id: string; organizationId: string; status: ApprovalStatus; kind: ApprovalKind; ruleId: string | null; ruleVersion: number | null;
+  alertId: string | null; eventId: string | null;
   proposedActions: Json; requestedBy: string; justification: string | null; approvers: string[];
+  ruleActivatedBy: string | null; ruleEditedBy: string[]; ruleDiff: Json | null;
   decidedBy: string | null; decidedAt: string | null; comment: string | null; expiresAt: string; createdAt: string;
 }
 

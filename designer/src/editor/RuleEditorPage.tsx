@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { RuleActivationDiff } from '../components/RuleActivationDiff';
 import {
   addEdge, applyEdgeChanges, applyNodeChanges, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow,
   type Connection as FlowConnection, type EdgeChange, type NodeChange,
@@ -200,17 +201,18 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
     if (!current) return;
     setBusy(true);
     try {
-      const r = await mutate<{ rule: Rule | null; errors: UserError[] }>(ACTIVATE_RULE, { id: current.id, expectedVersion: current.version }, 'activateRule');
+      const r = await mutate<{ rule: Rule | null; approvalRequest: { id: string } | null; errors: UserError[] }>(ACTIVATE_RULE, { id: current.id, expectedVersion: current.version }, 'activateRule');
       if (r.errors.length || !r.rule) { setSaveError(errorText(r.errors)); return; }
       setSaved(r.rule);
-      toast(`“${r.rule.name}” is active`);
+      toast(r.approvalRequest ? `“${r.rule.name}” waits for a second person to approve its activation` : `“${r.rule.name}” is active`);
     } finally { setBusy(false); }
   };
 
   const pause = async () => {
     if (!saved) return;
     const r = await mutate<{ rule: Rule | null; errors: UserError[] }>(PAUSE_RULE, { id: saved.id, expectedVersion: saved.version }, 'pauseRule');
-    if (r.errors.length || !r.rule) setSaveError(errorText(r.errors)); else { setSaved(r.rule); toast(`“${r.rule.name}” is paused`); }
+    if (r.errors.length || !r.rule) setSaveError(errorText(r.errors));
+    else { setSaved(r.rule); toast(saved.status === 'ACTIVE' ? `“${r.rule.name}” is paused` : `Activation of “${r.rule.name}” withdrawn`); }
   };
 
   const duplicateTemplate = async () => {
@@ -291,12 +293,15 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
         {props.template && can('RuleAuthor') && <button className="btn small primary" onClick={() => setConfirmDuplicate(true)}>Duplicate</button>}
         {!readOnly && <>
           <button className="btn small" onClick={() => void save()} disabled={busy}>Save draft</button>
-          {status === 'ACTIVE' && !dirty
+          {status !== 'ACTIVE' && saved?.pendingActivation && !dirty
+            ? <button className="btn small" onClick={() => void pause()} disabled={busy}>Withdraw activation</button>
+            : status === 'ACTIVE' && !dirty
             ? <button className="btn small" onClick={() => void pause()} disabled={busy}>Pause</button>
             : <button className="btn small primary" onClick={() => void activate()} disabled={busy || local.length > 0}
                 title={local.length ? 'Fix the problems shown on the canvas first' : 'Save and activate'}>Activate</button>}
         </>}
       </header>
+      {saved?.pendingActivation && <PendingActivationBanner rule={saved} />}
       <div className="editor-body">
         {readOnly ? <aside className="palette"><p className="muted small">{props.template ? 'A community template: duplicate it to make a rule you can edit.' : 'Read-only: your role cannot edit rules.'}</p></aside>
           : <Palette catalog={props.catalog} onAdd={(t) => addBlock(t)} />}
@@ -390,3 +395,24 @@ function parseDefinitionOrEmpty(json: unknown): RuleDefinition {
   return { ...p.definition, nodes: p.definition.nodes.map((n) => ({ ...n, position: n.position ?? { x: 0, y: 0 } })) };
 }
 
+
+/** Change control: the version waiting for a second person, what keeps running meanwhile, and what would change. */
+function PendingActivationBanner(props: { rule: Rule }) {
+  const pending = props.rule.pendingActivation;
+  const [open, setOpen] = useState(false);
+  if (!pending) return null;
+  const running = props.rule.status === 'ACTIVE' && props.rule.runningVersion !== null;
+  return (
+    <div className="notice small" role="status" data-testid="pending-activation" style={{ margin: '6px 12px' }}>
+      <div className="row">
+        <span>
+          <strong>Waiting for approval:</strong> version {pending.ruleVersion} runs only once a different Admin or Approver approves it
+          (requested by {pending.requestedBy}). {running ? `Version ${props.rule.runningVersion} keeps running until then.` : 'The rule does not run until then.'}
+        </span>
+        <span className="spacer" />
+        <button className="btn small ghost" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Hide changes' : 'Show changes'}</button>
+      </div>
+      {open && <RuleActivationDiff diff={pending.ruleDiff} />}
+    </div>
+  );
+}

@@ -4,6 +4,7 @@ import { APPROVAL_DECIDED, APPROVAL_REQUESTED, APPROVALS, APPROVE, REJECT } from
 import type { ApprovalRequest, ApprovalStatus, Connection, Json, UserError } from '../api/types';
 import { useSession } from '../session';
 import { ago, countdown, Empty, ErrorBox, errorText, humanEnum, LiveBadge, Loading, StatusBadge } from '../components/ui';
+import { RuleActivationDiff } from '../components/RuleActivationDiff';
 
 function proposed(actions: Json): { type: string; target: string }[] {
   if (!Array.isArray(actions)) return [];
@@ -27,7 +28,8 @@ export function ApprovalsPage() {
 
   const decide = async (r: ApprovalRequest, approve: boolean) => {
     const result = await mutate<{ errors: UserError[] }>(approve ? APPROVE : REJECT, { id: r.id, comment: comments[r.id] || null }, approve ? 'approveRequest' : 'rejectRequest');
-    if (result.errors.length) toast(errorText(result.errors), 'error'); else toast(approve ? 'Approved: the actions run now' : 'Rejected');
+    const approved = r.kind === 'RULE_ACTIVATION' ? 'Approved: the rule runs this version now' : 'Approved: the actions run now';
+    if (result.errors.length) toast(errorText(result.errors), 'error'); else toast(approve ? approved : 'Rejected');
     await reload();
   };
   const items = data?.approvalRequests.edges.map((e) => e.node) ?? [];
@@ -35,7 +37,7 @@ export function ApprovalsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <div><h1>Approvals</h1><p className="muted">Proposed response actions waiting for a second person. You can never decide your own requests.</p></div>
+        <div><h1>Approvals</h1><p className="muted">Proposed response actions, and automatic rules to arm, waiting for a second person. You can never decide your own requests, nor those of a rule you activated or changed.</p></div>
         <LiveBadge live={live} />
       </div>
       <div className="filters"><label>Status<select value={status} onChange={(e) => setStatus(e.target.value as ApprovalStatus | '')}>
@@ -45,25 +47,32 @@ export function ApprovalsPage() {
         <div className="stack">
           {items.map((r) => {
             const own = r.requestedBy === viewer.id;
+            // Dual control also bars whoever armed or changed the rule from deciding its requests.
+            const steward = !own && (r.ruleActivatedBy === viewer.id || r.ruleEditedBy.includes(viewer.id));
+            const activation = r.kind === 'RULE_ACTIVATION';
             const pending = r.status === 'PENDING';
             return (
               <article key={r.id} className="card stack" data-approval={r.id} aria-label={`Approval request ${r.id}`} style={{ gap: 8 }}>
                 <div className="row">
                   <StatusBadge status={r.status} />
-                  <strong>{proposed(r.proposedActions).map((a) => a.type).join(', ') || 'Response action'}</strong>
+                  <strong>{activation ? `Activate automatic rule (version ${r.ruleVersion ?? '?'})` : proposed(r.proposedActions).map((a) => a.type).join(', ') || 'Response action'}</strong>
+                  {activation && <span className="badge warn plain">Change control</span>}
                   <span className="muted small">· {r.organizationId}</span>
                   <span className="spacer" />
                   {pending ? <span className="badge warn plain" title={r.expiresAt}>Expires in {countdown(r.expiresAt, now)}</span> : <span className="small muted">Decided by {r.decidedBy ?? '—'} {ago(r.decidedAt)}</span>}
                 </div>
                 <dl className="kv small">
-                  <dt>Proposed</dt><dd>{proposed(r.proposedActions).map((a, i) => <div key={i}>{a.type} <span className="muted">{a.target}</span></div>)}</dd>
+                  <dt>{activation ? 'Acts with' : 'Proposed'}</dt><dd>{proposed(r.proposedActions).map((a, i) => <div key={i}>{a.type} <span className="muted">{a.target}</span></div>)}</dd>
                   <dt>Requested by</dt><dd>{r.requestedBy}{own && ' (you)'} · {ago(r.createdAt)}</dd>
                   {r.ruleId && <><dt>Rule</dt><dd className="mono">{r.ruleId}</dd></>}
                   {r.justification && <><dt>Justification</dt><dd>{r.justification}</dd></>}
                   {r.comment && <><dt>Comment</dt><dd>{r.comment}</dd></>}
+                  {activation && <><dt>What changes</dt><dd><RuleActivationDiff diff={r.ruleDiff} /></dd></>}
                 </dl>
-                {pending && approver && (own ? (
-                  <div className="notice small" role="note" data-testid="own-request">You requested this, so someone else must decide it (dual control).</div>
+                {pending && approver && (own || steward ? (
+                  <div className="notice small" role="note" data-testid="own-request">{own
+                    ? 'You requested this, so someone else must decide it (dual control).'
+                    : 'You activated or changed this rule, so someone else must decide its requests (dual control).'}</div>
                 ) : (
                   <div className="row">
                     <input aria-label="Comment" placeholder="Comment (optional)" style={{ flex: 1 }} value={comments[r.id] ?? ''} onChange={(e) => setComments({ ...comments, [r.id]: e.target.value })} />

@@ -25,6 +25,13 @@ export function RulesPage() {
     return r;
   };
 
+  const activateFromList = async (r: RuleSummary) => {
+    const result = await mutate<{ errors: UserError[]; approvalRequest: { id: string } | null }>(ACTIVATE_RULE, { id: r.id }, 'activateRule');
+    if (result.errors.length) toast(errorText(result.errors), 'error');
+    else toast(result.approvalRequest ? `“${r.name}” waits for a second person to approve its activation` : `Activated “${r.name}”`);
+    await reload();
+  };
+
   const rules = data?.rules.edges.map((e) => e.node) ?? [];
   return (
     <div className="page">
@@ -55,7 +62,7 @@ export function RulesPage() {
                 {rules.map((r) => (
                   <tr key={r.id} data-rule={r.id}>
                     <td><a {...linkProps(`/rules/${r.id}`)}><strong>{r.name}</strong></a>{!r.isValid && <span className="badge danger plain" style={{ marginLeft: 6 }}>needs fixes</span>}<div className="muted small">{r.description}</div></td>
-                    <td><StatusBadge status={r.status} /></td>
+                    <td><StatusBadge status={r.status} />{r.pendingActivation && <div><span className="badge warn plain" title={`Version ${r.pendingActivation.ruleVersion} waits for a second person's approval`}>awaiting approval</span></div>}</td>
                     <td><OutcomeBadge outcome={r.outcome} /></td>
                     <td className="small">{r.organizationIds.length ? r.organizationIds.map(orgName).join(', ') : 'All organizations'}</td>
                     <td className="small">{ago(r.updatedAt)}<div className="muted">{r.updatedBy ?? r.createdBy}</div></td>
@@ -66,7 +73,9 @@ export function RulesPage() {
                           <button className="btn small icon-btn" title="Duplicate" aria-label={`Duplicate ${r.name}`} onClick={() => void act('Rule duplicated', DUPLICATE_RULE, 'duplicateRule', { id: r.id })}>⧉</button>
                           {r.status === 'ACTIVE'
                             ? <button className="btn small" onClick={() => void act(`Paused “${r.name}”`, PAUSE_RULE, 'pauseRule', { id: r.id })}>Pause</button>
-                            : <button className="btn small" disabled={!r.isValid} onClick={() => void act(`Activated “${r.name}”`, ACTIVATE_RULE, 'activateRule', { id: r.id })}>Activate</button>}
+                            : r.pendingActivation
+                            ? <button className="btn small" onClick={() => void act(`Activation of “${r.name}” withdrawn`, PAUSE_RULE, 'pauseRule', { id: r.id })}>Withdraw activation</button>
+                            : <button className="btn small" disabled={!r.isValid} onClick={() => void activateFromList(r)}>Activate</button>}
                           <button className="btn small" onClick={() => void act('IOC rule created', CONVERT_TO_IOC, 'convertRuleToIoc', { id: r.id })}>Convert to IOC</button>
                           <button className="btn small danger icon-btn" title="Delete" aria-label={`Delete ${r.name}`} onClick={() => setDeleting(r)}>🗑</button>
                         </>}
