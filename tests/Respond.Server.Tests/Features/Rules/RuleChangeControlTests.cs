@@ -13,17 +13,7 @@ public sealed class RuleChangeControlTests
 {
     private const string RuleFields = "id status version runningVersion activatedBy activationApprovedBy pendingActivation { id kind status ruleVersion requestedBy ruleEditedBy ruleDiff }";
 
-    private const string IsolateRule = """
-        {
-          "schemaVersion": 1,
-          "nodes": [
-            { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["malware.detected"] } },
-            { "id": "alert", "type": "alert.create", "config": { "title": "Malware on {{device.id}}", "severity": "HIGH" } },
-            { "id": "isolate", "type": "action.isolateDevice", "config": {} }
-          ],
-          "edges": [ { "from": "trigger", "to": "alert" }, { "from": "alert", "to": "isolate" } ]
-        }
-        """;
+    private const string IsolateRule = ResponseActionsApiTests.AutomaticIsolateRule;
 
     private const string KillRule = """
         {
