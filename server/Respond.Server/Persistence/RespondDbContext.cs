@@ -66,8 +66,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         });
         model.Entity<RespondSettings>(e =>
         {
-            e.HasKey(s => s.Id);
-            e.Property(s => s.Id).ValueGeneratedNever();
+            e.HasKey(s => s.OrganizationId);
+            e.Property(s => s.OrganizationId).HasMaxLength(64).ValueGeneratedNever();
             e.Property(s => s.Version).IsConcurrencyToken();
             e.Property(s => s.ApprovalRequired).HasConversion(Json<List<Respond.Workflows.ResponseActionType>>(),
                 new ValueComparer<List<Respond.Workflows.ResponseActionType>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
@@ -129,7 +129,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(x => x.Source).HasMaxLength(128);
             e.Property(x => x.OrganizationId).HasMaxLength(64);
             e.Property(x => x.Type).HasMaxLength(128);
-            e.HasIndex(x => new { x.Source, x.EventId }).IsUnique();
+            // Idempotency is per organization (issue 11): another tenant's (source, id) never makes an event a duplicate.
+            e.HasIndex(x => new { x.OrganizationId, x.Source, x.EventId }).IsUnique();
             e.HasIndex(x => new { x.OrganizationId, x.Time });
         });
         model.Entity<Alert>(e =>

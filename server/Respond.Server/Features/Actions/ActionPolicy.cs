@@ -11,7 +11,7 @@ namespace Respond.Server.Features.Actions;
 public sealed record ApprovalRoute(bool RequiresApproval, bool Automatic, string? Reason, bool BlastRadiusTripped = false);
 
 /// <summary>
-/// Dual control and auto-response (seed 002) in one place. People's actions need approval when the workspace's approval
+/// Dual control and auto-response (seed 002) in one place. People's actions need approval when their organization's approval
 /// requirements say so. Automatic actions (an AUTOMATIC rule's action blocks, auto-response) bypass dual control only
 /// inside the active hours, never for a type that always requires approval, never against a protected target, never
 /// for a rule version whose activation no second person approved (change control), and never past the blast-radius

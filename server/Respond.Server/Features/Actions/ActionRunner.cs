@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Settings;
 using Microsoft.Extensions.Options;
 using Respond.Server.Connectors;
 using Respond.Server.Features.Approvals;
@@ -35,9 +36,9 @@ public sealed class ActionRunner(
     {
         var action = await db.ResponseActions.SingleOrDefaultAsync(a => a.Id == actionId, ct);
         if (action is not { Status: ResponseActionStatus.Queued }) return;
-        if (!await db.Settings.AnyAsync(s => s.Enabled, ct))
+        if (!(await db.ForAsync(action.OrganizationId, ct)).Enabled)
         {
-            lifecycle.Move(action, ResponseActionStatus.Cancelled, System, "Respond is turned off; queued actions do not run.");
+            lifecycle.Move(action, ResponseActionStatus.Cancelled, System, "Respond is turned off for this organization; queued actions do not run.");
             await SaveAsync(ct);
             return;
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Settings;
 using Respond.Server.Connectors;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Engine;
@@ -65,7 +66,7 @@ public sealed class ActionSubmitter(RespondDbContext db, ActionPolicy policy, Ac
         if (await MissingConnectionAsync(request.OrganizationId, request.Type, ct) is { } missing)
             return new Submission(null, null, [UserError.At("NO_CONNECTION", missing, "type")]);
 
-        var settings = await db.Settings.AsNoTracking().SingleAsync(ct);
+        var settings = await db.ForAsync(request.OrganizationId, ct);
         var action = new ResponseAction
         {
             Id = "act-" + Guid.NewGuid().ToString("N")[..16],

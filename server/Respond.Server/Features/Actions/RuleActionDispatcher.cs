@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Settings;
 using Respond.Server.Connectors;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Persistence;
@@ -48,13 +49,15 @@ public sealed class RuleActionDispatcher(ActionSubmitter submitter) : IActionDis
 /// </summary>
 public sealed class AutoResponder(RespondDbContext db, ActionSubmitter submitter, TimeProvider time, ILogger<AutoResponder> logger)
 {
-    private Settings.RespondSettings? _settings;
+    // One unit of work evaluates a batch that can span organizations: read each organization's settings once.
+    private readonly Dictionary<string, Settings.RespondSettings> _settings = new(StringComparer.Ordinal);
 
     public async Task OnAlertRaisedAsync(Alert alert, WorkflowEvent e, RuleOutcome outcome, CancellationToken ct)
     {
         if (outcome == RuleOutcome.AlertOnly) return;
-        _settings ??= await db.Settings.AsNoTracking().SingleAsync(ct);
-        var auto = _settings.AutoResponse;
+        if (!_settings.TryGetValue(alert.OrganizationId, out var settings))
+            _settings[alert.OrganizationId] = settings = await db.ForAsync(alert.OrganizationId, ct);
+        var auto = settings.AutoResponse;
         if (!auto.AutoIsolateOnCritical && !auto.AutoKillOnHigh) return;
         if (!ActionPolicy.InsideActiveHours(auto, time.GetUtcNow())) return;
         var device = Text(e.Json, "device", "id");

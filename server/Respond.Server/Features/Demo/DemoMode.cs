@@ -68,7 +68,7 @@ public static class DemoMode
                 organization.Connections.Add(connection);
             }
         }
-        var settings = await db.Settings.SingleAsync(ct);
+        var settings = await db.Settings.SingleAsync(s => s.OrganizationId == RespondSettings.Defaults, ct);
         if (!settings.Enabled) settings.TurnOn("demo", RespondSettings.RequiredTerms, now);
         await db.SaveChangesAsync(ct);
 

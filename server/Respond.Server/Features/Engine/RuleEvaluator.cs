@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Respond.Server.Features.Approvals;
+using Respond.Server.Features.Settings;
 using Respond.Server.Messaging;
 using Respond.Workflows.Runtime;
 using Respond.Workflows.Runtime.Ports;
@@ -51,15 +52,18 @@ public sealed class RuleEvaluator(
             return started;
         }, ct);
 
-    /// <summary>A scheduled rule's cron fired: one instance per organization in its scope, unless Respond is off.</summary>
+    /// <summary>A scheduled rule's cron fired: one instance per organization in its scope that has Respond on.</summary>
     public Task<int> RunScheduledAsync(string ruleId, DateTimeOffset firedAt, CancellationToken ct) =>
         InUnitOfWorkAsync(async (engine, uow) =>
         {
             var rule = index.Triggers.Find(ruleId);
-            if (rule is null || !await uow.Db.Settings.AnyAsync(s => s.Enabled, ct)) return 0;
-            var organizations = rule.Snapshot.OrganizationIds.Count > 0
+            if (rule is null) return 0;
+            var scope = rule.Snapshot.OrganizationIds.Count > 0
                 ? rule.Snapshot.OrganizationIds
                 : await uow.Db.Organizations.Select(o => o.Id).ToListAsync(ct);
+            // Respond's switch is per organization: an organization with Respond off gets no instance.
+            var settings = await uow.Db.ForEachAsync(scope, ct);
+            var organizations = scope.Where(o => settings[o].Enabled).ToList();
             foreach (var organization in organizations)
                 await engine.StartScheduledAsync(rule, firedAt, organization, ct);
             return organizations.Count;

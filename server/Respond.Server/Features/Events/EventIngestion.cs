@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Respond.Server.Features.Engine;
+using Respond.Server.Features.Settings;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
@@ -23,8 +24,9 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<Us
 
 /// <summary>
 /// Validate, store once, evaluate: events stream in, are validated one by one (errors name the index and
-/// field), stored in chunks (a replay of (source, id) is a duplicate and changes nothing) and then run
-/// through the active rules, unless Respond is turned off: then they are stored and nothing runs.
+/// field), stored in chunks (a replay of (organization, source, id) is a duplicate and changes nothing) and then run
+/// through the active rules, unless Respond is turned off for the event's organization: then it is stored and nothing runs.
+/// Events for organizations the caller does not hold are refused one by one and the attempt is audited.
 /// </summary>
 public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEvaluator evaluator, IOptions<IngestionOptions> options)
 {
@@ -34,7 +36,8 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEv
     {
         var limit = options.Value.MaxBatchSize;
         var organizations = (await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var enabled = await db.Settings.AsNoTracking().Select(s => s.Enabled).SingleAsync(ct);
+        // Respond's switch is per organization: an event is evaluated only when its own organization has Respond on.
+        var enabled = (await db.ForEachAsync(organizations.Where(by.CanSee), ct)).Where(kv => kv.Value.Enabled).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         var chunk = new List<ParsedEvent>(options.Value.ChunkSize);
         var errors = new List<UserError>();
         int index = 0, accepted = 0, duplicates = 0;
@@ -46,8 +49,8 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEv
             var inserted = await store.InsertAsync(chunk, ct);
             accepted += inserted.Count;
             duplicates += chunk.Count - inserted.Count;
-            if (enabled && inserted.Count > 0)
-                await evaluator.EvaluateAsync(inserted.Select(i => EventMapping.ToWorkflowEvent(i.Event)).ToList(), ct);
+            var evaluated = inserted.Where(i => enabled.Contains(i.Event.OrganizationId)).Select(i => EventMapping.ToWorkflowEvent(i.Event)).ToList();
+            if (evaluated.Count > 0) await evaluator.EvaluateAsync(evaluated, ct);
             chunk.Clear();
         }
 

@@ -7,7 +7,7 @@ namespace Respond.Server.Features.Events;
 
 /// <summary>
 /// The ingestion write path: one transaction and one prepared statement per batch, insert-if-absent on
-/// (Source, EventId). This is the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
+/// (OrganizationId, Source, EventId): idempotency is per organization, so one tenant's key never hides another's event. This is the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
 /// </summary>
 public sealed class EventStore(RespondDbContext db, TimeProvider time)
 {
@@ -28,11 +28,11 @@ public sealed class EventStore(RespondDbContext db, TimeProvider time)
                 ? """
                   INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
                   VALUES (@id, @org, @source, @type, @severity, @time, @received, @json)
-                  ON CONFLICT ("Source", "EventId") DO NOTHING
+                  ON CONFLICT ("OrganizationId", "Source", "EventId") DO NOTHING
                   RETURNING "Sequence"
                   """
                 : """
-                  IF NOT EXISTS (SELECT 1 FROM [Events] WITH (UPDLOCK, HOLDLOCK) WHERE [Source] = @source AND [EventId] = @id)
+                  IF NOT EXISTS (SELECT 1 FROM [Events] WITH (UPDLOCK, HOLDLOCK) WHERE [OrganizationId] = @org AND [Source] = @source AND [EventId] = @id)
                   INSERT INTO [Events] ([EventId], [OrganizationId], [Source], [Type], [Severity], [Time], [ReceivedAt], [Json])
                   OUTPUT INSERTED.[Sequence]
                   VALUES (@id, @org, @source, @type, @severity, @time, @received, @json)

@@ -13,7 +13,7 @@ public sealed class EventInputType : InputObjectGraphType
     public EventInputType()
     {
         Name = "EventInput";
-        Description = "A detection or signal (OCSF-like). Idempotent on (source, id).";
+        Description = "A detection or signal (OCSF-like). Idempotent on (organizationId, source, id).";
         Field<NonNullGraphType<StringGraphType>>("id");
         Field<NonNullGraphType<IdGraphType>>("organizationId");
         Field<NonNullGraphType<StringGraphType>>("source");
@@ -97,7 +97,7 @@ public sealed class IngestEventsPayloadType : ObjectGraphType<IngestResult>
     {
         Name = "IngestEventsPayload";
         Field(r => r.Accepted).Description("Events stored now (new).");
-        Field(r => r.Duplicates).Description("Events already stored under the same (source, id): nothing changed.");
+        Field(r => r.Duplicates).Description("Events already stored under the same (organizationId, source, id): nothing changed. Counts only your own organizations' events.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors")
             .Description("One per refused event (at most 100), the path naming its index and field.").Resolve(c => c.Source.Errors);
     }

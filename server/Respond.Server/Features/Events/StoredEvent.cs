@@ -1,8 +1,8 @@
 namespace Respond.Server.Features.Events;
 
 /// <summary>
-/// An ingested event, stored once: (Source, EventId) is unique, so a replay is a duplicate and changes
-/// nothing. <see cref="Json"/> is the event as ingested (API.md EventInput), which rules address by field path.
+/// An ingested event, stored once: (OrganizationId, Source, EventId) is unique, so a replay is a duplicate and changes
+/// nothing, and the same (Source, EventId) of another organization is another event. <see cref="Json"/> is the event as ingested (API.md EventInput), which rules address by field path.
 /// </summary>
 public sealed class StoredEvent
 {

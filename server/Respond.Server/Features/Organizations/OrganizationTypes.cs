@@ -16,6 +16,7 @@ public sealed class OrganizationType : ObjectGraphType<Organization>
             .Description("The best status among its connections; NOT_CONNECTED when it has none. Actions need HEALTHY.")
             .Resolve(c => c.Source.ConnectionStatus);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ConnectionType>>>>("connections").Resolve(c => c.Source.Connections);
+        Settings.SettingsFeature.OrganizationField(this);
     }
 }
 

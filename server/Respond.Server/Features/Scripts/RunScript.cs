@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Settings;
 using Respond.Server.Features.Audit;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -29,7 +30,7 @@ public sealed class RunScriptInputType : InputObjectGraphType<RunScriptInput>
 /// <summary>
 /// A dry run of a library script in the worker pool, for the designer's "try it": the script runs for real (in a worker,
 /// within its limits) but nothing it requests is executed. Each requested action comes back with whether it would
-/// wait for approval under the workspace's approval requirements, exactly as a rule's RUN_SCRIPT would route it.
+/// wait for approval under the organization's approval requirements, exactly as a rule's RUN_SCRIPT would route it.
 /// </summary>
 internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, AuditTrail audit, Approvals.ApprovalRequestOpener approvals, ILogger<RunScript> logger)
 {
@@ -55,7 +56,7 @@ internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, Audi
 
         var result = await pool.RunAsync(new ScriptJob(source, input.EventJson, new ScriptOrganization(organization.Id, organization.Name)), ct);
         if (!result.Succeeded) ScriptsLog.DryRunFailed(logger, script.Id, version, result.Duration.TotalMilliseconds);
-        var actions = await RouteAsync(result.Actions, ct);
+        var actions = await RouteAsync(result.Actions, organization.Id, ct);
         audit.Record(by, "script.dryRun", "Script", script.Id, [organization.Id], null, new
         {
             Version = version,
@@ -74,13 +75,13 @@ internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, Audi
     }
 
     /// <summary>
-    /// What the approval requirements make of each request. An unknown type always needs approval (nothing unknown
+    /// What the organization's approval requirements make of each request. An unknown type always needs approval (nothing unknown
     /// runs unreviewed); RUN_SCRIPT of a library script an Admin marked safe does not.
     /// </summary>
-    private async Task<IReadOnlyList<RunScriptAction>> RouteAsync(IReadOnlyList<RequestedAction> requested, CancellationToken ct)
+    private async Task<IReadOnlyList<RunScriptAction>> RouteAsync(IReadOnlyList<RequestedAction> requested, string organizationId, CancellationToken ct)
     {
         if (requested.Count == 0) return [];
-        var approvalRequired = (await db.Settings.AsNoTracking().SingleAsync(ct)).ApprovalRequired.ToHashSet();
+        var approvalRequired = (await db.ForAsync(organizationId, ct)).ApprovalRequired.ToHashSet();
         var routed = new List<RunScriptAction>(requested.Count);
         foreach (var action in requested)
         {
@@ -107,7 +108,7 @@ public sealed class RunScriptActionType : ObjectGraphType<RunScriptAction>
             .Resolve(c => c.Source.ActionType);
         Field(a => a.Target);
         Field(a => a.Justification);
-        Field(a => a.RequiresApproval).Description("Whether it would wait for approval (dual control) under the workspace's approval requirements.");
+        Field(a => a.RequiresApproval).Description("Whether it would wait for approval (dual control) under the organization's approval requirements.");
     }
 }
 

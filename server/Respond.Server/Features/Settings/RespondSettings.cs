@@ -3,14 +3,19 @@ using Respond.Workflows;
 namespace Respond.Server.Features.Settings;
 
 /// <summary>
-/// The workspace's Respond switch and response policy (seed 000, 002). One row; <see cref="Version"/>
-/// is the optimistic-concurrency token so two admins editing at once never silently overwrite each other.
+/// An organization's Respond switch and response policy (seed 000, 002, issue 11). The row keyed
+/// <see cref="Defaults"/> holds the installation-wide defaults; an organization without a row of its own follows
+/// them, and its first change copies them into a full row (<see cref="CopyFor"/>), which from then on no longer
+/// follows the defaults. <see cref="Version"/> is the optimistic-concurrency token so two admins editing at once
+/// never silently overwrite each other.
 /// </summary>
 public sealed class RespondSettings
 {
-    public const int SingletonId = 1;
+    /// <summary>The key of the defaults row: the same "*" a principal of every organization holds.</summary>
+    public const string Defaults = Identity.RespondPrincipal.AllOrganizations;
 
-    public int Id { get; init; } = SingletonId;
+    public string OrganizationId { get; init; } = Defaults;
+    public bool IsDefaults => OrganizationId == Defaults;
     public bool Enabled { get; private set; }
     public DateTimeOffset? EnabledAt { get; private set; }
     public string? EnabledBy { get; private set; }
@@ -60,6 +65,35 @@ public sealed class RespondSettings
         Version++;
         UpdatedAt = at;
     }
+
+    /// <summary>
+    /// A full row for <paramref name="organizationId"/> with every value of these settings. It keeps their version, so an
+    /// update that read the inherited settings and passes their version as expectedVersion is not refused as stale.
+    /// </summary>
+    public RespondSettings CopyFor(string organizationId) => new()
+    {
+        OrganizationId = organizationId,
+        Enabled = Enabled,
+        EnabledAt = EnabledAt,
+        EnabledBy = EnabledBy,
+        AcknowledgedTerms = [.. AcknowledgedTerms],
+        DisabledAt = DisabledAt,
+        DisabledBy = DisabledBy,
+        ApprovalRequired = [.. ApprovalRequired],
+        AutoResponse = new AutoResponseSettings
+        {
+            AutoIsolateOnCritical = AutoResponse.AutoIsolateOnCritical,
+            AutoKillOnHigh = AutoResponse.AutoKillOnHigh,
+            ActiveHours = AutoResponse.ActiveHours is { } h
+                ? new ActiveHours { TimeZone = h.TimeZone, Windows = h.Windows.Select(w => new ActiveHoursWindow { Days = [.. w.Days], From = w.From, To = w.To }).ToList() }
+                : null,
+            AlwaysRequireApproval = [.. AutoResponse.AlwaysRequireApproval],
+        },
+        ProtectedDevices = [.. ProtectedDevices],
+        ProtectedAccounts = [.. ProtectedAccounts],
+        Version = Version,
+        UpdatedAt = UpdatedAt,
+    };
 }
 
 public sealed class AutoResponseSettings

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
+using Respond.Server.Persistence;
 
 namespace Respond.Server.Features.Settings;
 
@@ -11,11 +12,20 @@ public static class SettingsFeature
 
     public static void Query(ObjectGraphType query) =>
         query.Field<NonNullGraphType<RespondSettingsType>>("respondSettings")
+            .Description("The settings of one of your organizations (what governs its events and actions), or without organizationId the installation-wide defaults.")
+            .Argument<IdGraphType>("organizationId")
             .ResolveAsync(async c =>
             {
-                c.RequireReader();
-                return await c.Service<SettingsChange>().CurrentAsync(c.CancellationToken);
+                var by = c.RequireReader();
+                return await c.Service<SettingsChange>().CurrentAsync(by, c.GetArgument<string?>("organizationId"), c.CancellationToken)
+                       ?? throw new ExecutionError("No organization with that id is visible to you.") { Code = "NOT_FOUND" };
             });
+
+    /// <summary><c>Organization.respondSettings</c>: the organization is already visible to the caller.</summary>
+    public static void OrganizationField(ObjectGraphType<Organizations.Organization> organization) =>
+        organization.Field<NonNullGraphType<RespondSettingsType>>("respondSettings")
+            .Description("The settings that govern this organization: its own, or the defaults it inherits.")
+            .ResolveAsync(async c => await c.Service<RespondDbContext>().ViewForAsync(c.Source.Id, c.CancellationToken));
 
     public static void Mutation(ObjectGraphType mutation)
     {

@@ -4,27 +4,35 @@ using Respond.Workflows;
 
 namespace Respond.Server.Features.Settings;
 
-public sealed class RespondSettingsType : ObjectGraphType<RespondSettings>
+public sealed class RespondSettingsType : ObjectGraphType<OrganizationSettings>
 {
     public RespondSettingsType()
     {
         Name = "RespondSettings";
-        Description = "Whether Respond is on, and the workspace's response policy (seed 000, 002).";
-        Field(s => s.Enabled);
-        Field(s => s.EnabledAt, nullable: true);
-        Field(s => s.EnabledBy, nullable: true).Description("Who turned Respond on and acknowledged the terms.");
-        Field(s => s.AcknowledgedTerms).Description("The terms acknowledged when Respond was turned on.");
+        Description = "Whether Respond is on, and the response policy (seed 000, 002): of one organization, or the installation-wide defaults.";
+        Field<IdGraphType>("organizationId").Description("The organization these settings govern; null: the installation-wide defaults.")
+            .Resolve(c => c.Source.OrganizationId == RespondSettings.Defaults ? null : c.Source.OrganizationId);
+        Field<NonNullGraphType<BooleanGraphType>>("inheritsDefaults")
+            .Description("True while the organization has no settings of its own and follows the defaults; its first change copies them.")
+            .Resolve(c => c.Source.InheritsDefaults);
+        Field<NonNullGraphType<BooleanGraphType>>("enabled").Resolve(c => c.Source.Settings.Enabled);
+        Field<DateTimeScalar>("enabledAt").Resolve(c => c.Source.Settings.EnabledAt);
+        Field<StringGraphType>("enabledBy").Description("Who turned Respond on and acknowledged the terms.").Resolve(c => c.Source.Settings.EnabledBy);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("acknowledgedTerms")
+            .Description("The terms acknowledged when Respond was turned on.").Resolve(c => c.Source.Settings.AcknowledgedTerms);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("requiredTerms")
             .Description("What turnOnRespond must acknowledge, in this order.").Resolve(_ => RespondSettings.RequiredTerms);
-        Field(s => s.DisabledAt, nullable: true);
-        Field(s => s.DisabledBy, nullable: true);
+        Field<DateTimeScalar>("disabledAt").Resolve(c => c.Source.Settings.DisabledAt);
+        Field<StringGraphType>("disabledBy").Resolve(c => c.Source.Settings.DisabledBy);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>>>("approvalRequirements")
-            .Description("Action types that need a second person's approval (dual control).").Resolve(c => c.Source.ApprovalRequired);
-        Field<NonNullGraphType<AutoResponseSettingsType>>("autoResponse").Resolve(c => c.Source.AutoResponse);
-        Field(s => s.ProtectedDevices).Description("Devices never actioned automatically: automatic actions on them wait for approval.");
-        Field(s => s.ProtectedAccounts).Description("Accounts never actioned automatically: automatic actions on them wait for approval.");
-        Field(s => s.Version).Description("Pass as expectedVersion to refuse an update made on stale settings.");
-        Field(s => s.UpdatedAt);
+            .Description("Action types that need a second person's approval (dual control).").Resolve(c => c.Source.Settings.ApprovalRequired);
+        Field<NonNullGraphType<AutoResponseSettingsType>>("autoResponse").Resolve(c => c.Source.Settings.AutoResponse);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("protectedDevices")
+            .Description("Devices never actioned automatically: automatic actions on them wait for approval.").Resolve(c => c.Source.Settings.ProtectedDevices);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("protectedAccounts")
+            .Description("Accounts never actioned automatically: automatic actions on them wait for approval.").Resolve(c => c.Source.Settings.ProtectedAccounts);
+        Field<NonNullGraphType<IntGraphType>>("version").Description("Pass as expectedVersion to refuse an update made on stale settings.").Resolve(c => c.Source.Settings.Version);
+        Field<NonNullGraphType<DateTimeScalar>>("updatedAt").Resolve(c => c.Source.Settings.UpdatedAt);
     }
 }
 
@@ -87,9 +95,9 @@ public sealed record ActiveHoursInput(string TimeZone, List<ActiveHoursWindowInp
 
 public sealed record ActiveHoursWindowInput(List<string> Days, string From, string To);
 
-public sealed record RespondSettingsPayload(RespondSettings? Settings, IReadOnlyList<UserError> Errors)
+public sealed record RespondSettingsPayload(OrganizationSettings? Settings, IReadOnlyList<UserError> Errors)
 {
-    public static RespondSettingsPayload Ok(RespondSettings s) => new(s, []);
+    public static RespondSettingsPayload Ok(OrganizationSettings s) => new(s, []);
     public static RespondSettingsPayload Fail(params UserError[] errors) => new(null, errors);
 }
 

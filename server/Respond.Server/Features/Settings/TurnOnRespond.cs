@@ -4,7 +4,7 @@ using Respond.Server.Identity;
 
 namespace Respond.Server.Features.Settings;
 
-public sealed record TurnOnRespondInput(List<string> AcknowledgedTerms, int? ExpectedVersion);
+public sealed record TurnOnRespondInput(List<string> AcknowledgedTerms, int? ExpectedVersion, string? OrganizationId = null);
 
 public sealed class TurnOnRespondInputType : InputObjectGraphType<TurnOnRespondInput>
 {
@@ -13,6 +13,8 @@ public sealed class TurnOnRespondInputType : InputObjectGraphType<TurnOnRespondI
         Name = "TurnOnRespondInput";
         Field(i => i.AcknowledgedTerms).Description("Every term of respondSettings.requiredTerms: the checkboxes of the turn-on screen.");
         Field(i => i.ExpectedVersion, nullable: true);
+        Field<IdGraphType>("organizationId")
+            .Description("The organization whose settings change; omitted: the installation-wide defaults, which only an Admin of every organization may change.");
     }
 }
 
@@ -20,7 +22,7 @@ public sealed class TurnOnRespondInputType : InputObjectGraphType<TurnOnRespondI
 public static class TurnOnRespond
 {
     public static Task<RespondSettingsPayload> ExecuteAsync(SettingsChange settings, TurnOnRespondInput input, RespondPrincipal by, CancellationToken ct) =>
-        settings.ApplyAsync(by, "respond.turnedOn", input.ExpectedVersion, (s, now) =>
+        settings.ApplyAsync(by, input.OrganizationId, "respond.turnedOn", input.ExpectedVersion, (s, now) =>
         {
             var missing = RespondSettings.RequiredTerms.Except(input.AcknowledgedTerms, StringComparer.Ordinal).ToList();
             if (missing.Count > 0)

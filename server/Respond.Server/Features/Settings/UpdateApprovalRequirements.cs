@@ -5,7 +5,7 @@ using Respond.Workflows;
 
 namespace Respond.Server.Features.Settings;
 
-public sealed record UpdateApprovalRequirementsInput(List<ResponseActionType> ApprovalRequired, int? ExpectedVersion);
+public sealed record UpdateApprovalRequirementsInput(List<ResponseActionType> ApprovalRequired, int? ExpectedVersion, string? OrganizationId = null);
 
 public sealed class UpdateApprovalRequirementsInputType : InputObjectGraphType<UpdateApprovalRequirementsInput>
 {
@@ -15,6 +15,8 @@ public sealed class UpdateApprovalRequirementsInputType : InputObjectGraphType<U
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>>>("approvalRequired")
             .Description("The complete list of action types that need approval; types not listed queue at once.");
         Field(i => i.ExpectedVersion, nullable: true);
+        Field<IdGraphType>("organizationId")
+            .Description("The organization whose settings change; omitted: the installation-wide defaults, which only an Admin of every organization may change.");
     }
 }
 
@@ -22,7 +24,7 @@ public sealed class UpdateApprovalRequirementsInputType : InputObjectGraphType<U
 public static class UpdateApprovalRequirements
 {
     public static Task<RespondSettingsPayload> ExecuteAsync(SettingsChange settings, UpdateApprovalRequirementsInput input, RespondPrincipal by, CancellationToken ct) =>
-        settings.ApplyAsync(by, "settings.approvalRequirementsUpdated", input.ExpectedVersion, (s, now) =>
+        settings.ApplyAsync(by, input.OrganizationId, "settings.approvalRequirementsUpdated", input.ExpectedVersion, (s, now) =>
         {
             s.ApprovalRequired = input.ApprovalRequired.Distinct().Order().ToList();
             s.Touch(now);

@@ -8,7 +8,7 @@ namespace Respond.Server.Features.Settings;
 
 public sealed record UpdateAutoResponseSettingsInput(
     bool AutoIsolateOnCritical, bool AutoKillOnHigh, ActiveHoursInput? ActiveHours,
-    List<ResponseActionType>? AlwaysRequireApproval, int? ExpectedVersion);
+    List<ResponseActionType>? AlwaysRequireApproval, int? ExpectedVersion, string? OrganizationId = null);
 
 public sealed class UpdateAutoResponseSettingsInputType : InputObjectGraphType<UpdateAutoResponseSettingsInput>
 {
@@ -20,6 +20,8 @@ public sealed class UpdateAutoResponseSettingsInputType : InputObjectGraphType<U
         Field<ActiveHoursInputType>("activeHours").Description("Null: auto-response may act at any time.");
         Field<ListGraphType<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>>("alwaysRequireApproval");
         Field(i => i.ExpectedVersion, nullable: true);
+        Field<IdGraphType>("organizationId")
+            .Description("The organization whose settings change; omitted: the installation-wide defaults, which only an Admin of every organization may change.");
     }
 }
 
@@ -29,7 +31,7 @@ public static class UpdateAutoResponseSettings
     private static readonly string[] Days = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 
     public static Task<RespondSettingsPayload> ExecuteAsync(SettingsChange settings, UpdateAutoResponseSettingsInput input, RespondPrincipal by, CancellationToken ct) =>
-        settings.ApplyAsync(by, "settings.autoResponseUpdated", input.ExpectedVersion, (s, now) =>
+        settings.ApplyAsync(by, input.OrganizationId, "settings.autoResponseUpdated", input.ExpectedVersion, (s, now) =>
         {
             if (input.ActiveHours is { } hours && Validate(hours) is { } error) return error;
             s.AutoResponse = new AutoResponseSettings

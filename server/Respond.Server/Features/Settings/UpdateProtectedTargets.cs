@@ -4,7 +4,7 @@ using Respond.Server.Identity;
 
 namespace Respond.Server.Features.Settings;
 
-public sealed record UpdateProtectedTargetsInput(List<string> Devices, List<string> Accounts, int? ExpectedVersion);
+public sealed record UpdateProtectedTargetsInput(List<string> Devices, List<string> Accounts, int? ExpectedVersion, string? OrganizationId = null);
 
 public sealed class UpdateProtectedTargetsInputType : InputObjectGraphType<UpdateProtectedTargetsInput>
 {
@@ -14,6 +14,8 @@ public sealed class UpdateProtectedTargetsInputType : InputObjectGraphType<Updat
         Field(i => i.Devices).Description("Device ids never actioned automatically (domain controllers, jump hosts). The complete list.");
         Field(i => i.Accounts).Description("User ids never actioned automatically (break-glass admins). The complete list.");
         Field(i => i.ExpectedVersion, nullable: true);
+        Field<IdGraphType>("organizationId")
+            .Description("The organization whose settings change; omitted: the installation-wide defaults, which only an Admin of every organization may change.");
     }
 }
 
@@ -23,7 +25,7 @@ public static class UpdateProtectedTargets
     public const int MaxEntries = 1000;
 
     public static Task<RespondSettingsPayload> ExecuteAsync(SettingsChange settings, UpdateProtectedTargetsInput input, RespondPrincipal by, CancellationToken ct) =>
-        settings.ApplyAsync(by, "settings.protectedTargetsUpdated", input.ExpectedVersion, (s, now) =>
+        settings.ApplyAsync(by, input.OrganizationId, "settings.protectedTargetsUpdated", input.ExpectedVersion, (s, now) =>
         {
             if (input.Devices.Count > MaxEntries || input.Accounts.Count > MaxEntries)
                 return new UserError("VALIDATION", $"At most {MaxEntries} protected devices and {MaxEntries} protected accounts.", "devices");
