@@ -19,6 +19,7 @@ public static class GraphQLFeature
             // Resolvers share one scoped DbContext per request, which is not thread-safe: run query fields one at a time.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = false)
+            .UseMiddleware<RefusalAuditMiddleware>(serviceLifetime: global::GraphQL.DI.ServiceLifetime.Singleton)
             .AddUnhandledExceptionHandler(ctx =>
             {
                 var logger = ctx.Context?.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("Respond.GraphQL");

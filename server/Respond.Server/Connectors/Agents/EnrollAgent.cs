@@ -39,7 +39,8 @@ internal sealed partial class EnrollAgent(RespondDbContext db, AgentRegistry reg
         var secret = AgentSecrets.New("ras_");
         agent.Enrol(request.Hostname!.Trim(), request.Os!.Trim(), secret, now);
         token.Use(agent.Id, now);
-        var actor = new RespondPrincipal("agent:" + agent.Id, agent.Hostname, new HashSet<string>(), new HashSet<string>([agent.OrganizationId]));
+        // The hostname is what the device declares; the audit actor is named from our own record of it (issue 11).
+        var actor = new RespondPrincipal("agent:" + agent.Id, "agent " + agent.Id, new HashSet<string>(), new HashSet<string>([agent.OrganizationId]));
         audit.Record(actor, reEnrolled ? "agent.reenrolled" : "agent.enrolled", "Agent", agent.Id, [agent.OrganizationId], null,
             new { agent.DeviceId, agent.Hostname, agent.Os, EnrollmentTokenId = token.Id });
         try

@@ -75,7 +75,7 @@ public sealed class AuditVerificationType : ObjectGraphType<AuditVerification>
 public static class AuditFeature
 {
     public static IServiceCollection AddAudit(this IServiceCollection services) =>
-        services.AddScoped<AuditTrail>().AddSingleton<AuditChain>().AddHostedService<AuditSealer>();
+        services.AddScoped<AuditTrail>().AddSingleton<AuditChain>().AddSingleton<AuthorizationRefusals>().AddHostedService<AuditSealer>();
 
     /// <summary>The filters of auditTrail and of the export, applied to what the principal may see.</summary>
     public static IQueryable<AuditEntry> Filter(this IQueryable<AuditEntry> q, AuditFilter? where, RespondDbContext db)

@@ -100,7 +100,7 @@ internal sealed class DemoEventGenerator(IServiceScopeFactory scopes, Microsoft.
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var ingestion = scope.ServiceProvider.GetRequiredService<EventIngestion>();
-                await ingestion.IngestAsync(Burst(_tick++), RespondPrincipal.System, ct);
+                await ingestion.IngestAsync(Burst(_tick++), RespondPrincipal.System, "demo", ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

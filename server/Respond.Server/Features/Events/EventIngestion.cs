@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Respond.Server.Features.Audit;
 using Respond.Server.Features.Engine;
 using Respond.Server.Features.Settings;
 using Respond.Server.GraphQL;
@@ -28,11 +29,12 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<Us
 /// through the active rules, unless Respond is turned off for the event's organization: then it is stored and nothing runs.
 /// Events for organizations the caller does not hold are refused one by one and the attempt is audited.
 /// </summary>
-public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEvaluator evaluator, IOptions<IngestionOptions> options)
+public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEvaluator evaluator, AuthorizationRefusals refusals, IOptions<IngestionOptions> options)
 {
     public const int MaxErrorsReported = 100;
 
-    public async Task<IngestResult> IngestAsync(IAsyncEnumerable<JsonElement> events, RespondPrincipal by, CancellationToken ct)
+    /// <summary>Ingests <c>events</c> for <c>by</c>; <c>operation</c> (the GraphQL field or REST route called) names the attempt in the audit of refused events.</summary>
+    public async Task<IngestResult> IngestAsync(IAsyncEnumerable<JsonElement> events, RespondPrincipal by, string operation, CancellationToken ct)
     {
         var limit = options.Value.MaxBatchSize;
         var organizations = (await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
@@ -40,7 +42,7 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEv
         var enabled = (await db.ForEachAsync(organizations.Where(by.CanSee), ct)).Where(kv => kv.Value.Enabled).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         var chunk = new List<ParsedEvent>(options.Value.ChunkSize);
         var errors = new List<UserError>();
-        int index = 0, accepted = 0, duplicates = 0;
+        int index = 0, accepted = 0, duplicates = 0, foreign = 0;
         var overLimit = false;
 
         async Task FlushAsync()
@@ -63,8 +65,11 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEv
             }
             var (parsed, error) = EventParser.Parse(element, index);
             if (parsed is not null && !(organizations.Contains(parsed.OrganizationId) && by.CanSee(parsed.OrganizationId)))
+            {
+                foreign++;
                 error = new UserError("INVALID_EVENT", $"events[{index}].organizationId: '{parsed.OrganizationId}' is not one of your organizations",
                     ["input", "events", index.ToString(System.Globalization.CultureInfo.InvariantCulture), "organizationId"]);
+            }
             if (error is not null)
             {
                 if (errors.Count < MaxErrorsReported) errors.Add(error);
@@ -74,6 +79,9 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEv
             if (chunk.Count >= options.Value.ChunkSize) await FlushAsync();
         }
         await FlushAsync();
+        if (foreign > 0)
+            await refusals.RecordAsync(by, operation, "FOREIGN_ORGANIZATION",
+                $"{foreign} event(s) named an organization that is not one of the caller's; they were refused and not stored.");
         if (overLimit)
             errors.Insert(0, new UserError("BATCH_TOO_LARGE",
                 $"A request may carry at most {limit} events; the first {limit} were processed and the rest were not read. Send the rest in another request (replays are harmless).",

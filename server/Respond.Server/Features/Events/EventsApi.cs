@@ -30,7 +30,7 @@ public static class EventsApi
         try
         {
             var events = ndjson ? ReadNdjson(http.Request.Body, http.RequestAborted) : ReadArray(http.Request.Body, http.RequestAborted);
-            var result = await ingestion.IngestAsync(events, by, http.RequestAborted);
+            var result = await ingestion.IngestAsync(events, by, "POST /api/events", http.RequestAborted);
             var response = new IngestResponse(result.Accepted, result.Duplicates,
                 result.Errors.Select(e => new IngestError(e.Code, e.Message, string.Join('.', e.Path.Skip(1)))).ToList());
             if (result.OverLimit)

@@ -119,7 +119,7 @@ public static class EventsFeature
                 var by = c.Require(Roles.Admin, Roles.Ingestor);
                 var input = c.GetArgument<Dictionary<string, object?>>("input");
                 var events = ((IEnumerable<object?>)input["events"]!).Select(e => ToJson(e).Deserialize<JsonElement>());
-                return await c.Service<EventIngestion>().IngestAsync(events.ToAsyncEnumerable(), by, c.CancellationToken);
+                return await c.Service<EventIngestion>().IngestAsync(events.ToAsyncEnumerable(), by, "ingestEvents", c.CancellationToken);
             });
 
     /// <summary>GraphQL input objects arrive as dictionaries with CLR enums and dates: write them as the event JSON the REST path takes.</summary>
