@@ -22,10 +22,14 @@ public static class AuditExport
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, RespondDbContext db, AuditChain chain, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(HttpContext http, RespondDbContext db, AuditChain chain, AuthorizationRefusals refusals, CancellationToken ct)
     {
         var by = RespondPrincipal.From(http.User);
-        if (by is null || !by.CanRead) return Results.Problem("Exporting the audit trail needs a reading role.", statusCode: 403);
+        if (by is null || !by.CanRead)
+        {
+            if (by is not null) await refusals.RecordAsync(by, "GET /api/audit/export", "FORBIDDEN", "Exporting the audit trail needs a reading role.");
+            return Results.Problem("Exporting the audit trail needs a reading role.", statusCode: 403);
+        }
         var query = http.Request.Query;
         var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";
         if (format is not ("json" or "csv")) return Results.Problem("format must be json or csv.", statusCode: 400);

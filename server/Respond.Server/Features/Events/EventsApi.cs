@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Respond.Server.Features.Audit;
 using Respond.Server.Identity;
 
 namespace Respond.Server.Features.Events;
@@ -19,11 +20,15 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult, UnauthorizedHttpResult, ForbidHttpResult>> HandleAsync(
-        HttpContext http, EventIngestion ingestion)
+        HttpContext http, EventIngestion ingestion, AuthorizationRefusals refusals)
     {
         var by = RespondPrincipal.From(http.User);
         if (by is null) return TypedResults.Unauthorized();
-        if (!by.IsInAnyRole(Roles.Admin, Roles.Ingestor)) return TypedResults.Forbid();
+        if (!by.IsInAnyRole(Roles.Admin, Roles.Ingestor))
+        {
+            await refusals.RecordAsync(by, "POST /api/events", "FORBIDDEN", "Sending events needs the Admin or Ingestor role.");
+            return TypedResults.Forbid();
+        }
         var ndjson = http.Request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true;
         if (!ndjson && http.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
             return TypedResults.Problem("Send a JSON array (application/json) or NDJSON (application/x-ndjson).", statusCode: 415, title: "Unsupported media type");
