@@ -1,0 +1,188 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
+using Respond.Server.Tests.Connectors.Agents;
+using Respond.Server.Tests.Features.Actions;
+using Respond.Server.Tests.Features.Engine;
+
+namespace Respond.Server.Tests.GraphQL;
+
+/// <summary>
+/// Issue 11's tenant-isolation matrix: every mutation of the schema, read from the schema itself, is called by an Admin of
+/// org-b against org-a's objects and settings. Each must be refused and audited, and org-a must behave exactly as before:
+/// its events raise alerts, its ISOLATE_DEVICE waits for approval, auto-response does not act for it.
+/// </summary>
+public sealed class TenantIsolationMatrixTests
+{
+    private const string Attacker = "admin-b";
+
+    private const string CriticalRule = """
+        {
+          "schemaVersion": 1,
+          "nodes": [
+            { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["ransomware.detected"] } },
+            { "id": "alert", "type": "alert.create", "config": { "title": "Ransomware on {{device.id}}", "severity": "CRITICAL" } }
+          ],
+          "edges": [ { "from": "trigger", "to": "alert" } ]
+        }
+        """;
+
+    private static readonly JsonElement Definition = JsonDocument.Parse(CriticalRule).RootElement;
+
+    /// <summary>org-a's objects the attacker aims at.</summary>
+    private sealed record OrgA(string RuleId, string AlertId, string ApprovalRequestId, string ActionId, string ScriptId, string AgentId,
+        string EnrollmentTokenId, string BacktestId, string TemplateId);
+
+    private static object Input(object input) => new Dictionary<string, object?> { ["input"] = input };
+
+    /// <summary>
+    /// The arguments each mutation is attacked with (several calls where a mutation has several ways in). A mutation missing
+    /// here fails the test: a new mutation must say how org-b would aim it at org-a.
+    /// </summary>
+    private static readonly Dictionary<string, Func<OrgA, IEnumerable<object>>> Attacks = new()
+    {
+        ["turnOnRespond"] = _ => [Input(new { organizationId = "org-a", acknowledgedTerms = Terms }), Input(new { acknowledgedTerms = Terms })],
+        ["turnOffRespond"] = _ => [Input(new { organizationId = "org-a", confirm = true }), Input(new { confirm = true })],
+        ["updateApprovalRequirements"] = _ => [Input(new { organizationId = "org-a", approvalRequired = Array.Empty<string>() }), Input(new { approvalRequired = Array.Empty<string>() })],
+        ["updateProtectedTargets"] = _ => [Input(new { organizationId = "org-a", devices = Array.Empty<string>(), accounts = Array.Empty<string>() }),
+            Input(new { devices = Array.Empty<string>(), accounts = Array.Empty<string>() })],
+        ["updateAutoResponseSettings"] = _ => [Input(new { organizationId = "org-a", autoIsolateOnCritical = true, autoKillOnHigh = true }),
+            Input(new { autoIsolateOnCritical = true, autoKillOnHigh = true })],
+        ["createOrganization"] = _ => [Input(new { id = "org-a2", name = "Alpha 2" })],
+        ["connectOrganization"] = _ => [Input(new { organizationId = "org-a", connector = "SIMULATED", settings = new { } })],
+        ["testConnection"] = _ => [Input(new { organizationId = "org-a" })],
+        ["createRule"] = _ => [Input(new { name = "planted", outcome = "AUTOMATIC", organizationIds = new[] { "org-a" }, definition = Definition })],
+        ["updateRule"] = a => [Input(new { id = a.RuleId, expectedVersion = 2, outcome = "ALERT_ONLY" })],
+        ["duplicateRule"] = a => [Input(new { id = a.RuleId, name = "copy" })],
+        ["deleteRule"] = a => [Input(new { id = a.RuleId })],
+        ["activateRule"] = a => [Input(new { id = a.RuleId })],
+        ["pauseRule"] = a => [Input(new { id = a.RuleId })],
+        ["convertRuleToIoc"] = a => [Input(new { id = a.RuleId })],
+        ["duplicateTemplate"] = a => [Input(new { templateId = a.TemplateId, organizationIds = new[] { "org-a" } })],
+        ["ingestEvents"] = _ => [Input(new { events = new[] { new { id = "planted-1", organizationId = "org-a", source = "edr", type = "ransomware.detected", severity = "CRITICAL", time = "2026-11-23T10:00:00Z" } } })],
+        ["acknowledgeAlert"] = a => [Input(new { id = a.AlertId })],
+        ["closeAlert"] = a => [Input(new { id = a.AlertId })],
+        ["approveRequest"] = a => [Input(new { id = a.ApprovalRequestId })],
+        ["rejectRequest"] = a => [Input(new { id = a.ApprovalRequestId })],
+        ["submitResponseAction"] = _ => [Input(new { organizationId = "org-a", type = "ISOLATE_DEVICE", target = new { deviceId = "dev-a1" }, justification = "planted" })],
+        ["submitBulkResponseAction"] = _ => [Input(new { organizationId = "org-a", type = "ISOLATE_DEVICE", targets = new[] { new { deviceId = "dev-a1" } }, justification = "planted" })],
+        ["cancelResponseAction"] = a => [Input(new { id = a.ActionId })],
+        ["rollbackResponseAction"] = a => [Input(new { id = a.ActionId, justification = "planted" })],
+        ["testRule"] = a => [Input(new { ruleId = a.RuleId, events = Array.Empty<object>() })],
+        ["backtestRule"] = a => [Input(new { ruleId = a.RuleId, from = "2026-11-19T00:00:00Z", to = "2026-11-23T00:00:00Z" })],
+        ["cancelBacktest"] = a => [new Dictionary<string, object?> { ["id"] = a.BacktestId }],
+        ["createScript"] = _ => [Input(new { name = "planted", organizationIds = new[] { "org-a" }, source = "Log(\"x\");" })],
+        ["updateScript"] = a => [Input(new { id = a.ScriptId, expectedVersion = 1, source = "Log(\"planted\");" })],
+        ["markScriptSafe"] = a => [Input(new { id = a.ScriptId, safe = true })],
+        ["runScript"] = a => [Input(new { scriptId = a.ScriptId, organizationId = "org-a", eventJson = new { id = "e", organizationId = "org-a" }, requestApproval = true })],
+        ["createAgentEnrollmentToken"] = _ => [Input(new { organizationId = "org-a" })],
+        ["revokeAgent"] = a => [Input(new { agentId = a.AgentId })],
+        ["revokeAgentEnrollmentToken"] = a => [Input(new { enrollmentTokenId = a.EnrollmentTokenId })],
+        ["unlockSignIn"] = _ => [Input(new { userName = "alice" })],
+    };
+
+    private static readonly string[] Terms = ["RESPONSE_ACTIONS_AFFECT_USERS", "AUTOMATION_REQUIRES_VALIDATED_RULES", "ACTIONS_REQUIRE_HEALTHY_CONNECTION"];
+
+    /// <summary>A refusal as the API answers it: a thrown error, or the payload's UserError. INVALID_EVENT is how ingestion refuses an event for another organization.</summary>
+    private static readonly HashSet<string> RefusalCodes = ["FORBIDDEN", "NOT_FOUND", "DUAL_CONTROL", "NOT_AN_APPROVER", "INVALID_EVENT"];
+
+    [Fact]
+    public async Task EveryMutation_AdminOfOrgBAgainstOrgA_RefusedAuditedAndOrgAUnchanged()
+    {
+        await using var api = ActionScenario.Host();
+        var orgA = await OrgAAsync(api);
+        var mutations = api.Services.GetRequiredService<ISchema>().Mutation!.Fields.ToList();
+
+        var missing = mutations.Select(f => f.Name).Where(name => !Attacks.ContainsKey(name)).ToList();
+        Assert.True(missing.Count == 0, "Mutations without an attack in the isolation matrix (add one): " + string.Join(", ", missing));
+
+        var notRefused = new List<string>();
+        foreach (var field in mutations)
+            foreach (var variables in Attacks[field.Name](orgA))
+            {
+                var response = await api.GraphQLAsync(Attacker, Operation(field), variables);
+                if (!Refused(response, field.Name)) notRefused.Add($"{field.Name}: {response.ToJsonString()}");
+            }
+        Assert.True(notRefused.Count == 0, "Not refused:\n" + string.Join("\n", notRefused));
+
+        var audited = (await api.GraphQLAsync("admin", "{ auditTrail(first: 200, where: { action: \"authorization.refused\", actorId: \"admin-b\" }) { edges { node { subjectId } } } }"))
+            .At("data.auditTrail.edges").AsArray().Select(e => e!.Str("node.subjectId")).ToHashSet();
+        var unaudited = mutations.Select(f => f.Name).Where(name => !audited.Contains(name)).ToList();
+        Assert.True(unaudited.Count == 0, "Refused but not audited: " + string.Join(", ", unaudited));
+
+        await AssertOrgAUnchangedAsync(api, orgA);
+    }
+
+    private static string Operation(FieldType field)
+    {
+        var declared = string.Join(", ", field.Arguments!.Select(a => $"${a.Name}: {a.ResolvedType}"));
+        var passed = string.Join(", ", field.Arguments!.Select(a => $"{a.Name}: ${a.Name}"));
+        var payload = field.ResolvedType is NonNullGraphType { ResolvedType: IComplexGraphType inner } ? inner : (IComplexGraphType)field.ResolvedType!;
+        var selection = payload.HasField("errors") ? "errors { code message }" : "__typename";
+        return $"mutation({declared}) {{ {field.Name}({passed}) {{ {selection} }} }}";
+    }
+
+    private static bool Refused(JsonObject response, string field)
+    {
+        if (response["errors"] is JsonArray thrown && thrown.Any(e => e?["extensions"]?["code"]?.GetValue<string>() is { } code && RefusalCodes.Contains(code))) return true;
+        return response["data"]?[field]?["errors"] is JsonArray errors && errors.Count > 0
+               && errors.All(e => RefusalCodes.Contains(e!.Str("code")));
+    }
+
+    /// <summary>org-a at work: Respond on, a healthy connection, an active rule that raised an alert, an action waiting for approval, a script, an agent, a backtest.</summary>
+    private static async Task<OrgA> OrgAAsync(RespondApiFixture api)
+    {
+        await api.ReadyAsync();
+        var ruleId = await api.ActiveRuleAsync(CriticalRule, outcome: "AUTOMATIC");
+        await api.PostEventsAsync("ingestor-a", [ResponseActionsApiTests.DeviceEvent("m-1", "dev-a1", type: "ransomware.detected", severity: "CRITICAL", pid: 4711)]);
+        var alertId = (await api.GraphQLAsync("admin-a", "{ alerts { edges { node { id } } } }")).Str("data.alerts.edges.0.node.id");
+        var submitted = await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-a1"));
+        Assert.Equal("PENDING_APPROVAL", submitted.Str("data.submitResponseAction.responseAction.status"));
+        var script = await api.GraphQLAsync("admin-a", "mutation($input: CreateScriptInput!) { createScript(input: $input) { script { id } errors { code message } } }",
+            new { input = new { name = "org-a script", organizationIds = new[] { "org-a" }, source = "Log(\"hello\");" } });
+        Assert.Empty(script.Errors("createScript"));
+        var token = await api.GraphQLAsync("admin-a", "mutation { createAgentEnrollmentToken(input: { organizationId: \"org-a\" }) { token enrollmentToken { id } errors { code } } }");
+        var (agentId, _) = await AgentTestSupport.EnrollAsync(api, token.Str("data.createAgentEnrollmentToken.token"), "dev-agent-a");
+        var spareToken = await api.GraphQLAsync("admin-a", "mutation { createAgentEnrollmentToken(input: { organizationId: \"org-a\" }) { enrollmentToken { id } errors { code } } }");
+        var backtest = await api.GraphQLAsync("admin-a", "mutation($id: ID!) { backtestRule(input: { ruleId: $id, from: \"2026-11-19T00:00:00Z\", to: \"2026-11-23T00:00:00Z\" }) { backtest { id } errors { code message } } }",
+            new { id = ruleId });
+        Assert.Empty(backtest.Errors("backtestRule"));
+        var template = (await api.GraphQLAsync("viewer", "{ communityTemplates { id } }")).Str("data.communityTemplates.0.id");
+        return new OrgA(ruleId, alertId, submitted.Str("data.submitResponseAction.approvalRequest.id"), submitted.Str("data.submitResponseAction.responseAction.id"),
+            script.Str("data.createScript.script.id"), agentId, spareToken.Str("data.createAgentEnrollmentToken.enrollmentToken.id"),
+            backtest.Str("data.backtestRule.backtest.id"), template);
+    }
+
+    private static async Task AssertOrgAUnchangedAsync(RespondApiFixture api, OrgA orgA)
+    {
+        var settings = await api.GraphQLAsync("admin-a", "{ respondSettings(organizationId: \"org-a\") { enabled inheritsDefaults approvalRequirements autoResponse { autoIsolateOnCritical autoKillOnHigh } } }");
+        Assert.True(settings.At("data.respondSettings.enabled").GetValue<bool>());
+        Assert.True(settings.At("data.respondSettings.inheritsDefaults").GetValue<bool>());
+        Assert.False(settings.At("data.respondSettings.autoResponse.autoIsolateOnCritical").GetValue<bool>());
+
+        var state = await api.GraphQLAsync("admin", """
+            query($rule: ID!, $alert: ID!, $action: ID!, $script: ID!) { rule(id: $rule) { status } alert(id: $alert) { status } responseAction(id: $action) { status }
+              approvalRequests { edges { node { id status } } } script(id: $script) { version isSafe } agents(organizationId: "org-a") { id revokedAt }
+              agentEnrollmentTokens(organizationId: "org-a") { id revokedAt } organizations { totalCount } }
+            """, new { rule = orgA.RuleId, alert = orgA.AlertId, action = orgA.ActionId, script = orgA.ScriptId });
+        Assert.Equal("ACTIVE", state.Str("data.rule.status"));
+        Assert.Equal("NEW", state.Str("data.alert.status"));
+        Assert.Equal("PENDING_APPROVAL", state.Str("data.responseAction.status"));
+        Assert.Equal("PENDING", state.At("data.approvalRequests.edges").AsArray().Single(e => e!.Str("node.id") == orgA.ApprovalRequestId)!.Str("node.status"));
+        Assert.Equal(1, state.At("data.script.version").GetValue<int>());
+        Assert.False(state.At("data.script.isSafe").GetValue<bool>());
+        Assert.All(state.At("data.agents").AsArray(), a => Assert.Null(a!["revokedAt"]));
+        Assert.All(state.At("data.agentEnrollmentTokens").AsArray(), t => Assert.Null(t!["revokedAt"]));
+        Assert.Equal(2, state.At("data.organizations.totalCount").GetValue<int>());
+
+        // Behaviour, not just state: an org-a event still raises its alert and auto-response still does not isolate for org-a...
+        await api.PostEventsAsync("ingestor-a", [ResponseActionsApiTests.DeviceEvent("m-2", "dev-a2", type: "ransomware.detected", severity: "CRITICAL", pid: 4712)]);
+        var after = await api.GraphQLAsync("admin-a", "{ alerts { totalCount } responseActions { edges { node { source } } } }");
+        Assert.Equal(2, after.At("data.alerts.totalCount").GetValue<int>());
+        Assert.DoesNotContain(after.At("data.responseActions.edges").AsArray(), e => e!.Str("node.source") == "AUTO_RESPONSE");
+        // ...and an org-a responder's ISOLATE_DEVICE still needs a second person.
+        var isolate = await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-a3"));
+        Assert.Equal("PENDING_APPROVAL", isolate.Str("data.submitResponseAction.responseAction.status"));
+    }
+}
