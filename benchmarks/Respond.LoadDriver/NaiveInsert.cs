@@ -29,7 +29,7 @@ public static class NaiveInsert
         connection.Open();
         Exec(connection, "PRAGMA journal_mode=WAL;");
         if (synchronous is not null) Exec(connection, $"PRAGMA synchronous={synchronous};");
-        // The server's table (EF migration RuleEngine): an AUTOINCREMENT sequence and the unique (Source, EventId) index.
+        // The server's table (EF migrations RuleEngine, TenantSettings): an AUTOINCREMENT sequence and the unique (OrganizationId, Source, EventId) index.
         Exec(connection, """
             CREATE TABLE "Events" (
                 "Sequence" INTEGER NOT NULL CONSTRAINT "PK_Events" PRIMARY KEY AUTOINCREMENT,
@@ -41,7 +41,7 @@ public static class NaiveInsert
                 "Time" INTEGER NOT NULL,
                 "ReceivedAt" INTEGER NOT NULL,
                 "Json" TEXT NOT NULL);
-            CREATE UNIQUE INDEX "IX_Events_Source_EventId" ON "Events" ("Source", "EventId");
+            CREATE UNIQUE INDEX "IX_Events_OrganizationId_Source_EventId" ON "Events" ("OrganizationId", "Source", "EventId");
             """);
         if (serverShape) Exec(connection, """CREATE INDEX "IX_Events_OrganizationId_Time" ON "Events" ("OrganizationId", "Time");""");
         var journal = Scalar(connection, "PRAGMA journal_mode;");
@@ -50,7 +50,7 @@ public static class NaiveInsert
         var sql = """
             INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
             VALUES (@id, @org, @source, @type, @severity, @time, @received, @json)
-            """ + (serverShape ? "\nON CONFLICT (\"Source\", \"EventId\") DO NOTHING RETURNING \"Sequence\"" : "");
+            """ + (serverShape ? "\nON CONFLICT (\"OrganizationId\", \"Source\", \"EventId\") DO NOTHING RETURNING \"Sequence\"" : "");
         var watch = Stopwatch.StartNew();
         for (var start = 0; start < events.Count; start += batchSize)
         {

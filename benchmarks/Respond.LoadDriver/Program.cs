@@ -35,7 +35,7 @@ Log($"generated {offEvents.Count + warmupEvents.Count + measured.Count:N0} event
 
 // 2. The machine's limit: the same rows by a plain prepared insert, before the server runs (nothing competes).
 var naivePath = Path.Combine(work.FullName, "naive.db");
-report.Naive.Add(NaiveInsert.Run("Naive insert (the target's baseline): WAL, synchronous=NORMAL, unique (Source, EventId)", naivePath, measured, options.BatchSize, "NORMAL", serverShape: false));
+report.Naive.Add(NaiveInsert.Run("Naive insert (the target's baseline): WAL, synchronous=NORMAL, unique (OrganizationId, Source, EventId)", naivePath, measured, options.BatchSize, "NORMAL", serverShape: false));
 report.Naive.Add(NaiveInsert.Run("Naive insert with the server's pragmas: WAL, SQLite's default synchronous", naivePath, measured, options.BatchSize, null, serverShape: false));
 report.Naive.Add(NaiveInsert.Run("The server's write alone: its pragmas, both its indexes, INSERT … ON CONFLICT DO NOTHING RETURNING", naivePath, measured, options.BatchSize, null, serverShape: true));
 foreach (var n in report.Naive) Log($"{n.Name}: {n.PerSecond:N0} events/s ({n.Elapsed.TotalSeconds:F1} s; journal {n.JournalMode}, synchronous {n.Synchronous})");
