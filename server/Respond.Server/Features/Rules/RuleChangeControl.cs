@@ -6,6 +6,7 @@ using Respond.Server.Features.Actions;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
 using Respond.Server.Features.Engine;
+using Respond.Server.Features.Settings;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;
 using Respond.Server.Persistence;
@@ -33,8 +34,10 @@ public sealed class RuleChangeControl(RespondDbContext db, AuditTrail audit, Res
         var actions = ActionNodes(rule.DefinitionJson);
         if (actions.Count == 0) return [];
         // Settings hold the approval requirements; the destructive-by-default types count even when an admin lifted them,
-        // so emptying the requirements never arms a destructive rule by one person alone.
-        var required = (await db.Settings.AsNoTracking().SingleAsync(ct)).ApprovalRequired;
+        // so emptying the requirements never arms a destructive rule by one person alone. Each organization has its own
+        // requirements: a type required by any organization the rule covers (or by the defaults) counts.
+        var scope = rule.OrganizationIds.Count > 0 ? rule.OrganizationIds : await db.Organizations.Select(o => o.Id).ToListAsync(ct);
+        var required = (await db.ForEachAsync([.. scope, Settings.RespondSettings.Defaults], ct)).Values.SelectMany(s => s.ApprovalRequired).ToHashSet();
         var reasons = new List<string>();
         foreach (var (nodeId, info) in actions)
         {

@@ -883,7 +883,7 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
 
                     b.HasIndex("OrganizationId", "Time");
 
-                    b.HasIndex("Source", "EventId")
+                    b.HasIndex("OrganizationId", "Source", "EventId")
                         .IsUnique();
 
                     b.ToTable("Events", (string)null);
@@ -1265,8 +1265,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
 
             modelBuilder.Entity("Respond.Server.Features.Settings.RespondSettings", b =>
                 {
-                    b.Property<int>("Id")
-                        .HasColumnType("int");
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.PrimitiveCollection<string>("AcknowledgedTerms")
                         .IsRequired()
@@ -1310,7 +1311,7 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsConcurrencyToken()
                         .HasColumnType("int");
 
-                    b.HasKey("Id");
+                    b.HasKey("OrganizationId");
 
                     b.ToTable("Settings");
                 });

@@ -871,7 +871,7 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Time");
 
-                    b.HasIndex("Source", "EventId")
+                    b.HasIndex("OrganizationId", "Source", "EventId")
                         .IsUnique();
 
                     b.ToTable("Events", (string)null);
@@ -1249,8 +1249,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Respond.Server.Features.Settings.RespondSettings", b =>
                 {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("AcknowledgedTerms")
                         .IsRequired()
@@ -1294,7 +1295,7 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
+                    b.HasKey("OrganizationId");
 
                     b.ToTable("Settings");
                 });
