@@ -17,16 +17,7 @@ public sealed class TenantIsolationMatrixTests
 {
     private const string Attacker = "admin-b";
 
-    private const string CriticalRule = """
-        {
-          "schemaVersion": 1,
-          "nodes": [
-            { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["ransomware.detected"] } },
-            { "id": "alert", "type": "alert.create", "config": { "title": "Ransomware on {{device.id}}", "severity": "CRITICAL" } }
-          ],
-          "edges": [ { "from": "trigger", "to": "alert" } ]
-        }
-        """;
+    private const string CriticalRule = AutomationTests.CriticalRule;
 
     private static readonly JsonElement Definition = JsonDocument.Parse(CriticalRule).RootElement;
 

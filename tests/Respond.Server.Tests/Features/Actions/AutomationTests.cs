@@ -6,7 +6,7 @@ namespace Respond.Server.Tests.Features.Actions;
 /// <summary>Auto-response, the blast-radius guard and protected targets: automation that cannot run away.</summary>
 public sealed class AutomationTests
 {
-    private const string CriticalRule = """
+    internal const string CriticalRule = """
         {
           "schemaVersion": 1,
           "nodes": [
