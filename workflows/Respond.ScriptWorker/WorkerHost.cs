@@ -26,7 +26,9 @@ internal sealed class WorkerHost(Stream input, Stream output)
     public int Run()
     {
         WarmUp();
-        Write(new ScriptWorkerReply(ScriptWorkerProtocol.Ready, Succeeded: true));
+        // Installed after warm-up (the runtime has loaded what it needs) and before the first request.
+        var seccomp = Environment.GetEnvironmentVariable(ScriptWorkerConfinement.SeccompVariable) == "1" ? SyscallFilter.Install() : null;
+        Write(new ScriptWorkerReply(ScriptWorkerProtocol.Ready, Succeeded: true, Seccomp: seccomp));
         while (reader.ReadLine() is { } line)
         {
             var request = JsonSerializer.Deserialize<ScriptWorkerRequest>(line, ScriptWorkerProtocol.Json)
@@ -49,6 +51,11 @@ internal sealed class WorkerHost(Stream input, Stream output)
 
     private void Serve(ScriptWorkerRequest request)
     {
+        if (request.CheckKind is { } kind)
+        {
+            Check(request.Source, kind, TimeSpan.FromMilliseconds(request.TimeLimitMilliseconds));
+            return;
+        }
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.Source)));
         var cached = compiled.TryGetValue(hash, out var runner);
         if (runner is null)
@@ -65,6 +72,31 @@ internal sealed class WorkerHost(Stream input, Stream output)
         }
         Write(new ScriptWorkerReply(ScriptWorkerProtocol.Running));
         Execute(request, runner, cached);
+    }
+
+    /// <summary>
+    /// A check request: only the check, nothing compiled to run. The pool kills this process at its check limit; the
+    /// watchdog ends it a second later as well, so a worker whose pool vanished cannot spin in the binder.
+    /// </summary>
+    private void Check(string source, ScriptKind kind, TimeSpan limit)
+    {
+        var answered = 0;
+        using var watchdog = new Timer(_ =>
+        {
+            if (Interlocked.Exchange(ref answered, 1) == 0)
+            {
+                Breach($"killed: checking exceeded {limit.TotalSeconds:0.#} s limit");
+            }
+        }, null, limit + TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        var diagnostics = ScriptChecker.Check(source, kind, CancellationToken.None, limit);
+        if (Interlocked.Exchange(ref answered, 1) == 0)
+        {
+            Write(new ScriptWorkerReply(ScriptWorkerProtocol.Done, Succeeded: ScriptChecker.Passes(diagnostics), Diagnostics: diagnostics));
+        }
+        else
+        {
+            Thread.Sleep(Timeout.Infinite); // the watchdog is ending the process
+        }
     }
 
     private void Execute(ScriptWorkerRequest request, ScriptRunner<object> runner, bool cached)

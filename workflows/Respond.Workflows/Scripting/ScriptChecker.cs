@@ -45,11 +45,29 @@ public static class ScriptChecker
     /// <summary>Whether the diagnostics allow the script to run (no errors).</summary>
     public static bool Passes(IReadOnlyList<ScriptDiagnostic> diagnostics) => !diagnostics.Any(d => d.IsError);
 
-    private static IReadOnlyList<ScriptDiagnostic> CheckScript(string source, CancellationToken ct, TimeSpan timeLimit)
+    /// <summary>
+    /// The refusals decided from the text alone, without binding anything (size, the expression's single-expression
+    /// shape, <see cref="ScriptShapeLimits"/>): milliseconds however hostile the source. Empty means the semantic check
+    /// must decide; <see cref="ScriptCheckPool"/> runs that part in a worker it can kill.
+    /// </summary>
+    public static IReadOnlyList<ScriptDiagnostic> CheckSyntax(string source, ScriptKind kind) =>
+        (kind == ScriptKind.Expression ? ExpressionSyntaxRefusals(source) : ScriptSyntaxRefusals(source)) ?? [];
+
+    private static IReadOnlyList<ScriptDiagnostic>? ScriptSyntaxRefusals(string source)
     {
         if (source.Length > MaxScriptLength)
         {
             return [Limit($"The script is {source.Length} characters; the limit is {MaxScriptLength}.")];
+        }
+        // Refused from the syntax alone, before the binder can be driven into exponential work.
+        return ScriptShapeLimits.Check(source, ScriptKind.RunScript) is { Count: > 0 } shape ? shape : null;
+    }
+
+    private static IReadOnlyList<ScriptDiagnostic> CheckScript(string source, CancellationToken ct, TimeSpan timeLimit)
+    {
+        if (ScriptSyntaxRefusals(source) is { } refusals)
+        {
+            return refusals;
         }
         return Guarded(ct, timeLimit, token =>
         {
@@ -72,27 +90,12 @@ public static class ScriptChecker
     internal static (IReadOnlyList<ScriptDiagnostic> Diagnostics, CSharpCompilation? Compilation, bool TimedOut) CheckExpression(
         string expression, CancellationToken ct, TimeSpan? timeLimit = null)
     {
-        if (expression.Length > MaxExpressionLength)
+        if (ExpressionSyntaxRefusals(expression) is { } refusals)
         {
-            return ([Limit($"The expression is {expression.Length} characters; the limit is {MaxExpressionLength}.")], null, false);
+            return (refusals, null, false);
         }
         var text = SourceText.From(expression);
         var diagnostics = new ScriptDiagnosticList(span => text.Lines.GetLinePosition(Math.Clamp(span.Start - ExpressionPrefix.Length, 0, expression.Length)));
-        // Parse the expression alone first, so nothing after it can reach the wrapper (no ';', no '}', no directives).
-        var parsed = SyntaxFactory.ParseExpression(expression, 0, ScriptReferences.ExpressionParseOptions);
-        if (string.IsNullOrWhiteSpace(expression))
-        {
-            return ([Shape("The expression is empty.", 1, 1, null)], null, false);
-        }
-        if (parsed.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } errors)
-        {
-            return ([.. errors.Take(MaxDiagnostics).Select(d => At(d, text.Lines.GetLinePosition(d.Location.SourceSpan.Start)))], null, false);
-        }
-        if (parsed.FullSpan.End != expression.Length || parsed.ContainsDirectives)
-        {
-            var at = text.Lines.GetLinePosition(Math.Min(parsed.FullSpan.End, expression.Length));
-            return ([Shape("A condition expression must be exactly one C# expression (no statements, ';' or directives).", at.Line + 1, at.Character + 1, null)], null, false);
-        }
         var result = Guarded(ct, timeLimit ?? CheckTimeLimit, token =>
         {
             var tree = CSharpSyntaxTree.ParseText(ExpressionPrefix + expression + ExpressionSuffix, ScriptReferences.ExpressionParseOptions, cancellationToken: token);
@@ -106,6 +109,31 @@ public static class ScriptChecker
             return ((IReadOnlyList<ScriptDiagnostic>)diagnostics.ToList(), (CSharpCompilation?)compilation, false);
         }, refusal => ([refusal], null, true));
         return result;
+    }
+
+    private static IReadOnlyList<ScriptDiagnostic>? ExpressionSyntaxRefusals(string expression)
+    {
+        if (expression.Length > MaxExpressionLength)
+        {
+            return [Limit($"The expression is {expression.Length} characters; the limit is {MaxExpressionLength}.")];
+        }
+        var text = SourceText.From(expression);
+        // Parse the expression alone first, so nothing after it can reach the wrapper (no ';', no '}', no directives).
+        var parsed = SyntaxFactory.ParseExpression(expression, 0, ScriptReferences.ExpressionParseOptions);
+        if (string.IsNullOrWhiteSpace(expression))
+        {
+            return [Shape("The expression is empty.", 1, 1, null)];
+        }
+        if (parsed.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } errors)
+        {
+            return [.. errors.Take(MaxDiagnostics).Select(d => At(d, text.Lines.GetLinePosition(d.Location.SourceSpan.Start)))];
+        }
+        if (parsed.FullSpan.End != expression.Length || parsed.ContainsDirectives)
+        {
+            var at = text.Lines.GetLinePosition(Math.Min(parsed.FullSpan.End, expression.Length));
+            return [Shape("A condition expression must be exactly one C# expression (no statements, ';' or directives).", at.Line + 1, at.Character + 1, null)];
+        }
+        return ScriptShapeLimits.Check(parsed, ScriptKind.Expression) is { Count: > 0 } shape ? shape : null;
     }
 
     private static void Compiler(Compilation compilation, SyntaxTree tree, TextSpan? scope, ScriptDiagnosticList diagnostics, CancellationToken ct)

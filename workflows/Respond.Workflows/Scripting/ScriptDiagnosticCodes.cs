@@ -20,4 +20,10 @@ public static class ScriptDiagnosticCodes
 
     /// <summary>The source is too large, or the check itself ran out of time.</summary>
     public const string Limit = "RSB006";
+
+    /// <summary>
+    /// The source's shape passes a limit of the check (<see cref="ScriptShapeLimits"/>: lambdas nested too deep, syntax
+    /// nested too deep, too many lambdas). Refused from the syntax alone, before the compiler binds anything.
+    /// </summary>
+    public const string Shape = "RSB007";
 }

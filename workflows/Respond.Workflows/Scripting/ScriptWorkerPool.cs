@@ -22,16 +22,23 @@ public sealed class ScriptWorkerPool : IDisposable, IAsyncDisposable
     private int started;
     private bool disposed;
 
-    public ScriptWorkerPool(ScriptWorkerPoolOptions options)
+    public ScriptWorkerPool(ScriptWorkerPoolOptions options, ScriptWorkerConfinement? confinement = null)
     {
         options.Validate();
         this.options = options;
+        Confinement = confinement ?? ScriptWorkerConfinement.Detect(options);
         slots = new SemaphoreSlim(options.Workers, options.Workers);
         for (var i = 0; i < options.Workers; i++)
         {
             idle.Add(StartWorkerAsync());
         }
     }
+
+    /// <summary>What the OS adds around each worker here (detected when the pool was made).</summary>
+    public ScriptWorkerConfinement Confinement { get; }
+
+    /// <summary>What the last started worker said of its system-call filter (<c>on</c>, or why not); null before one started.</summary>
+    public string? WorkerSeccomp { get; private set; }
 
     /// <summary>How many worker processes this pool has started (initial ones and replacements).</summary>
     public int WorkersStarted => Volatile.Read(ref started);
@@ -75,6 +82,27 @@ public sealed class ScriptWorkerPool : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(job.Source)));
         await slots.WaitAsync(ct).ConfigureAwait(false);
+        return await UseWorkerAsync(hash, worker => worker.RunAsync(job, hash, options, ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="source"/> in a worker, killing it past <see cref="ScriptWorkerPoolOptions.CheckTimeLimit"/>.
+    /// When every worker is busy for longer than that limit the source is refused as "busy" rather than queued for ever.
+    /// </summary>
+    public async Task<IReadOnlyList<ScriptDiagnostic>> CheckAsync(string source, ScriptKind kind, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (!await slots.WaitAsync(options.CheckTimeLimit, ct).ConfigureAwait(false))
+        {
+            return [new ScriptDiagnostic(ScriptDiagnostic.Error, ScriptDiagnosticCodes.Limit,
+                "The script checker is busy with other checks; try again in a moment.", 1, 1, null)];
+        }
+        return await UseWorkerAsync("", worker => worker.CheckAsync(source, kind, options, ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes a worker for one job (the caller holds a slot), replaces it when the job left it dead or spent.</summary>
+    private async Task<T> UseWorkerAsync<T>(string hash, Func<ScriptWorkerProcess, Task<T>> use)
+    {
         Task<ScriptWorkerProcess>? slot = null;
         try
         {
@@ -89,8 +117,9 @@ public sealed class ScriptWorkerPool : IDisposable, IAsyncDisposable
                 slot = StartWorkerAsync(); // the slot's start failed: try once more now
                 worker = await slot.ConfigureAwait(false);
             }
-            var result = await worker.RunAsync(job, hash, options, ct).ConfigureAwait(false);
-            if (!worker.Healthy || worker.Compilations >= options.CompilationsPerWorker)
+            var result = await use(worker).ConfigureAwait(false);
+            if (!worker.Healthy || worker.Compilations >= options.CompilationsPerWorker
+                || options.CpuTimeLimit > TimeSpan.Zero && worker.CpuTime > options.CpuTimeLimit / 2)
             {
                 Retire(worker);
                 slot = StartWorkerAsync();
@@ -178,7 +207,8 @@ public sealed class ScriptWorkerPool : IDisposable, IAsyncDisposable
     private async Task<ScriptWorkerProcess> StartWorkerAsync()
     {
         Interlocked.Increment(ref started);
-        var worker = await ScriptWorkerProcess.StartAsync(options, closing.Token).ConfigureAwait(false);
+        var worker = await ScriptWorkerProcess.StartAsync(options, Confinement, closing.Token).ConfigureAwait(false);
+        WorkerSeccomp = worker.Seccomp;
         lock (gate)
         {
             if (!disposed)

@@ -24,11 +24,39 @@ public sealed class ScriptWorkerPoolOptions
     public TimeSpan CompileTimeLimit { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Limit for the server's own check of a script or <c>condition.expression</c> (saving, validating, compiling an
-    /// expression it has not seen); it guards against sources that drive the compiler into runaway work. An expression
-    /// check stopped by it refuses that event's evaluation and is tried again at the next event.
+    /// Wall-clock limit of one check of a script or <c>condition.expression</c> (validating, saving, testing). A script's
+    /// check runs in a checker worker (<see cref="ScriptCheckPool"/>) that is killed past this limit; an expression's
+    /// in-process check is cancelled past it (its subset has no lambdas, so the binder has nothing exponential to do).
+    /// A check stopped by it refuses the source with <c>RSB006</c> naming the limit.
     /// </summary>
     public TimeSpan CheckTimeLimit { get; set; } = ScriptChecker.CheckTimeLimit;
+
+    /// <summary>Warm checker workers (<see cref="ScriptCheckPool"/>): checks at once, apart from the workers that run scripts.</summary>
+    public int CheckWorkers { get; set; } = 1;
+
+    /// <summary>
+    /// Confine workers with what the OS offers (<see cref="ScriptWorkerConfinement"/>): a separate user, no network, a
+    /// read-only file system view and a system-call filter. On by default; what holds is logged when the pool starts.
+    /// </summary>
+    public bool Confine { get; set; } = true;
+
+    /// <summary>The unprivileged user the workers run as when the server runs as root.</summary>
+    public string WorkerUser { get; set; } = "nobody";
+
+    /// <summary>The group the workers run as when the server runs as root.</summary>
+    public string WorkerGroup { get; set; } = "nogroup";
+
+    /// <summary>
+    /// CPU time a worker may use in its whole life (<c>prlimit --cpu</c>; 0 = none). The pool replaces a worker that has
+    /// used half of it, so the limit only ends a worker that spins outside any run, such as an orphan.
+    /// </summary>
+    public TimeSpan CpuTimeLimit { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Most processes and threads of the worker's user (<c>prlimit --nproc</c>; 0 = none). Applies when the workers run as their own user.</summary>
+    public int ProcessLimit { get; set; } = 512;
+
+    /// <summary>Largest file a worker may write (<c>prlimit --fsize</c>; 0 = none).</summary>
+    public long FileSizeLimitBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>Limit for a new worker to start and warm up.</summary>
     public TimeSpan StartTimeLimit { get; set; } = TimeSpan.FromSeconds(30);
@@ -72,10 +100,19 @@ public sealed class ScriptWorkerPoolOptions
         return Environment.ProcessPath is { } self && Path.GetFileName(self) == exe ? self : exe;
     }
 
+    /// <summary>A copy for the checker workers: <see cref="CheckWorkers"/> of them.</summary>
+    internal ScriptWorkerPoolOptions ForChecks()
+    {
+        var copy = (ScriptWorkerPoolOptions)MemberwiseClone();
+        copy.Workers = CheckWorkers;
+        return copy;
+    }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1, nameof(Workers));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TimeLimit, TimeSpan.Zero, nameof(TimeLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CheckWorkers, 1, nameof(CheckWorkers));
         ArgumentOutOfRangeException.ThrowIfLessThan(OutputLimitBytes, 1024, nameof(OutputLimitBytes));
         if (!File.Exists(WorkerPath))
         {

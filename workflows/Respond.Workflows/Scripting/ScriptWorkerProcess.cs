@@ -42,10 +42,30 @@ internal sealed class ScriptWorkerProcess : IDisposable
 
     public bool HasCompiled(string hash) => sources.Contains(hash);
 
-    public static async Task<ScriptWorkerProcess> StartAsync(ScriptWorkerPoolOptions options, CancellationToken ct)
+    /// <summary>What the worker said of the system-call filter it installed on itself (null: none was asked for).</summary>
+    public string? Seccomp { get; private set; }
+
+    /// <summary>CPU time the worker used so far (its <c>RLIMIT_CPU</c> budget is for its whole life).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            try
+            {
+                return process.TotalProcessorTime;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+            {
+                return TimeSpan.MaxValue; // gone or unreadable: treat as spent, so the pool replaces it
+            }
+        }
+    }
+
+    public static async Task<ScriptWorkerProcess> StartAsync(ScriptWorkerPoolOptions options, ScriptWorkerConfinement confinement, CancellationToken ct)
     {
         var directory = Directory.CreateTempSubdirectory("respond-script-").FullName;
         var start = StartInfo(options, directory);
+        confinement.Apply(start, options, directory);
         Process process;
         try
         {
@@ -60,10 +80,12 @@ internal sealed class ScriptWorkerProcess : IDisposable
         try
         {
             var (line, outcome) = await worker.ReadAsync(options.StartTimeLimit, ct).ConfigureAwait(false);
-            if (outcome != ReadOutcome.Line || Parse(line!)?.Phase != ScriptWorkerProtocol.Ready)
+            var ready = outcome == ReadOutcome.Line ? Parse(line!) : null;
+            if (ready?.Phase != ScriptWorkerProtocol.Ready)
             {
                 throw new InvalidOperationException($"The script worker did not become ready: {await worker.DescribeEndAsync(outcome).ConfigureAwait(false)}");
             }
+            worker.Seccomp = ready.Seccomp;
             return worker;
         }
         catch
@@ -142,6 +164,52 @@ internal sealed class ScriptWorkerProcess : IDisposable
             };
         }
     }
+
+    /// <summary>
+    /// Checks <paramref name="source"/> in this worker. The check is bounded by <see cref="ScriptWorkerPoolOptions.CheckTimeLimit"/>
+    /// of wall-clock time: past it the process is killed (SIGKILL; the binder cannot be cancelled cooperatively) and the
+    /// source is refused with <see cref="ScriptDiagnosticCodes.Limit"/> naming the limit.
+    /// </summary>
+    public async Task<IReadOnlyList<ScriptDiagnostic>> CheckAsync(string source, ScriptKind kind, ScriptWorkerPoolOptions options, CancellationToken ct)
+    {
+        var request = new ScriptWorkerRequest(source, NoEvent, null, NoOrganization, options.OutputLimitBytes, 0,
+            (int)options.CheckTimeLimit.TotalMilliseconds) { CheckKind = kind };
+        try
+        {
+            await stdin.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(request, ScriptWorkerProtocol.Json), ct).ConfigureAwait(false);
+            stdin.WriteByte((byte)'\n');
+            await stdin.FlushAsync(ct).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            return [CheckRefusal($"The check's worker ended before answering ({await DescribeEndAsync(ReadOutcome.End).ConfigureAwait(false)}); the source is refused.")];
+        }
+        var (line, outcome) = await ReadAsync(options.CheckTimeLimit, ct).ConfigureAwait(false);
+        if (outcome == ReadOutcome.TimedOut)
+        {
+            return [CheckRefusal($"Checking took longer than the {Seconds(options.CheckTimeLimit)} s limit (CheckTimeLimit), so the check was stopped; simplify the script.")];
+        }
+        if (outcome != ReadOutcome.Line)
+        {
+            return [CheckRefusal($"The check's worker ended before answering ({await DescribeEndAsync(outcome).ConfigureAwait(false)}); the source is refused.")];
+        }
+        var reply = Parse(line!);
+        if (reply is not { Phase: ScriptWorkerProtocol.Done, Diagnostics: { } diagnostics })
+        {
+            Kill();
+            return [CheckRefusal("The check's worker broke the protocol; the source is refused.")];
+        }
+        if (reply.Retire)
+        {
+            Kill();
+        }
+        return diagnostics;
+    }
+
+    private static readonly JsonElement NoEvent = JsonDocument.Parse("{}").RootElement.Clone();
+    private static readonly ScriptOrganization NoOrganization = new("", "");
+
+    private static ScriptDiagnostic CheckRefusal(string message) => new(ScriptDiagnostic.Error, ScriptDiagnosticCodes.Limit, message, 1, 1, null);
 
     public void Kill()
     {
@@ -235,6 +303,10 @@ internal sealed class ScriptWorkerProcess : IDisposable
         {
             return $"crashed: stack overflow (recursion too deep; exit code {code})";
         }
+        if (process.HasExited && process.ExitCode == 128 + 24)
+        {
+            return $"killed: the worker used up its CPU time limit (SIGXCPU; exit code {code})";
+        }
         if (stderr.Contains("OutOfMemory", StringComparison.OrdinalIgnoreCase) || stderr.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
         {
             return $"crashed: out of memory (exit code {code})";
@@ -305,19 +377,7 @@ internal sealed class ScriptWorkerProcess : IDisposable
             CreateNoWindow = true,
             WorkingDirectory = directory,
         };
-        var prlimit = OperatingSystem.IsLinux() && options.AddressSpaceLimitBytes > 0 ? FindPrlimit() : null;
-        if (prlimit is not null)
-        {
-            start.FileName = prlimit;
-            start.ArgumentList.Add("--as=" + options.AddressSpaceLimitBytes.ToString(CultureInfo.InvariantCulture));
-            start.ArgumentList.Add("--core=0");
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(options.DotnetPath);
-        }
-        else
-        {
-            start.FileName = options.DotnetPath;
-        }
+        start.FileName = options.DotnetPath;
         start.ArgumentList.Add(options.WorkerPath);
 
         // No inherited variable reaches a script: no connection strings, tokens or secrets.
@@ -338,6 +398,4 @@ internal sealed class ScriptWorkerProcess : IDisposable
         return start;
     }
 
-    private static string? FindPrlimit() =>
-        new[] { "/usr/bin/prlimit", "/bin/prlimit", "/usr/local/bin/prlimit" }.FirstOrDefault(File.Exists);
 }

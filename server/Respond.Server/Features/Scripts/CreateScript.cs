@@ -26,7 +26,7 @@ internal sealed class CreateScript(ScriptStore scripts)
         if (ScriptStore.CheckName(input.Name) is { } nameError) return ScriptPayload.Fail(nameError);
         var organizations = (input.OrganizationIds ?? []).Distinct().ToList();
         if (await scripts.CheckOrganizationsAsync(organizations, by, ct) is { } orgError) return ScriptPayload.Fail(orgError);
-        var (warnings, refused) = scripts.Check(input.Source, ct);
+        var (warnings, refused) = await scripts.CheckAsync(input.Source, ct);
         if (refused is not null) return ScriptPayload.Fail(refused);
         var now = scripts.Now;
         var script = new Script

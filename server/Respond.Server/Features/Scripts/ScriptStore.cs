@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Respond.Server.Features.Audit;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -12,7 +11,7 @@ namespace Respond.Server.Features.Scripts;
 /// Loading a script for a change and saving it: scoping, the checker gate, expected-version checks, the version row
 /// and the audit entry happen here so every script mutation gets them the same way.
 /// </summary>
-public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvider time, IOptions<ScriptWorkerPoolOptions> options)
+public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvider time, ScriptCheckPool checks)
 {
     /// <summary>How many diagnostics a SCRIPT_REFUSED message lists.</summary>
     private const int ListedDiagnostics = 5;
@@ -32,11 +31,14 @@ public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvi
         return (script, null);
     }
 
-    /// <summary>The checker's verdict: the warnings when the source may be saved, else SCRIPT_REFUSED naming the first diagnostics.</summary>
-    public (int Warnings, UserError? Error) Check(string source, CancellationToken ct)
+    /// <summary>
+    /// The checker's verdict (the same killable check as validateScript): the warnings when the source may be saved, else
+    /// SCRIPT_REFUSED naming the first diagnostics.
+    /// </summary>
+    public async Task<(int Warnings, UserError? Error)> CheckAsync(string source, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(source)) return (0, new UserError("VALIDATION", "A script needs a source.", "source"));
-        var diagnostics = ScriptChecker.Check(source, ScriptKind.RunScript, ct, options.Value.CheckTimeLimit);
+        var diagnostics = await checks.CheckAsync(source, ScriptKind.RunScript, ct);
         if (ScriptChecker.Passes(diagnostics)) return (diagnostics.Count, null);
         var errors = diagnostics.Where(d => d.IsError).ToList();
         var listed = string.Join("; ", errors.Take(ListedDiagnostics).Select(d =>

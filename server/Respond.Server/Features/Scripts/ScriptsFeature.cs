@@ -21,9 +21,14 @@ public static class ScriptsFeature
             .Validate(o => o.Workers >= 1 && o.TimeLimit > TimeSpan.Zero && o.OutputLimitBytes >= 1024,
                 "Respond:Scripts needs Workers >= 1, a positive TimeLimit and OutputLimitBytes >= 1024.")
             .ValidateOnStart();
-        // A singleton factory is only called on first resolution: the workers start with the first runScript, not with the
-        // server, and the container disposes the pool (killing its workers) when the host stops.
-        services.AddSingleton(sp => new ScriptWorkerPool(sp.GetRequiredService<IOptions<ScriptWorkerPoolOptions>>().Value));
+        // A singleton factory is only called on first resolution: the workers start with the first runScript (checker
+        // workers with the first check), not with the server. Both are killed as soon as the host starts stopping, so an
+        // in-flight check or run answers at once instead of holding shutdown; the container disposes them again later.
+        services.AddSingleton(sp => ScriptWorkerConfinement.Detect(sp.GetRequiredService<IOptions<ScriptWorkerPoolOptions>>().Value));
+        services.AddSingleton(sp => Stopped(sp, "run",
+            new ScriptWorkerPool(sp.GetRequiredService<IOptions<ScriptWorkerPoolOptions>>().Value, sp.GetRequiredService<ScriptWorkerConfinement>())));
+        services.AddSingleton(sp => Stopped(sp, "check",
+            new ScriptCheckPool(sp.GetRequiredService<IOptions<ScriptWorkerPoolOptions>>().Value, sp.GetRequiredService<ScriptWorkerConfinement>())));
         services.AddSingleton<ScriptExpressionEvaluator>();
         services.AddSingleton<IExpressionEvaluator>(sp => sp.GetRequiredService<ScriptExpressionEvaluator>());
         return services.AddScoped<ScriptStore>().AddScoped<CreateScript>().AddScoped<UpdateScript>()
@@ -51,11 +56,10 @@ public static class ScriptsFeature
             .Description("The script check's refusals and compiler messages for the editor; empty (or warnings only) means it may run. Nothing runs.")
             .Argument<NonNullGraphType<StringGraphType>>("source")
             .Argument<NonNullGraphType<EnumerationGraphType<ScriptKind>>>("kind")
-            .Resolve(c =>
+            .ResolveAsync(async c =>
             {
                 Author(c);
-                return ScriptChecker.Check(c.GetArgument<string>("source"), c.GetArgument<ScriptKind>("kind"), c.CancellationToken,
-                    c.Service<IOptions<ScriptWorkerPoolOptions>>().Value.CheckTimeLimit);
+                return await c.Service<ScriptCheckPool>().CheckAsync(c.GetArgument<string>("source"), c.GetArgument<ScriptKind>("kind"), c.CancellationToken);
             });
     }
 
@@ -70,6 +74,21 @@ public static class ScriptsFeature
         mutation.Field<NonNullGraphType<RunScriptPayloadType>>("runScript").Argument<NonNullGraphType<RunScriptInputType>>("input")
             .Description("A dry run of a library script in the worker pool: requested actions are reported, never executed.")
             .ResolveAsync(async c => await c.Service<RunScript>().ExecuteAsync(c.GetArgument<RunScriptInput>("input"), Author(c), c.CancellationToken));
+    }
+
+    /// <summary>Logs what confines <paramref name="pool"/>'s workers and kills them when the host starts stopping.</summary>
+    private static T Stopped<T>(IServiceProvider services, string name, T pool) where T : IDisposable
+    {
+        var logger = services.GetRequiredService<ILogger<ScriptWorkerPool>>();
+        var confined = services.GetRequiredService<ScriptWorkerConfinement>();
+        ScriptsLog.WorkerConfinement(logger, name, confined.Describe());
+        if (confined.Gaps.Count > 0) ScriptsLog.WorkerConfinementGaps(logger, name, string.Join("; ", confined.Gaps));
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+        {
+            ScriptsLog.WorkersStopping(logger, name);
+            pool.Dispose();
+        });
+        return pool;
     }
 
     private static RespondPrincipal Author(IResolveFieldContext c) => c.Require(Roles.Admin, Roles.RuleAuthor);

@@ -26,7 +26,7 @@ internal sealed class UpdateScript(ScriptStore scripts)
         var (script, error) = await scripts.LoadForChangeAsync(input.Id, by, input.ExpectedVersion, ct);
         if (script is null) return ScriptPayload.Fail(error!);
         if (input.Name is not null && ScriptStore.CheckName(input.Name) is { } nameError) return ScriptPayload.Fail(nameError);
-        var (warnings, refused) = scripts.Check(input.Source ?? script.Source, ct);
+        var (warnings, refused) = await scripts.CheckAsync(input.Source ?? script.Source, ct);
         if (refused is not null) return ScriptPayload.Fail(refused);
 
         var before = ScriptStore.Summary(script);
