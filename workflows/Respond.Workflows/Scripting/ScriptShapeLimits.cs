@@ -41,6 +41,14 @@ public static class ScriptShapeLimits
 
     internal static IReadOnlyList<ScriptDiagnostic> Check(SyntaxNode root, ScriptKind kind)
     {
+        // The parser gives up on nesting past its own stack guard and leaves an empty tree with CS8078.
+        if (root.GetDiagnostics().FirstOrDefault(d => d.Id == "CS8078") is { } tooDeep)
+        {
+            var at = tooDeep.Location.GetLineSpan().StartLinePosition;
+            return [new ScriptDiagnostic(ScriptDiagnostic.Error, ScriptDiagnosticCodes.Shape,
+                $"The syntax is nested more than {MaxNestingDepth} deep (too deep for the parser); the limit is {MaxNestingDepth}. Split the expression into separate statements.",
+                at.Line + 1, at.Character + 1, null)];
+        }
         // Expressions may not contain lambdas at all (the semantic check refuses them too, but only after binding them).
         var maxLambdaDepth = kind == ScriptKind.Expression ? 0 : MaxLambdaDepth;
         var lambdas = 0;
@@ -68,7 +76,8 @@ public static class ScriptShapeLimits
             {
                 return [At(node, $"The syntax is nested more than {MaxNestingDepth} deep here; the limit is {MaxNestingDepth}. Split the expression into separate statements.")];
             }
-            foreach (var child in node.ChildNodes())
+            // Pushed last-first, so the walk (and the first refusal it reports) follows source order.
+            foreach (var child in node.ChildNodes().Reverse())
             {
                 pending.Push((child, IsChainContinuation(node, child) ? depth : depth + 1, lambdaDepth));
             }

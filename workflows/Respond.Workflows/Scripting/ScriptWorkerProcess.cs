@@ -287,6 +287,10 @@ internal sealed class ScriptWorkerProcess : IDisposable
             return "killed: the worker did not answer in time";
         }
         Healthy = false;
+        if (Volatile.Read(ref disposed) == 1)
+        {
+            return "killed: the pool was disposed (the server is stopping)";
+        }
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         try
         {
@@ -297,13 +301,26 @@ internal sealed class ScriptWorkerProcess : IDisposable
         {
             Kill();
         }
+        catch (InvalidOperationException)
+        {
+            return "killed: the pool was disposed (the server is stopping)"; // disposed while waiting
+        }
         var stderr = StderrTail();
-        var code = process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
+        int? exitCode;
+        try
+        {
+            exitCode = process.HasExited ? process.ExitCode : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return "killed: the pool was disposed (the server is stopping)";
+        }
+        var code = exitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
         if (stderr.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase))
         {
             return $"crashed: stack overflow (recursion too deep; exit code {code})";
         }
-        if (process.HasExited && process.ExitCode == 128 + 24)
+        if (exitCode == 128 + 24)
         {
             return $"killed: the worker used up its CPU time limit (SIGXCPU; exit code {code})";
         }
