@@ -108,7 +108,7 @@ public sealed class ScriptWorkerConfinementTests(ScriptWorkerPoolFixture fixture
 
         // Assert
         Assert.Contains(limits, l => l.StartsWith("Max cpu time", StringComparison.Ordinal) && l.Contains(" 600 ", StringComparison.Ordinal));
-        Assert.Contains(limits, l => l.StartsWith("Max processes", StringComparison.Ordinal) && l.Contains(" 512 ", StringComparison.Ordinal));
+        Assert.Contains(limits, l => l.StartsWith("Max processes", StringComparison.Ordinal) && l.Contains(" 1024 ", StringComparison.Ordinal));
         Assert.Contains(limits, l => l.StartsWith("Max file size", StringComparison.Ordinal) && l.Contains(" 16777216 ", StringComparison.Ordinal));
         Assert.Contains(limits, l => l.StartsWith("Max core file size", StringComparison.Ordinal) && l.Contains(" 0 ", StringComparison.Ordinal));
     }

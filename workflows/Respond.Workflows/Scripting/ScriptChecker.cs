@@ -24,8 +24,10 @@ public static class ScriptChecker
     public const int MaxDiagnostics = 100;
 
     /// <summary>
-    /// How long one check may take: the compiler's binder can be driven into exponential work (nested overloaded
-    /// lambdas), and the check runs in the server, so it is cancelled past this.
+    /// How long one check may take. The compiler's binder can be driven into exponential work (nested overloaded
+    /// lambdas) and does not observe cancellation everywhere, so this cooperative limit is not the guarantee: sources
+    /// from users are checked through <see cref="ScriptCheckPool"/>, whose checker worker is killed at this limit, and
+    /// <see cref="ScriptShapeLimits"/> refuses the known bombs before binding.
     /// </summary>
     public static readonly TimeSpan CheckTimeLimit = TimeSpan.FromSeconds(10);
 

@@ -53,7 +53,7 @@ public sealed class ScriptWorkerPoolOptions
     public TimeSpan CpuTimeLimit { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Most processes and threads of the worker's user (<c>prlimit --nproc</c>; 0 = none). Applies when the workers run as their own user.</summary>
-    public int ProcessLimit { get; set; } = 512;
+    public int ProcessLimit { get; set; } = 1024;
 
     /// <summary>Largest file a worker may write (<c>prlimit --fsize</c>; 0 = none).</summary>
     public long FileSizeLimitBytes { get; set; } = 16L * 1024 * 1024;

@@ -7,8 +7,9 @@ namespace Respond.Workflows.Scripting;
 
 /// <summary>
 /// One worker process: started with an empty environment (only what <c>dotnet</c> needs and the GC heap limit), its own
-/// new empty temporary working directory, and under <c>prlimit</c> where available (address space, no core files, no
-/// file writes). Runs one job at a time; any breach (time, output, crash) leaves it dead, and the pool replaces it.
+/// new empty temporary working directory, and inside what <see cref="ScriptWorkerConfinement"/> found available (its own
+/// user, no network, a read-only file system view, <c>prlimit</c>, seccomp). Runs one job (a run or a check) at a time;
+/// any breach (time, output, crash) leaves it dead, and the pool replaces it.
 /// </summary>
 internal sealed class ScriptWorkerProcess : IDisposable
 {
