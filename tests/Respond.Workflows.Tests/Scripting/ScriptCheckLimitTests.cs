@@ -3,7 +3,11 @@ using Respond.Workflows.Scripting;
 
 namespace Respond.Workflows.Tests.Scripting;
 
-/// <summary>The killable check: the semantic part runs in a checker worker that is killed at <c>CheckTimeLimit</c>.</summary>
+/// <summary>
+/// The killable check: the semantic part runs in a checker worker that is killed at <c>CheckTimeLimit</c>. In the
+/// workers' collection so that its deliberately slow checks never share the cores with the timed worker attacks.
+/// </summary>
+[Collection(ScriptWorkerCollection.Name)]
 public sealed class ScriptCheckLimitTests
 {
     /// <summary>
