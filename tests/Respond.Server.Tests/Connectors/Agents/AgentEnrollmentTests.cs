@@ -175,4 +175,18 @@ public sealed class AgentEnrollmentTests(RespondApiFixture api) : IClassFixture<
         Assert.False(agent.Accepts(firstSecret));
         Assert.True(agent.Accepts(secondSecret));
     }
+
+    [Fact]
+    public async Task Enroll_HostnameClaimsToBeAdmin_AuditActorNameIsTheServersAgentId()
+    {
+        using var response = await PostEnrollAsync(api, new { token = await CreateTokenAsync(api), deviceId = "forged-actor", hostname = "admin", os = "Linux test" });
+        response.EnsureSuccessStatusCode();
+        var agentId = (await response.Content.ReadFromJsonAsync<JsonObject>())!.Str("agentId");
+
+        var audit = await api.GraphQLAsync("admin", "{ auditTrail(where: { action: \"agent.enrolled\" }) { edges { node { actorId actorName subjectId } } } }");
+
+        var entry = audit.At("data.auditTrail.edges").AsArray().Single(e => e!.Str("node.subjectId") == agentId)!;
+        Assert.Equal("agent:" + agentId, entry.Str("node.actorId"));
+        Assert.Equal("agent " + agentId, entry.Str("node.actorName"));
+    }
 }
