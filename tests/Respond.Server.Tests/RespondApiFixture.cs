@@ -38,6 +38,11 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
 
     public RespondApiFixture() : this(Directory.CreateTempSubdirectory("respond-test-").FullName) { }
 
+    public const string LoopbackAllowance = "127.0.0.1/32";
+
+    /// <summary>Drops the fixture's 127.0.0.1 allowance, so outbound requests meet the production policy.</summary>
+    public RespondApiFixture WithoutLoopbackAllowance() => With("Respond:Outbound:AllowedNetworks:0", "");
+
     public RespondApiFixture With(string key, string? value)
     {
         _extra[key] = value;
@@ -53,6 +58,8 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
             ["Respond:GraphQL:ConnectionInitTimeout"] = "00:00:03",
             // The test processes share two cores in CI; a cold compiler there can need more than the default.
             ["Respond:Scripts:CheckTimeLimit"] = "00:01:00",
+            // Connector tests call local recording servers on 127.0.0.1; production refuses loopback (docs/connectors.md).
+            ["Respond:Outbound:AllowedNetworks:0"] = LoopbackAllowance,
             ["Respond:Bootstrap:Organizations:0:Id"] = "org-a",
             ["Respond:Bootstrap:Organizations:0:Name"] = "Alpha",
             ["Respond:Bootstrap:Organizations:1:Id"] = "org-b",

@@ -1,6 +1,7 @@
 using Respond.Server.Connectors.Graph;
 using Respond.Server.Connectors.Webhook;
 using Respond.Server.Connectors.Agents;
+using Respond.Server.Connectors.Outbound;
 using Respond.Server.Features.Organizations;
 
 namespace Respond.Server.Connectors;
@@ -9,7 +10,7 @@ public static class ConnectorsFeature
 {
     public static IServiceCollection AddConnectors(this IServiceCollection services)
     {
-        services.AddHttpClient("connectors");
+        services.AddOutbound();
         services.AddSingleton<ConnectionSettingsReader>();
         services.AddSingleton<IConnector, SimulatedConnector>();
         services.AddSingleton<IConnector, GraphConnector>();

@@ -59,6 +59,12 @@ public interface IConnector
     /// <summary>Settings keys that are secrets: stored protected, never returned.</summary>
     IReadOnlyList<string> SecretSettings { get; }
 
+    /// <summary>
+    /// Settings keys holding URLs Respond sends requests to; checked against the outbound address policy when a
+    /// connection is saved and tested (the connection-time guard checks every request as well).
+    /// </summary>
+    IReadOnlyList<string> OutboundUrlSettings => [];
+
     /// <summary>The response action types this connector can execute.</summary>
     IReadOnlySet<ResponseActionType> Capabilities { get; }
 

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Respond.Server.Connectors.Outbound;
 using Respond.Server.Features.Organizations;
 using Respond.Workflows;
 
@@ -35,6 +36,7 @@ internal sealed class GraphConnector(IHttpClientFactory http, TimeProvider time,
     public ConnectorKind Kind => ConnectorKind.MicrosoftGraph;
     public IReadOnlyList<string> RequiredSettings => ["tenantId", "clientId"];
     public IReadOnlyList<string> SecretSettings => ["clientSecret"];
+    public IReadOnlyList<string> OutboundUrlSettings => ["loginBaseUrl", "graphBaseUrl"];
 
     public IReadOnlySet<ResponseActionType> Capabilities { get; } = new HashSet<ResponseActionType>
     {
@@ -166,7 +168,16 @@ internal sealed class GraphConnector(IHttpClientFactory http, TimeProvider time,
             using var request = new HttpRequestMessage(method, url);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await TrySendAsync(request, "Microsoft Graph", ct);
+            HttpResponseMessage? sent;
+            try
+            {
+                sent = await TrySendAsync(request, "Microsoft Graph", ct);
+            }
+            catch (GraphFailure f)
+            {
+                return (null, f.Outcome);
+            }
+            using var response = sent;
             if (response is null) return (null, new ExecutionOutcome.Failed($"Microsoft Graph ({graph.GraphBaseUrl}) could not be reached or did not answer in time.", Transient: true));
 
             var json = await ReadJsonAsync(response, ct);
@@ -232,13 +243,18 @@ internal sealed class GraphConnector(IHttpClientFactory http, TimeProvider time,
             : new($"Entra refused the app credentials ({code}){(reason.Length > 0 ? ": " + reason : ".")} Check tenantId, clientId and clientSecret.", Transient: false));
     }
 
+    /// <summary>Sends; null when there was no answer. Throws <see cref="GraphFailure"/> when the outbound guard refused the address.</summary>
     private async Task<HttpResponseMessage?> TrySendAsync(HttpRequestMessage request, string service, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
         try
         {
-            return await http.CreateClient("connectors").SendAsync(request, timeout.Token);
+            return await http.CreateClient(OutboundFeature.ClientName).SendAsync(request, timeout.Token);
+        }
+        catch (HttpRequestException ex) when (OutboundAddressRefusedException.In(ex) is { } refused)
+        {
+            throw new GraphFailure(new($"{service}: {refused.Reason}", Transient: false));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Respond.Server.Connectors.Outbound;
 using Respond.Server.Features.Organizations;
 using Respond.Workflows;
 
@@ -23,6 +24,7 @@ internal sealed class WebhookConnector(IHttpClientFactory http, TimeProvider tim
     public ConnectorKind Kind => ConnectorKind.Webhook;
     public IReadOnlyList<string> RequiredSettings => ["url"];
     public IReadOnlyList<string> SecretSettings => ["signingSecret"];
+    public IReadOnlyList<string> OutboundUrlSettings => ["url"];
 
     // The endpoint actions (RUN_SCRIPT runs in Respond's own sandbox) and the compensation RESTORE_FILE.
     public IReadOnlySet<ResponseActionType> Capabilities { get; } = new HashSet<ResponseActionType>
@@ -38,6 +40,7 @@ internal sealed class WebhookConnector(IHttpClientFactory http, TimeProvider tim
         var reply = await PostAsync(hook, new JsonObject { ["kind"] = "ping", ["organizationId"] = settings.OrganizationId }, ct);
         return reply.Status switch
         {
+            null when reply.Refused is { } refused => new ConnectionCheck(ConnectionStatus.NeedsAttention, refused),
             null => new ConnectionCheck(ConnectionStatus.Broken, "The webhook could not be reached or did not answer in time."),
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                 new ConnectionCheck(ConnectionStatus.NeedsAttention, $"The RMM refused the signed ping ({(int)reply.Status}): check that both sides use the same signingSecret."),
@@ -58,6 +61,8 @@ internal sealed class WebhookConnector(IHttpClientFactory http, TimeProvider tim
         var reply = await PostAsync(hook, request, ct);
         switch (reply.Status)
         {
+            case null when reply.Refused is { } refused:
+                return new ExecutionOutcome.Failed(refused, Transient: false);
             case null:
                 return new ExecutionOutcome.Failed("The RMM could not be reached or did not answer in time.", Transient: true);
             case HttpStatusCode.Accepted:
@@ -87,7 +92,7 @@ internal sealed class WebhookConnector(IHttpClientFactory http, TimeProvider tim
         var reply = await PostAsync(hook, request, ct);
         if (!reply.Ok)
             return new VerificationOutcome(false, reply.Status is null
-                ? "Could not confirm: the RMM could not be reached or did not answer in time."
+                ? $"Could not confirm: {reply.Refused ?? "the RMM could not be reached or did not answer in time."}"
                 : $"Could not confirm: the RMM answered {(int)reply.Status}{reply.Message}.");
         return reply.Json?["passed"]?.GetValueKind() switch
         {
@@ -120,7 +125,8 @@ internal sealed class WebhookConnector(IHttpClientFactory http, TimeProvider tim
         };
     }
 
-    private sealed record Reply(HttpStatusCode? Status, JsonNode? Json, TimeSpan? RetryAfter)
+    /// <summary>What the RMM answered; no status when it did not, with <c>Refused</c> set when the outbound guard stopped the request.</summary>
+    private sealed record Reply(HttpStatusCode? Status, JsonNode? Json, TimeSpan? RetryAfter, string? Refused = null)
     {
         public bool Ok => Status is { } s && (int)s is >= 200 and < 300;
 
@@ -142,7 +148,7 @@ internal sealed class WebhookConnector(IHttpClientFactory http, TimeProvider tim
         timeout.CancelAfter(RequestTimeout);
         try
         {
-            using var response = await http.CreateClient("connectors").SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await http.CreateClient(OutboundFeature.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var retryAfter = response.Headers.RetryAfter switch
             {
                 { Delta: { } delta } => delta,
@@ -150,6 +156,10 @@ internal sealed class WebhookConnector(IHttpClientFactory http, TimeProvider tim
                 _ => (TimeSpan?)null,
             };
             return new Reply(response.StatusCode, await ReadJsonAsync(response, timeout.Token), retryAfter);
+        }
+        catch (HttpRequestException ex) when (OutboundAddressRefusedException.In(ex) is { } refused)
+        {
+            return new Reply(null, null, null, refused.Reason);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Connectors;
+using Respond.Server.Connectors.Outbound;
 using Respond.Server.Features.Audit;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -24,7 +25,8 @@ public sealed class ConnectOrganizationInputType : InputObjectGraphType<ConnectO
 }
 
 /// <summary>Seed 000 "Manage Connections": choose a connector, enter settings. The status stays as it was until testConnection checks it.</summary>
-internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConnector> connectors, ConnectionSettingsReader reader, AuditTrail audit, TimeProvider time)
+internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConnector> connectors, ConnectionSettingsReader reader,
+    OutboundAddressGuard outbound, AuditTrail audit, TimeProvider time)
 {
     public async Task<OrganizationPayload> ExecuteAsync(ConnectOrganizationInput input, RespondPrincipal by, CancellationToken ct)
     {
@@ -48,6 +50,12 @@ internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConn
         var missing = connector.RequiredSettings.Where(k => plain[k]?.GetValueKind() != JsonValueKind.String).ToList();
         if (missing.Count > 0)
             return OrganizationPayload.Fail(new UserError("VALIDATION", $"{input.Connector} needs the setting(s): {string.Join(", ", missing)}.", "settings"));
+        // A tenant admin chooses these URLs: refuse loopback, private and metadata targets now, with the field named
+        // (the outbound guard refuses them again at every connection, whatever DNS says by then).
+        if (await outbound.RefusedSettingAsync(connector, new ConnectorSettings(organization.Id, JsonSerializer.SerializeToElement(plain), secrets), ct)
+            is { } refused)
+            return OrganizationPayload.Fail(new UserError("OUTBOUND_ADDRESS_REFUSED", $"settings.{refused.Setting}: {refused.Reason}",
+                ["input", "settings", refused.Setting]));
 
         var connection = organization.Connections.SingleOrDefault(c => c.Connector == input.Connector);
         var now = time.GetUtcNow();

@@ -1,6 +1,7 @@
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Connectors;
+using Respond.Server.Connectors.Outbound;
 using Respond.Server.Features.Audit;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -21,7 +22,8 @@ public sealed class TestConnectionInputType : InputObjectGraphType<TestConnectio
 }
 
 /// <summary>Checks connections through their connectors and records status, time and error (seed 000 "Managing Respond connections").</summary>
-internal sealed class TestConnection(RespondDbContext db, IEnumerable<IConnector> connectors, ConnectionSettingsReader reader, AuditTrail audit, TimeProvider time)
+internal sealed class TestConnection(RespondDbContext db, IEnumerable<IConnector> connectors, ConnectionSettingsReader reader,
+    OutboundAddressGuard outbound, AuditTrail audit, TimeProvider time)
 {
     public async Task<OrganizationPayload> ExecuteAsync(TestConnectionInput input, RespondPrincipal by, CancellationToken ct)
     {
@@ -35,7 +37,11 @@ internal sealed class TestConnection(RespondDbContext db, IEnumerable<IConnector
         foreach (var connection in targets)
         {
             var settings = reader.Read(connection);
-            var check = await connectors.Single(c => c.Kind == connection.Connector).CheckAsync(settings, ct);
+            var connector = connectors.Single(c => c.Kind == connection.Connector);
+            // A refused target is never called, so the answer says nothing about whether something listens there.
+            var check = await outbound.RefusedSettingAsync(connector, settings, ct) is { } refused
+                ? new ConnectionCheck(ConnectionStatus.NeedsAttention, $"settings.{refused.Setting}: {refused.Reason}")
+                : await connector.CheckAsync(settings, ct);
             connection.RecordCheck(check.Status, check.Error, time.GetUtcNow());
             audit.Record(by, "connection.tested", "Organization", organization.Id, [organization.Id], null,
                 new { Connector = connection.Connector.ToString(), Status = check.Status.ToString(), check.Error });

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Respond.Server.Connectors.Outbound;
 using Microsoft.Extensions.Logging;
 
 namespace Respond.Server.Tests.Connectors;
@@ -90,11 +92,22 @@ public sealed class FakeHttpServer : IAsyncDisposable
     }
 }
 
-/// <summary>A real <see cref="IHttpClientFactory"/>, as the server builds it.</summary>
+/// <summary>A real <see cref="IHttpClientFactory"/>, as the server builds it (outbound guard included), allowing the fake servers on 127.0.0.1.</summary>
 public static class ConnectorHttp
 {
-    public static IHttpClientFactory Factory() =>
-        new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
+    public static IHttpClientFactory Factory() => Services().GetRequiredService<IHttpClientFactory>();
+
+    /// <summary>The outbound services with <paramref name="allowedNetworks"/> (default: the fixture's loopback allowance) and an optional resolver.</summary>
+    public static ServiceProvider Services(IHostNameResolver? resolver = null, params string[] allowedNetworks)
+    {
+        var networks = allowedNetworks.Length == 0 ? [RespondApiFixture.LoopbackAllowance] : allowedNetworks;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(networks.Select((n, i) => KeyValuePair.Create($"Respond:Outbound:AllowedNetworks:{i}", (string?)n)))
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        if (resolver is not null) services.AddSingleton(resolver);
+        return services.AddOutbound().BuildServiceProvider();
+    }
 }
 
 /// <summary>Collects what a connector logs, to prove secrets never reach the log.</summary>
