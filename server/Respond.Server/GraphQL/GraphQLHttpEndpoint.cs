@@ -130,6 +130,10 @@ internal static class GraphQLHttpEndpoint
         if (body is null)
             return ParsedRequest.Fail(413, "REQUEST_TOO_LARGE", $"The request body is larger than {options.MaxRequestBytes} bytes.");
 
+        // JSON parsing accepts invalid UTF-8 inside strings and decoding would turn it into U+FFFD: refuse it here.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+            return ParsedRequest.Fail(400, "BAD_REQUEST", "The body is not valid UTF-8.");
+
         JsonValueKind kind;
         try
         {

@@ -17,6 +17,9 @@ public sealed record ParsedEvent(string EventId, string OrganizationId, string S
 public static class EventParser
 {
     public const int MaxEventBytes = 64 * 1024;
+
+    /// <summary>The error code of an event holding text that is not Unicode; <c>POST /api/events</c> answers 400 for it.</summary>
+    public const string InvalidEncoding = "INVALID_ENCODING";
     private const int MaxText = 1024;
     private static readonly string[] TopLevel = ["id", "organizationId", "source", "type", "severity", "time", "user", "device", "src", "dst", "process", "file", "raw"];
     private static readonly Dictionary<string, string[]> Entities = new()
@@ -36,6 +39,10 @@ public static class EventParser
                 ["input", "events", index.ToString(CultureInfo.InvariantCulture), .. field.Split('.', StringSplitOptions.RemoveEmptyEntries)]);
 
         if (e.ValueKind != JsonValueKind.Object) return (null, Fail("", "an event must be a JSON object"));
+        if (EventText.FindInvalid(e) is { } badText)
+            return (null, new UserError(InvalidEncoding,
+                $"events[{index}]{(badText.Length > 0 ? "." + badText : "")}: not valid Unicode text (invalid UTF-8 or a lone surrogate); send UTF-8",
+                ["input", "events", index.ToString(CultureInfo.InvariantCulture), .. badText.Split('.', StringSplitOptions.RemoveEmptyEntries)]));
         foreach (var p in e.EnumerateObject())
             if (!TopLevel.Contains(p.Name)) return (null, Fail(p.Name, "unknown field; put extra data under 'raw'"));
 

@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Respond.Server.Features.Audit;
@@ -38,6 +39,11 @@ public static class EventsApi
             var result = await ingestion.IngestAsync(events, by, "POST /api/events", http.RequestAborted);
             var response = new IngestResponse(result.Accepted, result.Duplicates,
                 result.Errors.Select(e => new IngestError(e.Code, e.Message, string.Join('.', e.Path.Skip(1)))).ToList());
+            // Text that is not Unicode is a broken sender, not a bad event: the request fails and says which event.
+            if (result.Errors.FirstOrDefault(e => e.Code == EventParser.InvalidEncoding) is { } badText)
+                return TypedResults.Problem($"{badText.Message}. The other events were processed as 'errors' says; a replay of the corrected body is harmless.",
+                    statusCode: 400, title: "Invalid text encoding",
+                    extensions: new Dictionary<string, object?> { ["accepted"] = response.Accepted, ["duplicates"] = response.Duplicates, ["errors"] = response.Errors });
             if (result.OverLimit)
                 return TypedResults.Problem(result.Errors[0].Message, statusCode: 413, title: "Batch too large",
                     extensions: new Dictionary<string, object?> { ["accepted"] = response.Accepted, ["duplicates"] = response.Duplicates, ["errors"] = response.Errors });
@@ -57,24 +63,64 @@ public static class EventsApi
             yield return e;
     }
 
+    /// <summary>
+    /// One event per line, split on the raw bytes: a text decoder would silently turn invalid UTF-8 into U+FFFD, and the
+    /// parser must see the bytes as sent to refuse them.
+    /// </summary>
     private static async IAsyncEnumerable<JsonElement> ReadNdjson(Stream body, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var reader = new StreamReader(body, Encoding.UTF8);
+        var reader = PipeReader.Create(body);
         long line = 0;
-        while (await reader.ReadLineAsync(ct) is { } text)
+        try
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            JsonElement element;
-            try
+            while (true)
             {
-                element = JsonDocument.Parse(text).RootElement.Clone();
+                var read = await reader.ReadAsync(ct);
+                var buffer = read.Buffer;
+                while (NextLine(ref buffer, read.IsCompleted) is { } text)
+                {
+                    if (Parse(text, line++) is { } element) yield return element;
+                }
+                if (read.IsCompleted) break;
+                reader.AdvanceTo(buffer.Start, buffer.End);
             }
-            catch (JsonException ex)
-            {
-                throw new JsonException(ex.Message, null, line - 1, ex.BytePositionInLine);
-            }
-            yield return element;
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    /// <summary>The next line without its end of line; the rest of a completed body counts as the last line.</summary>
+    private static ReadOnlySequence<byte>? NextLine(ref ReadOnlySequence<byte> buffer, bool completed)
+    {
+        if (buffer.PositionOf((byte)'\n') is { } end)
+        {
+            var line = buffer.Slice(0, end);
+            buffer = buffer.Slice(buffer.GetPosition(1, end));
+            return line;
+        }
+        if (!completed || buffer.IsEmpty) return null;
+        var last = buffer;
+        buffer = buffer.Slice(buffer.End);
+        return last;
+    }
+
+    private static JsonElement? Parse(ReadOnlySequence<byte> text, long line)
+    {
+        if (line == 0 && text.FirstSpan.StartsWith("\uFEFF"u8)) text = text.Slice(3); // a UTF-8 byte order mark
+        var blank = true;
+        foreach (var segment in text)
+            if (segment.Span.IndexOfAnyExcept(" \t\r"u8) >= 0) blank = false;
+        if (blank) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonException(ex.Message, null, line, ex.BytePositionInLine);
         }
     }
 

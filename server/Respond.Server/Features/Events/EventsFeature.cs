@@ -118,7 +118,7 @@ public static class EventsFeature
             {
                 var by = c.Require(Roles.Admin, Roles.Ingestor);
                 var input = c.GetArgument<Dictionary<string, object?>>("input");
-                var events = ((IEnumerable<object?>)input["events"]!).Select(e => ToJson(e).Deserialize<JsonElement>());
+                var events = ((IEnumerable<object?>)input["events"]!).Select(EventText.FromGraphQLInput);
                 return await c.Service<EventIngestion>().IngestAsync(events.ToAsyncEnumerable(), by, "ingestEvents", c.CancellationToken);
             });
 

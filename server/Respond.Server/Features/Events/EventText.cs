@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Respond.Server.Features.Events;
+
+/// <summary>
+/// Finds text in an event that is not Unicode: invalid UTF-8 bytes, or a <c>\uD800</c> escape without its pair. JSON
+/// readers accept both and only fail when the string is read, which used to surface as a 500 in the middle of a batch.
+/// </summary>
+public static class EventText
+{
+    /// <summary>The dotted path of the first such string or field name (e.g. <c>user.name</c>, <c>raw.tags[2]</c>), or null.</summary>
+    public static string? FindInvalid(JsonElement element) => Find(element, "");
+
+    private static string? Find(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsValid(JsonMarshal.GetRawUtf8Value(element), element) ? null : path;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!IsValidName(property)) return Join(path, "(a field name)");
+                    if (Find(property.Value, Join(path, property.Name)) is { } found) return found;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Find(item, $"{path}[{index++}]") is { } found) return found;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    // Raw bytes without escapes only need a UTF-8 check; with escapes, decoding is the check (it throws on a lone surrogate).
+    private static bool IsValid(ReadOnlySpan<byte> raw, JsonElement element)
+    {
+        if (raw.IndexOf((byte)'\\') < 0) return Utf8.IsValid(raw);
+        try
+        {
+            _ = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsValidName(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.IndexOf((byte)'\\') < 0) return Utf8.IsValid(raw);
+        try
+        {
+            _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+
+    /// <summary>
+    /// A GraphQL event input (dictionaries, CLR enums and dates) as event JSON. Strings are escaped here, because the
+    /// JSON writer silently turns a lone surrogate into U+FFFD: written as <c>\uD800</c>, it reaches
+    /// <see cref="EventParser"/> and is refused with the event's index like on the REST path.
+    /// </summary>
+    public static JsonElement FromGraphQLInput(object? value)
+    {
+        var json = new StringBuilder();
+        Write(value, json);
+        using var document = JsonDocument.Parse(json.ToString());
+        return document.RootElement.Clone();
+    }
+
+    private static void Write(object? value, StringBuilder json)
+    {
+        switch (value)
+        {
+            case Dictionary<string, object?> fields:
+                json.Append('{');
+                var first = true;
+                foreach (var (name, field) in fields)
+                {
+                    if (field is null) continue;
+                    if (!first) json.Append(',');
+                    first = false;
+                    WriteString(name, json);
+                    json.Append(':');
+                    Write(field, json);
+                }
+                json.Append('}');
+                break;
+            case string text:
+                WriteString(text, json);
+                break;
+            default:
+                json.Append(EventsFeature.ToJson(value)?.ToJsonString() ?? "null");
+                break;
+        }
+    }
+
+    private static void WriteString(string text, StringBuilder json)
+    {
+        json.Append('"');
+        foreach (var c in text)
+        {
+            if (c is '"' or '\\' || c < ' ' || char.IsSurrogate(c))
+                json.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            else
+                json.Append(c);
+        }
+        json.Append('"');
+    }
+}
