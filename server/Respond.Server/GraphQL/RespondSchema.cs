@@ -27,6 +27,7 @@ public sealed class RespondSchema : Schema
         Subscription = new RespondSubscription();
         RegisterTypeMapping(typeof(System.Text.Json.JsonElement), typeof(JsonGraphType));
         RegisterTypeMapping(typeof(DateTimeOffset), typeof(DateTimeScalar));
+        RegisterVisitor(new SearchTextLimit());
     }
 }
 
