@@ -98,16 +98,34 @@ public sealed class MatchConditionTests
     }
 
     [Fact]
-    public async Task Execute_CatastrophicRegex_TimesOutAsNoMatchAndRecordsIt()
+    public async Task Execute_CatastrophicRegex_FaultsTheRunNamingTheConditionInsteadOfNoMatch()
     {
-        var fields = $$"""{ "raw": { "text": "{{new string('a', 40)}}!" } }""";
+        var harness = new RuntimeHarness();
+        var rule = RuntimeHarness.Rule(RuntimeHarness.Chain("condition.match",
+            """{ "all": [ { "field": "raw.text", "op": "regex", "value": "^(a|aa)+$" } ] }"""));
 
-        var (port, detail) = await RunAsync("""{ "field": "raw.text", "op": "regex", "value": "^(a|aa)+$" }""", fields);
+        var instance = await harness.StartAsync(rule, RuntimeHarness.Event($$"""{ "raw": { "text": "{{new string('a', 40)}}!" } }"""));
 
-        Assert.Equal("false", port);
-        var condition = detail["conditions"]![0]!;
-        Assert.True((bool)condition["timedOut"]!);
-        Assert.False((bool)condition["result"]!);
+        Assert.Equal(InstanceStatus.Faulted, instance.Status);
+        Assert.Contains("Node 'subject'", instance.Error);
+        Assert.Contains("regex condition on raw.text", instance.Error);
+        Assert.DoesNotContain(instance.Path, step => step.NodeId == "subject" && step.Port == "false");
+    }
+
+    [Fact]
+    public async Task Execute_CorrelateSignalWithCatastrophicRegex_FaultsTheRun()
+    {
+        var harness = new RuntimeHarness();
+        var rule = RuntimeHarness.Rule(RuntimeHarness.Chain("condition.correlate", """
+            { "groupBy": ["user.id"], "window": "PT10M", "signals": [
+              { "name": "slow", "all": [ { "field": "raw.text", "op": "regex", "value": "^(a|aa)+$" } ] },
+              { "name": "other", "eventTypes": ["other"] } ] }
+            """));
+
+        var instance = await harness.StartAsync(rule, RuntimeHarness.Event($$"""{ "user": { "id": "u-1" }, "raw": { "text": "{{new string('a', 40)}}!" } }"""));
+
+        Assert.Equal(InstanceStatus.Faulted, instance.Status);
+        Assert.Contains("regex condition on raw.text", instance.Error);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ namespace Respond.Workflows.Activities.Conditions;
 /// that misses <c>MIMIKATZ.EXE</c> because it says <c>mimikatz.exe</c> is a silent hole. <c>regex</c> is
 /// case-sensitive unless the pattern says <c>(?i)</c>. When the field is a list, <c>eq</c>, <c>in</c>, <c>contains</c>
 /// and <c>startsWith</c> hold if any item does (so <c>raw.userRoles contains Administrator</c> works on a list).
-/// A missing field (or JSON null) fails every operator except <c>neq</c> and <c>exists: false</c>.
+/// A missing field (or JSON null) fails every operator except <c>neq</c> and <c>exists: false</c>. A <c>regex</c> that runs
+/// past its time limit throws <see cref="RegexConditionTimeoutException"/>: the run errors visibly, it never quietly fails.
 /// </remarks>
 public sealed class FieldCondition
 {
@@ -83,7 +84,6 @@ public sealed class FieldCondition
     public bool Evaluate(WorkflowEvent e, JsonArray? details)
     {
         var actual = Field.Resolve(e);
-        var timedOut = false;
         var result = Op switch
         {
             "exists" => actual is not null == exists,
@@ -93,7 +93,7 @@ public sealed class FieldCondition
             "contains" => actual.Value.ValueKind == JsonValueKind.Array ? AnyItem(actual.Value, Equal) : Contains(actual.Value),
             "startsWith" => AnyItem(actual.Value, item => EventFieldPath.Text(item) is { } t
                 && values.Any(v => v.Text is not null && t.StartsWith(v.Text, StringComparison.OrdinalIgnoreCase))),
-            "regex" => Matches(actual.Value, out timedOut),
+            "regex" => Matches(actual.Value),
             "gt" => Compare(actual.Value) is > 0,
             "gte" => Compare(actual.Value) is >= 0,
             "lt" => Compare(actual.Value) is < 0,
@@ -111,10 +111,6 @@ public sealed class FieldCondition
                 ["actual"] = actual is { } found ? JsonValueOf(found) : null,
                 ["result"] = result,
             };
-            if (timedOut)
-            {
-                detail["timedOut"] = true;
-            }
             details.Add(detail);
         }
         return result;
@@ -162,9 +158,8 @@ public sealed class FieldCondition
         return false;
     }
 
-    private bool Matches(JsonElement actual, out bool timedOut)
+    private bool Matches(JsonElement actual)
     {
-        timedOut = false;
         if (regex is null || EventFieldPath.Text(actual) is not { } text)
         {
             return false;
@@ -175,9 +170,7 @@ public sealed class FieldCondition
         }
         catch (RegexMatchTimeoutException)
         {
-            // A pattern that backtracks too long on this input counts as no match; the detail says why.
-            timedOut = true;
-            return false;
+            throw new RegexConditionTimeoutException(Field.Path, regex.ToString(), regex.MatchTimeout);
         }
     }
 
