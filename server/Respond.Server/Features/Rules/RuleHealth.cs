@@ -9,10 +9,10 @@ namespace Respond.Server.Features.Rules;
 public enum RuleHealthStatus { Healthy, Erroring }
 
 /// <summary>
-/// Whether the rule's current version runs cleanly. A run that faults (a <c>regex</c> past its time limit, a script
+/// Whether the version of the rule that runs (the current one when it is not running) runs cleanly. A run that faults (a <c>regex</c> past its time limit, a script
 /// error, a block that throws) is kept in <c>ruleExecutions</c> as FAULTED; this flags the rule itself, so an error
 /// that would let events slip past it is seen on the Rules page, not found by chance. Counted from the runs the
-/// reader may see; a change to the rule (a new version) starts the count afresh.
+/// reader may see; a new running version starts the count afresh.
 /// </summary>
 public sealed record RuleHealth(RuleHealthStatus Status, int ErroredRuns, string? LastError, DateTimeOffset? LastErrorAt)
 {
@@ -20,8 +20,10 @@ public sealed record RuleHealth(RuleHealthStatus Status, int ErroredRuns, string
 
     public static async Task<RuleHealth> OfAsync(RespondDbContext db, Rule rule, RespondPrincipal by, CancellationToken ct)
     {
+        // Change control may keep an approved version running while a newer one waits: judge the one that runs.
+        var version = rule.RunningVersion ?? rule.Version;
         var faulted = db.WorkflowInstances.AsNoTracking().WhereOrganizationVisibleTo(i => i.OrganizationId, by)
-            .Where(i => i.RuleId == rule.Id && i.RuleVersion == rule.Version && i.Status == Faulted);
+            .Where(i => i.RuleId == rule.Id && i.RuleVersion == version && i.Status == Faulted);
         var count = await faulted.CountAsync(ct);
         if (count == 0) return new RuleHealth(RuleHealthStatus.Healthy, 0, null, null);
         var last = await faulted.OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id).Select(i => new { i.Error, i.EndedAt, i.StartedAt }).FirstAsync(ct);
@@ -34,10 +36,10 @@ public sealed class RuleHealthType : ObjectGraphType<RuleHealth>
     public RuleHealthType()
     {
         Name = "RuleHealth";
-        Description = "Whether runs of the rule's current version errored; their details are in ruleExecutions (status FAULTED).";
+        Description = "Whether runs of the rule's running version errored; their details are in ruleExecutions (status FAULTED).";
         Field<NonNullGraphType<EnumerationGraphType<RuleHealthStatus>>>("status").Resolve(c => c.Source.Status)
-            .Description("ERRORING when a run of the current version faulted (e.g. a regex ran past its time limit); else HEALTHY.");
-        Field(h => h.ErroredRuns).Description("Faulted runs of the current version that you can see.");
+            .Description("ERRORING when a run of the running version faulted (e.g. a regex ran past its time limit); else HEALTHY.");
+        Field(h => h.ErroredRuns).Description("Faulted runs of the running version that you can see.");
         Field(h => h.LastError, nullable: true).Description("The error of the latest of them.");
         Field(h => h.LastErrorAt, nullable: true);
     }

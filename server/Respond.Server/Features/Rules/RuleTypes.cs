@@ -26,7 +26,7 @@ public sealed class RuleType : ObjectGraphType<Rule>
         Field(r => r.DefinitionHash).Description("SHA-256 of the canonical definition: the rule version alerts cite.");
         Field(r => r.Version).Description("Pass as expectedVersion to updateRule.");
         Field(r => r.IsValid).Description("Only valid rules can be activated.");
-        Field<NonNullGraphType<RuleHealthType>>("health").Description("Whether runs of the current version errored; never a silent no-match.")
+        Field<NonNullGraphType<RuleHealthType>>("health").Description("Whether runs of the running version errored; never a silent no-match.")
             .ResolveAsync(async c => await RuleHealth.OfAsync(c.Service<RespondDbContext>(), c.Source, c.Principal(), c.CancellationToken));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ValidationErrorType>>>>("validationErrors")
             .Resolve(c => RuleDefinition.Errors(c.Source));
