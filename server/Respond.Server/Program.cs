@@ -1,11 +1,14 @@
 using Respond.Server;
 using Respond.Server.Designer;
+using Respond.Server.Identity;
 
 var builder = WebApplication.CreateBuilder(Respond.Server.Features.Demo.DemoMode.ReadSwitch(args));
 builder.Services.AddRespond(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 await app.Services.PrepareRespondAsync();
+app.UseSecurityHeaders();
+app.UseAccessTokenInUrlRefusal();
 app.UseWebSockets();
 app.UseDesigner();
 app.UseAuthentication();

@@ -13,41 +13,47 @@ namespace Respond.Server.GraphQL;
 /// <summary>
 /// The graphql-transport-ws protocol (github.com/enisdenjo/graphql-ws PROTOCOL.md): connection_init within a
 /// timeout, ping/pong, subscribe/next/error/complete, and the protocol's close codes. The access token comes
-/// from connectionParams.authorization or the upgrade request's Authorization header.
+/// from connectionParams.authorization or the upgrade request's Authorization header (never from the URL).
+/// An upgrade that does not offer the subprotocol is refused (400) before any socket exists. Every close the server
+/// decides on is sent as a close frame by the one loop that writes to the socket, after the messages queued before it,
+/// so the client reads the protocol's code (4408, 4403, …) rather than an aborted connection (1006). Time comes from
+/// the injected <see cref="TimeProvider"/>, so tests advance a fake clock instead of waiting.
 /// </summary>
 internal sealed class GraphQLWebSocketEndpoint(
     GraphQLExecutor executor,
     IGraphQLTextSerializer serializer,
     OpenIddictValidationService tokens,
     IOptions<GraphQLOptions> options,
+    TimeProvider time,
     ILogger<GraphQLWebSocketEndpoint> logger)
 {
     private GraphQLExecutor Executor { get; } = executor;
     private IGraphQLTextSerializer Serializer { get; } = serializer;
     private OpenIddictValidationService Tokens { get; } = tokens;
     private GraphQLOptions Options { get; } = options.Value;
+    private TimeProvider Time { get; } = time;
     private ILogger Logger { get; } = logger;
 
     public const string SubProtocol = "graphql-transport-ws";
     private const int MaxMessageBytes = 1024 * 1024;
 
+    /// <summary>How long the server waits for the client's close frame after sending its own before it drops the connection.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
     public async Task HandleAsync(HttpContext http)
     {
-        var offered = http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol);
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(offered ? SubProtocol : null);
-        if (!offered)
+        if (!http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol))
         {
-            await CloseAsync(socket, 4406, "Subprotocol not acceptable", CancellationToken.None);
+            GraphQLLog.WebSocketSubprotocolMissing(Logger);
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync($"A WebSocket to /graphql must offer the '{SubProtocol}' subprotocol (Sec-WebSocket-Protocol).", http.RequestAborted);
             return;
         }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(SubProtocol);
         await using var connection = new Connection(this, socket, http);
         await connection.RunAsync();
     }
-
-    private static Task CloseAsync(WebSocket socket, int code, string reason, CancellationToken ct) =>
-        socket.State is WebSocketState.Open or WebSocketState.CloseReceived
-            ? socket.CloseAsync((WebSocketCloseStatus)code, reason, ct)
-            : Task.CompletedTask;
 
     private sealed class Connection(GraphQLWebSocketEndpoint endpoint, WebSocket socket, HttpContext http) : IAsyncDisposable
     {
@@ -61,10 +67,13 @@ internal sealed class GraphQLWebSocketEndpoint(
         public async Task RunAsync()
         {
             var writer = Task.Run(WriteLoopAsync);
-            var initTimeout = Task.Delay(endpoint.Options.ConnectionInitTimeout, _closing.Token)
-                .ContinueWith(_ => { if (!_initReceived) RequestClose(4408, "Connection initialisation timeout"); }, TaskScheduler.Default);
+            using var initTimeout = endpoint.Time.CreateTimer(_ =>
+            {
+                if (!Volatile.Read(ref _initReceived)) RequestClose(4408, "Connection initialisation timeout");
+            }, null, endpoint.Options.ConnectionInitTimeout, Timeout.InfiniteTimeSpan);
             try
             {
+                // Reads until the client's close frame (or its answer to ours); cancelled only when the connection is dropped.
                 while (!_closing.IsCancellationRequested)
                 {
                     var text = await ReceiveAsync();
@@ -74,12 +83,9 @@ internal sealed class GraphQLWebSocketEndpoint(
             }
             catch (OperationCanceledException) { }
             catch (WebSocketException) { }
-            _outbox.Writer.TryComplete();
+            RequestClose((int)WebSocketCloseStatus.NormalClosure, "");
             await writer;
-            if (_close is { } close) await CloseAsync(socket, close.Code, close.Reason, CancellationToken.None);
-            else await CloseAsync(socket, (int)WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
             await _closing.CancelAsync();
-            await initTimeout.ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
         private async Task<string?> ReceiveAsync()
@@ -90,6 +96,7 @@ internal sealed class GraphQLWebSocketEndpoint(
             {
                 var result = await socket.ReceiveAsync(buffer, _closing.Token);
                 if (result.MessageType == WebSocketMessageType.Close) return null;
+                if (_close is not null) continue; // closing: what still arrives before the client's close frame is not handled
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     RequestClose(4400, "Binary messages are not part of graphql-transport-ws");
@@ -146,7 +153,7 @@ internal sealed class GraphQLWebSocketEndpoint(
                 RequestClose(4429, "Too many initialisation requests");
                 return;
             }
-            _initReceived = true;
+            Volatile.Write(ref _initReceived, true);
             var token = BearerToken(ReadAuthorization(message.Payload)) ?? BearerToken(http.Request.Headers.Authorization.ToString());
             if (token is null)
             {
@@ -252,16 +259,24 @@ internal sealed class GraphQLWebSocketEndpoint(
             {
                 await foreach (var text in _outbox.Reader.ReadAllAsync(_closing.Token))
                     await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, _closing.Token);
+                var (code, reason) = _close ?? ((int)WebSocketCloseStatus.NormalClosure, "");
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, _closing.Token);
+                // A client that never answers our close frame does not keep the connection (and the reader) alive.
+                if (socket.State == WebSocketState.CloseSent) _closing.CancelAfter(CloseHandshakeTimeout);
             }
             catch (OperationCanceledException) { }
             catch (WebSocketException) { }
         }
 
+        /// <summary>Asks the writer to send the close frame after what is already queued; the first reason wins.</summary>
         private void RequestClose(int code, string reason)
         {
-            _close ??= (code, reason);
+            lock (_outbox)
+            {
+                _close ??= (code, reason);
+            }
             _outbox.Writer.TryComplete();
-            _closing.Cancel();
         }
 
         private string? ReadAuthorization(object? payload)

@@ -56,14 +56,14 @@ internal static class AuthorizationEndpoint
         // Login CSRF: a form posted from another site (or without the page's token) never signs the browser in.
         if (!await antiforgery.IsRequestValidAsync(http))
             return LoginPage.Render(returnUrl, userName, "This sign-in form expired or did not come from Respond; sign in again.", Token(http, antiforgery), StatusCodes.Status400BadRequest);
-        var result = await passwords.CheckAsync(userName, password, http.RequestAborted);
+        var result = await passwords.CheckAsync(userName, password, SourceAddress.Of(http), PasswordSignIn.LoginPage, http.RequestAborted);
         if (result.User is not { } user)
         {
-            IdentityLog.SignInRefused(loggers.CreateLogger(typeof(AuthorizationEndpoint)), userName);
-            if (result.Status == PasswordSignInStatus.LockedOut)
+            IdentityLog.SignInRefused(loggers.CreateLogger(typeof(AuthorizationEndpoint)), result.Status.ToString());
+            if (result.IsThrottled)
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(result.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return LoginPage.Render(returnUrl, userName, result.Message, Token(http, antiforgery),
-                result.Status == PasswordSignInStatus.LockedOut ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized);
+                result.IsThrottled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized);
         }
 
         var identity = new ClaimsIdentity(LoginScheme, Claims.Name, Claims.Role);
@@ -94,9 +94,7 @@ internal static class AuthorizationEndpoint
     }
 
     /// <summary>Only a local path back to the authorization endpoint or the designer: never an open redirect.</summary>
-    internal static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+    internal static string SafeReturnUrl(string? returnUrl) => LocalReturnUrl.Normalise(returnUrl);
 
     private static string QueryWithout(IQueryCollection query, string name) =>
         QueryString.Create(query.Where(p => p.Key != name).SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))).ToUriComponent();

@@ -51,6 +51,7 @@ internal sealed class Bootstrap(
 
         await EnsureCliClientAsync(ct);
         await EnsureDesignerClientAsync(ct);
+        await UnknownClientStandIn.EnsureAsync(applications, ct);
         await db.SaveChangesAsync(ct);
 
         if (config.Users.Count == 0 && !await db.Users.AnyAsync(ct))
@@ -84,7 +85,8 @@ internal sealed class Bootstrap(
             ClientSecret = c.ClientSecret,
             ClientType = ClientTypes.Confidential,
             DisplayName = c.ClientId,
-            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
+            // Introspection only for confidential clients: they authenticate, so it cannot be used to probe tokens anonymously.
+            Permissions = { Permissions.Endpoints.Token, Permissions.Endpoints.Introspection, Permissions.Endpoints.Revocation, Permissions.GrantTypes.ClientCredentials },
         };
         var existing = await applications.FindByClientIdAsync(c.ClientId, ct);
         if (existing is null) await applications.CreateAsync(descriptor, ct);
@@ -111,17 +113,19 @@ internal sealed class Bootstrap(
 
     private async Task EnsureCliClientAsync(CancellationToken ct)
     {
-        if (await applications.FindByClientIdAsync(CliClientId, ct) is not null) return;
-        await applications.CreateAsync(new OpenIddictApplicationDescriptor
+        var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = CliClientId,
             ClientType = ClientTypes.Public,
             DisplayName = "Respond command line",
-            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.Password, Permissions.GrantTypes.RefreshToken },
-        }, ct);
+            Permissions = { Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, Permissions.GrantTypes.Password, Permissions.GrantTypes.RefreshToken },
+        };
+        var existing = await applications.FindByClientIdAsync(CliClientId, ct);
+        if (existing is null) await applications.CreateAsync(descriptor, ct);
+        else await applications.UpdateAsync(existing, descriptor, ct);
     }
 
-    /// <summary>The designer: a public client using the authorization code flow with PKCE; its redirect URI is checked by <see cref="SameOriginRedirectUri"/>.</summary>
+    /// <summary>The designer: a public client using the authorization code flow with PKCE; its redirect URI is checked by <see cref="ConfiguredRedirectUri"/>.</summary>
     private async Task EnsureDesignerClientAsync(CancellationToken ct)
     {
         var descriptor = new OpenIddictApplicationDescriptor
@@ -131,7 +135,7 @@ internal sealed class Bootstrap(
             DisplayName = "Respond designer",
             Permissions =
             {
-                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token,
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
                 Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },

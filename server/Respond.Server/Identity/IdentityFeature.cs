@@ -17,7 +17,13 @@ public static class IdentityFeature
         services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section)
             .Validate(o => o.IsValid, "Respond:Identity:SignIn needs MaxFailures >= 1, a positive LockoutDuration and MaxLockoutDuration >= LockoutDuration.")
             .ValidateOnStart();
+        services.AddOptions<PublicOriginOptions>().BindConfiguration(PublicOriginOptions.Section)
+            .Validate(o => o.IsValid, "Respond:PublicOrigin must be an absolute http(s) URL without query, e.g. https://respond.example.com.")
+            .ValidateOnStart();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SourceThrottle>();
+        services.AddSingleton<TokenEndpointThrottle>();
+        services.AddScoped<SignInAudit>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<UnlockSignIn>();
         services.AddScoped<Bootstrap>();
@@ -28,11 +34,28 @@ public static class IdentityFeature
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<RespondDbContext>())
             .AddServer(o =>
             {
-                o.SetTokenEndpointUris("connect/token").SetAuthorizationEndpointUris("connect/authorize");
+                o.SetTokenEndpointUris("connect/token").SetAuthorizationEndpointUris("connect/authorize")
+                    .SetRevocationEndpointUris("connect/revoke").SetIntrospectionEndpointUris("connect/introspect");
                 o.AllowClientCredentialsFlow().AllowPasswordFlow().AllowRefreshTokenFlow().AllowAuthorizationCodeFlow();
+                // PKCE with S256 only: a "plain" challenge is the verifier itself, so whoever sees the authorization request can redeem the code.
                 o.RequireProofKeyForCodeExchange();
+                o.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
+                // Rotation without a reuse window: a refresh token works once; presenting it again revokes every token of that sign-in.
+                o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 o.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor);
-                o.AddEventHandler(SameOriginRedirectUri.Descriptor);
+                o.AddEventHandler(ConfiguredRedirectUri.Descriptor);
+                o.AddEventHandler(TokenEndpointThrottle.RefuseThrottled.Descriptor);
+                o.AddEventHandler(UnknownClientStandIn.Descriptor);
+                o.AddEventHandler(UniformClientRefusal<OpenIddictServerEvents.ApplyTokenResponseContext>.Descriptor);
+                o.AddEventHandler(UniformClientRefusal<OpenIddictServerEvents.ApplyIntrospectionResponseContext>.Descriptor);
+                o.AddEventHandler(UniformClientRefusal<OpenIddictServerEvents.ApplyRevocationResponseContext>.Descriptor);
+                o.AddEventHandler(TokenEndpointThrottle.RecordOutcome<OpenIddictServerEvents.ApplyTokenResponseContext>.Descriptor);
+                o.AddEventHandler(TokenEndpointThrottle.RecordOutcome<OpenIddictServerEvents.ApplyIntrospectionResponseContext>.Descriptor);
+                o.AddEventHandler(TokenEndpointThrottle.RecordOutcome<OpenIddictServerEvents.ApplyRevocationResponseContext>.Descriptor);
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess);
                 o.SetAccessTokenLifetime(TimeSpan.FromHours(1));
                 o.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
@@ -40,8 +63,15 @@ public static class IdentityFeature
             .AddValidation(o =>
             {
                 o.UseLocalServer();
-                o.UseAspNetCore();
+                // After UseLocalServer, which turns it off for self-contained tokens: a revoked access token fails at once.
+                o.EnableTokenEntryValidation();
+                // Only the Authorization header: a token in a URL ends up in logs, history and Referer headers.
+                o.UseAspNetCore().DisableAccessTokenExtractionFromQueryString().DisableAccessTokenExtractionFromBodyForm();
             });
+        services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<PublicOriginOptions>>((server, origin) =>
+        {
+            if (origin.Value.Origin is { } issuer) server.Issuer = issuer;
+        });
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .AddCookie(AuthorizationEndpoint.LoginScheme, AuthorizationEndpoint.ConfigureCookie);

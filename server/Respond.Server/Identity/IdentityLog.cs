@@ -14,8 +14,8 @@ internal static partial class IdentityLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Token refused for {Subject}: {Reason}")]
     public static partial void TokenRefused(ILogger logger, string subject, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Designer sign-in refused for {UserName}")]
-    public static partial void SignInRefused(ILogger logger, string userName);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Designer sign-in refused: {Status}")]
+    public static partial void SignInRefused(ILogger logger, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in for user name {UserName} locked for {Duration} after {Failures} failures in a row")]
     public static partial void SignInLockedOut(ILogger logger, string userName, int failures, TimeSpan duration);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,121 +5,96 @@ using Respond.Server.Persistence;
 
 namespace Respond.Server.Identity;
 
-/// <summary>Limits on password guessing (<c>Respond:Identity:SignIn</c>).</summary>
+/// <summary>Limits on credential guessing (<c>Respond:Identity:SignIn</c>).</summary>
 public sealed class SignInOptions
 {
     public const string Section = "Respond:Identity:SignIn";
 
-    /// <summary>Failed sign-ins in a row after which a user name is locked.</summary>
+    /// <summary>Failed sign-ins in a row after which a user name is locked (for the addresses those failures came from).</summary>
     public int MaxFailures { get; set; } = 5;
 
     /// <summary>How long the first lockout lasts; each further one doubles it.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The longest a lockout lasts.</summary>
+    /// <summary>The longest a lockout lasts; also how long an address that failed for a user name is held to that name's lockout.</summary>
     public TimeSpan MaxLockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
-    internal bool IsValid => MaxFailures >= 1 && LockoutDuration > TimeSpan.Zero && MaxLockoutDuration >= LockoutDuration;
+    /// <summary>Failed credential checks (any user name or client) from one source address within a minute after which it is refused unchecked.</summary>
+    public int MaxFailuresPerSource { get; set; } = 30;
+
+    /// <summary>Failed authentications of one client id within a minute after which addresses that failed are refused unchecked for it.</summary>
+    public int MaxFailuresPerClient { get; set; } = 30;
+
+    internal bool IsValid => MaxFailures >= 1 && LockoutDuration > TimeSpan.Zero && MaxLockoutDuration >= LockoutDuration
+        && MaxFailuresPerSource >= 1 && MaxFailuresPerClient >= 1;
 }
 
-public enum PasswordSignInStatus { SignedIn, Wrong, LockedOut }
+public enum PasswordSignInStatus { SignedIn, Wrong, LockedOut, SourceThrottled }
 
 public sealed record PasswordSignInResult(PasswordSignInStatus Status, UserAccount? User, TimeSpan RetryAfter)
 {
     /// <summary>What the person is told; the same whether or not the user name exists.</summary>
-    public string Message => Status == PasswordSignInStatus.LockedOut
-        ? $"Too many failed sign-ins for this user name; try again in {Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds))} s."
-        : "The user name or password is not correct.";
+    public string Message => Status switch
+    {
+        PasswordSignInStatus.LockedOut => $"Too many failed sign-ins for this user name; try again in {Seconds} s.",
+        PasswordSignInStatus.SourceThrottled => $"Too many failed sign-ins from this address; try again in {Seconds} s.",
+        _ => "The user name or password is not correct.",
+    };
+
+    public bool IsThrottled => Status is PasswordSignInStatus.LockedOut or PasswordSignInStatus.SourceThrottled;
+
+    private int Seconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
 }
 
 /// <summary>
 /// Checks a user name and password for the token endpoint's password grant and the designer's login page. It answers
-/// the same way, in about the same time, whether or not the user exists, and after <see cref="SignInOptions.MaxFailures"/>
-/// failures in a row it locks the user name (even against the right password) for a doubling while.
+/// the same way, in about the same time, whether or not the user exists. Guessing is held back twice: an address with too
+/// many failures in a minute is refused outright (<see cref="SourceThrottle"/>), and after <see cref="SignInOptions.MaxFailures"/>
+/// failures in a row a user name is locked for a doubling while — but only for the addresses that failed for it, so whoever
+/// guesses cannot keep the real person out: the right password from an address with no failure for that name still signs in.
+/// Every refusal is an audit entry (<see cref="SignInAudit"/>).
 /// </summary>
-internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAccount> hasher, SignInThrottle throttle)
+internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAccount> hasher, SignInThrottle throttle, SourceThrottle sources, SignInAudit audit)
 {
+    public const string LoginPage = "login page";
+    public const string PasswordGrant = "password grant";
+
     // Verified when there is no such user, so a missing user costs the same hash as a wrong password.
     private static readonly UserAccount StandIn = new() { Id = "stand-in", UserName = "stand-in", PasswordHash = "" };
     private static readonly Lazy<string> StandInHash = new(() => new PasswordHasher<UserAccount>().HashPassword(StandIn, Guid.NewGuid().ToString()));
 
-    public async Task<PasswordSignInResult> CheckAsync(string? userName, string? password, CancellationToken ct)
+    public async Task<PasswordSignInResult> CheckAsync(string? userName, string? password, string source, string via, CancellationToken ct)
     {
         var name = userName?.Trim() ?? "";
-        if (throttle.LockedFor(name) is { } wait) return new(PasswordSignInStatus.LockedOut, null, wait);
+        // Refused unchecked and not audited one by one: the address was audited when it became throttled.
+        if (sources.ThrottledFor(source) is { } wait) return new(PasswordSignInStatus.SourceThrottled, null, wait);
+
         var user = name.Length == 0 ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == name, ct);
+        if (throttle.LockedFor(name, source) is { } locked)
+        {
+            await FailedAsync(user, "locked out", source, via, null, ct);
+            return new(PasswordSignInStatus.LockedOut, null, locked);
+        }
+
         var verified = hasher.VerifyHashedPassword(user ?? StandIn, user?.PasswordHash ?? StandInHash.Value, password ?? "") != PasswordVerificationResult.Failed;
         if (user is null || !verified)
         {
-            return throttle.Failed(name) is { } locked
-                ? new(PasswordSignInStatus.LockedOut, null, locked)
+            var lockout = throttle.Failed(name, source);
+            await FailedAsync(user, user is null ? "unknown user name" : "wrong password", source, via, lockout, ct);
+            return lockout is { } duration
+                ? new(PasswordSignInStatus.LockedOut, null, duration)
                 : new(PasswordSignInStatus.Wrong, null, TimeSpan.Zero);
         }
-        throttle.Forget(name);
+        throttle.Succeeded(name);
         return new(PasswordSignInStatus.SignedIn, user, TimeSpan.Zero);
     }
-}
 
-/// <summary>
-/// Failed sign-ins per user name (case-insensitive, existing or not), in memory: one Respond process is assumed, and a
-/// restart forgets lockouts. Names without a recent failure are pruned so sprayed names cannot grow it without bound.
-/// </summary>
-internal sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvider time, ILogger<SignInThrottle> logger)
-{
-    private const int PruneAbove = 10_000;
-    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.OrdinalIgnoreCase);
-    private long nextPruneTicks;
-
-    private sealed class Entry
+    private async Task FailedAsync(UserAccount? user, string reason, string source, string via, TimeSpan? lockout, CancellationToken ct)
     {
-        public int Failures;
-        public int Lockouts;
-        public DateTimeOffset LockedUntil;
-        public DateTimeOffset LastFailure;
-    }
-
-    public TimeSpan? LockedFor(string userName)
-    {
-        if (!entries.TryGetValue(userName, out var entry)) return null;
-        lock (entry)
-        {
-            var left = entry.LockedUntil - time.GetUtcNow();
-            return left > TimeSpan.Zero ? left : null;
-        }
-    }
-
-    /// <summary>Counts a failure; returns how long the name is now locked when this failure locked it.</summary>
-    public TimeSpan? Failed(string userName)
-    {
-        var o = options.Value;
-        var now = time.GetUtcNow();
-        if (entries.Count > PruneAbove) Prune(now, now - o.MaxLockoutDuration);
-        var entry = entries.GetOrAdd(userName, _ => new Entry());
-        lock (entry)
-        {
-            entry.LastFailure = now;
-            if (++entry.Failures < o.MaxFailures) return null;
-            var duration = TimeSpan.FromTicks(Math.Min(o.MaxLockoutDuration.Ticks, o.LockoutDuration.Ticks << Math.Min(entry.Lockouts, 20)));
-            entry.Lockouts++;
-            entry.Failures = 0;
-            entry.LockedUntil = now + duration;
-            IdentityLog.SignInLockedOut(logger, userName, o.MaxFailures, duration);
-            return duration;
-        }
-    }
-
-    /// <summary>Forgets the name's failures and lockout (a successful sign-in, or an Admin's unlock); true when there were any.</summary>
-    public bool Forget(string userName) => entries.TryRemove(userName, out _);
-
-    /// <summary>Drops names with no recent failure; at most once a minute, so a spray of names costs no scan per request.</summary>
-    private void Prune(DateTimeOffset now, DateTimeOffset before)
-    {
-        var due = Interlocked.Read(ref nextPruneTicks);
-        if (now.UtcTicks < due || Interlocked.CompareExchange(ref nextPruneTicks, (now + PruneInterval).UtcTicks, due) != due) return;
-        foreach (var (name, entry) in entries)
-        {
-            if (entry.LastFailure < before && entry.LockedUntil < now) entries.TryRemove(name, out _);
-        }
+        var throttled = sources.Failed(source);
+        audit.SignInRefused(user, reason, source, via);
+        if (lockout is { } duration) audit.LockedOut(user, duration, source);
+        if (throttled) audit.SourceThrottled(source, SourceThrottle.Window);
+        await db.SaveChangesAsync(ct);
     }
 }

@@ -30,8 +30,8 @@ internal static class TokenEndpoint
 
         if (request.IsPasswordGrantType())
         {
-            var result = await passwords.CheckAsync(request.Username, request.Password, ct);
-            if (result.User is not { } user) return Refuse(logger, request.Username ?? "?", Errors.InvalidGrant, result.Message);
+            var result = await passwords.CheckAsync(request.Username, request.Password, SourceAddress.Of(http), PasswordSignIn.PasswordGrant, ct);
+            if (result.User is not { } user) return Refuse(logger, $"{PasswordSignIn.PasswordGrant} ({result.Status})", Errors.InvalidGrant, result.Message);
             return SignIn(user.Id, user.UserName, user.Roles, user.Organizations, request.GetScopes());
         }
 
