@@ -56,6 +56,8 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Respond"] = $"Data Source={DatabasePath}",
             ["Respond:GraphQL:ConnectionInitTimeout"] = "00:00:03",
+            // The designer's redirect URI comes from here, never from the request's Host header.
+            ["Respond:PublicOrigin"] = "http://localhost",
             // The test processes share two cores in CI; a cold compiler there can need more than the default.
             ["Respond:Scripts:CheckTimeLimit"] = "00:01:00",
             // Connector tests call local recording servers on 127.0.0.1; production refuses loopback (docs/connectors.md).

@@ -21,6 +21,7 @@ namespace Respond.Server.Identity;
 /// </summary>
 internal sealed class TokenEndpointThrottle(IOptions<SignInOptions> options, TimeProvider time, SourceThrottle sources)
 {
+    private readonly SourceThrottle sources = sources;
     private const string ThrottledProperty = ".respond_throttled_for";
     private readonly FailureWindow _clients = new(time, options.Value.MaxFailuresPerClient, SourceThrottle.Window);
 
@@ -53,10 +54,15 @@ internal sealed class TokenEndpointThrottle(IOptions<SignInOptions> options, Tim
         {
             if (!AuthenticatesClients(context.EndpointType)) return ValueTask.CompletedTask;
             var source = SourceAddress.Of(context.Transaction.GetHttpRequest()?.HttpContext);
-            if (throttle.ThrottledFor(context.ClientId, source) is { } wait)
+            if (throttle.sources.ThrottledFor(source) is { } wait)
             {
                 context.Transaction.Properties[ThrottledProperty] = wait;
-                context.Reject(Errors.TemporarilyUnavailable, "Too many failed client authentications; try again later.");
+                context.Reject(Errors.TemporarilyUnavailable, "Too many failed sign-ins from this address; try again later.");
+            }
+            else if (throttle.ThrottledFor(context.ClientId, source) is { } clientWait)
+            {
+                context.Transaction.Properties[ThrottledProperty] = clientWait;
+                context.Reject(Errors.TemporarilyUnavailable, "Too many failed authentications of this client; try again later.");
             }
             return ValueTask.CompletedTask;
         }

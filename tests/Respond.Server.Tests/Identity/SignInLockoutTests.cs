@@ -116,16 +116,16 @@ public sealed class SignInLockoutTests
 
         for (var round = 0; round < 4; round++)
         {
-            Assert.Null(throttle.Failed("mallory"));
-            Assert.Null(throttle.Failed("mallory"));
-            lockouts.Add(throttle.Failed("mallory"));
-            Assert.Equal(lockouts[^1], throttle.LockedFor("Mallory"));
+            Assert.Null(throttle.Failed("mallory", "source"));
+            Assert.Null(throttle.Failed("mallory", "source"));
+            lockouts.Add(throttle.Failed("mallory", "source"));
+            Assert.Equal(lockouts[^1], throttle.LockedFor("Mallory", "source"));
             time.Advance(lockouts[^1]!.Value);
-            Assert.Null(throttle.LockedFor("mallory"));
+            Assert.Null(throttle.LockedFor("mallory", "source"));
         }
         Assert.True(throttle.Forget("mallory"));
 
         Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(3)], lockouts);
-        Assert.Null(throttle.Failed("mallory")); // a success forgets the history
+        Assert.Null(throttle.Failed("mallory", "source")); // an unlock forgets the history
     }
 }
