@@ -279,4 +279,21 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         var r = await server.GraphQLAsync("mutation($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted errors { message } } }", new { e = events });
         Assert.Equal(count, r["ingestEvents"]!["accepted"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task ApiExplorer_UnderTheContentSecurityPolicy_RendersGraphiQLAndRunsAQuery_WithoutViolations()
+    {
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+
+        var response = await page.GotoAsync("/explorer");
+        await Expect(page.Locator(".graphiql-container")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Execute query", RegexOptions.IgnoreCase) }).First.ClickAsync();
+        await Expect(page.Locator(".result-window")).ToContainTextAsync("\"data\"");
+
+        var headers = await response!.AllHeadersAsync();
+        Assert.Contains("script-src 'self';", headers["content-security-policy"]);
+        Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"]);
+        alice.AssertNoConsoleErrors(); // a CSP violation is reported as a console error
+    }
 }

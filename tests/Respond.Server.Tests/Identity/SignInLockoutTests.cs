@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -14,7 +15,10 @@ public sealed class SignInLockoutTests
 {
     private const string NotCorrect = "The user name or password is not correct.";
 
-    private static RespondApiFixture Host() => new RespondApiFixture().With("Respond:Identity:SignIn:LockoutDuration", "00:00:02");
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+
+    private RespondApiFixture Host() => new RespondApiFixture().With("Respond:Identity:SignIn:LockoutDuration", "00:00:02")
+        .WithServices(s => s.AddSingleton<TimeProvider>(_time));
 
     private static async Task<(HttpStatusCode Status, string? Token, string? Error)> PasswordGrantAsync(RespondApiFixture api, string userName, string password)
     {
@@ -42,7 +46,7 @@ public sealed class SignInLockoutTests
         Assert.Null(rightButLocked.Token);
         Assert.StartsWith("Too many failed sign-ins", rightButLocked.Error);
         Assert.False(string.IsNullOrEmpty(await api.TokenAsync("admin"))); // other principals are not affected
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        _time.Advance(TimeSpan.FromSeconds(2.5));
         Assert.NotNull((await PasswordGrantAsync(api, "alice", "alice-password")).Token);
         Assert.Equal(NotCorrect, (await PasswordGrantAsync(api, "alice", "guess-again")).Error); // a success starts the count anew
     }
