@@ -23,7 +23,7 @@ public static class IdentityFeature
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<SourceThrottle>();
         services.AddSingleton<TokenEndpointThrottle>();
-        services.AddScoped<SignInAudit>();
+        services.AddSingleton<SignInAudit>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<UnlockSignIn>();
         services.AddScoped<Bootstrap>();

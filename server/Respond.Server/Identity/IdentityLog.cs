@@ -19,4 +19,7 @@ internal static partial class IdentityLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in for user name {UserName} locked for {Duration} after {Failures} failures in a row")]
     public static partial void SignInLockedOut(ILogger logger, string userName, int failures, TimeSpan duration);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not audit {Action}; the refusal stands")]
+    public static partial void SignInAuditNotRecorded(ILogger logger, Exception exception, string action);
 }

@@ -72,7 +72,7 @@ internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAc
         var user = name.Length == 0 ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == name, ct);
         if (throttle.LockedFor(name, source) is { } locked)
         {
-            await FailedAsync(user, "locked out", source, via, null, ct);
+            await FailedAsync(user, "locked out", source, via, null);
             return new(PasswordSignInStatus.LockedOut, null, locked);
         }
 
@@ -80,7 +80,7 @@ internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAc
         if (user is null || !verified)
         {
             var lockout = throttle.Failed(name, source);
-            await FailedAsync(user, user is null ? "unknown user name" : "wrong password", source, via, lockout, ct);
+            await FailedAsync(user, user is null ? "unknown user name" : "wrong password", source, via, lockout);
             return lockout is { } duration
                 ? new(PasswordSignInStatus.LockedOut, null, duration)
                 : new(PasswordSignInStatus.Wrong, null, TimeSpan.Zero);
@@ -89,12 +89,11 @@ internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAc
         return new(PasswordSignInStatus.SignedIn, user, TimeSpan.Zero);
     }
 
-    private async Task FailedAsync(UserAccount? user, string reason, string source, string via, TimeSpan? lockout, CancellationToken ct)
+    private async Task FailedAsync(UserAccount? user, string reason, string source, string via, TimeSpan? lockout)
     {
         var throttled = sources.Failed(source);
-        audit.SignInRefused(user, reason, source, via);
-        if (lockout is { } duration) audit.LockedOut(user, duration, source);
-        if (throttled) audit.SourceThrottled(source, SourceThrottle.Window);
-        await db.SaveChangesAsync(ct);
+        await audit.SignInRefusedAsync(user, reason, source, via);
+        if (lockout is { } duration) await audit.LockedOutAsync(user, duration, source);
+        if (throttled) await audit.SourceThrottledAsync(source, SourceThrottle.Window);
     }
 }

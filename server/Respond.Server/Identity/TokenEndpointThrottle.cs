@@ -99,9 +99,8 @@ internal sealed class TokenEndpointThrottle(IOptions<SignInOptions> options, Tim
                 : (await db.ServiceClients.AsNoTracking().Where(c => c.ClientId == clientId).Select(c => c.Organizations).SingleOrDefaultAsync(http.RequestAborted));
             var reason = unknown ? "unknown client id"
                 : context.Transaction.Properties.TryGetValue(UniformClientRefusal<TContext>.ReasonProperty, out var why) && why is string text ? text : "client authentication failed";
-            audit.ClientRefused(unknown ? null : clientId, organizations, reason, source, context.EndpointType.ToString().ToLowerInvariant());
-            if (throttled) audit.SourceThrottled(source, SourceThrottle.Window);
-            await db.SaveChangesAsync(http.RequestAborted);
+            await audit.ClientRefusedAsync(unknown ? null : clientId, organizations, reason, source, context.EndpointType.ToString().ToLowerInvariant());
+            if (throttled) await audit.SourceThrottledAsync(source, SourceThrottle.Window);
         }
     }
 }

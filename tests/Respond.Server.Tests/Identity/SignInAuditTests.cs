@@ -34,7 +34,7 @@ public sealed class SignInAuditTests
         await using var api = Host();
         await PasswordGrantAsync(api, "198.51.100.30", "alice", "not-her-password");
 
-        var entry = Assert.Single(await EntriesAsync(api, "user.signInRefused"))!.At("node");
+        var entry = Assert.Single(await EntriesAsync(api, "signIn.failed"))!.At("node");
 
         Assert.Equal("alice", entry.Str("actorName"));
         Assert.StartsWith("user-", entry.Str("actorId"));
@@ -51,7 +51,7 @@ public sealed class SignInAuditTests
         await using var api = Host();
         await PasswordGrantAsync(api, "198.51.100.31", Forged, "whatever");
 
-        var entry = Assert.Single(await EntriesAsync(api, "user.signInRefused"))!.At("node");
+        var entry = Assert.Single(await EntriesAsync(api, "signIn.failed"))!.At("node");
 
         Assert.Equal("unknown", entry.Str("actorId"));
         Assert.Equal("unknown", entry.Str("actorName"));
@@ -66,8 +66,8 @@ public sealed class SignInAuditTests
         for (var i = 0; i < 5; i++) await PasswordGrantAsync(api, "198.51.100.32", "alice", "guess-" + i);
         await PasswordGrantAsync(api, "198.51.100.32", "alice", "alice-password");
 
-        var lockout = Assert.Single(await EntriesAsync(api, "user.signInLockedOut"))!.At("node");
-        var refusals = await EntriesAsync(api, "user.signInRefused");
+        var lockout = Assert.Single(await EntriesAsync(api, "signIn.lockedOut"))!.At("node");
+        var refusals = await EntriesAsync(api, "signIn.failed");
 
         Assert.Equal("alice", lockout.Str("actorName"));
         Assert.Equal("too many failed sign-ins", lockout.At("after").Str("reason"));
@@ -88,7 +88,7 @@ public sealed class SignInAuditTests
             }));
         }
 
-        var entries = (await EntriesAsync(api, "client.authenticationRefused")).Select(e => e!.At("node")).ToList();
+        var entries = (await EntriesAsync(api, "signIn.clientRefused")).Select(e => e!.At("node")).ToList();
 
         Assert.Equal(2, entries.Count);
         var known = Assert.Single(entries, e => e.Str("actorId") == "viewer-b");
@@ -105,7 +105,7 @@ public sealed class SignInAuditTests
         await PasswordGrantAsync(api, "198.51.100.34", "nobody-here", "whatever");
         await PasswordGrantAsync(api, "198.51.100.34", "alice", "not-her-password"); // alice belongs to every organization
 
-        Assert.Equal(2, (await EntriesAsync(api, "user.signInRefused")).Count);
-        Assert.Empty(await EntriesAsync(api, "user.signInRefused", asClient: "admin-b"));
+        Assert.Equal(2, (await EntriesAsync(api, "signIn.failed")).Count);
+        Assert.Empty(await EntriesAsync(api, "signIn.failed", asClient: "admin-b"));
     }
 }
