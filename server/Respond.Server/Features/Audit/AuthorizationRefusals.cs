@@ -6,7 +6,7 @@ namespace Respond.Server.Features.Audit;
 
 /// <summary>
 /// Audits what the server refused (issue 11 point 8): a foreign or unknown organization or object, a missing role,
-/// dual control, a failed sign-in, a lockout. Each entry is written in its own unit of work, so it survives the
+/// dual control (failed sign-ins and lockouts: Identity/SignInAudit, same vocabulary). Each entry is written in its own unit of work, so it survives the
 /// refused operation, which changes nothing and saves nothing. The actor's name comes from the server's records
 /// (user account, service client, agent), never from a name the client declared.
 /// </summary>
@@ -45,28 +45,6 @@ public sealed class AuthorizationRefusals(IServiceScopeFactory scopes, ILogger<A
                 Roles = actor.Roles.Order(StringComparer.Ordinal).ToList(),
             });
         }, operation);
-    }
-
-    /// <summary>
-    /// Records a failed password sign-in, or the failure that locked the user name. The actor is the account the name
-    /// belongs to when one exists (its own record), else "anonymous"; the name as typed is kept, cut short, in the entry.
-    /// </summary>
-    public async Task RecordSignInFailureAsync(string userName, bool lockedOut, string? sourceAddress, string reason)
-    {
-        await WriteAsync(async (db, audit) =>
-        {
-            var account = await db.Users.AsNoTracking().Where(u => u.UserName == userName).Select(u => new { u.Id, u.UserName, u.Organizations }).SingleOrDefaultAsync();
-            var actor = account is null
-                ? new RespondPrincipal("anonymous", "anonymous", new HashSet<string>(), new HashSet<string>([RespondPrincipal.AllOrganizations]))
-                : new RespondPrincipal(account.Id, account.UserName, new HashSet<string>(), account.Organizations.ToHashSet(StringComparer.Ordinal));
-            audit.Record(actor, lockedOut ? SignInLockedOutAction : SignInFailedAction, "UserName", account?.Id ?? "unknown", Scope(actor.Organizations), null, new
-            {
-                UserName = Truncate(userName, 128),
-                KnownAccount = account is not null,
-                SourceAddress = sourceAddress,
-                Reason = Truncate(reason, 500),
-            });
-        }, lockedOut ? SignInLockedOutAction : SignInFailedAction);
     }
 
     /// <summary>A refusal is never lost to the caller hanging up: the write does not take the request's cancellation.</summary>

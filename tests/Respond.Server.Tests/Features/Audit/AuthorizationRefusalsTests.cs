@@ -96,23 +96,4 @@ public sealed class AuthorizationRefusalsTests
         Assert.Equal("FOREIGN_ORGANIZATION", After(entry).Str("reason"));
         Assert.Contains("2 event(s)", After(entry).Str("message"));
     }
-
-    [Fact]
-    public async Task RecordSignInFailure_KnownAndUnknownNames_ActorFromTheAccountRecordOrAnonymous()
-    {
-        await using var api = new RespondApiFixture();
-        await api.GraphQLAsync("viewer", "{ viewer { id } }");
-        var refusals = api.Services.GetRequiredService<AuthorizationRefusals>();
-
-        await refusals.RecordSignInFailureAsync("alice", lockedOut: true, "203.0.113.5", "Too many failures.");
-        await refusals.RecordSignInFailureAsync("<script>mallory", lockedOut: false, "203.0.113.6", "Wrong password.");
-
-        var audit = await api.GraphQLAsync("admin", "{ auditTrail(where: { action: \"signIn.\" }) { edges { node { actorId actorName action after } } } }");
-        var edges = audit.At("data.auditTrail.edges").AsArray();
-        var locked = edges.Single(e => e!.Str("node.action") == "signIn.lockedOut")!;
-        Assert.Equal("alice", locked.Str("node.actorName"));
-        var failed = edges.Single(e => e!.Str("node.action") == "signIn.failed")!;
-        Assert.Equal("anonymous", failed.Str("node.actorName"));
-        Assert.Equal("<script>mallory", After(failed).Str("userName"));
-    }
 }
