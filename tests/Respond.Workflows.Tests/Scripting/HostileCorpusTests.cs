@@ -59,7 +59,8 @@ public sealed class HostileCorpusTests(ScriptWorkerPoolFixture fixture, ITestOut
             output.WriteLine($"{result.Error} after {result.Duration.TotalMilliseconds:0} ms");
             Assert.False(result.Succeeded);
             Assert.True(entry.Matches(result.Error), result.Error);
-            Assert.InRange(result.Duration, TimeSpan.Zero, fixture.Options.TimeLimit + TimeSpan.FromSeconds(5));
+            // Stopped, not run to completion; the limit itself is named in the error. Room for a saturated machine.
+            Assert.InRange(result.Duration, TimeSpan.Zero, fixture.Options.TimeLimit + TimeSpan.FromSeconds(30));
         }
     }
 

@@ -52,6 +52,8 @@ public sealed class WorkerAttackTests(ScriptWorkerPoolFixture fixture, ITestOutp
         output.WriteLine($"{result.Error} after {result.Duration.TotalMilliseconds:0} ms");
         Assert.False(result.Succeeded);
         Assert.True(entry.Matches(result.Error), result.Error);
-        Assert.InRange(result.Duration, TimeSpan.Zero, fixture.Options.TimeLimit + TimeSpan.FromSeconds(5));
+        // The worker's own clock enforces the time limit (the error names it); this bound only proves the attack was
+        // stopped rather than run to completion, with room for a machine saturated by parallel test processes.
+        Assert.InRange(result.Duration, TimeSpan.Zero, fixture.Options.TimeLimit + TimeSpan.FromSeconds(30));
     }
 }

@@ -10,7 +10,9 @@ namespace Respond.Server.Tests.Features.Scripts;
 
 public sealed class ScriptExpressionEvaluatorTests : IDisposable
 {
-    private readonly ScriptExpressionEvaluator evaluator = new(Options.Create(new ScriptWorkerPoolOptions()), NullLogger<ScriptExpressionEvaluator>.Instance);
+    // These tests are about answers and messages, not the check's time limit: a cold compiler on a busy machine may
+    // take longer than the default 10 s, which would turn an allow-list refusal into a time-limit one.
+    private readonly ScriptExpressionEvaluator evaluator = new(Options.Create(new ScriptWorkerPoolOptions { CheckTimeLimit = TimeSpan.FromMinutes(2) }), NullLogger<ScriptExpressionEvaluator>.Instance);
 
     private static WorkflowEvent Event(string commandLine) => new("e-1", "org-a", "edr", "process.start", Severity.High, DateTimeOffset.UnixEpoch,
         JsonSerializer.SerializeToElement(new { id = "e-1", organizationId = "org-a", severity = "HIGH", process = new { commandLine } }));
