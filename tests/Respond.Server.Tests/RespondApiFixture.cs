@@ -134,6 +134,23 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>
+    /// Waits until every event stored so far has been evaluated (or parked): ingestion answers once events are in the log,
+    /// and the evaluator follows. Fails the test after a minute (e.g. evaluation paused and never resumed).
+    /// </summary>
+    public async Task EvaluatedAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
+        try
+        {
+            await Services.GetRequiredService<Respond.Server.Features.Engine.EvaluationPartitions>().CaughtUpAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException("Evaluation did not catch up with the event log in time.");
+        }
+    }
+
     /// <summary>Stops the host and keeps its files, to start another host on them (a restart).</summary>
     public async Task DisposeHostOnlyAsync()
     {

@@ -47,6 +47,7 @@ public sealed class RespondQuery : ObjectGraphType
         ApprovalsFeature.Query(this);
         ActionsFeature.Query(this);
         RuleExecutionsFeature.Query(this);
+        EngineFeature.Query(this);
         RuleTestingFeature.Query(this);
         ScriptsFeature.Query(this);
         AgentsFeature.Query(this);
@@ -70,6 +71,7 @@ public sealed class RespondMutation : ObjectGraphType
         ScriptsFeature.Mutation(this);
         AgentsFeature.Mutation(this);
         UnlockSignIn.Mutation(this);
+        EngineFeature.Mutation(this);
     }
 }
 

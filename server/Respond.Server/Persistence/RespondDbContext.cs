@@ -37,6 +37,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
     public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
     public DbSet<WindowStateRecord> WindowStates => Set<WindowStateRecord>();
+    public DbSet<EvaluationCheckpoint> EvaluationCheckpoints => Set<EvaluationCheckpoint>();
+    public DbSet<ParkedEvent> ParkedEvents => Set<ParkedEvent>();
     public DbSet<Script> Scripts => Set<Script>();
     public DbSet<ScriptVersion> ScriptVersions => Set<ScriptVersion>();
     public DbSet<ResponseAction> ResponseActions => Set<ResponseAction>();
@@ -132,6 +134,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             // Idempotency is per organization (issue 11): another tenant's (source, id) never makes an event a duplicate.
             e.HasIndex(x => new { x.OrganizationId, x.Source, x.EventId }).IsUnique();
             e.HasIndex(x => new { x.OrganizationId, x.Time });
+            // The evaluator reads each organization's part of the log in sequence order from its checkpoint.
+            e.HasIndex(x => new { x.OrganizationId, x.Sequence });
         });
         model.Entity<Alert>(e =>
         {
@@ -174,6 +178,22 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(w => w.RuleId).HasMaxLength(64);
             e.Property(w => w.NodeId).HasMaxLength(128);
             e.Property(w => w.GroupKey).HasMaxLength(512);
+        });
+        model.Entity<EvaluationCheckpoint>(e =>
+        {
+            e.HasKey(c => c.OrganizationId);
+            e.Property(c => c.OrganizationId).HasMaxLength(64);
+        });
+        model.Entity<ParkedEvent>(e =>
+        {
+            e.HasKey(p => p.Sequence);
+            e.Property(p => p.Sequence).ValueGeneratedNever();
+            e.Property(p => p.OrganizationId).HasMaxLength(64);
+            e.Property(p => p.EventId).HasMaxLength(128);
+            e.Property(p => p.Source).HasMaxLength(128);
+            e.Property(p => p.Type).HasMaxLength(128);
+            e.Property(p => p.Reason).HasMaxLength(2000);
+            e.HasIndex(p => new { p.OrganizationId, p.ParkedAt });
         });
         model.Entity<Script>(e =>
         {

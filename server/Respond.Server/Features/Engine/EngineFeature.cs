@@ -1,5 +1,8 @@
+using GraphQL;
+using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
+using Respond.Server.GraphQL;
+using Respond.Server.Identity;
 using Respond.Server.Persistence;
 using Respond.Workflows.Runtime;
 using Respond.Workflows.Runtime.Ports;
@@ -10,31 +13,33 @@ public static class EngineFeature
 {
     public static IServiceCollection AddEngine(this IServiceCollection services)
     {
-        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section)
-            .Validate(o => o.WindowFlushInterval > TimeSpan.Zero, "Respond:Engine:WindowFlushInterval must be positive.").ValidateOnStart();
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.WindowEvictionInterval > TimeSpan.Zero, "Respond:Engine:WindowEvictionInterval must be positive.").ValidateOnStart();
         services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section)
             .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.")
             .Validate(o => o.RuleActivationTimeout > TimeSpan.Zero, "Respond:Approvals:RuleActivationTimeout must be positive.").ValidateOnStart();
         services.AddSingleton<RuleIndex>();
-        services.AddSingleton<WindowCache>();
-        services.AddSingleton<OpenAlertIndex>();
+        services.AddSingleton<EvaluationPartitions>();
+        services.AddSingleton<EvaluationBackpressure>();
         services.AddSingleton<RuleEvaluator>();
+        services.AddSingleton<EventLogEvaluator>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventLogEvaluator>());
         services.AddSingleton<IResumeScheduler, QuartzResumeScheduler>();
         services.AddScoped<EngineUnitOfWork>();
-        services.AddHostedService<WindowPersistence>();
+        services.AddScoped<ReadEvaluationLag>();
+        services.AddScoped<RetryParkedEvent>();
         return services;
     }
 
-    /// <summary>Loads active rules and window state, and schedules again every timer that was pending at shutdown.</summary>
+    /// <summary>Loads active rules and each partition's checkpoint and state, and schedules again every timer that was pending at shutdown.</summary>
     public static async Task StartEngineAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var index = services.GetRequiredService<RuleIndex>();
         await index.ReloadAsync(ct);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-        var windows = services.GetRequiredService<WindowCache>();
-        await windows.LoadAsync(db, ct);
-        await services.GetRequiredService<OpenAlertIndex>().LoadAsync(db, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+        var partitions = services.GetRequiredService<EvaluationPartitions>();
+        await partitions.LoadAsync(db, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         var scheduler = services.GetRequiredService<IResumeScheduler>();
         var suspended = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.Status == nameof(InstanceStatus.Suspended) && i.ResumeAt != null).ToListAsync(ct);
@@ -43,6 +48,16 @@ public static class EngineFeature
             var bookmark = System.Text.Json.JsonSerializer.Deserialize<Bookmark>(instance.BookmarkJson!, RespondDbContext.JsonOptions)!;
             await scheduler.ScheduleAsync(instance.Id, bookmark.Id, instance.ResumeAt!.Value, ct);
         }
-        EngineLog.Ready(services.GetRequiredService<ILogger<RuleEvaluator>>(), index.Active.Count, await db.WindowStates.CountAsync(ct), suspended.Count);
+        EngineLog.Ready(services.GetRequiredService<ILogger<RuleEvaluator>>(), index.Active.Count, partitions.All.Count, partitions.Pending, suspended.Count);
     }
+
+    public static void Query(ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<EvaluationLagType>>("evaluationLag")
+            .Description("How far rule evaluation is behind the event log, in events and seconds (Admin, Ingestor).")
+            .ResolveAsync(async c => await c.Service<ReadEvaluationLag>().ExecuteAsync(c.Require(Roles.Admin, Roles.Ingestor), c.CancellationToken));
+        ParkedEventsQuery.Query(query);
+    }
+
+    public static void Mutation(ObjectGraphType mutation) => RetryParkedEvent.Mutation(mutation);
 }

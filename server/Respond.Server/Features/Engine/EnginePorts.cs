@@ -14,9 +14,18 @@ namespace Respond.Server.Features.Engine;
 /// The engine's ports for one unit of work (an ingested batch, a decision, a timer): everything they write
 /// goes into one DbContext and is saved together; what they raised is published only after the commit.
 /// </summary>
-public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAlerts, RuleIndex rules, Actions.AutoResponder autoResponder, TimeProvider time)
+public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actions.AutoResponder autoResponder, TimeProvider time)
     : IAlertSink, IApprovalGateway, IWorkflowInstanceStore
 {
+    private OpenAlertIndex? _openAlerts;
+
+    /// <summary>The open-alert index of the partition this unit works for (set by the evaluator before it starts).</summary>
+    public OpenAlertIndex OpenAlerts
+    {
+        get => _openAlerts ?? throw new InvalidOperationException("The evaluator sets the partition's open-alert index first.");
+        set => _openAlerts = value;
+    }
+
     private readonly Dictionary<string, Alert> _touchedAlerts = [];
     private readonly Dictionary<string, WorkflowInstanceRecord> _records = [];
     private readonly HashSet<(string RuleId, string EventId)> _suppressedMatches = [];
@@ -30,7 +39,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
 
     public async ValueTask<AlertOutcome> RaiseAsync(AlertRequest request, CancellationToken ct)
     {
-        if (request.SuppressFor is not null && openAlerts.Find(request.RuleId, request.OrganizationId, request.GroupKey, request.EventTime) is { } openId)
+        if (request.SuppressFor is not null && OpenAlerts.Find(request.RuleId, request.OrganizationId, request.GroupKey, request.EventTime) is { } openId)
         {
             if (!_touchedAlerts.TryGetValue(openId, out var open))
             {
@@ -43,7 +52,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
                 _suppressedMatches.Add((request.RuleId, request.EventId));
                 return new AlertOutcome(open.Id, true, open.Count);
             }
-            openAlerts.Forget(request.RuleId, request.OrganizationId, request.GroupKey);
+            OpenAlerts.Forget(request.RuleId, request.OrganizationId, request.GroupKey);
         }
         var alert = new Alert
         {
@@ -66,7 +75,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, OpenAlertIndex openAle
         db.Alerts.Add(alert);
         RaisedAlerts.Add(alert);
         _touchedAlerts[alert.Id] = alert;
-        if (alert.SuppressUntil is { } until) openAlerts.Remember(alert.RuleId, alert.OrganizationId, alert.GroupKey, alert.Id, until);
+        if (alert.SuppressUntil is { } until) OpenAlerts.Remember(alert.RuleId, alert.OrganizationId, alert.GroupKey, alert.Id, until);
         return new AlertOutcome(alert.Id, false, 1);
     }
 

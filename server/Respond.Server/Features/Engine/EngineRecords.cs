@@ -30,3 +30,31 @@ public sealed class WindowStateRecord
     public required string GroupKey { get; init; }
     public required string EntriesJson { get; set; }
 }
+
+/// <summary>
+/// How far one partition (an organization) has evaluated the event log: the sequence of the last event whose effects
+/// are stored. Written in the same transaction as those effects, so after a crash evaluation resumes right after it.
+/// </summary>
+public sealed class EvaluationCheckpoint
+{
+    public required string OrganizationId { get; init; }
+    public long Sequence { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// An event whose evaluation kept failing: the partition moved past it (in the same transaction as this row) so the
+/// organization's other events go on; it stays here, with the reason, until an administrator retries it.
+/// </summary>
+public sealed class ParkedEvent
+{
+    public long Sequence { get; init; }
+    public required string OrganizationId { get; init; }
+    public required string EventId { get; init; }
+    public required string Source { get; init; }
+    public required string Type { get; init; }
+    public required string Reason { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset ParkedAt { get; init; }
+    public DateTimeOffset? LastRetriedAt { get; set; }
+}

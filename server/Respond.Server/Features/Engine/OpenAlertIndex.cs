@@ -29,13 +29,4 @@ public sealed class OpenAlertIndex
         foreach (var (key, open) in _open)
             if (open.SuppressUntil < eventTime - TimeSpan.FromDays(1)) _open.TryRemove(key, out _);
     }
-
-    public async Task LoadAsync(RespondDbContext db, DateTimeOffset now, CancellationToken ct)
-    {
-        var since = now - TimeSpan.FromDays(1);
-        var open = await db.Alerts.AsNoTracking()
-            .Where(a => a.SuppressUntil != null && a.SuppressUntil >= since && a.Status != AlertStatus.Closed)
-            .Select(a => new { a.RuleId, a.OrganizationId, a.GroupKey, a.Id, a.SuppressUntil, a.CreatedAt }).ToListAsync(ct);
-        foreach (var a in open.OrderBy(a => a.CreatedAt)) Remember(a.RuleId, a.OrganizationId, a.GroupKey, a.Id, a.SuppressUntil!.Value);
-    }
 }

@@ -1,81 +1,150 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Settings;
+using Respond.Server.Features.Events;
 using Respond.Server.Messaging;
+using Respond.Server.Persistence;
 using Respond.Workflows.Runtime;
 using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Features.Engine;
 
 /// <summary>
-/// Runs the engine for the server: new events, decisions and timers. One unit of work at a time, because
-/// window state and suppression are decided in event order; each unit is one transaction, and what it raised
-/// is published after the commit.
+/// Runs the engine for the server: events from the log, decisions, timers and scheduled rules. Each unit of work
+/// belongs to one partition (an organization) and runs under its lock, so an organization's windows and suppression
+/// are decided in log order while other organizations run in parallel. A unit evaluates first and then writes
+/// everything it changed in one short transaction (rows, windows, the partition's checkpoint); what it raised leaves the
+/// process only after the commit.
 /// </summary>
 public sealed class RuleEvaluator(
     IServiceScopeFactory scopes,
     RuleIndex index,
-    WindowCache windows,
+    EvaluationPartitions partitions,
     RespondEvents events,
     IResumeScheduler scheduler,
     IOptions<ApprovalOptions> approvalOptions,
+    IOptions<EngineOptions> engineOptions,
     TimeProvider time,
     ILogger<RuleEvaluator> logger,
-    IExpressionEvaluator? expressions = null)
+    IExpressionEvaluator? expressions = null,
+    IEvaluationProbe? probe = null)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private long _latestEventTicks;
-
-    /// <summary>The newest event time evaluated so far: windows slide on event time, so eviction measures against it.</summary>
-    public DateTimeOffset LatestEventTime => new(Interlocked.Read(ref _latestEventTicks), TimeSpan.Zero);
-
-    /// <summary>Starts an instance of every candidate rule for each event, in order.</summary>
-    public Task<int> EvaluateAsync(IReadOnlyList<WorkflowEvent> batch, CancellationToken ct) =>
-        InUnitOfWorkAsync(async (engine, uow) =>
+    /// <summary>
+    /// Evaluates events read from the log (the caller holds the partition's lock) and moves the checkpoint past the last
+    /// of them in the same transaction. With Respond off the checkpoint moves and nothing runs.
+    /// </summary>
+    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, bool enabled, CancellationToken ct) =>
+        InUnitOfWorkAsync(partition, async (engine, uow) =>
         {
-            var started = 0;
-            foreach (var e in batch)
-            {
-                if (e.Time.UtcTicks > _latestEventTicks) Interlocked.Exchange(ref _latestEventTicks, e.Time.UtcTicks);
-                foreach (var rule in index.Triggers.Candidates(e))
-                {
-                    var raisedBefore = uow.RaisedAlerts.Count;
-                    var instance = await engine.StartAsync(rule, e, ct);
-                    started++;
-                    if (instance.Status == InstanceStatus.Faulted)
-                        EngineLog.InstanceFaulted(logger, rule.Snapshot.RuleId, instance.Id, instance.Error ?? "");
-                    for (var i = raisedBefore; i < uow.RaisedAlerts.Count; i++)
-                        await uow.AutoResponder.OnAlertRaisedAsync(uow.RaisedAlerts[i], e, rule.Snapshot.Outcome, ct);
-                }
-            }
-            return started;
-        }, ct);
+            EvictIfDue(partition);
+            if (enabled)
+                foreach (var stored in batch) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
+            return 0;
+        }, (db, c) => CheckpointStore.WriteAsync(db, partition.OrganizationId, batch[^1].Sequence, time.GetUtcNow(), c), ct);
 
-    /// <summary>A scheduled rule's cron fired: one instance per organization in its scope that has Respond on.</summary>
-    public Task<int> RunScheduledAsync(string ruleId, DateTimeOffset firedAt, CancellationToken ct) =>
-        InUnitOfWorkAsync(async (engine, uow) =>
+    /// <summary>Parks an event whose evaluation kept failing and moves the checkpoint past it, in one transaction.</summary>
+    public async Task ParkAsync(EvaluationPartition partition, StoredEvent stored, string reason, int attempts, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.ParkedEvents.Add(new ParkedEvent
         {
-            var rule = index.Triggers.Find(ruleId);
-            if (rule is null) return 0;
-            var scope = rule.Snapshot.OrganizationIds.Count > 0
+            Sequence = stored.Sequence,
+            OrganizationId = stored.OrganizationId,
+            EventId = stored.EventId,
+            Source = stored.Source,
+            Type = stored.Type,
+            Reason = reason.Length > 2000 ? reason[..2000] : reason,
+            Attempts = attempts,
+            ParkedAt = time.GetUtcNow(),
+        });
+        await CheckpointStore.WriteAsync(db, partition.OrganizationId, stored.Sequence, time.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Evaluates a parked event again, now, against the partition's current windows; on success its parked row goes in
+    /// the same transaction as its effects. Throws when it fails again (the row stays).
+    /// </summary>
+    public async Task RetryParkedAsync(StoredEvent stored, bool enabled, CancellationToken ct)
+    {
+        var partition = partitions.For(stored.OrganizationId);
+        using var _ = await partition.LockAsync(ct);
+        await InUnitOfWorkAsync(partition, async (engine, uow) =>
+        {
+            if (enabled) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
+            return 0;
+        }, (db, c) => db.ParkedEvents.Where(p => p.Sequence == stored.Sequence).ExecuteDeleteAsync(c), ct);
+    }
+
+    private async Task EvaluateAsync(WorkflowEngine engine, EngineUnitOfWork uow, EvaluationPartition partition, WorkflowEvent e, CancellationToken ct)
+    {
+        probe?.BeforeEvaluate(e);
+        if (e.Time > partition.LatestEventTime) partition.LatestEventTime = e.Time;
+        foreach (var rule in index.Triggers.Candidates(e))
+        {
+            var raisedBefore = uow.RaisedAlerts.Count;
+            var instance = await engine.StartAsync(rule, e, ct);
+            if (instance.Status == InstanceStatus.Faulted)
+                EngineLog.InstanceFaulted(logger, rule.Snapshot.RuleId, instance.Id, instance.Error ?? "");
+            for (var i = raisedBefore; i < uow.RaisedAlerts.Count; i++)
+                await uow.AutoResponder.OnAlertRaisedAsync(uow.RaisedAlerts[i], e, rule.Snapshot.Outcome, ct);
+        }
+    }
+
+    private void EvictIfDue(EvaluationPartition partition)
+    {
+        var now = time.GetUtcNow();
+        if (now - partition.LastEviction < engineOptions.Value.WindowEvictionInterval || partition.LatestEventTime == DateTimeOffset.MinValue) return;
+        partition.LastEviction = now;
+        partition.Windows.Evict(index.WindowLengths, partition.LatestEventTime);
+        partition.OpenAlerts.Prune(partition.LatestEventTime);
+    }
+
+    /// <summary>A scheduled rule's cron fired: one instance per organization in its scope that has Respond on, each in its own partition.</summary>
+    public async Task<int> RunScheduledAsync(string ruleId, DateTimeOffset firedAt, CancellationToken ct)
+    {
+        var rule = index.Triggers.Find(ruleId);
+        if (rule is null) return 0;
+        List<string> organizations;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+            IReadOnlyList<string> inScope = rule.Snapshot.OrganizationIds.Count > 0
                 ? rule.Snapshot.OrganizationIds
-                : await uow.Db.Organizations.Select(o => o.Id).ToListAsync(ct);
+                : await db.Organizations.Select(o => o.Id).ToListAsync(ct);
             // Respond's switch is per organization: an organization with Respond off gets no instance.
-            var settings = await uow.Db.ForEachAsync(scope, ct);
-            var organizations = scope.Where(o => settings[o].Enabled).ToList();
-            foreach (var organization in organizations)
-                await engine.StartScheduledAsync(rule, firedAt, organization, ct);
-            return organizations.Count;
-        }, ct);
+            var settings = await db.ForEachAsync(inScope, ct);
+            organizations = inScope.Where(o => settings[o].Enabled).ToList();
+        }
+        foreach (var organization in organizations)
+        {
+            var partition = partitions.For(organization);
+            using var _ = await partition.LockAsync(ct);
+            await InUnitOfWorkAsync(partition, async (engine, _) => await engine.StartScheduledAsync(rule, firedAt, organization, ct), null, ct);
+        }
+        return organizations.Count;
+    }
 
     /// <summary>Resumes a suspended instance on a port (a decision); a stale or unknown bookmark changes nothing.</summary>
-    public Task<WorkflowInstance?> ResumeAsync(string instanceId, string bookmarkId, string port, CancellationToken ct) =>
-        InUnitOfWorkAsync((engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), ct);
+    public async Task<WorkflowInstance?> ResumeAsync(string instanceId, string bookmarkId, string port, CancellationToken ct)
+    {
+        if (await PartitionOfAsync(instanceId, ct) is not { } partition) return null;
+        using var _ = await partition.LockAsync(ct);
+        return await InUnitOfWorkAsync(partition, (engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), null, ct);
+    }
 
     /// <summary>A timer fired: a delay ends, or an approval gate expires (its request is marked expired first).</summary>
-    public Task<WorkflowInstance?> ResumeDueAsync(string instanceId, string bookmarkId, CancellationToken ct) =>
-        InUnitOfWorkAsync(async (engine, uow) =>
+    public async Task<WorkflowInstance?> ResumeDueAsync(string instanceId, string bookmarkId, CancellationToken ct)
+    {
+        if (await PartitionOfAsync(instanceId, ct) is not { } partition) return null;
+        using var _ = await partition.LockAsync(ct);
+        return await InUnitOfWorkAsync(partition, async (engine, uow) =>
         {
             // The engine resumes only a bookmark that is due; an early or repeated firing changes nothing.
             var resumed = await engine.ResumeDueAsync(instanceId, bookmarkId, ct);
@@ -87,31 +156,100 @@ public sealed class RuleEvaluator(
                 uow.DecidedRequests.Add(request);
             }
             return resumed;
-        }, ct);
+        }, null, ct);
+    }
 
-    private async Task<T> InUnitOfWorkAsync<T>(Func<WorkflowEngine, EngineUnitOfWork, Task<T>> work, CancellationToken ct)
+    private async Task<EvaluationPartition?> PartitionOfAsync(string instanceId, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await using var scope = scopes.CreateAsyncScope();
+        var organization = await scope.ServiceProvider.GetRequiredService<RespondDbContext>().WorkflowInstances.AsNoTracking()
+            .Where(i => i.Id == instanceId).Select(i => i.OrganizationId).SingleOrDefaultAsync(ct);
+        return organization is null ? null : partitions.For(organization);
+    }
+
+    /// <summary>
+    /// One unit of work of <paramref name="partition"/> (whose lock the caller holds): the engine runs first, outside any
+    /// transaction; then one transaction stores the changed windows, <paramref name="inTransaction"/> (the checkpoint) and
+    /// every row, and commits. A failure anywhere puts the partition's windows back as they were committed.
+    /// </summary>
+    private async Task<T> InUnitOfWorkAsync<T>(EvaluationPartition partition, Func<WorkflowEngine, EngineUnitOfWork, Task<T>> work,
+        Func<RespondDbContext, CancellationToken, Task>? inTransaction, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
+        uow.OpenAlerts = partition.OpenAlerts;
+        var actions = scope.ServiceProvider.GetRequiredService<IActionDispatcher>();
+        var engine = new WorkflowEngine(partition.Windows, uow, actions, uow, uow, scheduler, time,
+            new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
+        T result;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
-            var actions = scope.ServiceProvider.GetRequiredService<IActionDispatcher>();
-            var engine = new WorkflowEngine(windows, uow, actions, uow, uow, scheduler, time,
-                new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
-            var result = await work(engine, uow);
+            result = await work(engine, uow);
+            await using var tx = await uow.Db.Database.BeginTransactionAsync(ct);
+            await partition.Windows.WriteChangesAsync(uow.Db, ct);
+            if (inTransaction is not null) await inTransaction(uow.Db, ct);
             await uow.Db.SaveChangesAsync(ct);
-            // Rule instances wait on their actions; none can have ended yet, and resuming here would wait on this very gate.
-            await scope.ServiceProvider.GetRequiredService<Actions.ActionLifecycle>().FlushAsync(ct, resumeRules: false);
-            foreach (var alert in uow.RaisedAlerts) events.Publish(alert);
-            foreach (var request in uow.OpenedRequests) events.Publish(new ApprovalRequested(request));
-            foreach (var request in uow.DecidedRequests) events.Publish(new ApprovalDecided(request));
-            return result;
+            await tx.CommitAsync(ct);
         }
-        finally
+        catch
         {
-            _gate.Release();
+            partition.Windows.RollBack();
+            throw;
         }
+        partition.Windows.Committed();
+        // After the commit only. Rule instances wait on their actions; none can have ended yet, and resuming here
+        // would wait on this very partition. Queued actions whose jobs a crash lost here get them back at start-up.
+        await scope.ServiceProvider.GetRequiredService<Actions.ActionLifecycle>().FlushAsync(ct, resumeRules: false);
+        foreach (var alert in uow.RaisedAlerts) events.Publish(alert);
+        foreach (var request in uow.OpenedRequests) events.Publish(new ApprovalRequested(request));
+        foreach (var request in uow.DecidedRequests) events.Publish(new ApprovalDecided(request));
+        return result;
+    }
+}
+
+/// <summary>A test seam: called before each event is evaluated. Throwing fails that evaluation, as a bug or a broken dependency would.</summary>
+public interface IEvaluationProbe
+{
+    void BeforeEvaluate(WorkflowEvent e);
+}
+
+/// <summary>Reads an organization's Respond switch for the engine: with Respond off, its events are logged and nothing runs.</summary>
+internal static class RespondSwitch
+{
+    public static async Task<bool> IsOnAsync(RespondDbContext db, string organizationId, CancellationToken ct) =>
+        (await db.ForAsync(organizationId, ct)).Enabled;
+}
+
+/// <summary>The partition checkpoint row, upserted inside the unit's transaction without EF's change tracker.</summary>
+internal static class CheckpointStore
+{
+    public static async Task WriteAsync(RespondDbContext db, string organizationId, long sequence, DateTimeOffset at, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The checkpoint moves only with the unit's effects.");
+        command.CommandText = db.Database.IsSqlite()
+            ? """
+              INSERT INTO "EvaluationCheckpoints" ("OrganizationId", "Sequence", "UpdatedAt") VALUES (@o, @s, @u)
+              ON CONFLICT ("OrganizationId") DO UPDATE SET "Sequence" = excluded."Sequence", "UpdatedAt" = excluded."UpdatedAt"
+              """
+            : """
+              MERGE [EvaluationCheckpoints] WITH (HOLDLOCK) AS t USING (SELECT @o AS OrganizationId) AS s ON t.OrganizationId = s.OrganizationId
+              WHEN MATCHED THEN UPDATE SET Sequence = @s, UpdatedAt = @u
+              WHEN NOT MATCHED THEN INSERT (OrganizationId, Sequence, UpdatedAt) VALUES (@o, @s, @u);
+              """;
+        Add(command, "@o", organizationId);
+        Add(command, "@s", sequence);
+        Add(command, "@u", at.UtcTicks);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
     }
 }
 
@@ -119,8 +257,20 @@ public sealed class EngineOptions
 {
     public const string Section = "Respond:Engine";
 
-    /// <summary>How often changed threshold/correlation windows are written to the database (and at shutdown).</summary>
-    public TimeSpan WindowFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>`Respond:Engine:MaxEvaluationLag`: events stored and not yet evaluated beyond which ingestion answers 503 with Retry-After.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)] public long MaxEvaluationLag { get; set; } = 100_000;
+
+    /// <summary>Events of one partition evaluated and committed together (one transaction with the checkpoint).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int EvaluationChunkSize { get; set; } = 1_000;
+
+    /// <summary>Partitions (organizations) evaluated at the same time.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 256)] public int MaxParallelPartitions { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Attempts at evaluating one event before it is parked.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100)] public int MaxEvaluationAttempts { get; set; } = 3;
+
+    /// <summary>How often a partition drops windows that can no longer count (and their rows, with its next commit).</summary>
+    public TimeSpan WindowEvictionInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public sealed class ApprovalOptions
@@ -144,9 +294,27 @@ internal static partial class EngineLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rule {RuleId} instance {WorkflowInstanceId} faulted: {Error}")]
     public static partial void InstanceFaulted(ILogger logger, string ruleId, string workflowInstanceId, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing window state failed; it stays dirty and is retried")]
-    public static partial void WindowFlushFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Engine ready: {Rules} active rules, {Partitions} partitions, {Pending} events to evaluate, {Timers} timers rescheduled")]
+    public static partial void Ready(ILogger logger, int rules, int partitions, long pending, int timers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Engine ready: {Rules} active rules, {Windows} windows, {Timers} timers rescheduled")]
-    public static partial void Ready(ILogger logger, int rules, int windows, int timers);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluating {Count} events of organization {OrganizationId} from sequence {FirstSequence} failed; evaluating them one by one")]
+    public static partial void ChunkFailed(ILogger logger, int count, string organizationId, long firstSequence, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluating event {Sequence} ({EventId}) of organization {OrganizationId} failed (attempt {Attempt})")]
+    public static partial void EventFailed(ILogger logger, long sequence, string eventId, string organizationId, int attempt, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {Sequence} ({EventId}) of organization {OrganizationId} parked after {Attempts} failed evaluations: {Reason}")]
+    public static partial void EventParked(ILogger logger, long sequence, string eventId, string organizationId, int attempts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evaluation of organization {OrganizationId} stopped on an error; it resumes from its checkpoint")]
+    public static partial void PartitionFailed(ILogger logger, string organizationId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation is behind by {Events} events ({Seconds:F1} s); limit {Limit}")]
+    public static partial void Behind(ILogger logger, long events, double seconds, long limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Parked event {Sequence} of organization {OrganizationId} evaluated on retry by {ActorId}")]
+    public static partial void ParkedEventEvaluated(ILogger logger, long sequence, string organizationId, string actorId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion refused a batch: evaluation is behind by {Events} events (limit {Limit}); retry after {RetryAfter} s")]
+    public static partial void IngestionRefused(ILogger logger, long events, long limit, int retryAfter);
 }

@@ -17,29 +17,36 @@ public sealed class IngestionOptions
     /// <summary>Most events in one request (GraphQL or POST /api/events).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)] public int MaxBatchSize { get; set; } = 10_000;
 
-    /// <summary>Events stored and evaluated per transaction while a request streams in.</summary>
+    /// <summary>Events validated and appended to the log per transaction while a request streams in.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int ChunkSize { get; set; } = 1_000;
 }
 
-public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<UserError> Errors, bool OverLimit);
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<UserError> Errors, bool OverLimit, int? RetryAfter = null)
+{
+    /// <summary>Evaluation is too far behind: nothing of the batch was read or stored; send it again after <paramref name="retryAfter"/> seconds.</summary>
+    public static IngestResult Behind(int retryAfter) => new(0, 0,
+        [new UserError("EVALUATION_BEHIND", $"Rule evaluation is behind; nothing of this batch was stored. Send it again in {retryAfter} s.", ["input", "events"])],
+        false, retryAfter);
+}
 
 /// <summary>
-/// Validate, store once, evaluate: events stream in, are validated one by one (errors name the index and
-/// field), stored in chunks (a replay of (organization, source, id) is a duplicate and changes nothing) and then run
-/// through the active rules, unless Respond is turned off for the event's organization: then it is stored and nothing runs.
-/// Events for organizations the caller does not hold are refused one by one and the attempt is audited.
+/// Validate and append to the log: events stream in, are validated one by one (errors name the index and field) and
+/// appended in chunks (a replay of (organization, source, id) is a duplicate and changes nothing). The sender is
+/// answered once they are durable; the evaluator runs them through the rules from the log, unless Respond is off for
+/// the event's organization (docs/how-rules-run.md). Events for organizations the caller does not hold are refused one
+/// by one and the attempt is audited. When evaluation is too far behind, the batch is refused before it is read
+/// (backpressure) and the sender told when to come back.
 /// </summary>
-public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEvaluator evaluator, AuthorizationRefusals refusals, IOptions<IngestionOptions> options)
+public sealed class EventIngestion(RespondDbContext db, EventStore store, EvaluationPartitions partitions, EvaluationBackpressure backpressure, AuthorizationRefusals refusals, IOptions<IngestionOptions> options)
 {
     public const int MaxErrorsReported = 100;
 
     /// <summary>Ingests <c>events</c> for <c>by</c>; <c>operation</c> (the GraphQL field or REST route called) names the attempt in the audit of refused events.</summary>
     public async Task<IngestResult> IngestAsync(IAsyncEnumerable<JsonElement> events, RespondPrincipal by, string operation, CancellationToken ct)
     {
+        if (backpressure.RetryAfter() is { } retryAfter) return IngestResult.Behind(retryAfter);
         var limit = options.Value.MaxBatchSize;
         var organizations = (await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        // Respond's switch is per organization: an event is evaluated only when its own organization has Respond on.
-        var enabled = (await db.ForEachAsync(organizations.Where(by.CanSee), ct)).Where(kv => kv.Value.Enabled).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         var chunk = new List<ParsedEvent>(options.Value.ChunkSize);
         var errors = new List<UserError>();
         int index = 0, accepted = 0, duplicates = 0, foreign = 0;
@@ -51,8 +58,8 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, RuleEv
             var inserted = await store.InsertAsync(chunk, ct);
             accepted += inserted.Count;
             duplicates += chunk.Count - inserted.Count;
-            var evaluated = inserted.Where(i => enabled.Contains(i.Event.OrganizationId)).Select(i => EventMapping.ToWorkflowEvent(i.Event)).ToList();
-            if (evaluated.Count > 0) await evaluator.EvaluateAsync(evaluated, ct);
+            foreach (var appended in inserted.GroupBy(i => i.Event.OrganizationId, StringComparer.Ordinal))
+                partitions.Appended(appended.Key, appended.Count(), appended.Max(i => i.Sequence));
             chunk.Clear();
         }
 

@@ -17,6 +17,13 @@ public static class EventMapping
         DateTimeOffset.Parse(json.GetProperty("time").GetString()!, CultureInfo.InvariantCulture),
         json);
 
+    /// <summary>An event read back from the log.</summary>
+    public static WorkflowEvent ToWorkflowEvent(StoredEvent e)
+    {
+        using var json = JsonDocument.Parse(e.Json);
+        return ToWorkflowEvent(json.RootElement.Clone());
+    }
+
     public static WorkflowEvent ToWorkflowEvent(ParsedEvent e) =>
         new(e.EventId, e.OrganizationId, e.Source, e.Type, e.Severity, e.Time, JsonDocument.Parse(e.Json).RootElement.Clone());
 }

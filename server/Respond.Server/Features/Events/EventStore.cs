@@ -6,7 +6,7 @@ using Respond.Server.Persistence;
 namespace Respond.Server.Features.Events;
 
 /// <summary>
-/// The ingestion write path: one transaction and one prepared statement per batch, insert-if-absent on
+/// The log's append path: one transaction and one prepared statement per chunk, insert-if-absent on
 /// (OrganizationId, Source, EventId): idempotency is per organization, so one tenant's key never hides another's event. This is the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
 /// </summary>
 public sealed class EventStore(RespondDbContext db, TimeProvider time)
@@ -22,6 +22,7 @@ public sealed class EventStore(RespondDbContext db, TimeProvider time)
         try
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
+            if (!db.Database.IsSqlite()) await LockOrganizationsAsync(connection, tx, events, ct);
             await using var command = connection.CreateCommand();
             command.Transaction = tx;
             command.CommandText = db.Database.IsSqlite()
@@ -66,6 +67,25 @@ public sealed class EventStore(RespondDbContext db, TimeProvider time)
             await db.Database.CloseConnectionAsync();
         }
         return inserted;
+    }
+
+    /// <summary>
+    /// The evaluator reads each organization's log in sequence order and trusts that nothing commits behind its
+    /// checkpoint. SQLite has one writer at a time, so sequences commit in order; on SQL Server two transactions may
+    /// commit identity values out of order, so appends of one organization take turns (an application lock per
+    /// organization, taken in a fixed order, held until commit).
+    /// </summary>
+    private static async Task LockOrganizationsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<ParsedEvent> events, CancellationToken ct)
+    {
+        foreach (var organization in events.Select(e => e.OrganizationId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'";
+            var resource = Add(command, "@resource");
+            resource.Value = "respond-log:" + organization;
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static DbParameter Add(DbCommand command, string name)

@@ -10,7 +10,8 @@ namespace Respond.Server.Features.Events;
 
 /// <summary>
 /// `POST /api/events`: the volume path for sensors. A JSON array or NDJSON body (Content-Type
-/// application/x-ndjson), read as a stream: events are validated, stored and evaluated chunk by chunk as they arrive.
+/// application/x-ndjson), read as a stream: events are validated and appended to the log chunk by chunk as they arrive;
+/// the answer comes once they are durable (evaluation follows from the log). 503 + Retry-After when evaluation is too far behind.
 /// </summary>
 public static class EventsApi
 {
@@ -37,6 +38,12 @@ public static class EventsApi
         {
             var events = ndjson ? ReadNdjson(http.Request.Body, http.RequestAborted) : ReadArray(http.Request.Body, http.RequestAborted);
             var result = await ingestion.IngestAsync(events, by, "POST /api/events", http.RequestAborted);
+            if (result.RetryAfter is { } retryAfter)
+            {
+                http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(result.Errors[0].Message, statusCode: 503, title: "Evaluation behind",
+                    extensions: new Dictionary<string, object?> { ["code"] = result.Errors[0].Code, ["retryAfter"] = retryAfter });
+            }
             var response = new IngestResponse(result.Accepted, result.Duplicates,
                 result.Errors.Select(e => new IngestError(e.Code, e.Message, string.Join('.', e.Path.Skip(1)))).ToList());
             // Text that is not Unicode is a broken sender, not a bad event: the request fails and says which event.

@@ -99,7 +99,8 @@ public sealed class IngestEventsPayloadType : ObjectGraphType<IngestResult>
         Field(r => r.Accepted).Description("Events stored now (new).");
         Field(r => r.Duplicates).Description("Events already stored under the same (organizationId, source, id): nothing changed. Counts only your own organizations' events.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>>("errors")
-            .Description("One per refused event (at most 100), the path naming its index and field.").Resolve(c => c.Source.Errors);
+            .Description("One per refused event (at most 100), the path naming its index and field; or EVALUATION_BEHIND when the whole batch was refused.").Resolve(c => c.Source.Errors);
+        Field<IntGraphType>("retryAfter").Description("With EVALUATION_BEHIND: seconds to wait before sending the batch again (nothing of it was stored).").Resolve(c => c.Source.RetryAfter);
     }
 }
 

@@ -10,7 +10,7 @@ namespace Respond.Server.Features.Rules;
 /// Loading a rule for a change and saving it: scoping, expected-version checks, the version history row and
 /// the audit entry all happen here so every rule mutation gets them the same way.
 /// </summary>
-public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time, Engine.RuleIndex index, Engine.WindowCache windows, RuleChangeControl changeControl)
+public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time, Engine.RuleIndex index, RuleChangeControl changeControl)
 {
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -79,7 +79,7 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         // The audit entry keeps the last definition, so a deleted rule can still be read and recreated.
         audit.Record(by, "rule.deleted", "Rule", rule.Id, rule.OrganizationIds, Summary(rule, withDefinition: true), null);
         await db.SaveChangesAsync(ct);
-        windows.Forget(rule.Id);
+        // Its windows are dropped by the partitions' next eviction (no active node counts on them any more).
         await index.ReloadAsync(ct);
         await changeControl.PublishAsync(ct);
     }

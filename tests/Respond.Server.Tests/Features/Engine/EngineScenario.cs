@@ -50,13 +50,16 @@ public static class EngineScenario
         src = new { ip = "198.51.100.20" },
     };
 
-    public static async Task<JsonObject> PostEventsAsync(this RespondApiFixture api, string client, IEnumerable<object> events)
+    /// <summary>Posts events to /api/events and, unless told not to, waits until the evaluator has caught up with the log.</summary>
+    public static async Task<JsonObject> PostEventsAsync(this RespondApiFixture api, string client, IEnumerable<object> events, bool waitForEvaluation = true)
     {
         using var http = await api.ClientAsAsync(client);
         var response = await http.PostAsJsonAsync("/api/events", events);
         var body = await response.Content.ReadAsStringAsync();
         var json = JsonNode.Parse(body)!.AsObject();
         json["status"] = (int)response.StatusCode;
+        if (response.Headers.RetryAfter?.Delta is { } retryAfter) json["retryAfter"] = (int)retryAfter.TotalSeconds;
+        if (waitForEvaluation) await api.EvaluatedAsync();
         return json;
     }
 

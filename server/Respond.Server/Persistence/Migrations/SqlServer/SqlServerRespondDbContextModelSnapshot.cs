@@ -751,6 +751,69 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("Respond.Server.Features.Engine.EvaluationCheckpoint", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("EvaluationCheckpoints");
+                });
+
+            modelBuilder.Entity("Respond.Server.Features.Engine.ParkedEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<long?>("LastRetriedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("ParkedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("OrganizationId", "ParkedAt");
+
+                    b.ToTable("ParkedEvents");
+                });
+
             modelBuilder.Entity("Respond.Server.Features.Engine.WindowStateRecord", b =>
                 {
                     b.Property<string>("RuleId")
@@ -880,6 +943,8 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(128)");
 
                     b.HasKey("Sequence");
+
+                    b.HasIndex("OrganizationId", "Sequence");
 
                     b.HasIndex("OrganizationId", "Time");
 

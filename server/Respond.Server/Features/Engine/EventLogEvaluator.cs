@@ -1,0 +1,166 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Respond.Server.Features.Events;
+using Respond.Server.Persistence;
+
+namespace Respond.Server.Features.Engine;
+
+/// <summary>
+/// The consumer of the event log. Each partition (organization) with events past its checkpoint is drained by one task
+/// at a time, in sequence order, chunk by chunk (a chunk's effects and the new checkpoint commit together); up to
+/// <see cref="EngineOptions.MaxParallelPartitions"/> partitions drain at once. A chunk that fails is evaluated again
+/// event by event; an event that fails <see cref="EngineOptions.MaxEvaluationAttempts"/> times is parked (with the
+/// checkpoint moved past it in the same transaction) and the partition goes on.
+/// </summary>
+public sealed class EventLogEvaluator(
+    EvaluationPartitions partitions,
+    RuleEvaluator evaluator,
+    EvaluationBackpressure backpressure,
+    IServiceScopeFactory scopes,
+    IOptions<EngineOptions> options,
+    TimeProvider time,
+    ILogger<EventLogEvaluator> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxParallelPartitions, options.Value.MaxParallelPartitions);
+    private readonly HashSet<string> _draining = new(StringComparer.Ordinal);
+    private readonly List<Task> _drains = [];
+    private volatile bool _paused;
+
+    /// <summary>Stops evaluating after the current chunk (events are still appended to the log). For tests and maintenance.</summary>
+    public void Pause() => _paused = true;
+
+    public void Resume()
+    {
+        _paused = false;
+        partitions.Wake();
+    }
+
+    public bool Paused => _paused;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await partitions.WaitForWorkAsync(stoppingToken);
+                if (_paused) continue;
+                lock (_drains)
+                {
+                    _drains.RemoveAll(t => t.IsCompleted);
+                    foreach (var partition in partitions.All.Where(p => p.HasWork))
+                        if (_draining.Add(partition.OrganizationId)) _drains.Add(DrainAsync(partition, stoppingToken));
+                }
+                partitions.Progressed();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        Task[] running;
+        lock (_drains) running = [.. _drains];
+        await Task.WhenAll(running);
+    }
+
+    private async Task DrainAsync(EvaluationPartition partition, CancellationToken ct)
+    {
+        await Task.Yield();
+        var failed = false;
+        try
+        {
+            await _slots.WaitAsync(ct);
+            try
+            {
+                using var _ = await partition.LockAsync(ct);
+                while (!_paused && !ct.IsCancellationRequested && await DrainChunkAsync(partition, ct)) { }
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception ex)
+        {
+            // The database itself failed (parking did not commit either): nothing moved, the checkpoint holds. Try again later.
+            EngineLog.PartitionFailed(logger, partition.OrganizationId, ex);
+            failed = true;
+        }
+        finally
+        {
+            lock (_drains) _draining.Remove(partition.OrganizationId);
+            partitions.Progressed();
+        }
+        if (failed)
+        {
+            try { await Task.Delay(TimeSpan.FromSeconds(1), time, ct); }
+            catch (OperationCanceledException) { return; }
+        }
+        // Events appended while this drain was finishing are picked up by the next pass.
+        if (partition.HasWork) partitions.Wake();
+    }
+
+    /// <summary>Evaluates the next chunk of the partition's log; false when there was none.</summary>
+    private async Task<bool> DrainChunkAsync(EvaluationPartition partition, CancellationToken ct)
+    {
+        List<StoredEvent> batch;
+        bool enabled;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+            // Every event up to the head known now was committed before it was reported: a read that finds none of
+            // them means they are gone (nothing deletes the log today), so the partition may move up to that head.
+            var head = partition.Head;
+            var checkpoint = partition.Checkpoint;
+            batch = await db.Events.AsNoTracking()
+                .Where(e => e.OrganizationId == partition.OrganizationId && e.Sequence > checkpoint)
+                .OrderBy(e => e.Sequence).Take(options.Value.EvaluationChunkSize).ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                if (head > checkpoint) partition.Evaluated(0, head);
+                return false;
+            }
+            enabled = await RespondSwitch.IsOnAsync(db, partition.OrganizationId, ct);
+        }
+        try
+        {
+            await evaluator.EvaluateFromLogAsync(partition, batch, enabled, ct);
+            Evaluated(partition, batch.Count, batch[^1].Sequence);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            EngineLog.ChunkFailed(logger, batch.Count, partition.OrganizationId, batch[0].Sequence, ex);
+            foreach (var stored in batch) await EvaluateAloneAsync(partition, stored, enabled, ct);
+        }
+        return true;
+    }
+
+    private async Task EvaluateAloneAsync(EvaluationPartition partition, StoredEvent stored, bool enabled, CancellationToken ct)
+    {
+        Exception? last = null;
+        var attempts = options.Value.MaxEvaluationAttempts;
+        for (var attempt = 1; attempt <= attempts; attempt++)
+        {
+            try
+            {
+                await evaluator.EvaluateFromLogAsync(partition, [stored], enabled, ct);
+                Evaluated(partition, 1, stored.Sequence);
+                return;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                last = ex;
+                EngineLog.EventFailed(logger, stored.Sequence, stored.EventId, stored.OrganizationId, attempt, ex);
+            }
+        }
+        var reason = $"{last!.GetType().Name}: {last.Message}";
+        await evaluator.ParkAsync(partition, stored, reason, attempts, ct);
+        EngineLog.EventParked(logger, stored.Sequence, stored.EventId, stored.OrganizationId, attempts, reason);
+        Evaluated(partition, 1, stored.Sequence);
+    }
+
+    private void Evaluated(EvaluationPartition partition, int count, long checkpoint)
+    {
+        partition.Evaluated(count, checkpoint);
+        backpressure.Evaluated(count);
+        partitions.Progressed();
+    }
+}
