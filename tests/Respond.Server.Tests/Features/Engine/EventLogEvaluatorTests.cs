@@ -1,0 +1,218 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Respond.Server.Features.Engine;
+using Respond.Workflows.Runtime;
+using Respond.Workflows.Runtime.Ports;
+
+namespace Respond.Server.Tests.Features.Engine;
+
+/// <summary>The event log and its evaluator: checkpoints, parking, partitions, backpressure (issue 12).</summary>
+public sealed class EventLogEvaluatorTests
+{
+    /// <summary>Throws for the events it is told to, as a bug or a broken dependency would, until fixed.</summary>
+    private sealed class FaultyProbe : IEvaluationProbe
+    {
+        public volatile string? FailingEventId;
+
+        public void BeforeEvaluate(WorkflowEvent e)
+        {
+            if (e.Id == FailingEventId) throw new InvalidOperationException($"injected fault for {e.Id}");
+        }
+    }
+
+    private const string MatchEveryProcessRule = """
+        {
+          "schemaVersion": 1,
+          "nodes": [
+            { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["process.started"] } },
+            { "id": "alert", "type": "alert.create", "config": { "title": "Process {{process.name}}", "severity": "LOW" } }
+          ],
+          "edges": [ { "from": "trigger", "to": "alert" } ]
+        }
+        """;
+
+    private static object Process(string id, string org = "org-a", string name = "p") => new
+    {
+        id,
+        organizationId = org,
+        source = "edr",
+        type = "process.started",
+        severity = "LOW",
+        time = "2026-11-23T10:00:00Z",
+        device = new { id = "dev-1" },
+        process = new { name },
+    };
+
+    private static async Task<JsonArray> AlertsAsync(RespondApiFixture api, string ruleId) =>
+        (await api.GraphQLAsync("admin", "query($r: ID) { alerts(where: { ruleId: $r }, first: 200) { edges { node { title organizationId groupKey count eventIds } } } }", new { r = ruleId }))
+            .At("data.alerts.edges").AsArray();
+
+    private static async Task<string> RuleOfEveryOrganizationAsync(RespondApiFixture api, string definition, string name)
+    {
+        var created = await api.GraphQLAsync("admin", "mutation($d: JSON!, $n: String!) { createRule(input: { name: $n, outcome: ALERT_ONLY, definition: $d }) { rule { id } errors { message } } }",
+            new { d = JsonDocument.Parse(definition).RootElement, n = name });
+        var rule = created.Str("data.createRule.rule.id");
+        var activated = await api.GraphQLAsync("admin", "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }", new { id = rule });
+        Assert.Empty(activated.Errors("activateRule"));
+        return rule;
+    }
+
+    [Fact]
+    public async Task Evaluate_EventKeepsThrowing_ParkedWithItsReasonAndTheRestGoOn()
+    {
+        var probe = new FaultyProbe { FailingEventId = "bad-2" };
+        await using var api = new RespondApiFixture().WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
+        await api.TurnOnAsync();
+        var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
+
+        await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 5).Select(i => Process($"bad-{i}")));
+
+        var alerts = await AlertsAsync(api, rule);
+        Assert.Equal(["bad-0", "bad-1", "bad-3", "bad-4"], alerts.Select(a => a!.At("node.eventIds").AsArray().Single()!.GetValue<string>()).Order());
+        var parked = await api.GraphQLAsync("admin", "{ parkedEvents { totalCount edges { node { id organizationId eventId type reason attempts } } } }");
+        var node = Assert.Single(parked.At("data.parkedEvents.edges").AsArray())!.At("node");
+        Assert.Equal("bad-2", node.Str("eventId"));
+        Assert.Equal("org-a", node.Str("organizationId"));
+        Assert.Contains("injected fault for bad-2", node.Str("reason"));
+        Assert.Equal(3, node.At("attempts").GetValue<int>());
+    }
+
+    [Fact]
+    public async Task RetryParkedEvent_AfterTheFaultIsFixed_EvaluatesItOnceAndUnparksIt()
+    {
+        var probe = new FaultyProbe { FailingEventId = "fix-1" };
+        await using var api = new RespondApiFixture().WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
+        await api.TurnOnAsync();
+        var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
+        await api.PostEventsAsync("ingestor-a", [Process("fix-0"), Process("fix-1")]);
+        var id = (await api.GraphQLAsync("admin", "{ parkedEvents { edges { node { id } } } }")).Str("data.parkedEvents.edges.0.node.id");
+        const string retry = "mutation($id: ID!) { retryParkedEvent(input: { id: $id }) { evaluated parkedEvent { attempts reason } errors { code } } }";
+
+        var stillBroken = await api.GraphQLAsync("admin", retry, new { id });
+        probe.FailingEventId = null;
+        var fixedNow = await api.GraphQLAsync("admin", retry, new { id });
+        var again = await api.GraphQLAsync("admin", retry, new { id });
+
+        Assert.Equal("EVALUATION_FAILED", stillBroken.Str("data.retryParkedEvent.errors.0.code"));
+        Assert.Equal(4, stillBroken.At("data.retryParkedEvent.parkedEvent.attempts").GetValue<int>());
+        Assert.True(fixedNow.At("data.retryParkedEvent.evaluated").GetValue<bool>());
+        Assert.Equal("NOT_FOUND", again.Str("data.retryParkedEvent.errors.0.code"));
+        Assert.Equal(2, (await AlertsAsync(api, rule)).Count);
+        Assert.Equal(0, (await api.GraphQLAsync("admin", "{ parkedEvents { totalCount } }")).At("data.parkedEvents.totalCount").GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ParkedEvents_AdminOfAnotherOrganization_NeitherSeesNorRetriesThem()
+    {
+        var probe = new FaultyProbe { FailingEventId = "secret-1" };
+        await using var api = new RespondApiFixture().WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
+        await api.TurnOnAsync();
+        await api.ActiveRuleAsync(MatchEveryProcessRule);
+        await api.PostEventsAsync("ingestor-a", [Process("secret-1")]);
+        var id = (await api.GraphQLAsync("admin", "{ parkedEvents { edges { node { id } } } }")).Str("data.parkedEvents.edges.0.node.id");
+        probe.FailingEventId = null;
+
+        var listed = await api.GraphQLAsync("admin-b", "{ parkedEvents { totalCount } }");
+        var retried = await api.GraphQLAsync("admin-b", "mutation($id: ID!) { retryParkedEvent(input: { id: $id }) { evaluated errors { code } } }", new { id });
+        var viewer = await api.GraphQLAsync("viewer", "{ parkedEvents { totalCount } }");
+
+        Assert.Equal(0, listed.At("data.parkedEvents.totalCount").GetValue<int>());
+        Assert.Equal("NOT_FOUND", retried.Str("data.retryParkedEvent.errors.0.code"));
+        Assert.Equal("FORBIDDEN", viewer.Str("errors.0.extensions.code"));
+        Assert.Equal(1, (await api.GraphQLAsync("admin", "{ parkedEvents { totalCount } }")).At("data.parkedEvents.totalCount").GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Ingest_TwoOrganizationsInterleaved_SameWindowsAndAlertsAsSequential()
+    {
+        var start = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
+        object Failure(string org, int i) => EngineScenario.Event($"{org}-{i}", org: org, user: $"u-{i % 3}", time: start.AddSeconds(i * 20));
+        var a = Enumerable.Range(0, 40).Select(i => Failure("org-a", i)).ToList();
+        var b = Enumerable.Range(0, 40).Select(i => Failure("org-b", i)).ToList();
+        var interleaved = a.Zip(b, (x, y) => new[] { x, y }).SelectMany(p => p).ToList();
+
+        async Task<List<string>> RunAsync(IEnumerable<IEnumerable<object>> batches)
+        {
+            await using var api = new RespondApiFixture().With("Respond:Engine:EvaluationChunkSize", "7");
+            await api.TurnOnAsync();
+            var rule = await RuleOfEveryOrganizationAsync(api, EngineScenario.ThresholdRule, "burst everywhere");
+            foreach (var batch in batches) await api.PostEventsAsync("admin", batch, waitForEvaluation: false);
+            await api.EvaluatedAsync();
+            var windows = await WindowsAsync(api);
+            return [.. (await AlertsAsync(api, rule)).Select(x => $"{x!.Str("node.organizationId")} {x!.Str("node.groupKey")} {string.Join(',', x!.At("node.eventIds").AsArray().Select(e => e!.GetValue<string>()))}").Order(), .. windows];
+        }
+
+        var sequential = await RunAsync([a, b]);
+        var mixed = await RunAsync(interleaved.Chunk(5));
+
+        Assert.Equal(sequential, mixed);
+        Assert.Contains(sequential, s => s.StartsWith("org-a ", StringComparison.Ordinal));
+        Assert.Contains(sequential, s => s.StartsWith("org-b ", StringComparison.Ordinal));
+    }
+
+    /// <summary>The stored windows, read through a fresh scope: what a restart would count on.</summary>
+    private static async Task<List<string>> WindowsAsync(RespondApiFixture api)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>();
+        var rows = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.WindowStates);
+        return [.. rows.Select(w => $"window {w.GroupKey} {w.EntriesJson}").Order()];
+    }
+
+    [Fact]
+    public async Task Ingest_EvaluationPausedPastTheLag_503WithRetryAfterThenAcceptsAfterCatchUpAndLosesNothing()
+    {
+        await using var api = new RespondApiFixture().With("Respond:Engine:MaxEvaluationLag", "5");
+        await api.TurnOnAsync();
+        var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
+        var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
+        evaluator.Pause();
+
+        var first = await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 6).Select(i => Process($"bp-{i}")), waitForEvaluation: false);
+        var refused = await api.PostEventsAsync("ingestor-a", [Process("bp-6")], waitForEvaluation: false);
+        var refusedGraphQL = await api.GraphQLAsync("ingestor-a", "mutation($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted retryAfter errors { code } } }",
+            new { e = new[] { Process("bp-6") } });
+        var lag = await api.GraphQLAsync("ingestor-a", "{ evaluationLag { events maxEvents paused partitions { organizationId events } } }");
+        evaluator.Resume();
+        await api.EvaluatedAsync();
+        var afterCatchUp = await api.PostEventsAsync("ingestor-a", [Process("bp-6")]);
+
+        Assert.Equal(6, first.At("accepted").GetValue<int>());
+        Assert.Equal(503, refused.At("status").GetValue<int>());
+        Assert.True(refused.At("retryAfter").GetValue<int>() >= 1);
+        Assert.Equal("EVALUATION_BEHIND", refusedGraphQL.Str("data.ingestEvents.errors.0.code"));
+        Assert.Equal(0, refusedGraphQL.At("data.ingestEvents.accepted").GetValue<int>());
+        Assert.True(refusedGraphQL.At("data.ingestEvents.retryAfter").GetValue<int>() >= 1);
+        Assert.Equal(6, lag.At("data.evaluationLag.events").GetValue<long>());
+        Assert.True(lag.At("data.evaluationLag.paused").GetValue<bool>());
+        Assert.Equal(200, afterCatchUp.At("status").GetValue<int>());
+        Assert.Equal(1, afterCatchUp.At("accepted").GetValue<int>());
+        Assert.Equal(7, (await AlertsAsync(api, rule)).Count);
+    }
+
+    [Fact]
+    public async Task Restart_EventsStoredButNotEvaluated_EvaluatedExactlyOnceFromTheCheckpoint()
+    {
+        var first = new RespondApiFixture();
+        await first.TurnOnAsync();
+        var rule = await first.ActiveRuleAsync(MatchEveryProcessRule);
+        await first.PostEventsAsync("ingestor-a", [Process("early-0"), Process("early-1")]);
+        first.Services.GetRequiredService<EventLogEvaluator>().Pause();
+        await first.PostEventsAsync("ingestor-a", [Process("late-0"), Process("late-1"), Process("late-2")], waitForEvaluation: false);
+        await first.DisposeHostOnlyAsync();
+
+        var second = RespondApiFixture.On(first.ContentRoot);
+        await second.GraphQLAsync("viewer", "{ viewer { id } }");
+        await second.EvaluatedAsync();
+        var afterRestart = (await AlertsAsync(second, rule)).Count;
+        await second.DisposeHostOnlyAsync();
+        await using var third = RespondApiFixture.On(first.ContentRoot);
+        await third.GraphQLAsync("viewer", "{ viewer { id } }");
+        await third.EvaluatedAsync();
+
+        Assert.Equal(5, afterRestart);
+        Assert.Equal(5, (await AlertsAsync(third, rule)).Count);
+    }
+}
