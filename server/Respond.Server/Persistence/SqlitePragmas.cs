@@ -6,7 +6,9 @@ namespace Respond.Server.Persistence;
 /// <summary>
 /// Every SQLite connection runs with synchronous=NORMAL: with WAL that is still safe against a crash of the
 /// process (a power loss may drop the last commits, never corrupt the file) and it halves the cost of each
-/// ingestion transaction (docs/performance.md).
+/// ingestion transaction (docs/performance.md). busy_timeout lets a writer that finds the database locked (the log's
+/// appends and the evaluator's commits take turns) wait inside SQLite with short back-offs, instead of failing into the
+/// driver's own retry loop, which sleeps 150 ms a time.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
@@ -21,7 +23,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         command.ExecuteNonQuery();
     }
 }
