@@ -91,7 +91,8 @@ public static class LatencyProbe
         var duration = watch.Elapsed;
         var serverCores = (server.CpuTime() - serverCpu).TotalSeconds / duration.TotalSeconds;
 
-        // Give late alerts a moment, then count what never came.
+        // Evaluation follows the log: let it catch up, give late alerts a moment, then count what never came.
+        await client.WaitForEvaluationAsync();
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(5) && sent.Keys.Any(id => !subscriber.Arrivals.ContainsKey(id)))
             await Task.Delay(50);

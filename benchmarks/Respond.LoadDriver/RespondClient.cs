@@ -88,11 +88,46 @@ public sealed class RespondClient : IDisposable
     }
 
     /// <summary>POSTs one JSON array body; returns (accepted, duplicates, errors) or throws on a non-200.</summary>
+    /// <summary>Posts one body; when evaluation is behind (503), waits the Retry-After the server asked for and sends it again.</summary>
     public async Task<(int Accepted, int Duplicates, int Errors)> PostEventsAsync(byte[] body, CancellationToken ct = default)
     {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await _http.PostAsync("api/events", content, ct);
+        while (true)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await _http.PostAsync("api/events", content, ct);
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                Interlocked.Increment(ref _refused);
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
+                continue;
+            }
+            return await ReadAsync(response, ct);
+        }
+    }
+
+    private int _refused;
+
+    /// <summary>Requests refused with 503 (evaluation behind) so far.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    /// <summary>
+    /// Ingestion answers once events are in the log; evaluation follows. Waits until the server reports no lag, so a
+    /// phase's time covers evaluating what it sent, not only storing it.
+    /// </summary>
+    public async Task WaitForEvaluationAsync(CancellationToken ct = default)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var result = await GraphQLAsync("{ evaluationLag { events } }");
+            if (result["evaluationLag"]!["events"]!.GetValue<long>() == 0) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+        }
+    }
+
+    private static async Task<(int Accepted, int Duplicates, int Errors)> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    {
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/events failed ({(int)response.StatusCode}): {text}");
         var json = JsonNode.Parse(text)!;

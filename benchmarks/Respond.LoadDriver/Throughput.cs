@@ -23,11 +23,12 @@ public sealed class ThroughputResult
 
 /// <summary>
 /// Sends the prepared bodies with N concurrent senders (each takes the next body as soon as its previous request
-/// answered), sampling the server's RSS while it runs.
+/// answered), sampling the server's RSS while it runs. With <c>waitForEvaluation</c> the phase ends when the server has
+/// also evaluated everything (ingestion answers once events are in the log; evaluation follows from it).
 /// </summary>
 public static class Throughput
 {
-    public static async Task<ThroughputResult> RunAsync(RespondClient client, ServerProcess server, IReadOnlyList<Batch> bodies, int senders, TimeSpan sampleEvery)
+    public static async Task<ThroughputResult> RunAsync(RespondClient client, ServerProcess server, IReadOnlyList<Batch> bodies, int senders, TimeSpan sampleEvery, bool waitForEvaluation = false)
     {
         var next = -1;
         int accepted = 0, duplicates = 0, errors = 0;
@@ -60,6 +61,7 @@ public static class Throughput
             }
         })).ToArray();
         await Task.WhenAll(tasks);
+        if (waitForEvaluation) await client.WaitForEvaluationAsync();
         watch.Stop();
         var serverCores = (server.CpuTime() - serverCpu).TotalSeconds / watch.Elapsed.TotalSeconds;
         var driverCores = (Process.GetCurrentProcess().TotalProcessorTime - driverCpu).TotalSeconds / watch.Elapsed.TotalSeconds;
