@@ -15,9 +15,9 @@ public sealed record RetryParkedEventPayload(bool Evaluated, ParkedEvent? Parked
 /// <summary>
 /// `retryParkedEvent`: evaluates a parked event again, now (after its organization's later events: windows see it late).
 /// Success removes it from the parked events in the same transaction as its effects; another failure keeps it parked
-/// with the new reason.
+/// with the new reason. Either way the attempt is audited in the transaction of its outcome.
 /// </summary>
-internal sealed class RetryParkedEvent(RespondDbContext db, RuleEvaluator evaluator, TimeProvider time, ILogger<RetryParkedEvent> logger)
+internal sealed class RetryParkedEvent(RespondDbContext db, Audit.AuditTrail audit, RuleEvaluator evaluator, TimeProvider time, ILogger<RetryParkedEvent> logger)
 {
     public async Task<RetryParkedEventPayload> ExecuteAsync(RetryParkedEventInput input, RespondPrincipal by, CancellationToken ct)
     {
@@ -29,7 +29,7 @@ internal sealed class RetryParkedEvent(RespondDbContext db, RuleEvaluator evalua
         var enabled = await RespondSwitch.IsOnAsync(db, parked.OrganizationId, ct);
         try
         {
-            await evaluator.RetryParkedAsync(stored, enabled, ct);
+            await evaluator.RetryParkedAsync(stored, enabled, by, ct);
             EngineLog.ParkedEventEvaluated(logger, parked.Sequence, parked.OrganizationId, by.Id);
             return new RetryParkedEventPayload(true, null, []);
         }
@@ -38,6 +38,7 @@ internal sealed class RetryParkedEvent(RespondDbContext db, RuleEvaluator evalua
             parked.Attempts++;
             parked.Reason = Truncate($"{ex.GetType().Name}: {ex.Message}");
             parked.LastRetriedAt = time.GetUtcNow();
+            audit.Record(by, "event.retried", "ParkedEvent", input.Id, [parked.OrganizationId], null, new { parked.EventId, parked.Source, Evaluated = false, parked.Reason });
             await db.SaveChangesAsync(ct);
             EngineLog.EventFailed(logger, parked.Sequence, parked.EventId, parked.OrganizationId, parked.Attempts, ex);
             return new RetryParkedEventPayload(false, parked, [new UserError("EVALUATION_FAILED", "The event failed again and stays parked; see its reason.", "id")]);

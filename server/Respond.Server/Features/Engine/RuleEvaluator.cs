@@ -71,7 +71,7 @@ public sealed class RuleEvaluator(
     /// Evaluates a parked event again, now, against the partition's current windows; on success its parked row goes in
     /// the same transaction as its effects. Throws when it fails again (the row stays).
     /// </summary>
-    public async Task RetryParkedAsync(StoredEvent stored, bool enabled, CancellationToken ct)
+    public async Task RetryParkedAsync(StoredEvent stored, bool enabled, Identity.RespondPrincipal by, CancellationToken ct)
     {
         var partition = partitions.For(stored.OrganizationId);
         using var _ = await partition.LockAsync(ct);
@@ -79,7 +79,12 @@ public sealed class RuleEvaluator(
         {
             if (enabled) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
             return 0;
-        }, (db, c) => db.ParkedEvents.Where(p => p.Sequence == stored.Sequence).ExecuteDeleteAsync(c), ct);
+        }, async (db, c) =>
+        {
+            await db.ParkedEvents.Where(p => p.Sequence == stored.Sequence).ExecuteDeleteAsync(c);
+            new Audit.AuditTrail(db, time).Record(by, "event.retried", "ParkedEvent", stored.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [stored.OrganizationId], null, new { stored.EventId, stored.Source, Evaluated = true });
+        }, ct);
     }
 
     private async Task EvaluateAsync(WorkflowEngine engine, EngineUnitOfWork uow, EvaluationPartition partition, WorkflowEvent e, CancellationToken ct)

@@ -101,6 +101,8 @@ public sealed class EventLogEvaluatorTests
         Assert.Equal("NOT_FOUND", again.Str("data.retryParkedEvent.errors.0.code"));
         Assert.Equal(2, (await AlertsAsync(api, rule)).Count);
         Assert.Equal(0, (await api.GraphQLAsync("admin", "{ parkedEvents { totalCount } }")).At("data.parkedEvents.totalCount").GetValue<int>());
+        var audit = await api.GraphQLAsync("admin", "query($id: String) { auditTrail(where: { subjectId: $id }) { totalCount } }", new { id });
+        Assert.Equal(2, audit.At("data.auditTrail.totalCount").GetValue<int>());
     }
 
     [Fact]
