@@ -11,7 +11,7 @@ using Respond.Server.Persistence;
 namespace Respond.Server.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRespondDbContext))]
-    [Migration("20261204084643_EvaluationLog")]
+    [Migration("20261204092828_EvaluationLog")]
     partial class EvaluationLog
     {
         /// <inheritdoc />
@@ -939,7 +939,7 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Time");
 
-                    b.HasIndex("Source", "EventId")
+                    b.HasIndex("OrganizationId", "Source", "EventId")
                         .IsUnique();
 
                     b.ToTable("Events", (string)null);
@@ -1317,8 +1317,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Respond.Server.Features.Settings.RespondSettings", b =>
                 {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("AcknowledgedTerms")
                         .IsRequired()
@@ -1362,7 +1363,7 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
+                    b.HasKey("OrganizationId");
 
                     b.ToTable("Settings");
                 });

@@ -12,7 +12,7 @@ using Respond.Server.Persistence;
 namespace Respond.Server.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRespondDbContext))]
-    [Migration("20261204084653_EvaluationLog")]
+    [Migration("20261204092834_EvaluationLog")]
     partial class EvaluationLog
     {
         /// <inheritdoc />
@@ -951,7 +951,7 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
 
                     b.HasIndex("OrganizationId", "Time");
 
-                    b.HasIndex("Source", "EventId")
+                    b.HasIndex("OrganizationId", "Source", "EventId")
                         .IsUnique();
 
                     b.ToTable("Events", (string)null);
@@ -1333,8 +1333,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
 
             modelBuilder.Entity("Respond.Server.Features.Settings.RespondSettings", b =>
                 {
-                    b.Property<int>("Id")
-                        .HasColumnType("int");
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.PrimitiveCollection<string>("AcknowledgedTerms")
                         .IsRequired()
@@ -1378,7 +1379,7 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsConcurrencyToken()
                         .HasColumnType("int");
 
-                    b.HasKey("Id");
+                    b.HasKey("OrganizationId");
 
                     b.ToTable("Settings");
                 });
