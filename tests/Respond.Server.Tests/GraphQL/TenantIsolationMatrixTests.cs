@@ -71,6 +71,8 @@ public sealed class TenantIsolationMatrixTests
         ["revokeAgent"] = a => [Input(new { agentId = a.AgentId })],
         ["revokeAgentEnrollmentToken"] = a => [Input(new { enrollmentTokenId = a.EnrollmentTokenId })],
         ["unlockSignIn"] = _ => [Input(new { userName = "alice" })],
+        // Parked-event ids are log sequences, so guessable: org-a's first events (EventLogEvaluatorTests holds a real parked one).
+        ["retryParkedEvent"] = _ => [Input(new { id = "1" }), Input(new { id = "2" })],
     };
 
     private static readonly string[] Terms = ["RESPONSE_ACTIONS_AFFECT_USERS", "AUTOMATION_REQUIRES_VALIDATED_RULES", "ACTIONS_REQUIRE_HEALTHY_CONNECTION"];
