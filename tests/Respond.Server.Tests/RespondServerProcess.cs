@@ -96,6 +96,27 @@ public sealed class RespondServerProcess : IAsyncDisposable
         }
     }
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>SIGTERM, as a service manager stops it; true when the process exited within <paramref name="within"/>.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan within)
+    {
+        if (SendSignal(_process.Id, 15) != 0) throw new InvalidOperationException("Could not send SIGTERM to the server.");
+        using var limit = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>
     public async Task KillAsync()
     {

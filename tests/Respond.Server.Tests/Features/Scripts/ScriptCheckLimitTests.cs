@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Respond.Server.Tests.Features.Engine;
@@ -123,66 +120,31 @@ public sealed class ScriptCheckLimitTests
     public async Task Sigterm_DuringASlowCheck_ServerAndCheckerWorkerExitWithin5s()
     {
         // Arrange: the built server as a child process, with a check limit far beyond the test
-        var root = RepositoryRoot();
-        var configuration = typeof(ScriptCheckLimitTests).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(root, "server", "Respond.Server", "bin", configuration, "net10.0", "Respond.Server.dll");
-        Assert.True(File.Exists(dll), $"Build the server first: {dll} is missing.");
         var data = Directory.CreateTempSubdirectory("respond-sigterm-").FullName;
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = data, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = url,
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Respond"] = $"Data Source={Path.Combine(data, "respond.db")}",
-            ["Respond__Scripts__CheckTimeLimit"] = "00:10:00",
-            ["Respond__Bootstrap__Organizations__0__Id"] = "org-a",
-            ["Respond__Bootstrap__Organizations__0__Name"] = "Alpha",
-            ["Respond__Bootstrap__Clients__0__ClientId"] = "author",
-            ["Respond__Bootstrap__Clients__0__ClientSecret"] = RespondApiFixture.Secret,
-            ["Respond__Bootstrap__Clients__0__Roles__0"] = "RuleAuthor",
-            ["Respond__Bootstrap__Clients__0__Organizations__0"] = "org-a",
-        })
-        {
-            start.Environment[key] = value;
-        }
-        using var server = Process.Start(start)!;
-        var log = new List<string>();
-        server.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
-        server.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        await using var server = await RespondServerProcess.StartAsync(data, new Dictionary<string, string> { ["Respond__Scripts__CheckTimeLimit"] = "00:10:00" });
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
-            await WaitForHealthAsync(http, server, log);
-            var runWorkers = WorkersOf(server.Id); // workers that run scripts, if the host started them
-            var token = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials", ["client_id"] = "author", ["client_secret"] = RespondApiFixture.Secret,
-            }));
-            token.EnsureSuccessStatusCode();
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await token.Content.ReadFromJsonAsync<JsonObject>())!.Str("access_token"));
+            var runWorkers = WorkersOf(server.ProcessId); // workers that run scripts, if the host started them
+            using var http = await server.ClientAsync();
             Assert.Empty((await PostAsync(http, Validate, new { source = "Log(Event.Id);" })).At("data.validateScript").AsArray());
-            var checker = Process.GetProcessById(WorkersOf(server.Id).Except(runWorkers).Single());
+            var checker = Process.GetProcessById(WorkersOf(server.ProcessId).Except(runWorkers).Single());
             var pending = PostAsync(http, Validate, new { source = SlowSource });
             await BusyAsync(checker);
             Assert.False(pending.IsCompleted);
 
             // Act
             var clock = Stopwatch.StartNew();
-            Assert.Equal(0, Kill(server.Id, 15 /* SIGTERM */));
-            var exited = await Exited(server, TimeSpan.FromSeconds(5));
+            var exited = await server.TerminateAsync(TimeSpan.FromSeconds(5));
             var took = clock.Elapsed;
 
             // Assert
-            Assert.True(exited, $"the server was still running {took.TotalSeconds:0.0} s after SIGTERM:\n{Tail(log)}");
+            Assert.True(exited, $"the server was still running {took.TotalSeconds:0.0} s after SIGTERM:\n{server.Output}");
             Assert.True(checker.WaitForExit(5000), "the checker worker outlived the server");
-            Assert.Empty(WorkersOf(server.Id));
+            Assert.Empty(WorkersOf(server.ProcessId));
         }
         finally
         {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            await server.KillAsync();
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
     }
@@ -191,22 +153,6 @@ public sealed class ScriptCheckLimitTests
     {
         var response = await http.PostAsJsonAsync("/graphql", new { query, variables });
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, Process server, List<string> log)
-    {
-        for (var i = 0; ; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            if (i > 240 || server.HasExited) throw new InvalidOperationException("The server did not start:\n" + Tail(log));
-            await Task.Delay(250);
-        }
     }
 
     /// <summary>The script worker processes whose parent is <paramref name="serverId"/>.</summary>
@@ -235,41 +181,5 @@ public sealed class ScriptCheckLimitTests
             await Task.Delay(50);
             worker.Refresh();
         }
-    }
-
-    private static async Task<bool> Exited(Process process, TimeSpan within)
-    {
-        using var limit = new CancellationTokenSource(within);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-
-    private static string Tail(List<string> log)
-    {
-        lock (log) return string.Join('\n', log.TakeLast(40));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Respond.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Respond.sln not found");
     }
 }
