@@ -69,11 +69,11 @@ public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler,
 
     public void Unschedule(ActionJobKind kind, string id) => _unschedule.Add((kind, id));
 
-    /// <summary>After the commit: schedule, publish, resume. <paramref name="resumeRules"/> is false inside the engine's own unit of work.</summary>
+    /// <summary>After the commit: publish, schedule, resume. <paramref name="resumeRules"/> is false inside the engine's own unit of work.</summary>
     public async Task FlushAsync(CancellationToken ct, bool resumeRules = true)
     {
-        foreach (var (kind, id) in _unschedule) await scheduler.UnscheduleAsync(kind, id, ct);
-        foreach (var (kind, id, at) in _schedule) await scheduler.ScheduleAsync(kind, id, at, ct);
+        // Publish before scheduling: a job scheduled first could run and publish the next status (EXECUTING) before
+        // this one (QUEUED) reaches subscribers.
         // Snapshots: the tracked entity may change again in this scope before a subscriber serialises it.
         var published = new HashSet<object>(ReferenceEqualityComparer.Instance);
         foreach (var message in _publish)
@@ -86,6 +86,8 @@ public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler,
             if (!published.Add(message)) continue;
             events.Publish(message);
         }
+        foreach (var (kind, id) in _unschedule) await scheduler.UnscheduleAsync(kind, id, ct);
+        foreach (var (kind, id, at) in _schedule) await scheduler.ScheduleAsync(kind, id, at, ct);
         _schedule.Clear();
         _unschedule.Clear();
         _publish.Clear();
