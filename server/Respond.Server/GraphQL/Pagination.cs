@@ -16,12 +16,29 @@ public static class Pagination
     public static async Task<Connection<TOut>> ToConnectionAsync<TEntity, TOut>(
         this IQueryable<TEntity> ordered, int? first, string? after, Func<TEntity, TOut> map, CancellationToken ct)
     {
+        var (offset, size) = Window(first, after);
+        var total = await ordered.CountAsync(ct);
+        var page = await ordered.Skip(offset).Take(size).ToListAsync(ct);
+        return Build(page, offset, total, map);
+    }
+
+    /// <summary>The same paging over a list already in memory (e.g. groups computed from a query).</summary>
+    public static Connection<T> ToConnection<T>(this IReadOnlyList<T> ordered, int? first, string? after)
+    {
+        var (offset, size) = Window(first, after);
+        return Build(ordered.Skip(offset).Take(size).ToList(), offset, ordered.Count, x => x);
+    }
+
+    private static (int Offset, int Size) Window(int? first, string? after)
+    {
         var size = first ?? DefaultPageSize;
         if (size < 0 || size > MaxPageSize)
             throw new ExecutionError($"'first' must be between 0 and {MaxPageSize}.") { Code = "BAD_USER_INPUT" };
-        var offset = after is null ? 0 : Decode(after) + 1;
-        var total = await ordered.CountAsync(ct);
-        var page = await ordered.Skip(offset).Take(size).ToListAsync(ct);
+        return (after is null ? 0 : Decode(after) + 1, size);
+    }
+
+    private static Connection<TOut> Build<TEntity, TOut>(List<TEntity> page, int offset, int total, Func<TEntity, TOut> map)
+    {
         var edges = page.Select((e, i) => new Edge<TOut> { Cursor = Encode(offset + i), Node = map(e) }).ToList();
         return new Connection<TOut>
         {

@@ -11,6 +11,20 @@ namespace Respond.Server.Features.Actions;
 public sealed record ApprovalRoute(bool RequiresApproval, bool Automatic, string? Reason, bool BlastRadiusTripped = false);
 
 /// <summary>
+/// How each reason an action waits for a person begins: the text is stored on the action (<see cref="ResponseAction.ApprovalReason"/>),
+/// and the approvals inbox names the kind of reason from it.
+/// </summary>
+public static class ApprovalRouteReasons
+{
+    public const string DualControl = "Dual control:";
+    public const string ProtectedTarget = "Protected target:";
+    public const string AlwaysRequiresApproval = "always requires approval";
+    public const string ChangeControl = "Change control:";
+    public const string OutsideActiveHours = "Outside the auto-response active hours:";
+    public const string BlastRadiusGuard = "Blast-radius guard:";
+}
+
+/// <summary>
 /// Dual control and auto-response (seed 002) in one place. People's actions need approval when their organization's approval
 /// requirements say so. Automatic actions (an AUTOMATIC rule's action blocks, auto-response) bypass dual control only
 /// inside the active hours, never for a type that always requires approval, never against a protected target, never
@@ -25,18 +39,18 @@ public sealed class ActionPolicy(RespondDbContext db, IOptions<ActionOptions> op
         if (humanApproved) return new ApprovalRoute(false, false, null);
         var required = settings.ApprovalRequired.Contains(action.Type) && !await IsSafeScriptAsync(action, ct);
         if (!automatic)
-            return required ? new ApprovalRoute(true, false, $"Dual control: {type} requires a second person's approval.") : new ApprovalRoute(false, false, null);
+            return required ? new ApprovalRoute(true, false, $"{ApprovalRouteReasons.DualControl} {type} requires a second person's approval.") : new ApprovalRoute(false, false, null);
 
         if (ProtectedTarget(settings, action) is { } target)
-            return new ApprovalRoute(true, false, $"Protected target: {target} is never actioned automatically.");
+            return new ApprovalRoute(true, false, $"{ApprovalRouteReasons.ProtectedTarget} {target} is never actioned automatically.");
         if (settings.AutoResponse.AlwaysRequireApproval.Contains(action.Type))
-            return new ApprovalRoute(true, false, $"{type} always requires approval (auto-response settings).");
+            return new ApprovalRoute(true, false, $"{type} {ApprovalRouteReasons.AlwaysRequiresApproval} (auto-response settings).");
         if (required && await UnapprovedRuleVersionAsync(action, ct))
             return new ApprovalRoute(true, false,
-                $"Change control: version {action.RuleVersion} of rule {action.RuleId} runs without a second person's approval of its activation, so its {type} waits for approval.");
+                $"{ApprovalRouteReasons.ChangeControl} version {action.RuleVersion} of rule {action.RuleId} runs without a second person's approval of its activation, so its {type} waits for approval.");
         if (!InsideActiveHours(settings.AutoResponse, time.GetUtcNow()))
             return required
-                ? new ApprovalRoute(true, false, $"Outside the auto-response active hours: {type} requires a second person's approval.")
+                ? new ApprovalRoute(true, false, $"{ApprovalRouteReasons.OutsideActiveHours} {type} requires a second person's approval.")
                 : new ApprovalRoute(false, false, null);
         if (await BlastRadiusReasonAsync(action, ct) is { } reason)
             return new ApprovalRoute(true, false, reason, BlastRadiusTripped: true);
@@ -73,7 +87,7 @@ public sealed class ActionPolicy(RespondDbContext db, IOptions<ActionOptions> op
             .CountAsync(a => a.OrganizationId == action.OrganizationId && a.RuleId == action.RuleId && a.Type == action.Type && a.Automatic && a.SubmittedAt >= since, ct);
         var pending = db.ChangeTracker.Entries<ResponseAction>().Count(e => e.State == EntityState.Added && e.Entity != action && Same(e.Entity));
         if (saved + pending < limits.MaxAutomaticActions) return null;
-        return $"Blast-radius guard: {saved + pending} automatic {ApiEnumName.Format(action.Type)} actions of {(action.RuleId is null ? "auto-response" : $"rule {action.RuleId}")} " +
+        return $"{ApprovalRouteReasons.BlastRadiusGuard} {saved + pending} automatic {ApiEnumName.Format(action.Type)} actions of {(action.RuleId is null ? "auto-response" : $"rule {action.RuleId}")} " +
                $"in {action.OrganizationId} within {limits.Window:g} reached the limit of {limits.MaxAutomaticActions}; a person must approve further ones.";
     }
 

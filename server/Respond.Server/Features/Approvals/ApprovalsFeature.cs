@@ -3,12 +3,15 @@ using GraphQL;
 using GraphQL.Types;
 using GraphQL.Types.Relay;
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Audit;
 using Respond.Server.Features.Engine;
+using Respond.Server.Features.Events;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;
 using Respond.Server.Persistence;
+using Respond.Workflows;
 using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Features.Approvals;
@@ -43,10 +46,49 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
         Field(r => r.Comment, nullable: true);
         Field(r => r.ExpiresAt);
         Field(r => r.CreatedAt);
+        Field<StringGraphType>("ruleName").Description("The name of the rule the request comes from, as it is now (null: no rule, or deleted).")
+            .ResolveAsync(async c => c.Source.RuleId is { } id
+                ? await c.Service<RespondDbContext>().Rules.AsNoTracking().Where(r => r.Id == id).Select(r => r.Name).SingleOrDefaultAsync(c.CancellationToken)
+                : null);
+        Field<AlertType>("alert").Description("The alert the request belongs to, if any.")
+            .ResolveAsync(async c => c.Source.AlertId is { } id
+                ? await c.Service<RespondDbContext>().Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.OrganizationId == c.Source.OrganizationId, c.CancellationToken)
+                : null);
+        Field<EventType>("evidence").Description("The event that triggered it: the gate's event, else the first event of its alert (null for a person's own submission).")
+            .ResolveAsync(async c => await EvidenceAsync(c.Service<RespondDbContext>(), c.Source, c.CancellationToken));
+        Field<NonNullGraphType<EnumerationGraphType<ApprovalReason>>>("reason").Description("Why it needs a person: gate, rule activation, approval requirement, protected target, blast-radius guard...")
+            .ResolveAsync(async c => (await ApprovalExplanation.OfAsync(c.Service<RespondDbContext>(), c.Source, c.CancellationToken)).Reason);
+        Field<NonNullGraphType<StringGraphType>>("reasonText").Description("The reason in words, naming the rule by its name.")
+            .ResolveAsync(async c => (await ApprovalExplanation.OfAsync(c.Service<RespondDbContext>(), c.Source, c.CancellationToken)).Text);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>>>("actionTypes")
+            .Description("The types of the proposed actions.").Resolve(c => ApprovalProposal.Of(c.Source).ActionTypes);
+        Field<NonNullGraphType<StringGraphType>>("groupKey")
+            .Description("Equal for requests that propose the same actions on the same targets in the same organization (see pendingApprovalGroups).")
+            .Resolve(c => ApprovalProposal.Of(c.Source).GroupKey);
+    }
+
+    private static async Task<StoredEvent?> EvidenceAsync(RespondDbContext db, ApprovalRequest request, CancellationToken ct)
+    {
+        var eventId = request.EventId;
+        if (eventId is null && request.AlertId is { } alertId)
+            eventId = (await db.Alerts.AsNoTracking().Where(a => a.Id == alertId && a.OrganizationId == request.OrganizationId)
+                .Select(a => a.EventIds).SingleOrDefaultAsync(ct))?.FirstOrDefault();
+        if (eventId is null) return null;
+        return await db.Events.AsNoTracking().Where(e => e.OrganizationId == request.OrganizationId && e.EventId == eventId)
+            .OrderBy(e => e.Sequence).FirstOrDefaultAsync(ct);
     }
 }
 
-public sealed record ApprovalFilter(string? OrganizationId, ApprovalStatus? Status, string? RuleId);
+public enum ApprovalOrder
+{
+    /// <summary>Newest request first (the default).</summary>
+    Newest,
+    /// <summary>The request that expires first, first: what needs a decision soonest.</summary>
+    ExpiresSoonest,
+}
+
+public sealed record ApprovalFilter(string? OrganizationId, ApprovalStatus? Status, string? RuleId, string? Text, ResponseActionType? ActionType,
+    ApprovalKind? Kind, Severity? Severity, string? AlertId);
 
 public sealed class ApprovalFilterInputType : InputObjectGraphType<ApprovalFilter>
 {
@@ -56,6 +98,11 @@ public sealed class ApprovalFilterInputType : InputObjectGraphType<ApprovalFilte
         Field<IdGraphType>("organizationId");
         Field<EnumerationGraphType<ApprovalStatus>>("status");
         Field<IdGraphType>("ruleId");
+        Field(f => f.Text, nullable: true).Description("Case-insensitive search in the id, requester, justification, targets and rule name.");
+        Field<EnumerationGraphType<ResponseActionType>>("actionType").Description("Requests proposing at least one action of this type.");
+        Field<EnumerationGraphType<ApprovalKind>>("kind");
+        Field<EnumerationGraphType<Severity>>("severity").Description("Requests whose alert has this severity.");
+        Field<IdGraphType>("alertId");
     }
 }
 
@@ -171,30 +218,61 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, Rule
 
 public static class ApprovalsFeature
 {
-    public static IServiceCollection AddApprovals(this IServiceCollection services) => services.AddScoped<DecideApproval>().AddScoped<ApprovalRequestOpener>();
+    public static IServiceCollection AddApprovals(this IServiceCollection services) =>
+        services.AddScoped<DecideApproval>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>();
 
     public static IQueryable<ApprovalRequest> VisibleTo(this IQueryable<ApprovalRequest> query, RespondPrincipal by) =>
         query.WhereOrganizationVisibleTo(a => a.OrganizationId, by);
 
-    public static void Query(ObjectGraphType query) =>
+    public static void Query(ObjectGraphType query)
+    {
         query.Field<NonNullGraphType<ConnectionType<ApprovalRequestType>>>("approvalRequests")
-            .Description("The approvals inbox, newest first.")
+            .Description("The approvals inbox, newest first unless `order` says otherwise.")
             .PageArguments()
             .Argument<ApprovalFilterInputType>("where")
+            .Argument<EnumerationGraphType<ApprovalOrder>>("order", "NEWEST (default) or EXPIRES_SOONEST.")
             .ResolveAsync(async c =>
             {
                 var by = c.RequireReader();
-                var where = c.GetArgument<ApprovalFilter?>("where");
-                var q = c.Service<RespondDbContext>().ApprovalRequests.AsNoTracking().VisibleTo(by);
-                if (where?.OrganizationId is { } org) q = q.Where(a => a.OrganizationId == org);
-                if (where?.Status is { } status) q = q.Where(a => a.Status == status);
-                if (where?.RuleId is { } rule) q = q.Where(a => a.RuleId == rule);
-                return await q.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id)
-                    .ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
+                var db = c.Service<RespondDbContext>();
+                var q = db.ApprovalRequests.AsNoTracking().VisibleTo(by).Matching(db, c.GetArgument<ApprovalFilter?>("where"));
+                q = c.GetArgument<ApprovalOrder?>("order") == ApprovalOrder.ExpiresSoonest
+                    ? q.OrderBy(a => a.ExpiresAt).ThenBy(a => a.Id)
+                    : q.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id);
+                return await q.ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
             });
+        PendingApprovalGroups.Query(query);
+    }
+
+    /// <summary>The inbox filters, shared by the list and its groups.</summary>
+    public static IQueryable<ApprovalRequest> Matching(this IQueryable<ApprovalRequest> q, RespondDbContext db, ApprovalFilter? where)
+    {
+        if (where?.OrganizationId is { } org) q = q.Where(a => a.OrganizationId == org);
+        if (where?.Status is { } status) q = q.Where(a => a.Status == status);
+        if (where?.RuleId is { } rule) q = q.Where(a => a.RuleId == rule);
+        if (where?.Kind is { } kind) q = q.Where(a => a.Kind == kind);
+        if (where?.AlertId is { } alert) q = q.Where(a => a.AlertId == alert);
+        // Stored proposals spell the type as the enum member (JsonStringEnumConverter), e.g. "type":"IsolateDevice".
+        if (where?.ActionType is { } type)
+        {
+            var stored = $"\"type\":\"{type}\"";
+            q = q.Where(a => a.ProposedActionsJson.Contains(stored));
+        }
+        if (where?.Severity is { } severity)
+            q = q.Where(a => db.Alerts.Any(al => al.Id == a.AlertId && al.OrganizationId == a.OrganizationId && al.Severity == severity));
+        if (!string.IsNullOrWhiteSpace(where?.Text))
+        {
+            var pattern = "%" + where.Text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            q = q.Where(a => EF.Functions.Like(a.Id, pattern, "\\") || EF.Functions.Like(a.RequestedBy, pattern, "\\")
+                || EF.Functions.Like(a.Justification!, pattern, "\\") || EF.Functions.Like(a.ProposedActionsJson, pattern, "\\")
+                || db.Rules.Any(r => r.Id == a.RuleId && EF.Functions.Like(r.Name, pattern, "\\")));
+        }
+        return q;
+    }
 
     public static void Mutation(ObjectGraphType mutation)
     {
+        DecideApprovalRequests.Mutation(mutation);
         mutation.Field<NonNullGraphType<ApprovalRequestPayloadType>>("approveRequest").Argument<NonNullGraphType<DecideApprovalInputType>>("input")
             .ResolveAsync(async c => await c.Service<DecideApproval>().ExecuteAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Approved,
                 c.Require(Roles.Admin, Roles.Approver), c.CancellationToken));
