@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test in the repository: the designer's Vitest unit tests, the .NET test projects (workflows and server
+# Runs every test in the repository: the designer's Vitest unit tests, its lint and format checks, the .NET test projects (workflows and server
 # side by side, then the designer's Playwright tests driving Debian's chromium against the built server), then the
 # protocol conformance suite (graphql-http audits, graphql-ws client) against a freshly started server on a temporary database.
 # Ends with one line: "N passed, N failed".
@@ -32,6 +32,17 @@ if [ -f "$out/vitest.json" ]; then
 else
   cat "$out/vitest.log"; echo "Vitest printed no results"; add_counts 0 1
 fi
+
+echo "== designer lint and format (ESLint, Prettier)"
+# Each counts as one test: ESLint (type-aware, over the codegen types) and Prettier's check of every source file.
+for check in lint format:check; do
+  log="$out/designer-${check/:/-}.log"
+  if (cd designer && npm run --silent "$check") > "$log" 2>&1; then
+    echo "$check: passed"; add_counts 1 0
+  else
+    echo "$check: failed"; tail -30 "$log"; add_counts 0 1
+  fi
+done
 
 echo "== .NET tests"
 # The workflow and server suites run side by side; the browser suite runs after them on its own, so its waits do not

@@ -1,10 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { completeSignIn, isSignedIn, signOut, startSignIn } from './api/respondClient';
-import { APPROVAL_DECIDED, APPROVAL_REQUESTED, SESSION } from './api/queries';
-
-const PENDING_COUNT = 'query { approvalRequests(first: 1, where: { status: PENDING }) { totalCount } }';
+import { APPROVAL_DECIDED, APPROVAL_REQUESTED, PENDING_APPROVAL_COUNT, SESSION } from './api/queries';
 import { useQuery, useSubscription } from './api/hooks';
-import type { RespondSettings, Viewer } from './api/types';
 import { linkProps, match, navigate, usePath } from './router';
 import { SessionProvider, useSession } from './session';
 import { ErrorBox, Loading } from './components/ui';
@@ -22,8 +19,6 @@ import { SettingsPage } from './pages/SettingsPage';
 const RuleEditorPage = lazy(() => import('./editor/RuleEditorPage'));
 const ExplorerPage = lazy(() => import('./pages/ExplorerPage'));
 
-type SessionData = { viewer: Viewer; respondSettings: RespondSettings };
-
 export function App() {
   const path = usePath();
   const [ready, setReady] = useState(path !== '/auth/callback' && isSignedIn());
@@ -32,25 +27,53 @@ export function App() {
   useEffect(() => {
     if (path === '/auth/callback') {
       completeSignIn(location.search)
-        .then((to) => { setReady(true); navigate(to, true); })
+        .then((to) => {
+          setReady(true);
+          navigate(to, true);
+        })
         .catch((e: unknown) => setAuthError(e instanceof Error ? e.message : String(e)));
     } else if (!isSignedIn()) {
       void startSignIn();
     }
   }, [path]);
 
-  if (authError) return (
-    <div className="page"><h1>Sign-in failed</h1><ErrorBox error={authError} /><p><button className="btn primary" onClick={() => void startSignIn('/')}>Sign in again</button></p></div>
-  );
-  if (!ready) return <div className="page"><Loading /></div>;
+  if (authError)
+    return (
+      <div className="page">
+        <h1>Sign-in failed</h1>
+        <ErrorBox error={authError} />
+        <p>
+          <button className="btn primary" onClick={() => void startSignIn('/')}>
+            Sign in again
+          </button>
+        </p>
+      </div>
+    );
+  if (!ready)
+    return (
+      <div className="page">
+        <Loading />
+      </div>
+    );
   return <SignedIn />;
 }
 
 function SignedIn() {
-  const session = useQuery<SessionData>(SESSION);
+  const session = useQuery(SESSION);
   const reload = session.reload;
-  if (session.error && !session.data) return <div className="page"><h1>Respond</h1><ErrorBox error={session.error} onRetry={() => void reload()} /></div>;
-  if (!session.data) return <div className="page"><Loading /></div>;
+  if (session.error && !session.data)
+    return (
+      <div className="page">
+        <h1>Respond</h1>
+        <ErrorBox error={session.error} onRetry={() => void reload()} />
+      </div>
+    );
+  if (!session.data)
+    return (
+      <div className="page">
+        <Loading />
+      </div>
+    );
   return (
     <SessionProvider viewer={session.data.viewer} settings={session.data.respondSettings} reload={reload}>
       <Shell />
@@ -75,13 +98,17 @@ function NavLink(props: { to: string; label: string; count?: number }) {
   return (
     <a {...linkProps(props.to)} aria-current={active ? 'page' : undefined}>
       <span>{props.label}</span>
-      {props.count ? <span className="count" aria-label={`${props.count} pending`}>{props.count}</span> : null}
+      {props.count ? (
+        <span className="count" aria-label={`${props.count} pending`}>
+          {props.count}
+        </span>
+      ) : null}
     </a>
   );
 }
 
 function PendingCount(): number {
-  const { data, reload } = useQuery<{ approvalRequests: { totalCount: number } }>(PENDING_COUNT);
+  const { data, reload } = useQuery(PENDING_APPROVAL_COUNT);
   useSubscription(APPROVAL_REQUESTED, {}, () => void reload());
   useSubscription(APPROVAL_DECIDED, {}, () => void reload());
   return data?.approvalRequests.totalCount ?? 0;
@@ -93,13 +120,22 @@ function Shell() {
   const [theme, toggleTheme] = useTheme();
   const pending = PendingCount();
 
-  useEffect(() => { if (path === '/') navigate(settings.enabled ? '/connections' : '/turn-on', true); }, [path, settings.enabled]);
+  useEffect(() => {
+    if (path === '/') navigate(settings.enabled ? '/connections' : '/turn-on', true);
+  }, [path, settings.enabled]);
 
   return (
     <div className="shell">
-      <a className="sr-only" href="#main">Skip to content</a>
+      <a className="sr-only" href="#main">
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Main">
-        <div className="brand"><span className="logo" aria-hidden="true">R</span>Respond</div>
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            R
+          </span>
+          Respond
+        </div>
         <div className="nav">
           <div className="nav-group">Respond</div>
           {!settings.enabled && <NavLink to="/turn-on" label="Turn on Respond" />}
@@ -116,15 +152,28 @@ function Shell() {
           <NavLink to="/explorer" label="API explorer" />
         </div>
         <div className="sidebar-foot">
-          <div className="small"><strong data-testid="viewer-name">{viewer.name}</strong><div className="muted">{viewer.roles.join(', ')}</div></div>
+          <div className="small">
+            <strong data-testid="viewer-name">{viewer.name}</strong>
+            <div className="muted">{viewer.roles.join(', ')}</div>
+          </div>
           <div className="row">
-            <button className="btn small" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>{theme === 'dark' ? '☀ Light' : '☾ Dark'}</button>
-            <button className="btn small" onClick={signOut}>Sign out</button>
+            <button className="btn small" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+              {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+            </button>
+            <button className="btn small" onClick={signOut}>
+              Sign out
+            </button>
           </div>
         </div>
       </nav>
       <main className="main" id="main">
-        <Suspense fallback={<div className="page"><Loading /></div>}>
+        <Suspense
+          fallback={
+            <div className="page">
+              <Loading />
+            </div>
+          }
+        >
           <Routes path={path} />
         </Suspense>
       </main>
@@ -149,6 +198,11 @@ function Routes({ path }: { path: string }) {
   if (path === '/settings') return <SettingsPage />;
   if (path === '/explorer') return <ExplorerPage />;
   if (path === '/') return null;
-  return <div className="page"><h1>Not found</h1><p className="muted">There is no page at {path}.</p><a {...linkProps('/connections')}>Go to Manage Connections</a></div>;
+  return (
+    <div className="page">
+      <h1>Not found</h1>
+      <p className="muted">There is no page at {path}.</p>
+      <a {...linkProps('/connections')}>Go to Manage Connections</a>
+    </div>
+  );
 }
-

@@ -15,14 +15,18 @@ export function usePath(): string {
     const update = () => setPath(location.pathname);
     listeners.add(update);
     window.addEventListener('popstate', update);
-    return () => { listeners.delete(update); window.removeEventListener('popstate', update); };
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
   }, []);
   return path;
 }
 
 /** Matches "/rules/:id" style patterns. */
 export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/'), s = path.split('/');
+  const p = pattern.split('/'),
+    s = path.split('/');
   if (p.length !== s.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {

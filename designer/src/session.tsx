@@ -1,7 +1,11 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { RespondSettings, Viewer } from './api/types';
 
-export interface Toast { id: number; text: string; kind: 'ok' | 'error' }
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'ok' | 'error';
+}
 
 export interface Session {
   viewer: Viewer;
@@ -29,19 +33,26 @@ export function SessionProvider(props: { viewer: Viewer; settings: RespondSettin
     setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), kind === 'error' ? 8000 : 4000);
   }, []);
   const roles = props.viewer.roles;
-  const value = useMemo<Session>(() => ({
-    viewer: props.viewer,
-    settings: settings.version >= props.settings.version ? settings : props.settings,
-    setSettings,
-    reloadSession: props.reload,
-    can: (...wanted) => roles.includes('Admin') || wanted.some((r) => roles.includes(r)),
-    toast,
-  }), [props.viewer, props.settings, props.reload, settings, roles, toast]);
+  const value = useMemo<Session>(
+    () => ({
+      viewer: props.viewer,
+      settings: settings.version >= props.settings.version ? settings : props.settings,
+      setSettings,
+      reloadSession: props.reload,
+      can: (...wanted) => roles.includes('Admin') || wanted.some((r) => roles.includes(r)),
+      toast,
+    }),
+    [props.viewer, props.settings, props.reload, settings, roles, toast],
+  );
   return (
     <SessionContext.Provider value={value}>
       {props.children}
       <div className="toasts" role="status" aria-live="polite">
-        {toasts.map((t) => <div key={t.id} className={`toast ${t.kind}`} data-testid="toast">{t.text}</div>)}
+        {toasts.map((t) => (
+          <div key={t.id} className={`toast ${t.kind}`} data-testid="toast">
+            {t.text}
+          </div>
+        ))}
       </div>
     </SessionContext.Provider>
   );

@@ -1,4 +1,5 @@
 import type { ConnectorKind, Json, JsonObject } from './types';
+import { textOf } from './types';
 
 /** One setting of a connector as the server reads it (docs/connectors.md); secrets are write-only. */
 export interface SettingSpec {
@@ -11,34 +12,65 @@ export interface SettingSpec {
   help?: string;
 }
 
-export interface ConnectorSpec { kind: ConnectorKind; label: string; description: string; settings: SettingSpec[] }
+export interface ConnectorSpec {
+  kind: ConnectorKind;
+  label: string;
+  description: string;
+  settings: SettingSpec[];
+}
 
 export const CONNECTORS: ConnectorSpec[] = [
-  { kind: 'SIMULATED', label: 'Simulated', description: 'Acts without touching real systems: for trials, demos and tests.',
+  {
+    kind: 'SIMULATED',
+    label: 'Simulated',
+    description: 'Acts without touching real systems: for trials, demos and tests.',
     settings: [
       { key: 'simulateStatus', label: 'Simulated health', kind: 'choice', options: ['HEALTHY', 'NEEDS_ATTENTION', 'BROKEN'] },
       { key: 'delayMs', label: 'Action delay (ms)', kind: 'number', help: 'How long each simulated action takes.' },
       { key: 'failTargets', label: 'Targets that fail', kind: 'list', help: 'Device or user ids, comma-separated: actions on them fail.' },
-      { key: 'failVerification', label: 'Fail verification', kind: 'flag', help: 'Verification reports the effect gone (raises an alert).' },
-    ] },
-  { kind: 'MICROSOFT_GRAPH', label: 'Microsoft Graph', description: 'Identity actions in Entra ID: block sign-in, expire logins, reset passwords.',
+      {
+        key: 'failVerification',
+        label: 'Fail verification',
+        kind: 'flag',
+        help: 'Verification reports the effect gone (raises an alert).',
+      },
+    ],
+  },
+  {
+    kind: 'MICROSOFT_GRAPH',
+    label: 'Microsoft Graph',
+    description: 'Identity actions in Entra ID: block sign-in, expire logins, reset passwords.',
     settings: [
       { key: 'tenantId', label: 'Tenant ID', required: true },
       { key: 'clientId', label: 'Application (client) ID', required: true },
       { key: 'clientSecret', label: 'Client secret', secret: true },
       { key: 'graphBaseUrl', label: 'Graph URL', help: 'Leave empty for https://graph.microsoft.com (national clouds differ).' },
       { key: 'loginBaseUrl', label: 'Sign-in URL', help: 'Leave empty for https://login.microsoftonline.com.' },
-    ] },
-  { kind: 'ENDPOINT_AGENT', label: 'Endpoint agent', description: 'Device actions through Respond agents: isolate, kill process, quarantine, block IP, collect forensics.',
+    ],
+  },
+  {
+    kind: 'ENDPOINT_AGENT',
+    label: 'Endpoint agent',
+    description: 'Device actions through Respond agents: isolate, kill process, quarantine, block IP, collect forensics.',
     settings: [
-      { key: 'commandTimeoutSeconds', label: 'Command timeout (s)', kind: 'number', help: 'How long to wait for an agent to answer (1 to 600; default 30).' },
-    ] },
-  { kind: 'WEBHOOK', label: 'Webhook', description: 'Posts each action to your RMM or automation endpoint, signed with HMAC-SHA256.',
+      {
+        key: 'commandTimeoutSeconds',
+        label: 'Command timeout (s)',
+        kind: 'number',
+        help: 'How long to wait for an agent to answer (1 to 600; default 30).',
+      },
+    ],
+  },
+  {
+    kind: 'WEBHOOK',
+    label: 'Webhook',
+    description: 'Posts each action to your RMM or automation endpoint, signed with HMAC-SHA256.',
     settings: [
       { key: 'url', label: 'Webhook URL', required: true },
       { key: 'signingSecret', label: 'Signing secret', secret: true },
-      { key: 'callbackUrl', label: 'Callback URL', help: 'Where your endpoint reports results; leave empty for this server\'s own.' },
-    ] },
+      { key: 'callbackUrl', label: 'Callback URL', help: "Where your endpoint reports results; leave empty for this server's own." },
+    ],
+  },
 ];
 
 export function connectorSpec(kind: ConnectorKind): ConnectorSpec {
@@ -46,12 +78,13 @@ export function connectorSpec(kind: ConnectorKind): ConnectorSpec {
 }
 
 /** The form's values as stored settings before they are edited: lists and flags back to text. */
-export function formFromSettings(spec: ConnectorSpec, settings: JsonObject | null | undefined): Record<string, string> {
+export function formFromSettings(spec: ConnectorSpec, settings: Json | undefined): Record<string, string> {
   const values: Record<string, string> = {};
+  const stored = settings && typeof settings === 'object' && !Array.isArray(settings) ? settings : {};
   for (const s of spec.settings) {
-    const v = settings?.[s.key];
+    const v = stored[s.key];
     if (v === undefined || v === null) continue;
-    values[s.key] = Array.isArray(v) ? v.join(', ') : String(v);
+    values[s.key] = textOf(v);
   }
   return values;
 }
@@ -72,14 +105,23 @@ export function settingsFromForm(spec: ConnectorSpec, values: Record<string, str
     let value: Json = raw;
     if (s.kind === 'number') {
       const n = Number(raw);
-      if (!Number.isFinite(n) || n < 0) { errors.push(`${s.label} must be a number of at least 0.`); continue; }
+      if (!Number.isFinite(n) || n < 0) {
+        errors.push(`${s.label} must be a number of at least 0.`);
+        continue;
+      }
       value = n;
     } else if (s.kind === 'flag') {
-      if (raw !== 'true' && raw !== 'false') { errors.push(`${s.label} must be yes or no.`); continue; }
+      if (raw !== 'true' && raw !== 'false') {
+        errors.push(`${s.label} must be yes or no.`);
+        continue;
+      }
       if (raw === 'false') continue;
       value = true;
     } else if (s.kind === 'list') {
-      value = raw.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+      value = raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0);
     }
     settings[s.key] = value;
   }

@@ -1,10 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { gql, onLiveChange, subscribe } from './respondClient';
+import type { TypedDocumentString } from './generated/graphql';
 
-export interface QueryState<T> { data: T | null; error: string | null; loading: boolean; reload: () => Promise<void>; setData: (d: T | null) => void }
+export interface QueryState<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => Promise<void>;
+  setData: (d: T | null) => void;
+}
 
 /** Runs a query when its variables change; `reload` runs it again. */
-export function useQuery<T>(query: string, variables?: Record<string, unknown>, skip = false): QueryState<T> {
+export function useQuery<T, V>(query: TypedDocumentString<T, V>, variables?: V, skip = false): QueryState<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(!skip);
@@ -15,35 +22,42 @@ export function useQuery<T>(query: string, variables?: Record<string, unknown>, 
     const mine = ++seq.current;
     setLoading(true);
     try {
-      const result = await gql<T>(query, JSON.parse(key) as Record<string, unknown>);
-      if (mine === seq.current) { setData(result); setError(null); }
+      const result = await gql(query, JSON.parse(key) as V);
+      if (mine === seq.current) {
+        setData(result);
+        setError(null);
+      }
     } catch (e) {
       if (mine === seq.current) setError(e instanceof Error ? e.message : String(e));
     } finally {
       if (mine === seq.current) setLoading(false);
     }
   }, [query, key, skip]);
-  useEffect(() => { void reload(); }, [reload]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
   return { data, error, loading, reload, setData };
 }
 
 /** A live subscription for the life of the component. */
-export function useSubscription<T>(query: string, variables: Record<string, unknown>, onData: (data: T) => void, enabled = true): void {
+export function useSubscription<T, V>(query: TypedDocumentString<T, V>, variables: V, onData: (data: T) => void, enabled = true): void {
   const handler = useRef(onData);
   handler.current = onData;
   const key = JSON.stringify(variables);
   useEffect(() => {
     if (!enabled) return;
-    return subscribe<T>(query, JSON.parse(key) as Record<string, unknown>, (d) => handler.current(d));
+    return subscribe(query, JSON.parse(key) as V, (d) => handler.current(d));
   }, [query, key, enabled]);
 }
 
-/** Runs a mutation and returns its payload; payload `errors` are returned, not thrown. */
-export async function mutate<P extends { errors: { code: string; message: string; path: string[] }[] }>(
-  query: string, input: unknown, field: string,
-): Promise<P> {
-  const data = await gql<Record<string, P>>(query, { input });
-  return data[field]!;
+/** Runs a mutation and returns its payload (the result's `field`); payload `errors` are returned, not thrown. */
+export async function mutate<K extends string, T extends Record<K, unknown>, I>(
+  query: TypedDocumentString<T, { input: I }>,
+  input: I,
+  field: K,
+): Promise<T[K]> {
+  const data = await gql(query, { input });
+  return data[field];
 }
 
 export function useNow(intervalMs = 1000): number {

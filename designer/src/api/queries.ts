@@ -1,82 +1,926 @@
-// GraphQL documents. Kept shallow: the server limits query complexity.
-export const ORG_FIELDS = 'id name createdAt connectionStatus connections { connector status lastCheckedAt lastError connectedAt settings secretNames }';
-export const SETTINGS_FIELDS = `enabled enabledAt enabledBy acknowledgedTerms requiredTerms disabledAt disabledBy approvalRequirements version updatedAt
-  autoResponse { autoIsolateOnCritical autoKillOnHigh alwaysRequireApproval activeHours { timeZone windows { days from to } } }`;
-export const PENDING_ACTIVATION_FIELDS = 'id kind status ruleVersion requestedBy justification ruleDiff createdAt expiresAt';
-export const RULE_SUMMARY = `id name description status outcome version isValid organizationIds updatedAt updatedBy createdBy templateId
-  runningVersion activationApprovedBy pendingActivation { ${PENDING_ACTIVATION_FIELDS} }`;
-export const RULE_FIELDS = `${RULE_SUMMARY} definition validationErrors { nodeId field message }`;
-export const ALERT_FIELDS = 'id title severity status ruleId ruleName organizationId groupKey count eventIds createdAt lastEventAt statusChangedBy statusComment';
-export const APPROVAL_FIELDS = `id organizationId status kind ruleId ruleVersion alertId eventId proposedActions requestedBy justification approvers decidedBy decidedAt comment expiresAt createdAt
-  ruleActivatedBy ruleEditedBy ruleDiff`;
-export const ACTION_FIELDS = `id organizationId type status target { deviceId userId ip processId filePath fileSha256 } parameters justification
-  alertId ruleId approvalRequestId bulkGroupId source submittedBy submittedAt startedAt endedAt attempts failureReason result
-  verificationStatus verificationDetails verifiedAt canRollBack approvalReason automatic rollbackOf rolledBackBy timeline { status at actor reason }`;
+// GraphQL documents, typed by codegen against the server's schema snapshot (codegen.ts). Kept shallow: the server
+// limits query complexity.
+import { graphql } from './generated';
 
-export const SESSION = `query Session { viewer { id name roles allOrganizations organizations { ${ORG_FIELDS} } } respondSettings { ${SETTINGS_FIELDS} } }`;
+graphql(`
+  fragment OrganizationFields on Organization {
+    id
+    name
+    createdAt
+    connectionStatus
+    connections {
+      connector
+      status
+      lastCheckedAt
+      lastError
+      connectedAt
+      settings
+      secretNames
+    }
+  }
+`);
+graphql(`
+  fragment SettingsFields on RespondSettings {
+    enabled
+    enabledAt
+    enabledBy
+    acknowledgedTerms
+    requiredTerms
+    disabledAt
+    disabledBy
+    approvalRequirements
+    version
+    updatedAt
+    autoResponse {
+      autoIsolateOnCritical
+      autoKillOnHigh
+      alwaysRequireApproval
+      activeHours {
+        timeZone
+        windows {
+          days
+          from
+          to
+        }
+      }
+    }
+  }
+`);
+graphql(`
+  fragment PendingActivationFields on ApprovalRequest {
+    id
+    kind
+    status
+    ruleVersion
+    requestedBy
+    justification
+    ruleDiff
+    createdAt
+    expiresAt
+  }
+`);
+graphql(`
+  fragment RuleSummaryFields on Rule {
+    id
+    name
+    description
+    status
+    outcome
+    version
+    isValid
+    organizationIds
+    updatedAt
+    updatedBy
+    createdBy
+    templateId
+    runningVersion
+    activationApprovedBy
+    pendingActivation {
+      ...PendingActivationFields
+    }
+  }
+`);
+graphql(`
+  fragment RuleFields on Rule {
+    ...RuleSummaryFields
+    definition
+    validationErrors {
+      nodeId
+      field
+      message
+    }
+  }
+`);
+graphql(`
+  fragment AlertFields on Alert {
+    id
+    title
+    severity
+    status
+    ruleId
+    ruleName
+    organizationId
+    groupKey
+    count
+    eventIds
+    createdAt
+    lastEventAt
+    statusChangedBy
+    statusComment
+  }
+`);
+graphql(`
+  fragment ApprovalFields on ApprovalRequest {
+    id
+    organizationId
+    status
+    kind
+    ruleId
+    ruleVersion
+    alertId
+    eventId
+    proposedActions
+    requestedBy
+    justification
+    approvers
+    decidedBy
+    decidedAt
+    comment
+    expiresAt
+    createdAt
+    ruleActivatedBy
+    ruleEditedBy
+    ruleDiff
+  }
+`);
+graphql(`
+  fragment ActionFields on ResponseAction {
+    id
+    organizationId
+    type
+    status
+    target {
+      deviceId
+      userId
+      ip
+      processId
+      filePath
+      fileSha256
+    }
+    parameters
+    justification
+    alertId
+    ruleId
+    approvalRequestId
+    bulkGroupId
+    source
+    submittedBy
+    submittedAt
+    startedAt
+    endedAt
+    attempts
+    failureReason
+    result
+    verificationStatus
+    verificationDetails
+    verifiedAt
+    canRollBack
+    approvalReason
+    automatic
+    rollbackOf
+    rolledBackBy
+    timeline {
+      status
+      at
+      actor
+      reason
+    }
+  }
+`);
+graphql(`
+  fragment AgentFields on EndpointAgent {
+    id
+    organizationId
+    deviceId
+    hostname
+    os
+    enrolledAt
+    lastSeenAt
+    connected
+    revokedAt
+    revokedBy
+    revokedReason
+  }
+`);
+graphql(`
+  fragment EnrollmentTokenFields on AgentEnrollmentToken {
+    id
+    organizationId
+    createdAt
+    createdBy
+    expiresAt
+    usedAt
+    usedByAgentId
+    revokedAt
+    revokedBy
+  }
+`);
 
-export const ORGANIZATIONS = `query Orgs { organizations(first: 200) { edges { node { ${ORG_FIELDS} } } } }`;
-export const CREATE_ORGANIZATION = `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { ${ORG_FIELDS} } errors { code message path } } }`;
-export const CONNECT_ORGANIZATION = `mutation($input: ConnectOrganizationInput!) { connectOrganization(input: $input) { organization { ${ORG_FIELDS} } errors { code message path } } }`;
-export const TEST_CONNECTION = `mutation($input: TestConnectionInput!) { testConnection(input: $input) { organization { ${ORG_FIELDS} } errors { code message path } } }`;
+export const SESSION = graphql(`
+  query Session {
+    viewer {
+      id
+      name
+      roles
+      allOrganizations
+      organizations {
+        ...OrganizationFields
+      }
+    }
+    respondSettings {
+      ...SettingsFields
+    }
+  }
+`);
+export const PENDING_APPROVAL_COUNT = graphql(`
+  query PendingApprovalCount {
+    approvalRequests(first: 1, where: { status: PENDING }) {
+      totalCount
+    }
+  }
+`);
 
-export const TURN_ON = `mutation($input: TurnOnRespondInput!) { turnOnRespond(input: $input) { settings { ${SETTINGS_FIELDS} } errors { code message path } } }`;
-export const TURN_OFF = `mutation($input: TurnOffRespondInput!) { turnOffRespond(input: $input) { settings { ${SETTINGS_FIELDS} } errors { code message path } } }`;
-export const UPDATE_APPROVALS = `mutation($input: UpdateApprovalRequirementsInput!) { updateApprovalRequirements(input: $input) { settings { ${SETTINGS_FIELDS} } errors { code message path } } }`;
-export const UPDATE_AUTO_RESPONSE = `mutation($input: UpdateAutoResponseSettingsInput!) { updateAutoResponseSettings(input: $input) { settings { ${SETTINGS_FIELDS} } errors { code message path } } }`;
+export const ORGANIZATIONS = graphql(`
+  query Organizations {
+    organizations(first: 200) {
+      edges {
+        node {
+          ...OrganizationFields
+        }
+      }
+    }
+  }
+`);
+export const CREATE_ORGANIZATION = graphql(`
+  mutation CreateOrganization($input: CreateOrganizationInput!) {
+    createOrganization(input: $input) {
+      organization {
+        ...OrganizationFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const CONNECT_ORGANIZATION = graphql(`
+  mutation ConnectOrganization($input: ConnectOrganizationInput!) {
+    connectOrganization(input: $input) {
+      organization {
+        ...OrganizationFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const TEST_CONNECTION = graphql(`
+  mutation TestConnection($input: TestConnectionInput!) {
+    testConnection(input: $input) {
+      organization {
+        ...OrganizationFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
 
-export const CATALOG = `query Catalog { activityCatalog { id category displayName description ports actionType
-  inputs { name type required description allowedValues itemType fields { name type required allowedValues itemType } } } }`;
+export const TURN_ON = graphql(`
+  mutation TurnOnRespond($input: TurnOnRespondInput!) {
+    turnOnRespond(input: $input) {
+      settings {
+        ...SettingsFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const TURN_OFF = graphql(`
+  mutation TurnOffRespond($input: TurnOffRespondInput!) {
+    turnOffRespond(input: $input) {
+      settings {
+        ...SettingsFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const UPDATE_APPROVALS = graphql(`
+  mutation UpdateApprovalRequirements($input: UpdateApprovalRequirementsInput!) {
+    updateApprovalRequirements(input: $input) {
+      settings {
+        ...SettingsFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const UPDATE_AUTO_RESPONSE = graphql(`
+  mutation UpdateAutoResponseSettings($input: UpdateAutoResponseSettingsInput!) {
+    updateAutoResponseSettings(input: $input) {
+      settings {
+        ...SettingsFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
 
-export const RULES = `query Rules($where: RuleFilterInput, $after: String) { rules(first: 100, after: $after, where: $where) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${RULE_SUMMARY} } } } }`;
-export const RULE = `query Rule($id: ID!) { rule(id: $id) { ${RULE_FIELDS} } }`;
-export const RULE_VERSIONS = `query Versions($id: ID!) { rule(id: $id) { id versions { version name outcome status definition definitionHash changedBy changedAt change } } }`;
-export const CREATE_RULE = `mutation($input: CreateRuleInput!) { createRule(input: $input) { rule { ${RULE_FIELDS} } errors { code message path } } }`;
-export const UPDATE_RULE = `mutation($input: UpdateRuleInput!) { updateRule(input: $input) { rule { ${RULE_FIELDS} } approvalRequest { id } errors { code message path } } }`;
-export const DUPLICATE_RULE = `mutation($input: DuplicateRuleInput!) { duplicateRule(input: $input) { rule { ${RULE_SUMMARY} } errors { code message path } } }`;
-export const DELETE_RULE = `mutation($input: DeleteRuleInput!) { deleteRule(input: $input) { deletedRuleId errors { code message path } } }`;
-export const ACTIVATE_RULE = `mutation($input: ActivateRuleInput!) { activateRule(input: $input) { rule { ${RULE_FIELDS} } approvalRequest { id } errors { code message path } } }`;
-export const PAUSE_RULE = `mutation($input: PauseRuleInput!) { pauseRule(input: $input) { rule { ${RULE_FIELDS} } errors { code message path } } }`;
-export const CONVERT_TO_IOC = `mutation($input: ConvertRuleToIocInput!) { convertRuleToIoc(input: $input) { iocRule { id name } errors { code message path } } }`;
-export const IOC_RULES = `query { iocRules { id name sourceRuleId sourceRuleVersion organizationIds ips hashes domains processNames createdAt createdBy } }`;
+export const CATALOG = graphql(`
+  query Catalog {
+    activityCatalog {
+      id
+      category
+      displayName
+      description
+      ports
+      actionType
+      inputs {
+        name
+        type
+        required
+        description
+        allowedValues
+        itemType
+        fields {
+          name
+          type
+          required
+          allowedValues
+          itemType
+        }
+      }
+    }
+  }
+`);
 
-export const TEMPLATES = `query { communityTemplates { id name description outcome tags definition } }`;
-export const DUPLICATE_TEMPLATE = `mutation($input: DuplicateTemplateInput!) { duplicateTemplate(input: $input) { rule { ${RULE_SUMMARY} } errors { code message path } } }`;
+export const RULES = graphql(`
+  query Rules($where: RuleFilterInput, $after: String) {
+    rules(first: 100, after: $after, where: $where) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...RuleSummaryFields
+        }
+      }
+    }
+  }
+`);
+export const RULE = graphql(`
+  query Rule($id: ID!) {
+    rule(id: $id) {
+      ...RuleFields
+    }
+  }
+`);
+export const RULE_VERSIONS = graphql(`
+  query RuleVersions($id: ID!) {
+    rule(id: $id) {
+      id
+      versions {
+        version
+        name
+        outcome
+        status
+        definition
+        definitionHash
+        changedBy
+        changedAt
+        change
+      }
+    }
+  }
+`);
+export const CREATE_RULE = graphql(`
+  mutation CreateRule($input: CreateRuleInput!) {
+    createRule(input: $input) {
+      rule {
+        ...RuleFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const UPDATE_RULE = graphql(`
+  mutation UpdateRule($input: UpdateRuleInput!) {
+    updateRule(input: $input) {
+      rule {
+        ...RuleFields
+      }
+      approvalRequest {
+        id
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const DUPLICATE_RULE = graphql(`
+  mutation DuplicateRule($input: DuplicateRuleInput!) {
+    duplicateRule(input: $input) {
+      rule {
+        ...RuleSummaryFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const DELETE_RULE = graphql(`
+  mutation DeleteRule($input: DeleteRuleInput!) {
+    deleteRule(input: $input) {
+      deletedRuleId
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const ACTIVATE_RULE = graphql(`
+  mutation ActivateRule($input: ActivateRuleInput!) {
+    activateRule(input: $input) {
+      rule {
+        ...RuleFields
+      }
+      approvalRequest {
+        id
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const PAUSE_RULE = graphql(`
+  mutation PauseRule($input: PauseRuleInput!) {
+    pauseRule(input: $input) {
+      rule {
+        ...RuleFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const CONVERT_TO_IOC = graphql(`
+  mutation ConvertRuleToIoc($input: ConvertRuleToIocInput!) {
+    convertRuleToIoc(input: $input) {
+      iocRule {
+        id
+        name
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const IOC_RULES = graphql(`
+  query IocRules {
+    iocRules {
+      id
+      name
+      sourceRuleId
+      sourceRuleVersion
+      organizationIds
+      ips
+      hashes
+      domains
+      processNames
+      createdAt
+      createdBy
+    }
+  }
+`);
 
-export const TEST_RULE = `mutation($input: TestRuleInput!) { testRule(input: $input) { results { eventId triggered status path alerts actions approvalRequests error } errors { code message path } } }`;
-export const BACKTEST_RULE = `mutation($input: BacktestRuleInput!) { backtestRule(input: $input) { backtest { id status progress from to totalEvents processedEvents triggeredEvents alertCount error perDay } errors { code message path } } }`;
-export const BACKTEST = `query($id: ID!) { backtest(id: $id) { id status progress from to totalEvents processedEvents triggeredEvents alertCount error perDay } }`;
-export const VALIDATE_SCRIPT = `query($source: String!, $kind: ScriptKind!) { validateScript(source: $source, kind: $kind) { severity code message line column } }`;
+export const TEMPLATES = graphql(`
+  query CommunityTemplates {
+    communityTemplates {
+      id
+      name
+      description
+      outcome
+      tags
+      definition
+    }
+  }
+`);
+export const DUPLICATE_TEMPLATE = graphql(`
+  mutation DuplicateTemplate($input: DuplicateTemplateInput!) {
+    duplicateTemplate(input: $input) {
+      rule {
+        ...RuleSummaryFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
 
-export const ALERTS = `query Alerts($where: AlertFilterInput) { alerts(first: 100, where: $where) { totalCount edges { node { ${ALERT_FIELDS} } } } }`;
-export const ALERT_RAISED = `subscription { alertRaised { ${ALERT_FIELDS} } }`;
-export const ACK_ALERT = `mutation($input: AlertDecisionInput!) { acknowledgeAlert(input: $input) { alert { ${ALERT_FIELDS} } errors { code message path } } }`;
-export const CLOSE_ALERT = `mutation($input: AlertDecisionInput!) { closeAlert(input: $input) { alert { ${ALERT_FIELDS} } errors { code message path } } }`;
+export const TEST_RULE = graphql(`
+  mutation TestRule($input: TestRuleInput!) {
+    testRule(input: $input) {
+      results {
+        eventId
+        triggered
+        status
+        path
+        alerts
+        actions
+        approvalRequests
+        error
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const BACKTEST_RULE = graphql(`
+  mutation BacktestRule($input: BacktestRuleInput!) {
+    backtestRule(input: $input) {
+      backtest {
+        id
+        status
+        progress
+        from
+        to
+        totalEvents
+        processedEvents
+        triggeredEvents
+        alertCount
+        error
+        perDay
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const BACKTEST = graphql(`
+  query Backtest($id: ID!) {
+    backtest(id: $id) {
+      id
+      status
+      progress
+      from
+      to
+      totalEvents
+      processedEvents
+      triggeredEvents
+      alertCount
+      error
+      perDay
+    }
+  }
+`);
+export const VALIDATE_SCRIPT = graphql(`
+  query ValidateScript($source: String!, $kind: ScriptKind!) {
+    validateScript(source: $source, kind: $kind) {
+      severity
+      code
+      message
+      line
+      column
+    }
+  }
+`);
 
-export const APPROVALS = `query Approvals($where: ApprovalFilterInput) { approvalRequests(first: 100, where: $where) { totalCount edges { node { ${APPROVAL_FIELDS} } } } }`;
-export const APPROVAL_REQUESTED = `subscription { approvalRequested { ${APPROVAL_FIELDS} } }`;
-export const APPROVAL_DECIDED = `subscription { approvalDecided { ${APPROVAL_FIELDS} } }`;
-export const APPROVE = `mutation($input: DecideApprovalInput!) { approveRequest(input: $input) { approvalRequest { ${APPROVAL_FIELDS} } errors { code message path } } }`;
-export const REJECT = `mutation($input: DecideApprovalInput!) { rejectRequest(input: $input) { approvalRequest { ${APPROVAL_FIELDS} } errors { code message path } } }`;
+export const ALERTS = graphql(`
+  query Alerts($where: AlertFilterInput) {
+    alerts(first: 100, where: $where) {
+      totalCount
+      edges {
+        node {
+          ...AlertFields
+        }
+      }
+    }
+  }
+`);
+export const ALERT_RAISED = graphql(`
+  subscription AlertRaised {
+    alertRaised {
+      ...AlertFields
+    }
+  }
+`);
+export const ACK_ALERT = graphql(`
+  mutation AcknowledgeAlert($input: AlertDecisionInput!) {
+    acknowledgeAlert(input: $input) {
+      alert {
+        ...AlertFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const CLOSE_ALERT = graphql(`
+  mutation CloseAlert($input: AlertDecisionInput!) {
+    closeAlert(input: $input) {
+      alert {
+        ...AlertFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
 
-// Response actions (issue 5): coded against the planned API.
-export const RESPONSE_ACTIONS = `query Actions($where: ResponseActionFilterInput) { responseActions(first: 100, where: $where) { totalCount edges { node { ${ACTION_FIELDS} } } } }`;
-export const RESPONSE_ACTION = `query Action($id: ID!) { responseAction(id: $id) { ${ACTION_FIELDS} } }`;
-export const RESPONSE_ACTION_UPDATED = `subscription($id: ID) { responseActionUpdated(id: $id) { ${ACTION_FIELDS} } }`;
-export const SUBMIT_ACTION = `mutation($input: SubmitResponseActionInput!) { submitResponseAction(input: $input) { responseAction { ${ACTION_FIELDS} } approvalRequest { id status } errors { code message path } } }`;
-export const SUBMIT_BULK_ACTION = `mutation($input: SubmitBulkResponseActionInput!) { submitBulkResponseAction(input: $input) { bulkGroupId responseActions { id status } results { index errors { code message path } } errors { code message path } } }`;
-export const CANCEL_ACTION = `mutation($input: CancelResponseActionInput!) { cancelResponseAction(input: $input) { responseAction { ${ACTION_FIELDS} } errors { code message path } } }`;
-export const ROLLBACK_ACTION = `mutation($input: RollbackResponseActionInput!) { rollbackResponseAction(input: $input) { responseAction { id status } approvalRequest { id } errors { code message path } } }`;
+export const APPROVALS = graphql(`
+  query Approvals($where: ApprovalFilterInput) {
+    approvalRequests(first: 100, where: $where) {
+      totalCount
+      edges {
+        node {
+          ...ApprovalFields
+        }
+      }
+    }
+  }
+`);
+export const APPROVAL_REQUESTED = graphql(`
+  subscription ApprovalRequested {
+    approvalRequested {
+      ...ApprovalFields
+    }
+  }
+`);
+export const APPROVAL_DECIDED = graphql(`
+  subscription ApprovalDecided {
+    approvalDecided {
+      ...ApprovalFields
+    }
+  }
+`);
+export const APPROVE = graphql(`
+  mutation ApproveRequest($input: DecideApprovalInput!) {
+    approveRequest(input: $input) {
+      approvalRequest {
+        ...ApprovalFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const REJECT = graphql(`
+  mutation RejectRequest($input: DecideApprovalInput!) {
+    rejectRequest(input: $input) {
+      approvalRequest {
+        ...ApprovalFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
 
-export const AUDIT = `query Audit($where: AuditFilterInput, $after: String) { auditTrail(first: 200, after: $after, where: $where) { totalCount pageInfo { hasNextPage endCursor }
-  edges { node { id at actorId actorName action subjectType subjectId organizationIds before after } } } }`;
+export const RESPONSE_ACTIONS = graphql(`
+  query ResponseActions($where: ResponseActionFilterInput) {
+    responseActions(first: 100, where: $where) {
+      totalCount
+      edges {
+        node {
+          ...ActionFields
+        }
+      }
+    }
+  }
+`);
+export const RESPONSE_ACTION = graphql(`
+  query ResponseAction($id: ID!) {
+    responseAction(id: $id) {
+      ...ActionFields
+    }
+  }
+`);
+export const RESPONSE_ACTION_UPDATED = graphql(`
+  subscription ResponseActionUpdated($id: ID) {
+    responseActionUpdated(id: $id) {
+      ...ActionFields
+    }
+  }
+`);
+export const SUBMIT_ACTION = graphql(`
+  mutation SubmitResponseAction($input: SubmitResponseActionInput!) {
+    submitResponseAction(input: $input) {
+      responseAction {
+        ...ActionFields
+      }
+      approvalRequest {
+        id
+        status
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const SUBMIT_BULK_ACTION = graphql(`
+  mutation SubmitBulkResponseAction($input: SubmitBulkResponseActionInput!) {
+    submitBulkResponseAction(input: $input) {
+      bulkGroupId
+      responseActions {
+        id
+        status
+      }
+      results {
+        index
+        errors {
+          code
+          message
+          path
+        }
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const CANCEL_ACTION = graphql(`
+  mutation CancelResponseAction($input: CancelResponseActionInput!) {
+    cancelResponseAction(input: $input) {
+      responseAction {
+        ...ActionFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const ROLLBACK_ACTION = graphql(`
+  mutation RollbackResponseAction($input: RollbackResponseActionInput!) {
+    rollbackResponseAction(input: $input) {
+      responseAction {
+        id
+        status
+      }
+      approvalRequest {
+        id
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
 
-export const INGEST = `mutation($input: IngestEventsInput!) { ingestEvents(input: $input) { accepted duplicates errors { code message path } } }`;
+export const AUDIT = graphql(`
+  query AuditTrail($where: AuditFilterInput, $after: String) {
+    auditTrail(first: 200, after: $after, where: $where) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          at
+          actorId
+          actorName
+          action
+          subjectType
+          subjectId
+          organizationIds
+          before
+          after
+        }
+      }
+    }
+  }
+`);
 
-export const AGENT_FIELDS = 'id organizationId deviceId hostname os enrolledAt lastSeenAt connected revokedAt revokedBy revokedReason';
-export const ENROLLMENT_TOKEN_FIELDS = 'id organizationId createdAt createdBy expiresAt usedAt usedByAgentId revokedAt revokedBy';
-export const AGENT_DEVICES = `query AgentDevices($org: ID!) { agents(organizationId: $org) { deviceId connected revokedAt } }`;
-export const AGENTS = `query Agents($org: ID!) { agents(organizationId: $org) { ${AGENT_FIELDS} } agentEnrollmentTokens(organizationId: $org) { ${ENROLLMENT_TOKEN_FIELDS} } }`;
-export const CREATE_ENROLLMENT_TOKEN = `mutation($input: CreateAgentEnrollmentTokenInput!) { createAgentEnrollmentToken(input: $input) { token enrollmentToken { ${ENROLLMENT_TOKEN_FIELDS} } errors { code message path } } }`;
-export const REVOKE_AGENT = `mutation($input: RevokeAgentInput!) { revokeAgent(input: $input) { agent { ${AGENT_FIELDS} } errors { code message path } } }`;
-export const REVOKE_ENROLLMENT_TOKEN = `mutation($input: RevokeAgentEnrollmentTokenInput!) { revokeAgentEnrollmentToken(input: $input) { enrollmentToken { ${ENROLLMENT_TOKEN_FIELDS} } errors { code message path } } }`;
+export const AGENT_DEVICES = graphql(`
+  query AgentDevices($org: ID!) {
+    agents(organizationId: $org) {
+      deviceId
+      connected
+      revokedAt
+    }
+  }
+`);
+export const AGENTS = graphql(`
+  query Agents($org: ID!) {
+    agents(organizationId: $org) {
+      ...AgentFields
+    }
+    agentEnrollmentTokens(organizationId: $org) {
+      ...EnrollmentTokenFields
+    }
+  }
+`);
+export const CREATE_ENROLLMENT_TOKEN = graphql(`
+  mutation CreateAgentEnrollmentToken($input: CreateAgentEnrollmentTokenInput!) {
+    createAgentEnrollmentToken(input: $input) {
+      token
+      enrollmentToken {
+        ...EnrollmentTokenFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const REVOKE_AGENT = graphql(`
+  mutation RevokeAgent($input: RevokeAgentInput!) {
+    revokeAgent(input: $input) {
+      agent {
+        ...AgentFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const REVOKE_ENROLLMENT_TOKEN = graphql(`
+  mutation RevokeAgentEnrollmentToken($input: RevokeAgentEnrollmentTokenInput!) {
+    revokeAgentEnrollmentToken(input: $input) {
+      enrollmentToken {
+        ...EnrollmentTokenFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);

@@ -2,26 +2,48 @@
 // HTTP, and subscriptions over graphql-ws. Tokens live in sessionStorage: a tab's sign-in ends with the tab.
 import { createClient, type Client } from 'graphql-ws';
 import { codeChallenge, randomVerifier } from './pkce';
+import type { TypedDocumentString } from './generated/graphql';
 
 const CLIENT_ID = 'respond-designer';
 const TOKENS = 'respond.tokens';
 const PENDING = 'respond.signin';
 
-interface Tokens { accessToken: string; refreshToken: string | null; expiresAt: number }
-interface PendingSignIn { verifier: string; state: string; returnTo: string }
-
-export class ApiError extends Error {
-  constructor(message: string, readonly code: string | null) { super(message); }
+interface Tokens {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: number;
+}
+interface PendingSignIn {
+  verifier: string;
+  state: string;
+  returnTo: string;
 }
 
-function redirectUri(): string { return `${location.origin}/auth/callback`; }
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | null,
+  ) {
+    super(message);
+  }
+}
+
+function redirectUri(): string {
+  return `${location.origin}/auth/callback`;
+}
 
 function readTokens(): Tokens | null {
   const raw = sessionStorage.getItem(TOKENS);
   return raw ? (JSON.parse(raw) as Tokens) : null;
 }
 
-function storeTokens(body: { access_token: string; refresh_token?: string; expires_in?: number }): Tokens {
+interface TokenResponse {
+  access_token: string;
+  refresh_token?: string;
+  expires_in?: number;
+}
+
+function storeTokens(body: TokenResponse): Tokens {
   const previous = readTokens();
   const tokens: Tokens = {
     accessToken: body.access_token,
@@ -32,15 +54,22 @@ function storeTokens(body: { access_token: string; refresh_token?: string; expir
   return tokens;
 }
 
-export function isSignedIn(): boolean { return readTokens() !== null; }
+export function isSignedIn(): boolean {
+  return readTokens() !== null;
+}
 
 export async function startSignIn(returnTo = location.pathname + location.search): Promise<never> {
   const verifier = randomVerifier();
   const state = randomVerifier();
   sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo } satisfies PendingSignIn));
   const query = new URLSearchParams({
-    client_id: CLIENT_ID, response_type: 'code', redirect_uri: redirectUri(), scope: 'offline_access',
-    code_challenge: await codeChallenge(verifier), code_challenge_method: 'S256', state,
+    client_id: CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: redirectUri(),
+    scope: 'offline_access',
+    code_challenge: await codeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
   });
   location.assign(`/connect/authorize?${query.toString()}`);
   return new Promise<never>(() => {});
@@ -51,18 +80,23 @@ export async function completeSignIn(search: string): Promise<string> {
   const params = new URLSearchParams(search);
   const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as PendingSignIn | null;
   sessionStorage.removeItem(PENDING);
-  if (params.get('error')) throw new ApiError(params.get('error_description') ?? params.get('error') ?? 'Sign-in failed', params.get('error'));
-  if (!pending || params.get('state') !== pending.state) throw new ApiError('The sign-in response does not match this tab; please sign in again.', 'STATE');
+  if (params.get('error'))
+    throw new ApiError(params.get('error_description') ?? params.get('error') ?? 'Sign-in failed', params.get('error'));
+  if (!pending || params.get('state') !== pending.state)
+    throw new ApiError('The sign-in response does not match this tab; please sign in again.', 'STATE');
   const response = await fetch('/connect/token', {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
-      grant_type: 'authorization_code', client_id: CLIENT_ID, code: params.get('code') ?? '',
-      redirect_uri: redirectUri(), code_verifier: pending.verifier,
+      grant_type: 'authorization_code',
+      client_id: CLIENT_ID,
+      code: params.get('code') ?? '',
+      redirect_uri: redirectUri(),
+      code_verifier: pending.verifier,
     }),
   });
   if (!response.ok) throw new ApiError('The server refused the sign-in code.', 'TOKEN');
-  storeTokens(await response.json());
+  storeTokens((await response.json()) as TokenResponse);
   return pending.returnTo.startsWith('/auth/') ? '/' : pending.returnTo;
 }
 
@@ -78,7 +112,7 @@ async function refresh(): Promise<Tokens | null> {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: tokens.refreshToken! }),
       });
-      return response.ok ? storeTokens(await response.json()) : null;
+      return response.ok ? storeTokens((await response.json()) as TokenResponse) : null;
     } catch {
       return null;
     } finally {
@@ -101,15 +135,23 @@ export async function accessToken(): Promise<string> {
 
 export function signOut(): void {
   sessionStorage.removeItem(TOKENS);
-  wsClient?.dispose();
+  void wsClient?.dispose();
   wsClient = null;
   setLive(false);
   location.assign('/logout');
 }
 
-interface GraphQLResponse<T> { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
 
-export async function gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+/** Runs a query or mutation typed by codegen (queries.ts): the result and variables are the schema's. */
+export async function gql<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables?: TVariables,
+): Promise<TResult> {
+  const query = document.toString();
   const send = async (token: string) =>
     fetch('/graphql', {
       method: 'POST',
@@ -122,9 +164,9 @@ export async function gql<T>(query: string, variables?: Record<string, unknown>)
     if (!renewed) return startSignIn();
     response = await send(renewed.accessToken);
   }
-  let body: GraphQLResponse<T>;
+  let body: GraphQLResponse<TResult>;
   try {
-    body = (await response.json()) as GraphQLResponse<T>;
+    body = (await response.json()) as GraphQLResponse<TResult>;
   } catch {
     throw new ApiError(`The server answered ${response.status}.`, 'HTTP');
   }
@@ -149,7 +191,9 @@ function setLive(value: boolean): void {
 export function onLiveChange(listener: (live: boolean) => void): () => void {
   liveListeners.add(listener);
   listener(live);
-  return () => { liveListeners.delete(listener); };
+  return () => {
+    liveListeners.delete(listener);
+  };
 }
 
 function ws(): Client {
@@ -166,12 +210,22 @@ function ws(): Client {
 }
 
 /** Subscribes over graphql-ws; returns the unsubscribe function. */
-export function subscribe<T>(query: string, variables: Record<string, unknown>, onData: (data: T) => void, onError?: (e: unknown) => void): () => void {
-  return ws().subscribe<T>({ query, variables }, {
-    next: (m) => { if (m.data) onData(m.data as T); },
-    error: (e) => onError?.(e),
-    complete: () => {},
-  });
+export function subscribe<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+  onData: (data: TResult) => void,
+  onError?: (e: unknown) => void,
+): () => void {
+  return ws().subscribe<TResult>(
+    { query: document.toString(), variables: variables as Record<string, unknown> },
+    {
+      next: (m) => {
+        if (m.data) onData(m.data);
+      },
+      error: (e) => onError?.(e),
+      complete: () => {},
+    },
+  );
 }
 
 /** For GraphiQL: the same socket client and token source the designer uses. */
@@ -179,7 +233,7 @@ export function explorerTransport() {
   return { ws: ws(), accessToken };
 }
 
-export async function downloadText(fileName: string, text: string, type = 'application/json'): Promise<void> {
+export function downloadText(fileName: string, text: string, type = 'application/json'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;

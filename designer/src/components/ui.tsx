@@ -1,25 +1,46 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
-import type { ConnectionStatus, RuleOutcome, RuleStatus, Severity } from '../api/types';
+import type { RuleOutcome, Severity } from '../api/types';
 
 export function Empty(props: { title: string; children?: ReactNode }) {
-  return <div className="empty"><h2>{props.title}</h2>{props.children}</div>;
+  return (
+    <div className="empty">
+      <h2>{props.title}</h2>
+      {props.children}
+    </div>
+  );
 }
 
 export function ErrorBox(props: { error: string | null | undefined; onRetry?: () => void }) {
   if (!props.error) return null;
   return (
     <div className="error-box" role="alert">
-      {props.error} {props.onRetry && <button className="btn small" onClick={props.onRetry}>Try again</button>}
+      {props.error}{' '}
+      {props.onRetry && (
+        <button className="btn small" onClick={props.onRetry}>
+          Try again
+        </button>
+      )}
     </div>
   );
 }
 
 export function Loading() {
-  return <p className="muted" aria-busy="true">Loading…</p>;
+  return (
+    <p className="muted" aria-busy="true">
+      Loading…
+    </p>
+  );
 }
 
 /** A modal <dialog>: focus is trapped by the browser, Escape closes it. */
-export function Modal(props: { open: boolean; title: string; onClose: () => void; children: ReactNode; wide?: boolean; footer?: ReactNode }) {
+export function Modal(props: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+  footer?: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId(); // unique: a dialog may open another one above it
   useEffect(() => {
@@ -34,38 +55,85 @@ export function Modal(props: { open: boolean; title: string; onClose: () => void
         <div className="stack">
           <h2 id={titleId}>{props.title}</h2>
           {props.children}
-          {props.footer && <div className="row" style={{ justifyContent: 'flex-end' }}>{props.footer}</div>}
+          {props.footer && (
+            <div className="row" style={{ justifyContent: 'flex-end' }}>
+              {props.footer}
+            </div>
+          )}
         </div>
       )}
     </dialog>
   );
 }
 
-export function Confirm(props: { open: boolean; title: string; body: ReactNode; confirm: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
+export function Confirm(props: {
+  open: boolean;
+  title: string;
+  body: ReactNode;
+  confirm: string;
+  danger?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   return (
-    <Modal open={props.open} title={props.title} onClose={props.onCancel}
-      footer={<>
-        <button className="btn" onClick={props.onCancel}>Cancel</button>
-        <button className={`btn ${props.danger ? 'danger solid' : 'primary'}`} onClick={props.onConfirm}>{props.confirm}</button>
-      </>}>
+    <Modal
+      open={props.open}
+      title={props.title}
+      onClose={props.onCancel}
+      footer={
+        <>
+          <button className="btn" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button className={`btn ${props.danger ? 'danger solid' : 'primary'}`} onClick={props.onConfirm}>
+            {props.confirm}
+          </button>
+        </>
+      }
+    >
       <div>{props.body}</div>
     </Modal>
   );
 }
 
 const statusTone: Record<string, string> = {
-  HEALTHY: 'ok', ACTIVE: 'ok', COMPLETED: 'ok', APPROVED: 'ok', PASSED: 'ok', CLOSED: 'plain',
-  NEEDS_ATTENTION: 'warn', PAUSED: 'warn', PENDING: 'warn', PENDING_APPROVAL: 'warn', QUEUED: 'info', EXECUTING: 'info', ACKNOWLEDGED: 'info', NEW: 'danger',
-  BROKEN: 'danger', FAILED: 'danger', REJECTED: 'danger', EXPIRED: 'plain', CANCELLED: 'plain', DRAFT: 'plain', NOT_CONNECTED: 'plain',
+  HEALTHY: 'ok',
+  ACTIVE: 'ok',
+  COMPLETED: 'ok',
+  APPROVED: 'ok',
+  PASSED: 'ok',
+  CLOSED: 'plain',
+  NEEDS_ATTENTION: 'warn',
+  PAUSED: 'warn',
+  PENDING: 'warn',
+  PENDING_APPROVAL: 'warn',
+  QUEUED: 'info',
+  EXECUTING: 'info',
+  ACKNOWLEDGED: 'info',
+  NEW: 'danger',
+  BROKEN: 'danger',
+  FAILED: 'danger',
+  REJECTED: 'danger',
+  EXPIRED: 'plain',
+  CANCELLED: 'plain',
+  DRAFT: 'plain',
+  NOT_CONNECTED: 'plain',
 };
 
 export function humanEnum(value: string): string {
-  const s = value.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().replace(/_/g, ' ');
+  const s = value
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-export function StatusBadge(props: { status: ConnectionStatus | RuleStatus | string }) {
-  return <span className={`badge ${statusTone[props.status] ?? ''}`} data-status={props.status}>{humanEnum(props.status)}</span>;
+export function StatusBadge(props: { status: string }) {
+  return (
+    <span className={`badge ${statusTone[props.status] ?? ''}`} data-status={props.status}>
+      {humanEnum(props.status)}
+    </span>
+  );
 }
 
 const severityTone: Record<Severity, string> = { INFORMATIONAL: 'plain', LOW: 'info', MEDIUM: 'warn', HIGH: 'danger', CRITICAL: 'danger' };
@@ -74,7 +142,9 @@ export function SeverityBadge(props: { severity: Severity }) {
 }
 
 export const outcomeLabel: Record<RuleOutcome, string> = {
-  ALERT_ONLY: 'Alert only', MANUAL_APPROVAL: 'Manual approval', AUTOMATIC: 'Automatic execution',
+  ALERT_ONLY: 'Alert only',
+  MANUAL_APPROVAL: 'Manual approval',
+  AUTOMATIC: 'Automatic execution',
 };
 
 export function OutcomeBadge(props: { outcome: RuleOutcome }) {
@@ -99,7 +169,9 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
 export function countdown(iso: string, now: number): string {
   const s = Math.max(0, Math.round((new Date(iso).getTime() - now) / 1000));
   if (s === 0) return 'expired';
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    sec = s % 60;
   return h ? `${h}h ${m}m` : `${m}m ${String(sec).padStart(2, '0')}s`;
 }
 

@@ -29,9 +29,20 @@ export function Palette(props: { catalog: ActivityDescriptor[]; onAdd: (blockTyp
           <section key={g.title} className="palette-group">
             <h2>{g.title}</h2>
             {blocks.map((b) => (
-              <button key={b.id} type="button" className="palette-item" draggable data-block={b.id} title={b.description}
-                onDragStart={(e) => { e.dataTransfer.setData(DRAG_TYPE, b.id); e.dataTransfer.effectAllowed = 'move'; }}
-                onClick={() => props.onAdd(b.id)} aria-label={`Add ${b.displayName} block`}>
+              <button
+                key={b.id}
+                type="button"
+                className="palette-item"
+                draggable
+                data-block={b.id}
+                title={b.description}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(DRAG_TYPE, b.id);
+                  e.dataTransfer.effectAllowed = 'move';
+                }}
+                onClick={() => props.onAdd(b.id)}
+                aria-label={`Add ${b.displayName} block`}
+              >
                 <span className="swatch" style={{ background: colorOf(b.category) }} aria-hidden="true" />
                 <span>{b.displayName}</span>
               </button>

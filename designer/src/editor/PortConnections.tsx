@@ -6,8 +6,13 @@ import type { PortEdge } from '../rules/definition';
  * press Connect, or remove a connection. Dragging between handles on the canvas does the same.
  */
 export function PortConnections(props: {
-  nodeId: string; ports: string[]; others: string[]; edges: PortEdge[]; readOnly: boolean;
-  onConnect: (port: string, target: string) => void; onDisconnect: (edgeId: string) => void;
+  nodeId: string;
+  ports: string[];
+  others: string[];
+  edges: PortEdge[];
+  readOnly: boolean;
+  onConnect: (port: string, target: string) => void;
+  onDisconnect: (edgeId: string) => void;
 }) {
   const [choice, setChoice] = useState<Record<string, string>>({});
   if (props.ports.length === 0) return null;
@@ -20,20 +25,49 @@ export function PortConnections(props: {
         const picked = choice[port] ?? '';
         return (
           <div key={port} className="port-connections" data-port={port}>
-            <div className="small"><code>{port}</code> → {out.length === 0 ? <span className="muted">not connected</span> : out.map((e) => (
-              <span key={e.id} className="chip">
-                <code>{e.target}</code>
-                {!props.readOnly && <button type="button" className="btn ghost small" aria-label={`Remove ${port} → ${e.target}`} onClick={() => props.onDisconnect(e.id)}>✕</button>}
-              </span>
-            ))}</div>
+            <div className="small">
+              <code>{port}</code> →{' '}
+              {out.length === 0 ? (
+                <span className="muted">not connected</span>
+              ) : (
+                out.map((e) => (
+                  <span key={e.id} className="chip">
+                    <code>{e.target}</code>
+                    {!props.readOnly && (
+                      <button
+                        type="button"
+                        className="btn ghost small"
+                        aria-label={`Remove ${port} → ${e.target}`}
+                        onClick={() => props.onDisconnect(e.id)}
+                      >
+                        ✕
+                      </button>
+                    )}
+                  </span>
+                ))
+              )}
+            </div>
             {!props.readOnly && free.length > 0 && (
               <div className="row">
                 <select aria-label={`Connect ${port} to`} value={picked} onChange={(e) => setChoice({ ...choice, [port]: e.target.value })}>
                   <option value="">Choose a block…</option>
-                  {free.map((id) => <option key={id} value={id}>{id}</option>)}
+                  {free.map((id) => (
+                    <option key={id} value={id}>
+                      {id}
+                    </option>
+                  ))}
                 </select>
-                <button type="button" className="btn small" disabled={!picked}
-                  onClick={() => { props.onConnect(port, picked); setChoice({ ...choice, [port]: '' }); }}>Connect</button>
+                <button
+                  type="button"
+                  className="btn small"
+                  disabled={!picked}
+                  onClick={() => {
+                    props.onConnect(port, picked);
+                    setChoice({ ...choice, [port]: '' });
+                  }}
+                >
+                  Connect
+                </button>
               </div>
             )}
           </div>

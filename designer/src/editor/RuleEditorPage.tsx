@@ -1,16 +1,36 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { RuleActivationDiff } from '../components/RuleActivationDiff';
 import {
-  addEdge, applyEdgeChanges, applyNodeChanges, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow,
-  type Connection as FlowConnection, type EdgeChange, type NodeChange,
+  addEdge,
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Connection as FlowConnection,
+  type EdgeChange,
+  type NodeChange,
 } from '@xyflow/react';
 import { mutate, useQuery } from '../api/hooks';
 import { ACTIVATE_RULE, CATALOG, CREATE_RULE, DUPLICATE_TEMPLATE, PAUSE_RULE, RULE, TEMPLATES, UPDATE_RULE } from '../api/queries';
-import type { ActivityDescriptor, JsonObject, Rule, RuleOutcome, RuleSummary, RuleTemplate, TestEventResult, UserError } from '../api/types';
+import type { ActivityDescriptor, JsonObject, Rule, RuleOutcome, RuleTemplate, TestEventResult } from '../api/types';
 import { OUTCOMES } from '../api/types';
 import {
-  defaultConfig, edgeId, emptyDefinition, newNodeId, nodeTypeFor, parseDefinition, stableJson, toDefinition, toFlow,
-  type BlockNode, type PortEdge, type RuleDefinition,
+  defaultConfig,
+  edgeId,
+  emptyDefinition,
+  newNodeId,
+  nodeTypeFor,
+  parseDefinition,
+  stableJson,
+  toDefinition,
+  toFlow,
+  type BlockNode,
+  type PortEdge,
+  type RuleDefinition,
 } from '../rules/definition';
 import { record, redo, start, undo, type History } from '../rules/history';
 import { PortConnections } from './PortConnections';
@@ -26,19 +46,52 @@ import { DRAG_TYPE, Palette } from './Palette';
 import { TestPanel } from './TestPanel';
 import { HistoryDialog } from './HistoryDialog';
 
-interface Props { ruleId?: string; templateId?: string }
-interface Snapshot { nodes: BlockNode[]; edges: PortEdge[] }
+interface Props {
+  ruleId?: string;
+  templateId?: string;
+}
+interface Snapshot {
+  nodes: BlockNode[];
+  edges: PortEdge[];
+}
 
 export default function RuleEditorPage(props: Props) {
-  const catalog = useQuery<{ activityCatalog: ActivityDescriptor[] }>(CATALOG);
-  const rule = useQuery<{ rule: Rule | null }>(RULE, { id: props.ruleId ?? '' }, !props.ruleId);
-  const templates = useQuery<{ communityTemplates: RuleTemplate[] }>(TEMPLATES, undefined, !props.templateId);
+  const catalog = useQuery(CATALOG);
+  const rule = useQuery(RULE, { id: props.ruleId ?? '' }, !props.ruleId);
+  const templates = useQuery(TEMPLATES, undefined, !props.templateId);
   const error = catalog.error ?? rule.error ?? templates.error;
-  if (error) return <div className="page"><ErrorBox error={error} onRetry={() => { void catalog.reload(); void rule.reload(); }} /></div>;
-  if (!catalog.data || (props.ruleId && !rule.data) || (props.templateId && !templates.data)) return <div className="page"><Loading /></div>;
-  if (props.ruleId && !rule.data?.rule) return <div className="page"><h1>Rule not found</h1><p className="muted">It may have been deleted, or it belongs to an organization you cannot see.</p></div>;
-  const template = props.templateId ? templates.data?.communityTemplates.find((t) => t.id === props.templateId) ?? null : null;
-  if (props.templateId && !template) return <div className="page"><h1>Template not found</h1></div>;
+  if (error)
+    return (
+      <div className="page">
+        <ErrorBox
+          error={error}
+          onRetry={() => {
+            void catalog.reload();
+            void rule.reload();
+          }}
+        />
+      </div>
+    );
+  if (!catalog.data || (props.ruleId && !rule.data) || (props.templateId && !templates.data))
+    return (
+      <div className="page">
+        <Loading />
+      </div>
+    );
+  if (props.ruleId && !rule.data?.rule)
+    return (
+      <div className="page">
+        <h1>Rule not found</h1>
+        <p className="muted">It may have been deleted, or it belongs to an organization you cannot see.</p>
+      </div>
+    );
+  const template = props.templateId ? (templates.data?.communityTemplates.find((t) => t.id === props.templateId) ?? null) : null;
+  if (props.templateId && !template)
+    return (
+      <div className="page">
+        <h1>Template not found</h1>
+      </div>
+    );
   return (
     <ReactFlowProvider>
       <Editor catalog={catalog.data.activityCatalog} rule={rule.data?.rule ?? null} template={template} />
@@ -82,7 +135,19 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
   const fileInput = useRef<HTMLInputElement>(null);
 
   const definition = useMemo(() => toDefinition(nodes, edges, props.catalog), [nodes, edges, props.catalog]);
-  const savedKey = useMemo(() => (saved ? stableJson({ d: parseDefinitionOrEmpty(saved.definition), n: saved.name, o: saved.outcome, s: saved.organizationIds, desc: saved.description }) : null), [saved]);
+  const savedKey = useMemo(
+    () =>
+      saved
+        ? stableJson({
+            d: parseDefinitionOrEmpty(saved.definition),
+            n: saved.name,
+            o: saved.outcome,
+            s: saved.organizationIds,
+            desc: saved.description,
+          })
+        : null,
+    [saved],
+  );
   const currentKey = stableJson({ d: definition, n: name, o: outcome, s: scope, desc: description });
   const dirty = !props.template && savedKey !== currentKey;
 
@@ -104,19 +169,35 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
     setEdges(next.edges);
     setHistory((h) => record(h, next, (a, b) => a.nodes === b.nodes && a.edges === b.edges));
   }, []);
-  const restore = (s: Snapshot) => { setNodes(s.nodes); setEdges(s.edges); };
+  const restore = (s: Snapshot) => {
+    setNodes(s.nodes);
+    setEdges(s.edges);
+  };
 
-  const addBlock = useCallback((blockType: string, position?: { x: number; y: number }) => {
-    const block = catalogMap.get(blockType);
-    if (!block || readOnly) return;
-    const id = newNodeId(blockType, nodes.map((n) => n.id));
-    let at = position ?? flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 3 });
-    // Added without a drop point (keyboard, click): step aside until it overlaps no block.
-    while (!position && nodes.some((n) => Math.abs(n.position.x - at.x) < 230 && Math.abs(n.position.y - at.y) < 110)) at = { x: at.x, y: at.y + 130 };
-    const node: BlockNode = { id, type: nodeTypeFor(blockType, block), position: at, data: { blockType, config: defaultConfig(block) }, selected: true };
-    commit({ nodes: [...nodes.map((n) => ({ ...n, selected: false })), node], edges });
-    setSelectedId(id);
-  }, [catalogMap, readOnly, nodes, edges, flow, commit]);
+  const addBlock = useCallback(
+    (blockType: string, position?: { x: number; y: number }) => {
+      const block = catalogMap.get(blockType);
+      if (!block || readOnly) return;
+      const id = newNodeId(
+        blockType,
+        nodes.map((n) => n.id),
+      );
+      let at = position ?? flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 3 });
+      // Added without a drop point (keyboard, click): step aside until it overlaps no block.
+      while (!position && nodes.some((n) => Math.abs(n.position.x - at.x) < 230 && Math.abs(n.position.y - at.y) < 110))
+        at = { x: at.x, y: at.y + 130 };
+      const node: BlockNode = {
+        id,
+        type: nodeTypeFor(blockType, block),
+        position: at,
+        data: { blockType, config: defaultConfig(block) },
+        selected: true,
+      };
+      commit({ nodes: [...nodes.map((n) => ({ ...n, selected: false })), node], edges });
+      setSelectedId(id);
+    },
+    [catalogMap, readOnly, nodes, edges, flow, commit],
+  );
 
   const onDrop = (e: React.DragEvent) => {
     e.preventDefault();
@@ -144,22 +225,38 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
   const onEdgesChange = useCallback((changes: EdgeChange<PortEdge>[]) => {
     setEdges((es) => {
       const next = applyEdgeChanges(changes, es);
-      if (changes.some((c) => c.type === 'remove')) setNodes((ns) => { setHistory((h) => record(h, { nodes: ns, edges: next })); return ns; });
+      if (changes.some((c) => c.type === 'remove'))
+        setNodes((ns) => {
+          setHistory((h) => record(h, { nodes: ns, edges: next }));
+          return ns;
+        });
       return next;
     });
   }, []);
 
-  const onConnect = useCallback((c: FlowConnection) => {
-    if (!c.source || !c.target || c.source === c.target) return;
-    const port = c.sourceHandle ?? 'next';
-    const edge: PortEdge = { id: edgeId(c.source, port, c.target), source: c.source, target: c.target, sourceHandle: port, label: port === 'next' ? undefined : port };
-    commit({ nodes, edges: addEdge(edge, edges) });
-  }, [nodes, edges, commit]);
+  const onConnect = useCallback(
+    (c: FlowConnection) => {
+      if (!c.source || !c.target || c.source === c.target) return;
+      const port = c.sourceHandle ?? 'next';
+      const edge: PortEdge = {
+        id: edgeId(c.source, port, c.target),
+        source: c.source,
+        target: c.target,
+        sourceHandle: port,
+        label: port === 'next' ? undefined : port,
+      };
+      commit({ nodes, edges: addEdge(edge, edges) });
+    },
+    [nodes, edges, commit],
+  );
 
   const updateConfig = (id: string, config: JsonObject) =>
     commit({ nodes: nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, config } } : n)), edges });
 
-  const layout = () => { commit({ nodes: autoLayout(nodes, edges), edges }); setTimeout(() => void flow.fitView({ padding: 0.2 }), 50); };
+  const layout = () => {
+    commit({ nodes: autoLayout(nodes, edges), edges });
+    setTimeout(() => void flow.fitView({ padding: 0.2 }), 50);
+  };
 
   const copy = () => {
     const picked = nodes.filter((n) => n.selected);
@@ -172,28 +269,65 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
     if (!c || readOnly) return;
     const taken = nodes.map((n) => n.id);
     const rename = new Map<string, string>();
-    for (const n of c.nodes) { const id = newNodeId(n.data.blockType, [...taken, ...rename.values()]); rename.set(n.id, id); }
-    const pasted = c.nodes.map((n) => ({ ...n, id: rename.get(n.id)!, position: { x: n.position.x + 40, y: n.position.y + 40 }, selected: true, data: structuredClone(n.data) }));
-    const pastedEdges = c.edges.map((e) => ({ ...e, source: rename.get(e.source)!, target: rename.get(e.target)!, id: edgeId(rename.get(e.source)!, e.sourceHandle, rename.get(e.target)!) }));
+    for (const n of c.nodes) {
+      const id = newNodeId(n.data.blockType, [...taken, ...rename.values()]);
+      rename.set(n.id, id);
+    }
+    const pasted = c.nodes.map((n) => ({
+      ...n,
+      id: rename.get(n.id)!,
+      position: { x: n.position.x + 40, y: n.position.y + 40 },
+      selected: true,
+      data: structuredClone(n.data),
+    }));
+    const pastedEdges = c.edges.map((e) => ({
+      ...e,
+      source: rename.get(e.source)!,
+      target: rename.get(e.target)!,
+      id: edgeId(rename.get(e.source)!, e.sourceHandle, rename.get(e.target)!),
+    }));
     commit({ nodes: [...nodes.map((n) => ({ ...n, selected: false })), ...pasted], edges: [...edges, ...pastedEdges] });
   };
 
-  const doUndo = () => setHistory((h) => { const n = undo(h); restore(n.present); return n; });
-  const doRedo = () => setHistory((h) => { const n = redo(h); restore(n.present); return n; });
+  const doUndo = () =>
+    setHistory((h) => {
+      const n = undo(h);
+      restore(n.present);
+      return n;
+    });
+  const doRedo = () =>
+    setHistory((h) => {
+      const n = redo(h);
+      restore(n.present);
+      return n;
+    });
 
   const save = async (): Promise<Rule | null> => {
-    setBusy(true); setSaveError(null);
+    setBusy(true);
+    setSaveError(null);
     try {
       const input = { name, description, organizationIds: scope, outcome, definition };
       const r = saved
-        ? await mutate<{ rule: Rule | null; errors: UserError[] }>(UPDATE_RULE, { id: saved.id, expectedVersion: saved.version, ...input }, 'updateRule')
-        : await mutate<{ rule: Rule | null; errors: UserError[] }>(CREATE_RULE, input, 'createRule');
-      if (r.errors.length || !r.rule) { setSaveError(errorText(r.errors)); return null; }
+        ? await mutate(UPDATE_RULE, { id: saved.id, expectedVersion: saved.version, ...input }, 'updateRule')
+        : await mutate(CREATE_RULE, input, 'createRule');
+      if (r.errors.length || !r.rule) {
+        setSaveError(errorText(r.errors));
+        return null;
+      }
       setSaved(r.rule);
-      toast(r.rule.isValid ? `Saved “${r.rule.name}” (version ${r.rule.version})` : `Saved as a draft with ${r.rule.validationErrors.length} problems to fix`);
+      toast(
+        r.rule.isValid
+          ? `Saved “${r.rule.name}” (version ${r.rule.version})`
+          : `Saved as a draft with ${r.rule.validationErrors.length} problems to fix`,
+      );
       if (!saved) navigate(`/rules/${r.rule.id}`, true);
       return r.rule;
-    } catch (e) { setSaveError(e instanceof Error ? e.message : String(e)); return null; } finally { setBusy(false); }
+    } catch (e) {
+      setSaveError(e instanceof Error ? e.message : String(e));
+      return null;
+    } finally {
+      setBusy(false);
+    }
   };
 
   const activate = async () => {
@@ -201,25 +335,36 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
     if (!current) return;
     setBusy(true);
     try {
-      const r = await mutate<{ rule: Rule | null; approvalRequest: { id: string } | null; errors: UserError[] }>(ACTIVATE_RULE, { id: current.id, expectedVersion: current.version }, 'activateRule');
-      if (r.errors.length || !r.rule) { setSaveError(errorText(r.errors)); return; }
+      const r = await mutate(ACTIVATE_RULE, { id: current.id, expectedVersion: current.version }, 'activateRule');
+      if (r.errors.length || !r.rule) {
+        setSaveError(errorText(r.errors));
+        return;
+      }
       setSaved(r.rule);
       toast(r.approvalRequest ? `“${r.rule.name}” waits for a second person to approve its activation` : `“${r.rule.name}” is active`);
-    } finally { setBusy(false); }
+    } finally {
+      setBusy(false);
+    }
   };
 
   const pause = async () => {
     if (!saved) return;
-    const r = await mutate<{ rule: Rule | null; errors: UserError[] }>(PAUSE_RULE, { id: saved.id, expectedVersion: saved.version }, 'pauseRule');
+    const r = await mutate(PAUSE_RULE, { id: saved.id, expectedVersion: saved.version }, 'pauseRule');
     if (r.errors.length || !r.rule) setSaveError(errorText(r.errors));
-    else { setSaved(r.rule); toast(saved.status === 'ACTIVE' ? `“${r.rule.name}” is paused` : `Activation of “${r.rule.name}” withdrawn`); }
+    else {
+      setSaved(r.rule);
+      toast(saved.status === 'ACTIVE' ? `“${r.rule.name}” is paused` : `Activation of “${r.rule.name}” withdrawn`);
+    }
   };
 
   const duplicateTemplate = async () => {
     if (!props.template) return;
-    const r = await mutate<{ rule: RuleSummary | null; errors: UserError[] }>(DUPLICATE_TEMPLATE, { templateId: props.template.id }, 'duplicateTemplate');
+    const r = await mutate(DUPLICATE_TEMPLATE, { templateId: props.template.id }, 'duplicateTemplate');
     setConfirmDuplicate(false);
-    if (r.errors.length || !r.rule) { toast(errorText(r.errors), 'error'); return; }
+    if (r.errors.length || !r.rule) {
+      toast(errorText(r.errors), 'error');
+      return;
+    }
     toast(`Created “${r.rule.name}” from the template`);
     navigate(`/rules/${r.rule.id}`);
   };
@@ -235,25 +380,41 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
   const importJson = async (file: File) => {
     try {
       const json = JSON.parse(await file.text()) as unknown;
-      const candidate = json && typeof json === 'object' && 'definition' in json ? (json as { definition: unknown }).definition : json;
+      const candidate = json && typeof json === 'object' && 'definition' in json ? json.definition : json;
       const parsed = parseDefinition(candidate);
-      if ('error' in parsed) { toast(parsed.error, 'error'); return; }
+      if ('error' in parsed) {
+        toast(parsed.error, 'error');
+        return;
+      }
       commit(toFlow(parsed.definition, props.catalog));
       setTimeout(() => void flow.fitView({ padding: 0.2 }), 50);
       toast(`Imported ${parsed.definition.nodes.length} blocks; save to keep them`);
-    } catch (e) { toast(`Not a rule JSON file: ${e instanceof Error ? e.message : String(e)}`, 'error'); }
+    } catch (e) {
+      toast(`Not a rule JSON file: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    }
   };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === 's') { e.preventDefault(); if (!readOnly) void save(); return; }
+      if (mod && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        if (!readOnly) void save();
+        return;
+      }
       if (isTyping(e.target) || !mod || readOnly) return;
       const k = e.key.toLowerCase();
-      if (k === 'z' && !e.shiftKey) { e.preventDefault(); doUndo(); }
-      else if ((k === 'z' && e.shiftKey) || k === 'y') { e.preventDefault(); doRedo(); }
-      else if (k === 'c') copy();
-      else if (k === 'v') { e.preventDefault(); paste(); }
+      if (k === 'z' && !e.shiftKey) {
+        e.preventDefault();
+        doUndo();
+      } else if ((k === 'z' && e.shiftKey) || k === 'y') {
+        e.preventDefault();
+        doRedo();
+      } else if (k === 'c') copy();
+      else if (k === 'v') {
+        e.preventDefault();
+        paste();
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -274,117 +435,344 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
     <div className="editor">
       <Datalists />
       <header className="editor-bar">
-        <h1 className="sr-only">{props.template ? 'Template' : 'Rule editor'}: {name || 'untitled rule'}</h1>
-        <button className="btn ghost small" onClick={() => navigate(props.template ? '/templates' : '/rules')} aria-label="Back">←</button>
+        <h1 className="sr-only">
+          {props.template ? 'Template' : 'Rule editor'}: {name || 'untitled rule'}
+        </h1>
+        <button className="btn ghost small" onClick={() => navigate(props.template ? '/templates' : '/rules')} aria-label="Back">
+          ←
+        </button>
         <input className="title" aria-label="Rule name" value={name} readOnly={readOnly} onChange={(e) => setName(e.target.value)} />
         {props.template ? <span className="badge info">Template · read-only</span> : <StatusBadge status={status} />}
-        {dirty && <span className="muted small" role="status">Unsaved changes</span>}
+        {dirty && (
+          <span className="muted small" role="status">
+            Unsaved changes
+          </span>
+        )}
         <span className="spacer" />
-        {!readOnly && <>
-          <button className="btn small icon-btn" onClick={doUndo} disabled={!history.past.length} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
-          <button className="btn small icon-btn" onClick={doRedo} disabled={!history.future.length} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">↷</button>
-        </>}
-        <button className="btn small" onClick={layout} disabled={readOnly || !nodes.length}>Auto-layout</button>
-        <button className="btn small" onClick={exportJson}>Export</button>
-        {!readOnly && <><button className="btn small" onClick={() => fileInput.current?.click()}>Import</button>
-          <input ref={fileInput} type="file" accept="application/json,.json" hidden aria-label="Import rule JSON" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importJson(f); e.target.value = ''; }} /></>}
-        {saved && <button className="btn small" onClick={() => setShowHistory(true)}>History</button>}
-        <button className={`btn small ${testing ? 'primary' : ''}`} onClick={() => { setTesting(!testing); if (testing) setTestResult(null); }} aria-pressed={testing}>Test</button>
-        {props.template && can('RuleAuthor') && <button className="btn small primary" onClick={() => setConfirmDuplicate(true)}>Duplicate</button>}
-        {!readOnly && <>
-          <button className="btn small" onClick={() => void save()} disabled={busy}>Save draft</button>
-          {status !== 'ACTIVE' && saved?.pendingActivation && !dirty
-            ? <button className="btn small" onClick={() => void pause()} disabled={busy}>Withdraw activation</button>
-            : status === 'ACTIVE' && !dirty
-            ? <button className="btn small" onClick={() => void pause()} disabled={busy}>Pause</button>
-            : <button className="btn small primary" onClick={() => void activate()} disabled={busy || local.length > 0}
-                title={local.length ? 'Fix the problems shown on the canvas first' : 'Save and activate'}>Activate</button>}
-        </>}
+        {!readOnly && (
+          <>
+            <button className="btn small icon-btn" onClick={doUndo} disabled={!history.past.length} title="Undo (Ctrl+Z)" aria-label="Undo">
+              ↶
+            </button>
+            <button
+              className="btn small icon-btn"
+              onClick={doRedo}
+              disabled={!history.future.length}
+              title="Redo (Ctrl+Shift+Z)"
+              aria-label="Redo"
+            >
+              ↷
+            </button>
+          </>
+        )}
+        <button className="btn small" onClick={layout} disabled={readOnly || !nodes.length}>
+          Auto-layout
+        </button>
+        <button className="btn small" onClick={exportJson}>
+          Export
+        </button>
+        {!readOnly && (
+          <>
+            <button className="btn small" onClick={() => fileInput.current?.click()}>
+              Import
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept="application/json,.json"
+              hidden
+              aria-label="Import rule JSON"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) void importJson(f);
+                e.target.value = '';
+              }}
+            />
+          </>
+        )}
+        {saved && (
+          <button className="btn small" onClick={() => setShowHistory(true)}>
+            History
+          </button>
+        )}
+        <button
+          className={`btn small ${testing ? 'primary' : ''}`}
+          onClick={() => {
+            setTesting(!testing);
+            if (testing) setTestResult(null);
+          }}
+          aria-pressed={testing}
+        >
+          Test
+        </button>
+        {props.template && can('RuleAuthor') && (
+          <button className="btn small primary" onClick={() => setConfirmDuplicate(true)}>
+            Duplicate
+          </button>
+        )}
+        {!readOnly && (
+          <>
+            <button className="btn small" onClick={() => void save()} disabled={busy}>
+              Save draft
+            </button>
+            {status !== 'ACTIVE' && saved?.pendingActivation && !dirty ? (
+              <button className="btn small" onClick={() => void pause()} disabled={busy}>
+                Withdraw activation
+              </button>
+            ) : status === 'ACTIVE' && !dirty ? (
+              <button className="btn small" onClick={() => void pause()} disabled={busy}>
+                Pause
+              </button>
+            ) : (
+              <button
+                className="btn small primary"
+                onClick={() => void activate()}
+                disabled={busy || local.length > 0}
+                title={local.length ? 'Fix the problems shown on the canvas first' : 'Save and activate'}
+              >
+                Activate
+              </button>
+            )}
+          </>
+        )}
       </header>
       {saved?.pendingActivation && <PendingActivationBanner rule={saved} />}
       <div className="editor-body">
-        {readOnly ? <aside className="palette"><p className="muted small">{props.template ? 'A community template: duplicate it to make a rule you can edit.' : 'Read-only: your role cannot edit rules.'}</p></aside>
-          : <Palette catalog={props.catalog} onAdd={(t) => addBlock(t)} />}
+        {readOnly ? (
+          <aside className="palette">
+            <p className="muted small">
+              {props.template
+                ? 'A community template: duplicate it to make a rule you can edit.'
+                : 'Read-only: your role cannot edit rules.'}
+            </p>
+          </aside>
+        ) : (
+          <Palette catalog={props.catalog} onAdd={(t) => addBlock(t)} />
+        )}
         <div className="canvas-wrap">
-          <div className="canvas" onDrop={onDrop} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} data-testid="canvas">
+          <div
+            className="canvas"
+            onDrop={onDrop}
+            onDragOver={(e) => {
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'move';
+            }}
+            data-testid="canvas"
+          >
             <CanvasContext.Provider value={view}>
               <ReactFlow<BlockNode, PortEdge>
-                nodes={nodes} edges={styledEdges} nodeTypes={nodeTypes}
-                onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect}
+                nodes={nodes}
+                edges={styledEdges}
+                nodeTypes={nodeTypes}
+                onNodesChange={onNodesChange}
+                onEdgesChange={onEdgesChange}
+                onConnect={onConnect}
                 onNodeDragStop={() => setHistory((h) => record(h, { nodes, edges }))}
                 onPaneClick={() => setSelectedId(null)}
-                nodesDraggable={!readOnly} nodesConnectable={!readOnly} elementsSelectable deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-                fitView={initial.nodes.length > 0} fitViewOptions={{ padding: 0.2, maxZoom: 1 }} minZoom={0.2} maxZoom={1.5}
-                defaultEdgeOptions={{ type: 'smoothstep' }} colorMode={document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light'}
-                aria-label="Rule canvas">
+                nodesDraggable={!readOnly}
+                nodesConnectable={!readOnly}
+                elementsSelectable
+                deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+                fitView={initial.nodes.length > 0}
+                fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+                minZoom={0.2}
+                maxZoom={1.5}
+                defaultEdgeOptions={{ type: 'smoothstep' }}
+                colorMode={document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light'}
+                aria-label="Rule canvas"
+              >
                 <Background gap={20} />
                 <Controls />
                 <MiniMap pannable zoomable ariaLabel="Minimap" />
               </ReactFlow>
             </CanvasContext.Provider>
-            {nodes.length === 0 && <div className="canvas-empty"><h2>Drag a trigger here to start</h2><p>Then add conditions, an approval gate and actions, and connect their ports.</p></div>}
-            {problems.rule.length > 0 && nodes.length > 0 && <div className="rule-problems error-box small" role="note">{problems.rule.join(' ')}</div>}
+            {nodes.length === 0 && (
+              <div className="canvas-empty">
+                <h2>Drag a trigger here to start</h2>
+                <p>Then add conditions, an approval gate and actions, and connect their ports.</p>
+              </div>
+            )}
+            {problems.rule.length > 0 && nodes.length > 0 && (
+              <div className="rule-problems error-box small" role="note">
+                {problems.rule.join(' ')}
+              </div>
+            )}
           </div>
-          {testing && <TestPanel definition={definition} outcome={outcome} organizations={viewer.organizations} ruleId={saved?.id ?? null}
-            selected={testResult} onSelect={setTestResult} onClose={() => setTesting(false)} />}
+          {testing && (
+            <TestPanel
+              definition={definition}
+              outcome={outcome}
+              organizations={viewer.organizations}
+              ruleId={saved?.id ?? null}
+              selected={testResult}
+              onSelect={setTestResult}
+              onClose={() => setTesting(false)}
+            />
+          )}
         </div>
         <aside className="side" aria-label="Settings">
           {selected && selectedBlock ? (
             <>
               <div>
-                <div className="block-kind" style={{ ['--cat' as string]: 'var(--accent)' }}>{selectedBlock.category.toLowerCase()} · <span className="mono">{selected.id}</span></div>
+                <div className="block-kind" style={{ ['--cat' as string]: 'var(--accent)' }}>
+                  {selectedBlock.category.toLowerCase()} · <span className="mono">{selected.id}</span>
+                </div>
                 <h2>{selectedBlock.displayName}</h2>
                 <p className="muted small">{selectedBlock.description}</p>
-                <p className="small">Ports: {selectedBlock.ports.map((p) => <code key={p} style={{ marginRight: 6 }}>{p}</code>)}</p>
+                <p className="small">
+                  Ports:{' '}
+                  {selectedBlock.ports.map((p) => (
+                    <code key={p} style={{ marginRight: 6 }}>
+                      {p}
+                    </code>
+                  ))}
+                </p>
               </div>
-              {(problems.byNode.get(selected.id)?.general ?? []).map((m, i) => <div key={i} className="error-box small" role="note">{m}</div>)}
-              <ConfigForm block={selectedBlock} nodeId={selected.id} config={selected.data.config} readOnly={readOnly}
-                errors={problems.byNode.get(selected.id)?.fields ?? {}} onChange={(c) => updateConfig(selected.id, c)} />
-              <PortConnections nodeId={selected.id} ports={selectedBlock.ports} others={nodes.map((n) => n.id).filter((id) => id !== selected.id)}
-                edges={edges} readOnly={readOnly}
+              {(problems.byNode.get(selected.id)?.general ?? []).map((m, i) => (
+                <div key={i} className="error-box small" role="note">
+                  {m}
+                </div>
+              ))}
+              <ConfigForm
+                block={selectedBlock}
+                nodeId={selected.id}
+                config={selected.data.config}
+                readOnly={readOnly}
+                errors={problems.byNode.get(selected.id)?.fields ?? {}}
+                onChange={(c) => updateConfig(selected.id, c)}
+              />
+              <PortConnections
+                nodeId={selected.id}
+                ports={selectedBlock.ports}
+                others={nodes.map((n) => n.id).filter((id) => id !== selected.id)}
+                edges={edges}
+                readOnly={readOnly}
                 onConnect={(port, target) => onConnect({ source: selected.id, sourceHandle: port, target, targetHandle: null })}
-                onDisconnect={(id) => onEdgesChange([{ type: 'remove', id }])} />
-              {!readOnly && <button className="btn small danger" onClick={() => onNodesChange([{ type: 'remove', id: selected.id }])}>Delete block</button>}
+                onDisconnect={(id) => onEdgesChange([{ type: 'remove', id }])}
+              />
+              {!readOnly && (
+                <button className="btn small danger" onClick={() => onNodesChange([{ type: 'remove', id: selected.id }])}>
+                  Delete block
+                </button>
+              )}
             </>
           ) : (
             <>
               <h2>Rule</h2>
-              <label className="field">Description<textarea value={description} readOnly={readOnly} onChange={(e) => setDescription(e.target.value)} rows={3} /></label>
+              <label className="field">
+                Description
+                <textarea value={description} readOnly={readOnly} onChange={(e) => setDescription(e.target.value)} rows={3} />
+              </label>
               <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
                 <legend style={{ fontWeight: 600, fontSize: 13, padding: 0, marginBottom: 4 }}>Response outcome</legend>
                 {OUTCOMES.map((o) => (
-                  <label key={o} className="check"><input type="radio" name="outcome" value={o} checked={outcome === o} disabled={readOnly} onChange={() => setOutcome(o)} />
-                    <span><strong>{outcomeLabel[o]}</strong><br /><span className="help">{o === 'ALERT_ONLY' ? 'Raise an alert; never act.' : o === 'MANUAL_APPROVAL' ? 'Actions wait for an approver.' : 'Run actions as soon as conditions match.'}</span></span></label>
+                  <label key={o} className="check">
+                    <input
+                      type="radio"
+                      name="outcome"
+                      value={o}
+                      checked={outcome === o}
+                      disabled={readOnly}
+                      onChange={() => setOutcome(o)}
+                    />
+                    <span>
+                      <strong>{outcomeLabel[o]}</strong>
+                      <br />
+                      <span className="help">
+                        {o === 'ALERT_ONLY'
+                          ? 'Raise an alert; never act.'
+                          : o === 'MANUAL_APPROVAL'
+                            ? 'Actions wait for an approver.'
+                            : 'Run actions as soon as conditions match.'}
+                      </span>
+                    </span>
+                  </label>
                 ))}
               </fieldset>
               <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
                 <legend style={{ fontWeight: 600, fontSize: 13, padding: 0, marginBottom: 4 }}>Scope</legend>
-                <label className="check"><input type="checkbox" checked={scope.length === 0} disabled={readOnly} onChange={() => setScope(scope.length ? [] : viewer.organizations.slice(0, 1).map((o) => o.id))} />All my organizations</label>
-                {scope.length > 0 && viewer.organizations.map((o) => (
-                  <label key={o.id} className="check"><input type="checkbox" disabled={readOnly} checked={scope.includes(o.id)} onChange={() => setScope(scope.includes(o.id) ? scope.filter((x) => x !== o.id) : [...scope, o.id])} />{o.name}</label>
-                ))}
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={scope.length === 0}
+                    disabled={readOnly}
+                    onChange={() => setScope(scope.length ? [] : viewer.organizations.slice(0, 1).map((o) => o.id))}
+                  />
+                  All my organizations
+                </label>
+                {scope.length > 0 &&
+                  viewer.organizations.map((o) => (
+                    <label key={o.id} className="check">
+                      <input
+                        type="checkbox"
+                        disabled={readOnly}
+                        checked={scope.includes(o.id)}
+                        onChange={() => setScope(scope.includes(o.id) ? scope.filter((x) => x !== o.id) : [...scope, o.id])}
+                      />
+                      {o.name}
+                    </label>
+                  ))}
               </fieldset>
               <section aria-label="Problems">
                 <h3>Problems {problems.count > 0 && <span className="badge danger plain">{problems.count}</span>}</h3>
-                {problems.count === 0 ? <p className="small" style={{ color: 'var(--ok)' }} data-testid="no-problems">✓ Ready to activate</p> : (
+                {problems.count === 0 ? (
+                  <p className="small" style={{ color: 'var(--ok)' }} data-testid="no-problems">
+                    ✓ Ready to activate
+                  </p>
+                ) : (
                   <ul className="small" style={{ paddingLeft: 16, margin: 0 }} data-testid="problem-list">
-                    {problems.rule.map((m, i) => <li key={`r${i}`}>{m}</li>)}
-                    {[...problems.byNode].map(([id, p]) => [...p.general, ...Object.entries(p.fields).flatMap(([f, ms]) => ms.map((m) => `${f}: ${m}`))].map((m, i) => (
-                      <li key={`${id}${i}`}><button className="btn ghost small" style={{ padding: 0 }} onClick={() => { setSelectedId(id); setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id }))); }}><code>{id}</code></button> {m}</li>
-                    )))}
+                    {problems.rule.map((m, i) => (
+                      <li key={`r${i}`}>{m}</li>
+                    ))}
+                    {[...problems.byNode].map(([id, p]) =>
+                      [...p.general, ...Object.entries(p.fields).flatMap(([f, ms]) => ms.map((m) => `${f}: ${m}`))].map((m, i) => (
+                        <li key={`${id}${i}`}>
+                          <button
+                            className="btn ghost small"
+                            style={{ padding: 0 }}
+                            onClick={() => {
+                              setSelectedId(id);
+                              setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id })));
+                            }}
+                          >
+                            <code>{id}</code>
+                          </button>{' '}
+                          {m}
+                        </li>
+                      )),
+                    )}
                   </ul>
                 )}
               </section>
-              <p className="muted small">Shortcuts: Delete removes, Ctrl+C/V copy and paste, Ctrl+Z/Ctrl+Shift+Z undo and redo, Ctrl+S saves. Palette blocks can be added with Enter.</p>
+              <p className="muted small">
+                Shortcuts: Delete removes, Ctrl+C/V copy and paste, Ctrl+Z/Ctrl+Shift+Z undo and redo, Ctrl+S saves. Palette blocks can be
+                added with Enter.
+              </p>
             </>
           )}
           <ErrorBox error={saveError} />
         </aside>
       </div>
-      {showHistory && saved && <HistoryDialog rule={saved} catalog={props.catalog} onClose={() => setShowHistory(false)}
-        onRestore={(d: RuleDefinition) => { commit(toFlow(d, props.catalog)); setShowHistory(false); toast('Version loaded into the canvas; save to keep it'); }} />}
-      <Confirm open={confirmDuplicate} title="Create a rule from this template?" confirm="Create" onCancel={() => setConfirmDuplicate(false)} onConfirm={() => void duplicateTemplate()}
-        body={<p>A new draft rule is created from “{props.template?.name}”. It is not evaluated until you activate it.</p>} />
+      {showHistory && saved && (
+        <HistoryDialog
+          rule={saved}
+          catalog={props.catalog}
+          onClose={() => setShowHistory(false)}
+          onRestore={(d: RuleDefinition) => {
+            commit(toFlow(d, props.catalog));
+            setShowHistory(false);
+            toast('Version loaded into the canvas; save to keep it');
+          }}
+        />
+      )}
+      <Confirm
+        open={confirmDuplicate}
+        title="Create a rule from this template?"
+        confirm="Create"
+        onCancel={() => setConfirmDuplicate(false)}
+        onConfirm={() => void duplicateTemplate()}
+        body={<p>A new draft rule is created from “{props.template?.name}”. It is not evaluated until you activate it.</p>}
+      />
     </div>
   );
 }
@@ -394,7 +782,6 @@ function parseDefinitionOrEmpty(json: unknown): RuleDefinition {
   if (!('definition' in p)) return emptyDefinition();
   return { ...p.definition, nodes: p.definition.nodes.map((n) => ({ ...n, position: n.position ?? { x: 0, y: 0 } })) };
 }
-
 
 /** Change control: the version waiting for a second person, what keeps running meanwhile, and what would change. */
 function PendingActivationBanner(props: { rule: Rule }) {
@@ -407,10 +794,13 @@ function PendingActivationBanner(props: { rule: Rule }) {
       <div className="row">
         <span>
           <strong>Waiting for approval:</strong> version {pending.ruleVersion} runs only once a different Admin or Approver approves it
-          (requested by {pending.requestedBy}). {running ? `Version ${props.rule.runningVersion} keeps running until then.` : 'The rule does not run until then.'}
+          (requested by {pending.requestedBy}).{' '}
+          {running ? `Version ${props.rule.runningVersion} keeps running until then.` : 'The rule does not run until then.'}
         </span>
         <span className="spacer" />
-        <button className="btn small ghost" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Hide changes' : 'Show changes'}</button>
+        <button className="btn small ghost" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide changes' : 'Show changes'}
+        </button>
       </div>
       {open && <RuleActivationDiff diff={pending.ruleDiff} />}
     </div>

@@ -1,14 +1,21 @@
 import { useEffect, useState } from 'react';
 import { gql } from '../api/respondClient';
 import { BACKTEST, BACKTEST_RULE, TEST_RULE } from '../api/queries';
-import type { Backtest, Json, Organization, RuleOutcome, TestEventResult, UserError } from '../api/types';
+import type { Backtest, Json, Organization, RuleOutcome, TestEventResult } from '../api/types';
+import { testResultOf, textOf } from '../api/types';
+import type { EventInput } from '../api/generated/graphql';
 import type { RuleDefinition } from '../rules/definition';
 import { sampleEvents } from '../rules/sampleEvents';
 import { ErrorBox, errorText, humanEnum } from '../components/ui';
 
 interface Props {
-  definition: RuleDefinition; outcome: RuleOutcome; organizations: Organization[]; ruleId: string | null;
-  selected: TestEventResult | null; onSelect: (r: TestEventResult | null) => void; onClose: () => void;
+  definition: RuleDefinition;
+  outcome: RuleOutcome;
+  organizations: Organization[];
+  ruleId: string | null;
+  selected: TestEventResult | null;
+  onSelect: (r: TestEventResult | null) => void;
+  onClose: () => void;
 }
 
 /** Dry runs (testRule) with the path drawn on the canvas, and backtests over stored events. */
@@ -21,58 +28,122 @@ export function TestPanel(props: Props) {
   const [busy, setBusy] = useState(false);
 
   const run = async () => {
-    setBusy(true); setError(null);
+    setBusy(true);
+    setError(null);
     try {
       const parsed = JSON.parse(events) as Json;
       const list = Array.isArray(parsed) ? parsed : [parsed];
-      const r = await gql<{ testRule: { results: TestEventResult[]; errors: UserError[] } }>(TEST_RULE, {
-        input: { definition: props.definition, outcome: props.outcome, events: list },
+      // The server validates each event and names the field it refuses.
+      const r = await gql(TEST_RULE, {
+        input: { definition: props.definition, outcome: props.outcome, events: list as unknown as EventInput[] },
       });
-      if (r.testRule.errors.length) { setError(errorText(r.testRule.errors)); setResults(null); props.onSelect(null); return; }
-      setResults(r.testRule.results);
-      const firstInteresting = [...r.testRule.results].reverse().find((x) => x.triggered && x.path.length > 1) ?? r.testRule.results[0] ?? null;
+      if (r.testRule.errors.length) {
+        setError(errorText(r.testRule.errors));
+        setResults(null);
+        props.onSelect(null);
+        return;
+      }
+      const tested = r.testRule.results.map(testResultOf);
+      setResults(tested);
+      const firstInteresting = [...tested].reverse().find((x) => x.triggered && x.path.length > 1) ?? tested[0] ?? null;
       props.onSelect(firstInteresting);
     } catch (e) {
       setError(e instanceof SyntaxError ? `The events are not valid JSON: ${e.message}` : e instanceof Error ? e.message : String(e));
-    } finally { setBusy(false); }
+    } finally {
+      setBusy(false);
+    }
   };
 
   return (
     <section className="drawer" aria-label="Test and backtest">
       <div className="row" style={{ marginBottom: 8 }}>
         <div className="tabs" role="tablist" style={{ marginBottom: 0, borderBottom: 0 }}>
-          <button role="tab" aria-selected={tab === 'test'} onClick={() => setTab('test')}>Test with sample events</button>
-          <button role="tab" aria-selected={tab === 'backtest'} onClick={() => setTab('backtest')}>Backtest</button>
+          <button role="tab" aria-selected={tab === 'test'} onClick={() => setTab('test')}>
+            Test with sample events
+          </button>
+          <button role="tab" aria-selected={tab === 'backtest'} onClick={() => setTab('backtest')}>
+            Backtest
+          </button>
         </div>
         <span className="spacer" />
-        <button className="btn small ghost" onClick={() => { props.onSelect(null); props.onClose(); }} aria-label="Close test panel">✕</button>
+        <button
+          className="btn small ghost"
+          onClick={() => {
+            props.onSelect(null);
+            props.onClose();
+          }}
+          aria-label="Close test panel"
+        >
+          ✕
+        </button>
       </div>
       {tab === 'test' ? (
         <div className="split">
           <div className="stack">
             <div className="row">
-              <label className="field" style={{ flex: 1 }}>Organization
-                <select value={org} onChange={(e) => { setOrg(e.target.value); setEvents(JSON.stringify(sampleEvents(props.definition, e.target.value), null, 2)); }}>
-                  {props.organizations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              <label className="field" style={{ flex: 1 }}>
+                Organization
+                <select
+                  value={org}
+                  onChange={(e) => {
+                    setOrg(e.target.value);
+                    setEvents(JSON.stringify(sampleEvents(props.definition, e.target.value), null, 2));
+                  }}
+                >
+                  {props.organizations.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
                 </select>
               </label>
-              <button className="btn small" style={{ alignSelf: 'end' }} onClick={() => setEvents(JSON.stringify(sampleEvents(props.definition, org), null, 2))}>Generate samples</button>
+              <button
+                className="btn small"
+                style={{ alignSelf: 'end' }}
+                onClick={() => setEvents(JSON.stringify(sampleEvents(props.definition, org), null, 2))}
+              >
+                Generate samples
+              </button>
             </div>
-            <label className="field">Events (JSON array, run in order)
-              <textarea className="code" style={{ minHeight: 160 }} value={events} onChange={(e) => setEvents(e.target.value)} spellCheck={false} />
+            <label className="field">
+              Events (JSON array, run in order)
+              <textarea
+                className="code"
+                style={{ minHeight: 160 }}
+                value={events}
+                onChange={(e) => setEvents(e.target.value)}
+                spellCheck={false}
+              />
             </label>
-            <div className="row"><button className="btn primary" disabled={busy} onClick={() => void run()}>{busy ? 'Running…' : 'Run test'}</button><span className="muted small">Dry run: nothing is stored, raised or dispatched.</span></div>
+            <div className="row">
+              <button className="btn primary" disabled={busy} onClick={() => void run()}>
+                {busy ? 'Running…' : 'Run test'}
+              </button>
+              <span className="muted small">Dry run: nothing is stored, raised or dispatched.</span>
+            </div>
             <ErrorBox error={error} />
           </div>
           <div className="stack" aria-live="polite">
-            {results === null ? <p className="muted">Run the test to see the path each event takes; pick a result to highlight it on the canvas.</p> : (
+            {results === null ? (
+              <p className="muted">Run the test to see the path each event takes; pick a result to highlight it on the canvas.</p>
+            ) : (
               <>
-                <h3>{results.length} events · {results.filter((r) => r.triggered).length} triggered</h3>
+                <h3>
+                  {results.length} events · {results.filter((r) => r.triggered).length} triggered
+                </h3>
                 <div className="stack" style={{ gap: 4 }}>
                   {results.map((r) => (
-                    <button key={r.eventId} className="result-row" aria-pressed={props.selected?.eventId === r.eventId} onClick={() => props.onSelect(r)} data-testid={`result-${r.eventId}`}>
+                    <button
+                      key={r.eventId}
+                      className="result-row"
+                      aria-pressed={props.selected?.eventId === r.eventId}
+                      onClick={() => props.onSelect(r)}
+                      data-testid={`result-${r.eventId}`}
+                    >
                       <span className="mono">{r.eventId}</span>
-                      <span className={`badge ${r.triggered ? 'info' : 'plain'}`}>{r.triggered ? humanEnum(r.status ?? 'triggered') : 'Not triggered'}</span>
+                      <span className={`badge ${r.triggered ? 'info' : 'plain'}`}>
+                        {r.triggered ? humanEnum(r.status ?? 'triggered') : 'Not triggered'}
+                      </span>
                       <span className="muted small">{r.path.map((s) => s.nodeId).join(' → ')}</span>
                       {r.error && <span className="field-error">{r.error}</span>}
                     </button>
@@ -83,7 +154,9 @@ export function TestPanel(props: Props) {
             )}
           </div>
         </div>
-      ) : <BacktestTab {...props} />}
+      ) : (
+        <BacktestTab {...props} />
+      )}
     </section>
   );
 }
@@ -92,22 +165,49 @@ function Outcome({ result }: { result: TestEventResult }) {
   const count = (j: Json) => (Array.isArray(j) ? j.length : 0);
   return (
     <div className="card small">
-      <strong>{result.eventId}</strong>: {count(result.alerts)} alerts, {count(result.actions)} direct actions, {count(result.approvalRequests)} approval requests.
+      <strong>{result.eventId}</strong>: {count(result.alerts)} alerts, {count(result.actions)} direct actions,{' '}
+      {count(result.approvalRequests)} approval requests.
       <ol className="path-list" style={{ marginTop: 6 }}>
-        {result.path.map((s, i) => <li key={i}><span className="mono">{s.nodeId}</span><span className="muted">{s.port ? `→ ${s.port}` : '(stopped)'}</span>{s.detail && <code className="muted">{JSON.stringify(s.detail).slice(0, 160)}</code>}</li>)}
+        {result.path.map((s, i) => (
+          <li key={i}>
+            <span className="mono">{s.nodeId}</span>
+            <span className="muted">{s.port ? `→ ${s.port}` : '(stopped)'}</span>
+            {s.detail && <code className="muted">{JSON.stringify(s.detail).slice(0, 160)}</code>}
+          </li>
+        ))}
       </ol>
     </div>
   );
 }
 
-interface DayRow { day: string; alerts: number; actions: number; events: number }
+interface DayRow {
+  day: string;
+  alerts: number;
+  actions: number;
+  events: number;
+}
 
 export function perDayRows(perDay: Json): DayRow[] {
   const num = (v: Json | undefined) => (typeof v === 'number' ? v : 0);
-  if (Array.isArray(perDay)) return perDay.flatMap((d) => d && typeof d === 'object' && !Array.isArray(d)
-    ? [{ day: String(d.day ?? d.date ?? ''), alerts: num(d.alerts ?? d.alertCount), actions: num(d.actions ?? d.actionCount), events: num(d.events ?? d.triggered ?? d.matches) }] : []);
-  if (perDay && typeof perDay === 'object') return Object.entries(perDay).map(([day, d]) => d && typeof d === 'object' && !Array.isArray(d)
-    ? { day, alerts: num(d.alerts), actions: num(d.actions), events: num(d.events ?? d.triggered) } : { day, alerts: num(d), actions: 0, events: 0 });
+  if (Array.isArray(perDay))
+    return perDay.flatMap((d) =>
+      d && typeof d === 'object' && !Array.isArray(d)
+        ? [
+            {
+              day: textOf(d.day ?? d.date),
+              alerts: num(d.alerts ?? d.alertCount),
+              actions: num(d.actions ?? d.actionCount),
+              events: num(d.events ?? d.triggered ?? d.matches),
+            },
+          ]
+        : [],
+    );
+  if (perDay && typeof perDay === 'object')
+    return Object.entries(perDay).map(([day, d]) =>
+      d && typeof d === 'object' && !Array.isArray(d)
+        ? { day, alerts: num(d.alerts), actions: num(d.actions), events: num(d.events ?? d.triggered) }
+        : { day, alerts: num(d), actions: 0, events: 0 },
+    );
   return [];
 }
 
@@ -122,38 +222,61 @@ function BacktestTab(props: Props) {
   useEffect(() => {
     if (backtest?.status !== 'RUNNING') return;
     const t = setTimeout(() => {
-      gql<{ backtest: Backtest | null }>(BACKTEST, { id: backtest.id }).then((r) => r.backtest && setBacktest(r.backtest)).catch((e: unknown) => setError(String(e)));
+      gql(BACKTEST, { id: backtest.id })
+        .then((r) => r.backtest && setBacktest(r.backtest))
+        .catch((e: unknown) => setError(String(e)));
     }, 1000);
     return () => clearTimeout(t);
   }, [backtest]);
 
   const run = async () => {
     setError(null);
-    const r = await gql<{ backtestRule: { backtest: Backtest | null; errors: UserError[] } }>(BACKTEST_RULE, {
+    const r = await gql(BACKTEST_RULE, {
       input: { definition: props.definition, outcome: props.outcome, from: `${from}T00:00:00Z`, to: `${to}T00:00:00Z` },
     });
-    if (r.backtestRule.errors.length) setError(errorText(r.backtestRule.errors)); else setBacktest(r.backtestRule.backtest);
+    if (r.backtestRule.errors.length) setError(errorText(r.backtestRule.errors));
+    else setBacktest(r.backtestRule.backtest);
   };
   const rows = backtest ? perDayRows(backtest.perDay) : [];
   const max = Math.max(1, ...rows.map((r) => r.alerts + r.actions));
   return (
     <div className="stack">
       <div className="row">
-        <label className="field">From<input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
-        <label className="field">To<input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
-        <button className="btn primary" style={{ alignSelf: 'end' }} onClick={() => void run()} disabled={backtest?.status === 'RUNNING'}>Run backtest</button>
-        <span className="muted small" style={{ alignSelf: 'end' }}>Replays stored events of the period; nothing is raised or dispatched.</span>
+        <label className="field">
+          From
+          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label className="field">
+          To
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        <button className="btn primary" style={{ alignSelf: 'end' }} onClick={() => void run()} disabled={backtest?.status === 'RUNNING'}>
+          Run backtest
+        </button>
+        <span className="muted small" style={{ alignSelf: 'end' }}>
+          Replays stored events of the period; nothing is raised or dispatched.
+        </span>
       </div>
       <ErrorBox error={error ?? backtest?.error} />
       {backtest && (
         <div className="stack">
           <div className="row">
-            <span className={`badge ${backtest.status === 'COMPLETED' ? 'ok' : 'info'}`}>{humanEnum(backtest.status)} {backtest.status === 'RUNNING' ? `${Math.round(backtest.progress * 100)}%` : ''}</span>
-            <span>{backtest.processedEvents}/{backtest.totalEvents} events · {backtest.triggeredEvents} triggered · {backtest.alertCount} alerts</span>
+            <span className={`badge ${backtest.status === 'COMPLETED' ? 'ok' : 'info'}`}>
+              {humanEnum(backtest.status)} {backtest.status === 'RUNNING' ? `${Math.round(backtest.progress * 100)}%` : ''}
+            </span>
+            <span>
+              {backtest.processedEvents}/{backtest.totalEvents} events · {backtest.triggeredEvents} triggered · {backtest.alertCount} alerts
+            </span>
           </div>
-          {rows.length === 0 ? <p className="muted">No matches in this period.</p> : (
+          {rows.length === 0 ? (
+            <p className="muted">No matches in this period.</p>
+          ) : (
             <figure style={{ margin: 0 }}>
-              <div className="bars" role="img" aria-label={`Alerts and actions per day: ${rows.map((r) => `${r.day} ${r.alerts} alerts ${r.actions} actions`).join('; ')}`}>
+              <div
+                className="bars"
+                role="img"
+                aria-label={`Alerts and actions per day: ${rows.map((r) => `${r.day} ${r.alerts} alerts ${r.actions} actions`).join('; ')}`}
+              >
                 {rows.map((r) => (
                   <div className="bar" key={r.day} title={`${r.day}: ${r.alerts} alerts, ${r.actions} actions`} style={{ height: '100%' }}>
                     <span style={{ height: `${(r.alerts / max) * 100}%`, background: 'var(--alert)' }} />
@@ -161,7 +284,17 @@ function BacktestTab(props: Props) {
                   </div>
                 ))}
               </div>
-              <figcaption className="row small muted"><span><span className="swatch" style={{ display: 'inline-block', background: 'var(--alert)' }} /> alerts</span><span><span className="swatch" style={{ display: 'inline-block', background: 'var(--action)' }} /> actions</span><span>{rows[0]?.day} … {rows[rows.length - 1]?.day}</span></figcaption>
+              <figcaption className="row small muted">
+                <span>
+                  <span className="swatch" style={{ display: 'inline-block', background: 'var(--alert)' }} /> alerts
+                </span>
+                <span>
+                  <span className="swatch" style={{ display: 'inline-block', background: 'var(--action)' }} /> actions
+                </span>
+                <span>
+                  {rows[0]?.day} … {rows[rows.length - 1]?.day}
+                </span>
+              </figcaption>
             </figure>
           )}
         </div>

@@ -1,6 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { ActivityDescriptor, Json, JsonObject, PathStep } from '../api/types';
+import { textOf } from '../api/types';
 import type { BlockNode } from '../rules/definition';
 import { describeDuration } from '../rules/configForm';
 import type { NodeProblems } from '../rules/validation';
@@ -14,31 +15,48 @@ export interface CanvasView {
 export const CanvasContext = createContext<CanvasView>({ catalog: new Map(), problems: new Map(), path: null });
 
 const categoryColor: Record<string, string> = {
-  TRIGGER: 'var(--trigger)', CONDITION: 'var(--condition)', GATE: 'var(--gate)', ALERT: 'var(--alert)', ACTION: 'var(--action)', FLOW: 'var(--flow)',
+  TRIGGER: 'var(--trigger)',
+  CONDITION: 'var(--condition)',
+  GATE: 'var(--gate)',
+  ALERT: 'var(--alert)',
+  ACTION: 'var(--action)',
+  FLOW: 'var(--flow)',
 };
 export const colorOf = (category: string | undefined) => categoryColor[category ?? ''] ?? 'var(--muted)';
 
 const list = (v: Json | undefined) => (Array.isArray(v) ? v.map(String).join(', ') : '');
-const str = (v: Json | undefined) => (v === undefined || v === null ? '' : String(v));
+const str = textOf;
 
 /** One line that says what a configured block does. */
 export function summarize(type: string, c: JsonObject): string {
   switch (type) {
-    case 'trigger.event': return list(c.eventTypes) || 'No event types yet';
-    case 'trigger.schedule': return str(c.cron) || 'No schedule yet';
-    case 'condition.threshold': return c.count ? `${str(c.count)} in ${c.window ? describeDuration(str(c.window)) : '?'} per ${list(c.groupBy) || '?'}` : 'Count not set';
+    case 'trigger.event':
+      return list(c.eventTypes) || 'No event types yet';
+    case 'trigger.schedule':
+      return str(c.cron) || 'No schedule yet';
+    case 'condition.threshold':
+      return c.count
+        ? `${str(c.count)} in ${c.window ? describeDuration(str(c.window)) : '?'} per ${list(c.groupBy) || '?'}`
+        : 'Count not set';
     case 'condition.match': {
       const n = (Array.isArray(c.all) ? c.all.length : 0) + (Array.isArray(c.any) ? c.any.length : 0);
       return n ? `${n} field condition${n === 1 ? '' : 's'}` : 'No conditions yet';
     }
-    case 'condition.correlate': return `${Array.isArray(c.signals) ? c.signals.length : 0} signals within ${c.window ? describeDuration(str(c.window)) : '?'}`;
-    case 'condition.activeHours': return str(c.timeZone) || 'No time zone yet';
-    case 'condition.expression': return str(c.expression) || 'No expression yet';
-    case 'gate.approval': return c.timeout ? `Expires after ${describeDuration(str(c.timeout))}` : 'Default timeout';
-    case 'alert.create': return str(c.title) || 'No title yet';
-    case 'flow.delay': return c.duration ? `Wait ${describeDuration(str(c.duration))}` : 'No duration yet';
+    case 'condition.correlate':
+      return `${Array.isArray(c.signals) ? c.signals.length : 0} signals within ${c.window ? describeDuration(str(c.window)) : '?'}`;
+    case 'condition.activeHours':
+      return str(c.timeZone) || 'No time zone yet';
+    case 'condition.expression':
+      return str(c.expression) || 'No expression yet';
+    case 'gate.approval':
+      return c.timeout ? `Expires after ${describeDuration(str(c.timeout))}` : 'Default timeout';
+    case 'alert.create':
+      return str(c.title) || 'No title yet';
+    case 'flow.delay':
+      return c.duration ? `Wait ${describeDuration(str(c.duration))}` : 'No duration yet';
     default: {
-      const target = c.target && typeof c.target === 'object' && !Array.isArray(c.target) ? Object.values(c.target).map(String).join(', ') : '';
+      const target =
+        c.target && typeof c.target === 'object' && !Array.isArray(c.target) ? Object.values(c.target).map(String).join(', ') : '';
       return target ? `Target: ${target}` : 'Target from the event';
     }
   }
@@ -65,25 +83,60 @@ export function BlockFrame({ id, data, selected, children }: NodeProps<BlockNode
   const ports = block?.ports ?? [];
   const classes = ['block', selected ? 'selected' : '', messages.length ? 'has-error' : '', step ? 'on-path' : view.path ? 'off-path' : ''];
   return (
-    <div className={classes.join(' ')} style={{ ['--cat' as string]: colorOf(block?.category) }} data-testid={`node-${id}`} data-block={data.blockType}
-      aria-label={`${block?.displayName ?? data.blockType} block ${id}${messages.length ? `, ${messages.length} problems` : ''}`}>
+    <div
+      className={classes.join(' ')}
+      style={{ ['--cat' as string]: colorOf(block?.category) }}
+      data-testid={`node-${id}`}
+      data-block={data.blockType}
+      aria-label={`${block?.displayName ?? data.blockType} block ${id}${messages.length ? `, ${messages.length} problems` : ''}`}
+    >
       {block?.category !== 'TRIGGER' && <Handle type="target" position={Position.Left} />}
-      <div className="block-head"><span className="block-kind">{block?.category.toLowerCase() ?? 'unknown'}</span><span className="spacer" /><span className="muted small mono">{id}</span></div>
+      <div className="block-head">
+        <span className="block-kind">{block?.category.toLowerCase() ?? 'unknown'}</span>
+        <span className="spacer" />
+        <span className="muted small mono">{id}</span>
+      </div>
       <div className="block-title">{block?.displayName ?? data.blockType}</div>
-      <div className="block-summary" title={summarize(data.blockType, data.config)}>{summarize(data.blockType, data.config)}</div>
+      <div className="block-summary" title={summarize(data.blockType, data.config)}>
+        {summarize(data.blockType, data.config)}
+      </div>
       {children}
       {step && (
         <div className="block-path" data-testid={`path-${id}`}>
-          {step.port ? <>✓ left by <strong>{step.port}</strong></> : <>⏸ stopped here</>}{detailText(step) && <> · {detailText(step)}</>}
+          {step.port ? (
+            <>
+              ✓ left by <strong>{step.port}</strong>
+            </>
+          ) : (
+            <>⏸ stopped here</>
+          )}
+          {detailText(step) && <> · {detailText(step)}</>}
         </div>
       )}
-      {messages.length > 0 && <div className="block-errors" role="note" data-testid={`errors-${id}`}>{messages[0]}{messages.length > 1 ? ` (+${messages.length - 1})` : ''}</div>}
+      {messages.length > 0 && (
+        <div className="block-errors" role="note" data-testid={`errors-${id}`}>
+          {messages[0]}
+          {messages.length > 1 ? ` (+${messages.length - 1})` : ''}
+        </div>
+      )}
       {ports.map((p, i) => {
         const top = `${((i + 1) / (ports.length + 1)) * 100}%`;
         return (
           <div key={p}>
-            <Handle type="source" position={Position.Right} id={p} className={`port-${p}`} style={{ top }} title={p} aria-label={`${p} port`} />
-            {ports.length > 1 && <span className="port-label" style={{ top }}>{p}</span>}
+            <Handle
+              type="source"
+              position={Position.Right}
+              id={p}
+              className={`port-${p}`}
+              style={{ top }}
+              title={p}
+              aria-label={`${p} port`}
+            />
+            {ports.length > 1 && (
+              <span className="port-label" style={{ top }}>
+                {p}
+              </span>
+            )}
           </div>
         );
       })}

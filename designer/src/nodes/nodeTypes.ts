@@ -9,5 +9,11 @@ import UnknownNode from './UnknownNode';
 
 // Block category → component (definition.ts nodeTypeFor); at module scope so React Flow never re-mounts nodes.
 export const nodeTypes: NodeTypes = {
-  trigger: TriggerNode, condition: ConditionNode, gate: GateNode, alert: AlertNode, action: ActionNode, flow: FlowNode, unknown: UnknownNode,
+  trigger: TriggerNode,
+  condition: ConditionNode,
+  gate: GateNode,
+  alert: AlertNode,
+  action: ActionNode,
+  flow: FlowNode,
+  unknown: UnknownNode,
 };

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { mutate, useQuery } from '../api/hooks';
 import { AGENTS, CREATE_ENROLLMENT_TOKEN, REVOKE_AGENT, REVOKE_ENROLLMENT_TOKEN } from '../api/queries';
-import type { AgentEnrollmentToken, EndpointAgent, Organization, UserError } from '../api/types';
+import type { AgentEnrollmentToken, EndpointAgent, Organization } from '../api/types';
 import { ago, Empty, ErrorBox, errorText, Loading, Modal, when } from '../components/ui';
 import { useSession } from '../session';
 
 /** The endpoint agents of one organization: enrol devices with a one-use token, see who is connected, revoke. */
 export function AgentsDialog(props: { org: Organization; onClose: () => void }) {
   const { toast } = useSession();
-  const { data, error, loading, reload } = useQuery<{ agents: EndpointAgent[]; agentEnrollmentTokens: AgentEnrollmentToken[] }>(AGENTS, { org: props.org.id });
+  const { data, error, loading, reload } = useQuery(AGENTS, { org: props.org.id });
   const [issued, setIssued] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<EndpointAgent | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -17,48 +17,103 @@ export function AgentsDialog(props: { org: Organization; onClose: () => void }) 
 
   const createToken = async () => {
     setFailure(null);
-    const r = await mutate<{ token: string | null; errors: UserError[] }>(CREATE_ENROLLMENT_TOKEN, { organizationId: props.org.id, expiresIn: 'PT24H' }, 'createAgentEnrollmentToken');
-    if (r.errors.length || !r.token) { setFailure(errorText(r.errors)); return; }
+    const r = await mutate(CREATE_ENROLLMENT_TOKEN, { organizationId: props.org.id, expiresIn: 'PT24H' }, 'createAgentEnrollmentToken');
+    if (r.errors.length || !r.token) {
+      setFailure(errorText(r.errors));
+      return;
+    }
     setIssued(r.token);
     await reload();
   };
 
   const revokeToken = async (t: AgentEnrollmentToken) => {
-    const r = await mutate<{ errors: UserError[] }>(REVOKE_ENROLLMENT_TOKEN, { enrollmentTokenId: t.id }, 'revokeAgentEnrollmentToken');
-    if (r.errors.length) setFailure(errorText(r.errors)); else toast('Enrolment token revoked');
+    const r = await mutate(REVOKE_ENROLLMENT_TOKEN, { enrollmentTokenId: t.id }, 'revokeAgentEnrollmentToken');
+    if (r.errors.length) setFailure(errorText(r.errors));
+    else toast('Enrolment token revoked');
     await reload();
   };
 
   const command = issued && `dotnet Respond.Agent.dll --server ${window.location.origin} --token ${issued} --device-id <device id>`;
 
   return (
-    <Modal open wide title={`Endpoint agents of ${props.org.name}`} onClose={props.onClose}
-      footer={<><button className="btn" onClick={props.onClose}>Close</button><button className="btn primary" onClick={() => void createToken()}>Create enrolment token</button></>}>
-      <p className="muted">Devices enrol once with a one-use token and then hold a channel to Respond; actions on a device go to its agent.</p>
+    <Modal
+      open
+      wide
+      title={`Endpoint agents of ${props.org.name}`}
+      onClose={props.onClose}
+      footer={
+        <>
+          <button className="btn" onClick={props.onClose}>
+            Close
+          </button>
+          <button className="btn primary" onClick={() => void createToken()}>
+            Create enrolment token
+          </button>
+        </>
+      }
+    >
+      <p className="muted">
+        Devices enrol once with a one-use token and then hold a channel to Respond; actions on a device go to its agent.
+      </p>
       {issued && (
         <div className="card stack" data-testid="issued-token">
           <strong>Enrolment token (shown this once, valid 24 hours, one device)</strong>
-          <code className="mono small" style={{ wordBreak: 'break-all' }}>{issued}</code>
-          <span className="help">On the device: <code className="mono">{command}</code></span>
-          <div className="row"><button className="btn small" onClick={() => void navigator.clipboard?.writeText(issued)}>Copy token</button></div>
+          <code className="mono small" style={{ wordBreak: 'break-all' }}>
+            {issued}
+          </code>
+          <span className="help">
+            On the device: <code className="mono">{command}</code>
+          </span>
+          <div className="row">
+            <button className="btn small" onClick={() => void navigator.clipboard?.writeText(issued)}>
+              Copy token
+            </button>
+          </div>
         </div>
       )}
       <ErrorBox error={error ?? failure} onRetry={error ? () => void reload() : undefined} />
-      {loading && !data ? <Loading /> : (data?.agents.length ?? 0) === 0 ? (
+      {loading && !data ? (
+        <Loading />
+      ) : (data?.agents.length ?? 0) === 0 ? (
         <Empty title="No agent has enrolled">Create an enrolment token and start the agent on a device with it.</Empty>
       ) : (
         <table className="data">
-          <thead><tr><th>Device</th><th>Host</th><th>State</th><th>Last seen</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th>Device</th>
+              <th>Host</th>
+              <th>State</th>
+              <th>Last seen</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {data!.agents.map((a) => (
               <tr key={a.id} data-agent={a.deviceId}>
                 <td className="mono">{a.deviceId}</td>
-                <td>{a.hostname}<div className="muted small">{a.os}</div></td>
-                <td>{a.revokedAt
-                  ? <span className="badge plain" title={a.revokedReason ?? undefined}>Revoked {when(a.revokedAt)}</span>
-                  : <span className={`badge ${a.connected ? 'ok' : 'warn'}`}>{a.connected ? 'Connected' : 'Offline'}</span>}</td>
+                <td>
+                  {a.hostname}
+                  <div className="muted small">{a.os}</div>
+                </td>
+                <td>
+                  {a.revokedAt ? (
+                    <span className="badge plain" title={a.revokedReason ?? undefined}>
+                      Revoked {when(a.revokedAt)}
+                    </span>
+                  ) : (
+                    <span className={`badge ${a.connected ? 'ok' : 'warn'}`}>{a.connected ? 'Connected' : 'Offline'}</span>
+                  )}
+                </td>
                 <td>{ago(a.lastSeenAt)}</td>
-                <td>{!a.revokedAt && <button className="btn small danger" onClick={() => setRevoking(a)}>Revoke</button>}</td>
+                <td>
+                  {!a.revokedAt && (
+                    <button className="btn small danger" onClick={() => setRevoking(a)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -70,15 +125,28 @@ export function AgentsDialog(props: { org: Organization; onClose: () => void }) 
           <ul className="plain-list">
             {openTokens.map((t) => (
               <li key={t.id} className="row" style={{ justifyContent: 'space-between' }}>
-                <span className="small">Created {when(t.createdAt)} by {t.createdBy}; expires {when(t.expiresAt)}</span>
-                <button className="btn small" onClick={() => void revokeToken(t)}>Revoke token</button>
+                <span className="small">
+                  Created {when(t.createdAt)} by {t.createdBy}; expires {when(t.expiresAt)}
+                </span>
+                <button className="btn small" onClick={() => void revokeToken(t)}>
+                  Revoke token
+                </button>
               </li>
             ))}
           </ul>
         </>
       )}
-      {revoking && <RevokeAgentDialog agent={revoking} onClose={() => setRevoking(null)}
-        onDone={async () => { setRevoking(null); toast(`Agent of ${revoking.deviceId} revoked`); await reload(); }} />}
+      {revoking && (
+        <RevokeAgentDialog
+          agent={revoking}
+          onClose={() => setRevoking(null)}
+          onDone={() => {
+            setRevoking(null);
+            toast(`Agent of ${revoking.deviceId} revoked`);
+            void reload();
+          }}
+        />
+      )}
     </Modal>
   );
 }
@@ -87,14 +155,34 @@ function RevokeAgentDialog(props: { agent: EndpointAgent; onClose: () => void; o
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
-    const r = await mutate<{ errors: UserError[] }>(REVOKE_AGENT, { agentId: props.agent.id, reason: reason.trim() || null }, 'revokeAgent');
-    if (r.errors.length) setError(errorText(r.errors)); else props.onDone();
+    const r = await mutate(REVOKE_AGENT, { agentId: props.agent.id, reason: reason.trim() || null }, 'revokeAgent');
+    if (r.errors.length) setError(errorText(r.errors));
+    else props.onDone();
   };
   return (
-    <Modal open title={`Revoke the agent of ${props.agent.deviceId}?`} onClose={props.onClose}
-      footer={<><button className="btn" onClick={props.onClose}>Cancel</button><button className="btn danger solid" onClick={() => void submit()}>Revoke agent</button></>}>
-      <p>Its credential stops working at once and its channel is dropped: no action reaches the device until it enrols again with a new token.</p>
-      <label className="field">Reason<input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="e.g. laptop reported stolen" /></label>
+    <Modal
+      open
+      title={`Revoke the agent of ${props.agent.deviceId}?`}
+      onClose={props.onClose}
+      footer={
+        <>
+          <button className="btn" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button className="btn danger solid" onClick={() => void submit()}>
+            Revoke agent
+          </button>
+        </>
+      }
+    >
+      <p>
+        Its credential stops working at once and its channel is dropped: no action reaches the device until it enrols again with a new
+        token.
+      </p>
+      <label className="field">
+        Reason
+        <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="e.g. laptop reported stolen" />
+      </label>
       <ErrorBox error={error} />
     </Modal>
   );

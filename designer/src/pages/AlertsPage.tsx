@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { mutate, useLive, useQuery, useSubscription } from '../api/hooks';
 import { ACK_ALERT, ALERT_RAISED, ALERTS, CLOSE_ALERT } from '../api/queries';
-import type { Alert, AlertStatus, Connection, Severity, UserError } from '../api/types';
+import type { TypedDocumentString } from '../api/generated/graphql';
+import type { Alert, AlertStatus, Severity, UserError } from '../api/types';
+import { nodesOf } from '../api/types';
 import { SEVERITIES } from '../api/types';
 import { linkProps } from '../router';
 import { useSession } from '../session';
@@ -12,49 +14,125 @@ export function AlertsPage() {
   const [status, setStatus] = useState<AlertStatus | ''>('');
   const [minSeverity, setMinSeverity] = useState<Severity | ''>('');
   const where = { ...(status ? { status } : {}), ...(minSeverity ? { minSeverity } : {}) };
-  const { data, error, loading, reload, setData } = useQuery<{ alerts: Connection<Alert> }>(ALERTS, { where });
+  const { data, error, loading, reload, setData } = useQuery(ALERTS, { where });
   const [fresh, setFresh] = useState<Set<string>>(new Set());
 
-  useSubscription<{ alertRaised: Alert }>(ALERT_RAISED, {}, ({ alertRaised }) => {
+  useSubscription(ALERT_RAISED, {}, ({ alertRaised }) => {
     setFresh((f) => new Set(f).add(alertRaised.id));
-    setData(data ? { alerts: { ...data.alerts, edges: [{ node: alertRaised }, ...data.alerts.edges.filter((e) => e.node.id !== alertRaised.id)] } } : data);
+    setData(
+      data
+        ? {
+            alerts: {
+              ...data.alerts,
+              edges: [{ node: alertRaised }, ...(data.alerts.edges ?? []).filter((e) => e?.node?.id !== alertRaised.id)],
+            },
+          }
+        : data,
+    );
   });
 
   const live = useLive(() => void reload());
 
-  const decide = async (a: Alert, query: string, field: string, done: string) => {
-    const r = await mutate<{ errors: UserError[] }>(query, { id: a.id }, field);
-    if (r.errors.length) toast(errorText(r.errors), 'error'); else toast(done);
+  const decide = async <K extends string, T extends Record<K, { errors: UserError[] }>>(
+    a: Alert,
+    query: TypedDocumentString<T, { input: { id: string } }>,
+    field: K,
+    done: string,
+  ) => {
+    const r = await mutate(query, { id: a.id }, field);
+    if (r.errors.length) toast(errorText(r.errors), 'error');
+    else toast(done);
     await reload();
   };
-  const alerts = data?.alerts.edges.map((e) => e.node) ?? [];
+  const alerts = nodesOf(data?.alerts);
   return (
     <div className="page">
-      <div className="page-head"><div><h1>Alerts</h1><p className="muted">Raised by active rules, live as they happen.</p></div><LiveBadge live={live} /></div>
+      <div className="page-head">
+        <div>
+          <h1>Alerts</h1>
+          <p className="muted">Raised by active rules, live as they happen.</p>
+        </div>
+        <LiveBadge live={live} />
+      </div>
       <div className="filters">
-        <label>Status<select value={status} onChange={(e) => setStatus(e.target.value as AlertStatus | '')}><option value="">All</option><option value="NEW">New</option><option value="ACKNOWLEDGED">Acknowledged</option><option value="CLOSED">Closed</option></select></label>
-        <label>Minimum severity<select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity | '')}><option value="">Any</option>{SEVERITIES.map((s) => <option key={s} value={s}>{humanEnum(s)}</option>)}</select></label>
+        <label>
+          Status
+          <select value={status} onChange={(e) => setStatus(e.target.value as AlertStatus | '')}>
+            <option value="">All</option>
+            <option value="NEW">New</option>
+            <option value="ACKNOWLEDGED">Acknowledged</option>
+            <option value="CLOSED">Closed</option>
+          </select>
+        </label>
+        <label>
+          Minimum severity
+          <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity | '')}>
+            <option value="">Any</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {humanEnum(s)}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <ErrorBox error={error} onRetry={() => void reload()} />
-      {loading && !data ? <Loading /> : alerts.length === 0 ? <Empty title="No alerts">Alerts appear here the moment an active rule raises one.</Empty> : (
+      {loading && !data ? (
+        <Loading />
+      ) : alerts.length === 0 ? (
+        <Empty title="No alerts">Alerts appear here the moment an active rule raises one.</Empty>
+      ) : (
         <table className="data">
-          <thead><tr><th>Alert</th><th>Severity</th><th>Status</th><th>Rule</th><th>Events</th><th>Raised</th><th><span className="sr-only">Actions</span></th></tr></thead>
-          <tbody>{alerts.map((a) => (
-            <tr key={a.id} data-alert={a.id} style={fresh.has(a.id) ? { background: 'var(--accent-soft)' } : undefined}>
-              <td><strong>{a.title}</strong><div className="muted small">{a.organizationId} · {a.groupKey}</div></td>
-              <td><SeverityBadge severity={a.severity} /></td>
-              <td><StatusBadge status={a.status} /></td>
-              <td><a {...linkProps(`/rules/${a.ruleId}`)}>{a.ruleName}</a></td>
-              <td>{a.count}</td>
-              <td className="small">{ago(a.createdAt)}</td>
-              <td>{can('Responder') && a.status !== 'CLOSED' && (
-                <div className="row">
-                  {a.status === 'NEW' && <button className="btn small" onClick={() => void decide(a, ACK_ALERT, 'acknowledgeAlert', 'Alert acknowledged')}>Acknowledge</button>}
-                  <button className="btn small" onClick={() => void decide(a, CLOSE_ALERT, 'closeAlert', 'Alert closed')}>Close</button>
-                </div>
-              )}</td>
+          <thead>
+            <tr>
+              <th>Alert</th>
+              <th>Severity</th>
+              <th>Status</th>
+              <th>Rule</th>
+              <th>Events</th>
+              <th>Raised</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          ))}</tbody>
+          </thead>
+          <tbody>
+            {alerts.map((a) => (
+              <tr key={a.id} data-alert={a.id} style={fresh.has(a.id) ? { background: 'var(--accent-soft)' } : undefined}>
+                <td>
+                  <strong>{a.title}</strong>
+                  <div className="muted small">
+                    {a.organizationId} · {a.groupKey}
+                  </div>
+                </td>
+                <td>
+                  <SeverityBadge severity={a.severity} />
+                </td>
+                <td>
+                  <StatusBadge status={a.status} />
+                </td>
+                <td>
+                  <a {...linkProps(`/rules/${a.ruleId}`)}>{a.ruleName}</a>
+                </td>
+                <td>{a.count}</td>
+                <td className="small">{ago(a.createdAt)}</td>
+                <td>
+                  {can('Responder') && a.status !== 'CLOSED' && (
+                    <div className="row">
+                      {a.status === 'NEW' && (
+                        <button className="btn small" onClick={() => void decide(a, ACK_ALERT, 'acknowledgeAlert', 'Alert acknowledged')}>
+                          Acknowledge
+                        </button>
+                      )}
+                      <button className="btn small" onClick={() => void decide(a, CLOSE_ALERT, 'closeAlert', 'Alert closed')}>
+                        Close
+                      </button>
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
     </div>

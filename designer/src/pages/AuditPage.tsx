@@ -1,14 +1,25 @@
 import { useState } from 'react';
 import { useQuery } from '../api/hooks';
 import { AUDIT } from '../api/queries';
-import type { AuditEntry, Connection } from '../api/types';
+import type { AuditEntry } from '../api/types';
+import { nodesOf } from '../api/types';
 import { downloadText } from '../api/respondClient';
 import { Empty, ErrorBox, Loading, when } from '../components/ui';
 
 export function toCsv(entries: AuditEntry[]): string {
-  const cell = (v: unknown) => { const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
   const head = ['at', 'actorId', 'actorName', 'action', 'subjectType', 'subjectId', 'organizationIds', 'before', 'after'];
-  return [head.join(','), ...entries.map((e) => [e.at, e.actorId, e.actorName, e.action, e.subjectType, e.subjectId, e.organizationIds.join(' '), e.before, e.after].map(cell).join(','))].join('\n');
+  return [
+    head.join(','),
+    ...entries.map((e) =>
+      [e.at, e.actorId, e.actorName, e.action, e.subjectType, e.subjectId, e.organizationIds.join(' '), e.before, e.after]
+        .map(cell)
+        .join(','),
+    ),
+  ].join('\n');
 }
 
 export function AuditPage() {
@@ -16,32 +27,82 @@ export function AuditPage() {
   const [subjectType, setSubjectType] = useState('');
   const [actorId, setActorId] = useState('');
   const [from, setFrom] = useState('');
-  const where = { ...(action ? { action } : {}), ...(subjectType ? { subjectType } : {}), ...(actorId ? { actorId } : {}), ...(from ? { from: `${from}T00:00:00Z` } : {}) };
-  const { data, error, loading, reload } = useQuery<{ auditTrail: Connection<AuditEntry> }>(AUDIT, { where });
-  const entries = data?.auditTrail.edges.map((e) => e.node) ?? [];
+  const where = {
+    ...(action ? { action } : {}),
+    ...(subjectType ? { subjectType } : {}),
+    ...(actorId ? { actorId } : {}),
+    ...(from ? { from: `${from}T00:00:00Z` } : {}),
+  };
+  const { data, error, loading, reload } = useQuery(AUDIT, { where });
+  const entries = nodesOf(data?.auditTrail);
   return (
     <div className="page">
       <div className="page-head">
-        <div><h1>Audit trail</h1><p className="muted">Every decision and change: who, what, when, before and after.</p></div>
-        <button className="btn" disabled={!entries.length} onClick={() => void downloadText('respond-audit.csv', toCsv(entries), 'text/csv')}>Export CSV</button>
+        <div>
+          <h1>Audit trail</h1>
+          <p className="muted">Every decision and change: who, what, when, before and after.</p>
+        </div>
+        <button className="btn" disabled={!entries.length} onClick={() => downloadText('respond-audit.csv', toCsv(entries), 'text/csv')}>
+          Export CSV
+        </button>
       </div>
       <div className="filters">
-        <label>Action starts with<input value={action} onChange={(e) => setAction(e.target.value)} placeholder="rule." /></label>
-        <label>Subject type<input value={subjectType} onChange={(e) => setSubjectType(e.target.value)} placeholder="Rule" /></label>
-        <label>Actor id<input value={actorId} onChange={(e) => setActorId(e.target.value)} /></label>
-        <label>From<input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
+        <label>
+          Action starts with
+          <input value={action} onChange={(e) => setAction(e.target.value)} placeholder="rule." />
+        </label>
+        <label>
+          Subject type
+          <input value={subjectType} onChange={(e) => setSubjectType(e.target.value)} placeholder="Rule" />
+        </label>
+        <label>
+          Actor id
+          <input value={actorId} onChange={(e) => setActorId(e.target.value)} />
+        </label>
+        <label>
+          From
+          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
       </div>
       <ErrorBox error={error} onRetry={() => void reload()} />
-      {loading && !data ? <Loading /> : entries.length === 0 ? <Empty title="No audit entries match" /> : (
+      {loading && !data ? (
+        <Loading />
+      ) : entries.length === 0 ? (
+        <Empty title="No audit entries match" />
+      ) : (
         <table className="data">
-          <thead><tr><th>When</th><th>Actor</th><th>Action</th><th>Subject</th><th>Organizations</th></tr></thead>
-          <tbody>{entries.map((e) => (
-            <tr key={e.id}><td className="small">{when(e.at)}</td><td>{e.actorName}<div className="muted small">{e.actorId}</div></td><td><code>{e.action}</code></td>
-              <td className="small">{e.subjectType} <span className="mono">{e.subjectId}</span></td><td className="small">{e.organizationIds.join(', ') || '—'}</td></tr>
-          ))}</tbody>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Actor</th>
+              <th>Action</th>
+              <th>Subject</th>
+              <th>Organizations</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td className="small">{when(e.at)}</td>
+                <td>
+                  {e.actorName}
+                  <div className="muted small">{e.actorId}</div>
+                </td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td className="small">
+                  {e.subjectType} <span className="mono">{e.subjectId}</span>
+                </td>
+                <td className="small">{e.organizationIds.join(', ') || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
-      {data?.auditTrail.pageInfo.hasNextPage && <p className="muted small">Showing the newest {entries.length}; narrow the filters to see older entries.</p>}
+      {data?.auditTrail.pageInfo.hasNextPage && (
+        <p className="muted small">Showing the newest {entries.length}; narrow the filters to see older entries.</p>
+      )}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { GraphiQL } from 'graphiql';
 import type { Fetcher } from '@graphiql/toolkit';
 import 'graphiql/style.css';
-import { accessToken, explorerTransport, gql } from '../api/respondClient';
+import { accessToken, explorerTransport } from '../api/respondClient';
 
 /** GraphiQL on the signed-in session's token; subscriptions go over the designer's own graphql-ws client. */
 export default function ExplorerPage() {
@@ -11,23 +11,38 @@ export default function ExplorerPage() {
     return (params) => {
       if (/^\s*subscription\b/m.test(params.query)) {
         return {
-          [Symbol.asyncIterator]: () => ws.iterate({ query: params.query, variables: params.variables ?? undefined, operationName: params.operationName ?? undefined })[Symbol.asyncIterator](),
+          [Symbol.asyncIterator]: () =>
+            ws
+              .iterate({
+                query: params.query,
+                variables: (params.variables as Record<string, unknown> | null) ?? undefined,
+                operationName: params.operationName ?? undefined,
+              })
+              [Symbol.asyncIterator](),
         } as AsyncIterable<Record<string, unknown>>;
       }
       return (async () => {
         const response = await fetch('/graphql', {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json', Authorization: `Bearer ${await accessToken()}` },
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/graphql-response+json, application/json',
+            Authorization: `Bearer ${await accessToken()}`,
+          },
           body: JSON.stringify(params),
         });
         return (await response.json()) as Record<string, unknown>;
       })();
     };
   }, []);
-  void gql;
   return (
     <div style={{ height: '100vh' }} className="explorer">
-      <GraphiQL fetcher={fetcher} defaultQuery={'# The Respond API, as you: try ⌘/Ctrl+Enter\nquery { viewer { name roles organizations { id name connectionStatus } } }\n'} />
+      <GraphiQL
+        fetcher={fetcher}
+        defaultQuery={
+          '# The Respond API, as you: try ⌘/Ctrl+Enter\nquery { viewer { name roles organizations { id name connectionStatus } } }\n'
+        }
+      />
     </div>
   );
 }

@@ -1,22 +1,27 @@
 import { useState } from 'react';
 import { mutate, useQuery } from '../api/hooks';
 import { DUPLICATE_TEMPLATE, TEMPLATES } from '../api/queries';
-import type { RuleSummary, RuleTemplate, UserError } from '../api/types';
+import type { RuleTemplate } from '../api/types';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { Confirm, Empty, ErrorBox, errorText, Loading, OutcomeBadge } from '../components/ui';
 
 export function TemplatesPage() {
   const { can, toast } = useSession();
-  const { data, error, reload } = useQuery<{ communityTemplates: RuleTemplate[] }>(TEMPLATES);
+  const { data, error, reload } = useQuery(TEMPLATES);
   const [q, setQ] = useState('');
   const [duplicating, setDuplicating] = useState<RuleTemplate | null>(null);
-  const templates = (data?.communityTemplates ?? []).filter((t) => `${t.name} ${t.description} ${t.tags.join(' ')}`.toLowerCase().includes(q.toLowerCase()));
+  const templates = (data?.communityTemplates ?? []).filter((t) =>
+    `${t.name} ${t.description} ${t.tags.join(' ')}`.toLowerCase().includes(q.toLowerCase()),
+  );
 
   const duplicate = async (t: RuleTemplate) => {
     setDuplicating(null);
-    const r = await mutate<{ rule: RuleSummary | null; errors: UserError[] }>(DUPLICATE_TEMPLATE, { templateId: t.id }, 'duplicateTemplate');
-    if (r.errors.length || !r.rule) { toast(errorText(r.errors), 'error'); return; }
+    const r = await mutate(DUPLICATE_TEMPLATE, { templateId: t.id }, 'duplicateTemplate');
+    if (r.errors.length || !r.rule) {
+      toast(errorText(r.errors), 'error');
+      return;
+    }
     toast(`Created “${r.rule.name}” from the template`);
     navigate(`/rules/${r.rule.id}`);
   };
@@ -24,27 +29,61 @@ export function TemplatesPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <div><h1>Community Templates</h1><p className="muted">Prebuilt starting points. Templates are never evaluated: duplicate one into a draft rule, review it, then activate.</p></div>
-        <input type="search" aria-label="Search templates" placeholder="Search templates" value={q} onChange={(e) => setQ(e.target.value)} />
+        <div>
+          <h1>Community Templates</h1>
+          <p className="muted">
+            Prebuilt starting points. Templates are never evaluated: duplicate one into a draft rule, review it, then activate.
+          </p>
+        </div>
+        <input
+          type="search"
+          aria-label="Search templates"
+          placeholder="Search templates"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
       </div>
       <ErrorBox error={error} onRetry={() => void reload()} />
-      {!data ? <Loading /> : templates.length === 0 ? <Empty title="No template matches" /> : (
+      {!data ? (
+        <Loading />
+      ) : templates.length === 0 ? (
+        <Empty title="No template matches" />
+      ) : (
         <div className="grid-cards">
           {templates.map((t) => (
             <article key={t.id} className="card stack" data-template={t.id} style={{ gap: 8 }}>
               <h2 style={{ margin: 0 }}>{t.name}</h2>
-              <div className="row"><OutcomeBadge outcome={t.outcome} />{t.tags.map((tag) => <span key={tag} className="badge plain">{tag}</span>)}</div>
+              <div className="row">
+                <OutcomeBadge outcome={t.outcome} />
+                {t.tags.map((tag) => (
+                  <span key={tag} className="badge plain">
+                    {tag}
+                  </span>
+                ))}
+              </div>
               <p className="muted">{t.description}</p>
               <div className="row" style={{ marginTop: 'auto' }}>
-                <button className="btn small" onClick={() => navigate(`/templates/${t.id}`)}>View</button>
-                {can('RuleAuthor') && <button className="btn small primary" aria-label={`Duplicate ${t.name}`} onClick={() => setDuplicating(t)}>Duplicate</button>}
+                <button className="btn small" onClick={() => navigate(`/templates/${t.id}`)}>
+                  View
+                </button>
+                {can('RuleAuthor') && (
+                  <button className="btn small primary" aria-label={`Duplicate ${t.name}`} onClick={() => setDuplicating(t)}>
+                    Duplicate
+                  </button>
+                )}
               </div>
             </article>
           ))}
         </div>
       )}
-      <Confirm open={!!duplicating} title="Create a rule from this template?" confirm="Create" onCancel={() => setDuplicating(null)} onConfirm={() => void duplicate(duplicating!)}
-        body={<p>A new draft rule is created from “{duplicating?.name}”. It is not evaluated until you activate it.</p>} />
+      <Confirm
+        open={!!duplicating}
+        title="Create a rule from this template?"
+        confirm="Create"
+        onCancel={() => setDuplicating(null)}
+        onConfirm={() => void duplicate(duplicating!)}
+        body={<p>A new draft rule is created from “{duplicating?.name}”. It is not evaluated until you activate it.</p>}
+      />
     </div>
   );
 }

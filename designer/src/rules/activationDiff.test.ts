@@ -5,14 +5,22 @@ import type { Json } from '../api/types';
 describe('activation diff', () => {
   it('lists changed fields, reconfigured, added and removed nodes and edges for the approver', () => {
     const diff: Json = {
-      runningVersion: 3, proposedVersion: 5,
+      runningVersion: 3,
+      proposedVersion: 5,
       fields: [{ field: 'outcome', before: 'ALERT_ONLY', after: 'AUTOMATIC' }],
       nodes: [
-        { nodeId: 'alert', change: 'changed', type: 'alert.create', configBefore: { severity: 'HIGH' }, configAfter: { severity: 'CRITICAL' } },
+        {
+          nodeId: 'alert',
+          change: 'changed',
+          type: 'alert.create',
+          configBefore: { severity: 'HIGH' },
+          configAfter: { severity: 'CRITICAL' },
+        },
         { nodeId: 'isolate', change: 'added', type: 'action.isolateDevice', configBefore: null, configAfter: {} },
         { nodeId: 'old', change: 'removed', type: 'condition.match', configBefore: { all: [] }, configAfter: null },
       ],
-      edgesAdded: ['alert -next-> isolate'], edgesRemoved: [],
+      edgesAdded: ['alert -next-> isolate'],
+      edgesRemoved: [],
     };
 
     const lines = activationDiffLines(diff);
@@ -29,7 +37,9 @@ describe('activation diff', () => {
   });
 
   it('says when the rule does not run yet, and tolerates no diff at all', () => {
-    expect(activationDiffTitle({ runningVersion: null, proposedVersion: 1, fields: [], nodes: [] })).toBe('Version 1 (the rule does not run yet)');
+    expect(activationDiffTitle({ runningVersion: null, proposedVersion: 1, fields: [], nodes: [] })).toBe(
+      'Version 1 (the rule does not run yet)',
+    );
     expect(activationDiffLines(null)).toEqual([]);
   });
 });

@@ -1,10 +1,13 @@
 // The server's ruleDiff of a RULE_ACTIVATION request (change control) as lines an approver reads. Pure.
 import type { Json } from '../api/types';
 
-export interface ActivationDiffLine { kind: 'field' | 'added' | 'removed' | 'changed' | 'edge-added' | 'edge-removed'; text: string; detail?: string }
+export interface ActivationDiffLine {
+  kind: 'field' | 'added' | 'removed' | 'changed' | 'edge-added' | 'edge-removed';
+  text: string;
+  detail?: string;
+}
 
-const obj = (v: Json | undefined): Record<string, Json> =>
-  v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+const obj = (v: Json | undefined): Record<string, Json> => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
 const list = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
 const str = (v: Json | undefined): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v));
 
@@ -20,7 +23,12 @@ export function activationDiffLines(diff: Json | null | undefined): ActivationDi
     const change = str(n.change);
     const kind = change === 'added' || change === 'removed' ? change : 'changed';
     const config = kind === 'removed' ? n.configBefore : n.configAfter;
-    const detail = kind === 'changed' ? `${str(n.configBefore)} → ${str(n.configAfter)}` : config === null || config === undefined ? undefined : str(config);
+    const detail =
+      kind === 'changed'
+        ? `${str(n.configBefore)} → ${str(n.configAfter)}`
+        : config === null || config === undefined
+          ? undefined
+          : str(config);
     lines.push({ kind, text: `${kind} ${str(n.nodeId)} (${str(n.type)})`, detail });
   }
   for (const e of list(d.edgesAdded)) lines.push({ kind: 'edge-added', text: `edge added ${str(e)}` });

@@ -8,7 +8,9 @@ describe('config forms from block schemas', () => {
   it('picks an input per schema type', () => {
     const form = formFor(block('condition.threshold').inputs);
     expect(form.map((f) => [f.name, f.kind, f.required])).toEqual([
-      ['count', 'integer', true], ['window', 'duration', true], ['groupBy', 'fieldPathList', true],
+      ['count', 'integer', true],
+      ['window', 'duration', true],
+      ['groupBy', 'fieldPathList', true],
     ]);
   });
 

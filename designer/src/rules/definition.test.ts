@@ -23,7 +23,7 @@ describe('definition ⇄ canvas', () => {
     expect(toDefinition(nodes, edges, catalog)).toEqual(rule);
   });
 
-  it('connects an edge without a port to the source block\'s only port', () => {
+  it("connects an edge without a port to the source block's only port", () => {
     const { edges } = toFlow(rule, catalog);
     expect(edges[0]).toMatchObject({ source: 'trigger', target: 'burst', sourceHandle: 'next' });
     expect(edges[2]).toMatchObject({ sourceHandle: 'approved', label: 'approved' });
@@ -35,7 +35,7 @@ describe('definition ⇄ canvas', () => {
   });
 
   it('places nodes without a position in a row', () => {
-    const { nodes } = toFlow({ ...rule, nodes: rule.nodes.map(({ position: _p, ...n }) => n) }, catalog);
+    const { nodes } = toFlow({ ...rule, nodes: rule.nodes.map((n) => ({ ...n, position: undefined })) }, catalog);
     expect(nodes.map((n) => n.position.x)).toEqual([0, 280, 560, 840]);
   });
 

@@ -1,10 +1,23 @@
 // Rule JSON (docs/rule-format.md) ⇄ the canvas's nodes and edges. Pure: no React, no fetch.
 import type { Edge, Node } from '@xyflow/react';
-import type { ActivityDescriptor, Json, JsonObject } from '../api/types';
+import type { ActivityDescriptor, JsonObject } from '../api/types';
 
-export interface RuleNodeJson { id: string; type: string; config: JsonObject; position?: { x: number; y: number } }
-export interface RuleEdgeJson { from: string; to: string; port?: string }
-export interface RuleDefinition { schemaVersion: number; nodes: RuleNodeJson[]; edges: RuleEdgeJson[] }
+export interface RuleNodeJson {
+  id: string;
+  type: string;
+  config: JsonObject;
+  position?: { x: number; y: number };
+}
+export interface RuleEdgeJson {
+  from: string;
+  to: string;
+  port?: string;
+}
+export interface RuleDefinition {
+  schemaVersion: number;
+  nodes: RuleNodeJson[];
+  edges: RuleEdgeJson[];
+}
 
 export type BlockData = { blockType: string; config: JsonObject };
 export type BlockNode = Node<BlockData>;
@@ -19,18 +32,28 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Reads any JSON into a definition, or explains why it is not one. */
 export function parseDefinition(json: unknown): { definition: RuleDefinition } | { error: string } {
   if (!isObject(json)) return { error: 'A rule definition is a JSON object with nodes and edges.' };
-  const nodes = json.nodes, edges = json.edges ?? [];
+  const nodes = json.nodes,
+    edges = json.edges ?? [];
   if (!Array.isArray(nodes)) return { error: '"nodes" must be an array.' };
   if (!Array.isArray(edges)) return { error: '"edges" must be an array.' };
   const out: RuleDefinition = { schemaVersion: typeof json.schemaVersion === 'number' ? json.schemaVersion : 1, nodes: [], edges: [] };
   for (const [i, n] of nodes.entries()) {
-    if (!isObject(n) || typeof n.id !== 'string' || typeof n.type !== 'string') return { error: `nodes[${i}] needs a string "id" and "type".` };
-    const position = isObject(n.position) && typeof n.position.x === 'number' && typeof n.position.y === 'number'
-      ? { x: n.position.x, y: n.position.y } : undefined;
-    out.nodes.push({ id: n.id, type: n.type, config: isObject(n.config) ? (n.config as JsonObject) : {}, ...(position ? { position } : {}) });
+    if (!isObject(n) || typeof n.id !== 'string' || typeof n.type !== 'string')
+      return { error: `nodes[${i}] needs a string "id" and "type".` };
+    const position =
+      isObject(n.position) && typeof n.position.x === 'number' && typeof n.position.y === 'number'
+        ? { x: n.position.x, y: n.position.y }
+        : undefined;
+    out.nodes.push({
+      id: n.id,
+      type: n.type,
+      config: isObject(n.config) ? (n.config as JsonObject) : {},
+      ...(position ? { position } : {}),
+    });
   }
   for (const [i, e] of edges.entries()) {
-    if (!isObject(e) || typeof e.from !== 'string' || typeof e.to !== 'string') return { error: `edges[${i}] needs string "from" and "to".` };
+    if (!isObject(e) || typeof e.from !== 'string' || typeof e.to !== 'string')
+      return { error: `edges[${i}] needs string "from" and "to".` };
     out.edges.push({ from: e.from, to: e.to, ...(typeof e.port === 'string' ? { port: e.port } : {}) });
   }
   return { definition: out };
@@ -97,16 +120,30 @@ export function defaultConfig(descriptor: ActivityDescriptor): JsonObject {
   for (const input of descriptor.inputs) {
     if (!input.required) continue;
     switch (input.type) {
-      case 'ARRAY': config[input.name] = []; break;
-      case 'SEVERITY': config[input.name] = 'MEDIUM'; break;
-      case 'BOOLEAN': config[input.name] = false; break;
-      default: break;
+      case 'ARRAY':
+        config[input.name] = [];
+        break;
+      case 'SEVERITY':
+        config[input.name] = 'MEDIUM';
+        break;
+      case 'BOOLEAN':
+        config[input.name] = false;
+        break;
+      default:
+        break;
     }
   }
   return config;
 }
 
-export function stableJson(value: Json | unknown): string {
+export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v);
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
 }

@@ -2,7 +2,12 @@
 import { stableJson, type RuleDefinition } from './definition';
 
 export type NodeChange = { id: string; type: string; change: 'added' | 'removed' | 'changed'; fields: string[] };
-export interface DefinitionDiff { nodes: NodeChange[]; edgesAdded: string[]; edgesRemoved: string[]; unchanged: boolean }
+export interface DefinitionDiff {
+  nodes: NodeChange[];
+  edgesAdded: string[];
+  edgesRemoved: string[];
+  unchanged: boolean;
+}
 
 const edgeKey = (e: { from: string; to: string; port?: string }) => `${e.from} —${e.port ?? 'next'}→ ${e.to}`;
 
@@ -12,7 +17,10 @@ export function diffDefinitions(before: RuleDefinition, after: RuleDefinition): 
   const nodes: NodeChange[] = [];
   for (const [id, n] of b) {
     const old = a.get(id);
-    if (!old) { nodes.push({ id, type: n.type, change: 'added', fields: [] }); continue; }
+    if (!old) {
+      nodes.push({ id, type: n.type, change: 'added', fields: [] });
+      continue;
+    }
     const keys = new Set([...Object.keys(old.config), ...Object.keys(n.config)]);
     const fields = [...keys].filter((k) => stableJson(old.config[k] ?? null) !== stableJson(n.config[k] ?? null)).sort();
     if (old.type !== n.type) fields.unshift('type');

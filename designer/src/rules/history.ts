@@ -1,9 +1,15 @@
 // Undo/redo over canvas snapshots. Pure and bounded.
-export interface History<T> { past: T[]; present: T; future: T[] }
+export interface History<T> {
+  past: T[];
+  present: T;
+  future: T[];
+}
 
 export const LIMIT = 100;
 
-export function start<T>(present: T): History<T> { return { past: [], present, future: [] }; }
+export function start<T>(present: T): History<T> {
+  return { past: [], present, future: [] };
+}
 
 export function record<T>(h: History<T>, next: T, same: (a: T, b: T) => boolean = Object.is): History<T> {
   if (same(h.present, next)) return h;

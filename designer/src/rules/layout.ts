@@ -13,9 +13,10 @@ export function autoLayout(nodes: BlockNode[], edges: PortEdge[]): BlockNode[] {
   for (const e of edges) g.setEdge(e.source, e.target);
   dagre.layout(g);
   return nodes.map((n) => {
-    const p = g.node(n.id);
+    const p = g.node(n.id) as { x: number; y: number } | undefined;
     if (!p) return n;
-    const w = n.measured?.width ?? NODE_WIDTH, h = n.measured?.height ?? NODE_HEIGHT;
+    const w = n.measured?.width ?? NODE_WIDTH,
+      h = n.measured?.height ?? NODE_HEIGHT;
     return { ...n, position: { x: Math.round(p.x - w / 2), y: Math.round(p.y - h / 2) } };
   });
 }

@@ -26,10 +26,14 @@ describe('validation display', () => {
   });
 
   it('flags a duration that is not ISO-8601 on its field, and clears it once fixed', () => {
-    const nodes = (window: string) => def([
-      { id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } },
-      { id: 'th', type: 'condition.threshold', config: { count: 3, window, groupBy: ['user.id'] } },
-    ], [{ from: 't', to: 'th' }]);
+    const nodes = (window: string) =>
+      def(
+        [
+          { id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } },
+          { id: 'th', type: 'condition.threshold', config: { count: 3, window, groupBy: ['user.id'] } },
+        ],
+        [{ from: 't', to: 'th' }],
+      );
     expect(validateLocally(nodes('10 minutes'), catalog, 'ALERT_ONLY')).toEqual([
       { nodeId: 'th', field: 'config.window', message: 'window must be a duration greater than zero, such as PT10M.' },
     ]);
@@ -43,10 +47,14 @@ describe('validation display', () => {
   });
 
   it('reports blocks not reachable from the trigger', () => {
-    const problems = validateLocally(def([
-      { id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } },
-      { id: 'g', type: 'gate.approval', config: {} },
-    ]), catalog, 'ALERT_ONLY');
+    const problems = validateLocally(
+      def([
+        { id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } },
+        { id: 'g', type: 'gate.approval', config: {} },
+      ]),
+      catalog,
+      'ALERT_ONLY',
+    );
     expect(problems).toEqual([{ nodeId: 'g', field: null, message: 'Not connected: nothing leads here from the trigger.' }]);
   });
 
@@ -56,17 +64,38 @@ describe('validation display', () => {
       { id: 'g', type: 'gate.approval', config: {} },
       { id: 'a', type: 'action.isolateDevice', config: {} },
     ];
-    const ungated = validateLocally(def(base, [{ from: 't', to: 'g' }, { from: 't', to: 'a' }]), catalog, 'MANUAL_APPROVAL');
+    const ungated = validateLocally(
+      def(base, [
+        { from: 't', to: 'g' },
+        { from: 't', to: 'a' },
+      ]),
+      catalog,
+      'MANUAL_APPROVAL',
+    );
     expect(ungated.map((p) => p.nodeId)).toEqual(['a']);
-    const gated = validateLocally(def(base, [{ from: 't', to: 'g' }, { from: 'g', to: 'a', port: 'approved' }]), catalog, 'MANUAL_APPROVAL');
+    const gated = validateLocally(
+      def(base, [
+        { from: 't', to: 'g' },
+        { from: 'g', to: 'a', port: 'approved' },
+      ]),
+      catalog,
+      'MANUAL_APPROVAL',
+    );
     expect(gated).toEqual([]);
   });
 
   it('refuses actions in an alert-only rule', () => {
-    const problems = validateLocally(def([
-      { id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } },
-      { id: 'a', type: 'action.isolateDevice', config: {} },
-    ], [{ from: 't', to: 'a' }]), catalog, 'ALERT_ONLY');
+    const problems = validateLocally(
+      def(
+        [
+          { id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } },
+          { id: 'a', type: 'action.isolateDevice', config: {} },
+        ],
+        [{ from: 't', to: 'a' }],
+      ),
+      catalog,
+      'ALERT_ONLY',
+    );
     expect(problems.map((p) => p.nodeId)).toEqual(['a']);
   });
 });

@@ -4,9 +4,20 @@ import type { ActivityDescriptor, ActivityInput, Json, RuleOutcome, RuleValidati
 import { parseDuration } from './configForm';
 import type { RuleDefinition } from './definition';
 
-export interface Problem { nodeId: string | null; field: string | null; message: string }
-export interface NodeProblems { general: string[]; fields: Record<string, string[]> }
-export interface ProblemIndex { byNode: Map<string, NodeProblems>; rule: string[]; count: number }
+export interface Problem {
+  nodeId: string | null;
+  field: string | null;
+  message: string;
+}
+export interface NodeProblems {
+  general: string[];
+  fields: Record<string, string[]>;
+}
+export interface ProblemIndex {
+  byNode: Map<string, NodeProblems>;
+  rule: string[];
+  count: number;
+}
 
 /** "config.window" → "window"; "config.all[0].field" → "all"; anything else stays as it is. */
 export function fieldKey(field: string | null): string | null {
@@ -25,7 +36,10 @@ export function indexProblems(problems: (Problem | RuleValidationError)[]): Prob
     if (seen.has(key)) continue;
     seen.add(key);
     count++;
-    if (!p.nodeId) { rule.push(p.message); continue; }
+    if (!p.nodeId) {
+      rule.push(p.message);
+      continue;
+    }
     const entry = byNode.get(p.nodeId) ?? { general: [], fields: {} };
     const field = fieldKey(p.field);
     if (field) (entry.fields[field] ??= []).push(p.message);
@@ -47,16 +61,20 @@ function checkInput(nodeId: string, blockType: string, input: ActivityInput, val
   }
   switch (input.type) {
     case 'DURATION':
-      if (typeof value !== 'string' || !(parseDuration(value) ?? 0)) out.push({ nodeId, field, message: `${input.name} must be a duration greater than zero, such as PT10M.` });
+      if (typeof value !== 'string' || !(parseDuration(value) ?? 0))
+        out.push({ nodeId, field, message: `${input.name} must be a duration greater than zero, such as PT10M.` });
       break;
     case 'INTEGER':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) out.push({ nodeId, field, message: `${input.name} must be a whole number greater than 0.` });
+      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+        out.push({ nodeId, field, message: `${input.name} must be a whole number greater than 0.` });
       break;
     case 'TIME_OF_DAY':
-      if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) out.push({ nodeId, field, message: `${input.name} must be a time such as 18:00.` });
+      if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value))
+        out.push({ nodeId, field, message: `${input.name} must be a time such as 18:00.` });
       break;
     case 'FIELD_PATH':
-      if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$/.test(value)) out.push({ nodeId, field, message: `${input.name} must be an event field path such as user.id.` });
+      if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$/.test(value))
+        out.push({ nodeId, field, message: `${input.name} must be an event field path such as user.id.` });
       break;
     default:
       break;
@@ -71,11 +89,15 @@ export function validateLocally(definition: RuleDefinition, catalog: ActivityDes
   const triggers = definition.nodes.filter((n) => byId.get(n.type)?.category === 'TRIGGER');
   if (definition.nodes.length === 0) out.push({ nodeId: null, field: 'nodes', message: 'Drag a trigger from the palette to start.' });
   else if (triggers.length === 0) out.push({ nodeId: null, field: 'nodes', message: 'A rule needs exactly one trigger.' });
-  else if (triggers.length > 1) for (const t of triggers.slice(1)) out.push({ nodeId: t.id, field: null, message: 'A rule has exactly one trigger; remove this one.' });
+  else if (triggers.length > 1)
+    for (const t of triggers.slice(1)) out.push({ nodeId: t.id, field: null, message: 'A rule has exactly one trigger; remove this one.' });
 
   for (const node of definition.nodes) {
     const block = byId.get(node.type);
-    if (!block) { out.push({ nodeId: node.id, field: 'type', message: `Unknown block type ${node.type}.` }); continue; }
+    if (!block) {
+      out.push({ nodeId: node.id, field: 'type', message: `Unknown block type ${node.type}.` });
+      continue;
+    }
     for (const input of block.inputs) checkInput(node.id, node.type, input, node.config[input.name], out);
     if (outcome === 'ALERT_ONLY' && block.category === 'ACTION')
       out.push({ nodeId: node.id, field: null, message: 'An alert-only rule runs no actions: change the outcome or remove this block.' });
@@ -91,7 +113,9 @@ export function validateLocally(definition: RuleDefinition, catalog: ActivityDes
     reachable.add(id);
     stack.push(...(next.get(id) ?? []));
   }
-  if (triggers.length) for (const n of definition.nodes) if (!reachable.has(n.id)) out.push({ nodeId: n.id, field: null, message: 'Not connected: nothing leads here from the trigger.' });
+  if (triggers.length)
+    for (const n of definition.nodes)
+      if (!reachable.has(n.id)) out.push({ nodeId: n.id, field: null, message: 'Not connected: nothing leads here from the trigger.' });
 
   if (outcome === 'MANUAL_APPROVAL') {
     // Every action must sit behind a gate's "approved" port.
@@ -108,7 +132,11 @@ export function validateLocally(definition: RuleDefinition, catalog: ActivityDes
     for (const t of triggers.slice(0, 1)) walk(t.id, false, new Set());
     for (const n of definition.nodes)
       if (byId.get(n.type)?.category === 'ACTION' && reachable.has(n.id) && !gated.has(n.id))
-        out.push({ nodeId: n.id, field: null, message: "With manual approval, connect this action after an approval gate's approved port." });
+        out.push({
+          nodeId: n.id,
+          field: null,
+          message: "With manual approval, connect this action after an approval gate's approved port.",
+        });
   }
   return out;
 }
