@@ -10,10 +10,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Respond.Server.Tests;
 
 /// <summary>
-/// A real Respond host on a real SQLite file, bootstrapped with two organizations and one client per
-/// role and scope, so tests act as partners do: get a token, call /graphql.
+/// A real Respond host on a real SQLite file (or, for the PostgreSQL half of the provider matrix, a throw-away
+/// PostgreSQL database), bootstrapped with two organizations and one client per role and scope, so tests act as
+/// partners do: get a token, call /graphql.
 /// </summary>
-public sealed class RespondApiFixture : WebApplicationFactory<Program>
+public class RespondApiFixture : WebApplicationFactory<Program>
 {
     public const string Secret = "test-secret-0123456789";
     public string ContentRoot { get; }
@@ -32,11 +33,33 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
 
     /// <summary>Adds or overrides configuration for this host (before first use).</summary>
     /// <summary>Starts a host on the files of an earlier one (a restart), keeping its database and keys.</summary>
-    public static RespondApiFixture On(string contentRoot) => new(contentRoot);
+    public static RespondApiFixture On(string contentRoot) => new(contentRoot, TestDatabase.Sqlite, null);
 
-    private RespondApiFixture(string contentRoot) => ContentRoot = contentRoot;
+    /// <summary>Starts a host on the files and database of an earlier one (a restart), keeping its data and keys.</summary>
+    public static RespondApiFixture On(RespondApiFixture earlier) => new(earlier.ContentRoot, earlier.Database, earlier._postgreSql);
 
-    public RespondApiFixture() : this(Directory.CreateTempSubdirectory("respond-test-").FullName) { }
+    private RespondApiFixture(string contentRoot, TestDatabase database, string? postgreSql)
+    {
+        ContentRoot = contentRoot;
+        Database = database;
+        _postgreSql = postgreSql;
+    }
+
+    public RespondApiFixture() : this(TestDatabase.Sqlite, requireServer: false) { }
+
+    /// <summary>A host on <paramref name="database"/>; PostgreSQL skips (locally) or fails (CI) the test when no server is configured.</summary>
+    public static RespondApiFixture For(TestDatabase database) => new(database, requireServer: true);
+
+    /// <summary>Class fixtures are built before their test class, so they leave the check to it (see <see cref="PostgreSqlApiFixture"/>).</summary>
+    protected RespondApiFixture(TestDatabase database, bool requireServer) : this(Directory.CreateTempSubdirectory("respond-test-").FullName, database, null)
+    {
+        if (requireServer && database == TestDatabase.PostgreSql) PostgreSqlTestServer.Require();
+    }
+
+    public TestDatabase Database { get; }
+
+    /// <summary>The connection string of this host's PostgreSQL database, made on first use.</summary>
+    private string? _postgreSql;
 
     public const string LoopbackAllowance = "127.0.0.1/32";
 
@@ -93,6 +116,12 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
             settings[$"Respond:Bootstrap:Clients:{i}:ClientSecret"] = Secret;
             settings[$"Respond:Bootstrap:Clients:{i}:Roles:0"] = clients[i].Role;
             settings[$"Respond:Bootstrap:Clients:{i}:Organizations:0"] = clients[i].Org;
+        }
+        if (Database == TestDatabase.PostgreSql)
+        {
+            _postgreSql ??= PostgreSqlTestServer.CreateDatabase();
+            settings["Respond:Database:Provider"] = "PostgreSql";
+            settings["ConnectionStrings:Respond"] = _postgreSql;
         }
         foreach (var (k, v) in _extra) settings[k] = v;
         builder.UseSetting(WebHostDefaults.ContentRootKey, ContentRoot);
@@ -165,9 +194,16 @@ public sealed class RespondApiFixture : WebApplicationFactory<Program>
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_keepFiles) return;
+        if (_postgreSql is not null) await PostgreSqlTestServer.DropDatabaseAsync(_postgreSql);
         try { Directory.Delete(ContentRoot, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>
+/// The class fixture of a matrix class's PostgreSQL half. Its database is made on first use; the test class's constructor
+/// calls <see cref="PostgreSqlTestServer.Require"/>, so a missing server skips or fails each test rather than the fixture.
+/// </summary>
+public sealed class PostgreSqlApiFixture() : RespondApiFixture(TestDatabase.PostgreSql, requireServer: false);
 
 public static class JsonNodeAssertions
 {

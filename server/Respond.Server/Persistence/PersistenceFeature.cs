@@ -6,7 +6,7 @@ using Quartz;
 
 namespace Respond.Server.Persistence;
 
-public enum DatabaseProvider { Sqlite, SqlServer }
+public enum DatabaseProvider { Sqlite, SqlServer, PostgreSql }
 
 public sealed class DatabaseOptions
 {
@@ -28,10 +28,15 @@ public static class PersistenceFeature
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (provider == DatabaseProvider.SqlServer)
         {
-            if (string.IsNullOrWhiteSpace(connectionString))
-                throw new InvalidOperationException("Respond:Database:Provider is SqlServer but ConnectionStrings:Respond is empty.");
+            RequireConnectionString(provider, connectionString);
             services.AddDbContext<RespondDbContext, SqlServerRespondDbContext>((sp, o) => o.UseSqlServer(connectionString).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
-            AddScheduler(services, store => store.UseSqlServer(connectionString));
+            AddScheduler(services, store => store.UseSqlServer(connectionString!));
+        }
+        else if (provider == DatabaseProvider.PostgreSql)
+        {
+            RequireConnectionString(provider, connectionString);
+            services.AddDbContext<RespondDbContext, PostgreSqlRespondDbContext>((sp, o) => o.UseNpgsql(connectionString).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
+            AddScheduler(services, store => store.UsePostgres(connectionString!));
         }
         else
         {
@@ -41,6 +46,12 @@ public static class PersistenceFeature
             AddScheduler(services, store => store.UseSqlite(sqlite));
         }
         return services;
+    }
+
+    private static void RequireConnectionString(DatabaseProvider provider, string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException($"Respond:Database:Provider is {provider} but ConnectionStrings:Respond is empty.");
     }
 
     /// <summary>
@@ -100,4 +111,11 @@ public sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<Sql
 {
     public SqlServerRespondDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<SqlServerRespondDbContext>().UseSqlServer("Server=design;Database=Respond;Trusted_Connection=True;TrustServerCertificate=True").UseOpenIddict().Options);
+}
+
+/// <summary>PostgreSQL migrations are generated here without a server: the model needs only the provider.</summary>
+public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlRespondDbContext>
+{
+    public PostgreSqlRespondDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgreSqlRespondDbContext>().UseNpgsql("Host=design;Database=respond").UseOpenIddict().Options);
 }

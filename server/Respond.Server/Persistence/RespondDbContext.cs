@@ -271,3 +271,16 @@ internal sealed class DateTimeOffsetTicksConverter() : Microsoft.EntityFramework
 public sealed class SqliteRespondDbContext(DbContextOptions<SqliteRespondDbContext> options) : RespondDbContext(options);
 
 public sealed class SqlServerRespondDbContext(DbContextOptions<SqlServerRespondDbContext> options) : RespondDbContext(options);
+
+/// <summary>
+/// PostgreSQL: the event payload is <c>jsonb</c>, so it can be queried and indexed in the database (containment,
+/// paths) without parsing text; the other JSON columns are read whole and stay text.
+/// </summary>
+public sealed class PostgreSqlRespondDbContext(DbContextOptions<PostgreSqlRespondDbContext> options) : RespondDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        model.Entity<StoredEvent>().Property(x => x.Json).HasColumnType("jsonb");
+    }
+}

@@ -38,6 +38,24 @@ public sealed class MigrationsTests
     }
 
     [Fact]
+    public void PostgreSqlMigrations_MatchTheModel()
+    {
+        using var db = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The model changed without a PostgreSQL migration: add one with dotnet ef migrations add --context PostgreSqlRespondDbContext.");
+    }
+
+    [Fact]
+    public void PostgreSqlMigrations_GeneratedScript_StoresEventPayloadsAsJsonb()
+    {
+        using var db = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
+
+        var script = db.GetService<IMigrator>().GenerateScript();
+
+        Assert.Matches(new Regex(@"CREATE TABLE ""Events"" \([^;]*""Json"" jsonb NOT NULL"), script);
+    }
+
+    [Fact]
     public async Task Startup_EmptyDirectory_CreatesAndMigratesSqliteFile()
     {
         await using var api = new RespondApiFixture();

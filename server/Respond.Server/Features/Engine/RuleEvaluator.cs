@@ -233,7 +233,7 @@ internal static class CheckpointStore
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The checkpoint moves only with the unit's effects.");
-        command.CommandText = db.Database.IsSqlite()
+        command.CommandText = !db.Database.IsSqlServer()
             ? """
               INSERT INTO "EvaluationCheckpoints" ("OrganizationId", "Sequence", "UpdatedAt") VALUES (@o, @s, @u)
               ON CONFLICT ("OrganizationId") DO UPDATE SET "Sequence" = excluded."Sequence", "UpdatedAt" = excluded."UpdatedAt"

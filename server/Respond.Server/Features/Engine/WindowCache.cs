@@ -47,12 +47,13 @@ public sealed class WindowCache : IWindowStore
     public async Task WriteChangesAsync(RespondDbContext db, CancellationToken ct)
     {
         if (_uncommitted.IsEmpty) return;
-        var sqlite = db.Database.IsSqlite();
+        // SQLite and PostgreSQL share the standard upsert; SQL Server has MERGE.
+        var standard = !db.Database.IsSqlServer();
         var connection = db.Database.GetDbConnection();
         var tx = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Windows are written inside the unit's transaction.");
         await using var upsert = connection.CreateCommand();
         upsert.Transaction = tx;
-        upsert.CommandText = sqlite
+        upsert.CommandText = standard
             ? """
               INSERT INTO "WindowStates" ("RuleId", "NodeId", "GroupKey", "EntriesJson") VALUES (@r, @n, @g, @e)
               ON CONFLICT ("RuleId", "NodeId", "GroupKey") DO UPDATE SET "EntriesJson" = excluded."EntriesJson"
@@ -65,7 +66,7 @@ public sealed class WindowCache : IWindowStore
               """;
         await using var delete = connection.CreateCommand();
         delete.Transaction = tx;
-        delete.CommandText = sqlite
+        delete.CommandText = standard
             ? """DELETE FROM "WindowStates" WHERE "RuleId" = @r AND "NodeId" = @n AND "GroupKey" = @g"""
             : "DELETE FROM [WindowStates] WHERE [RuleId] = @r AND [NodeId] = @n AND [GroupKey] = @g";
         var (ur, un, ug, ue) = (Add(upsert, "@r"), Add(upsert, "@n"), Add(upsert, "@g"), Add(upsert, "@e"));

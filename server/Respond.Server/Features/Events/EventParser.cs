@@ -41,7 +41,7 @@ public static class EventParser
         if (e.ValueKind != JsonValueKind.Object) return (null, Fail("", "an event must be a JSON object"));
         if (EventText.FindInvalid(e) is { } badText)
             return (null, new UserError(InvalidEncoding,
-                $"events[{index}]{(badText.Length > 0 ? "." + badText : "")}: not valid Unicode text (invalid UTF-8 or a lone surrogate); send UTF-8",
+                $"events[{index}]{(badText.Length > 0 ? "." + badText : "")}: not valid Unicode text (invalid UTF-8, a lone surrogate or U+0000); send UTF-8",
                 ["input", "events", index.ToString(CultureInfo.InvariantCulture), .. badText.Split('.', StringSplitOptions.RemoveEmptyEntries)]));
         foreach (var p in e.EnumerateObject())
             if (!TopLevel.Contains(p.Name)) return (null, Fail(p.Name, "unknown field; put extra data under 'raw'"));

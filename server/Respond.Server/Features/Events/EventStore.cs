@@ -22,30 +22,32 @@ public sealed class EventStore(RespondDbContext db, TimeProvider time)
         try
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            if (!db.Database.IsSqlite()) await LockOrganizationsAsync(connection, tx, events, ct);
+            var sqlServer = db.Database.IsSqlServer();
+            var postgreSql = db.Database.IsNpgsql();
+            if (sqlServer || postgreSql) await LockOrganizationsAsync(connection, tx, events, sqlServer, ct);
             await using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = db.Database.IsSqlite()
+            command.CommandText = sqlServer
                 ? """
-                  INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
-                  VALUES (@id, @org, @source, @type, @severity, @time, @received, @json)
-                  ON CONFLICT ("OrganizationId", "Source", "EventId") DO NOTHING
-                  RETURNING "Sequence"
-                  """
-                : """
                   IF NOT EXISTS (SELECT 1 FROM [Events] WITH (UPDLOCK, HOLDLOCK) WHERE [OrganizationId] = @org AND [Source] = @source AND [EventId] = @id)
                   INSERT INTO [Events] ([EventId], [OrganizationId], [Source], [Type], [Severity], [Time], [ReceivedAt], [Json])
                   OUTPUT INSERTED.[Sequence]
                   VALUES (@id, @org, @source, @type, @severity, @time, @received, @json)
+                  """
+                : $"""
+                  INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
+                  VALUES (@id, @org, @source, @type, @severity, @time, @received, {(postgreSql ? "CAST(@json AS jsonb)" : "@json")})
+                  ON CONFLICT ("OrganizationId", "Source", "EventId") DO NOTHING
+                  RETURNING "Sequence"
                   """;
-            var id = Add(command, "@id");
-            var org = Add(command, "@org");
-            var source = Add(command, "@source");
-            var type = Add(command, "@type");
-            var severity = Add(command, "@severity");
-            var at = Add(command, "@time");
-            var received = Add(command, "@received");
-            var json = Add(command, "@json");
+            var id = Add(command, "@id", DbType.String);
+            var org = Add(command, "@org", DbType.String);
+            var source = Add(command, "@source", DbType.String);
+            var type = Add(command, "@type", DbType.String);
+            var severity = Add(command, "@severity", DbType.Int32);
+            var at = Add(command, "@time", DbType.Int64);
+            var received = Add(command, "@received", DbType.Int64);
+            var json = Add(command, "@json", DbType.String);
             await command.PrepareAsync(ct);
             received.Value = time.GetUtcNow().UtcTicks;
             foreach (var e in events)
@@ -71,27 +73,38 @@ public sealed class EventStore(RespondDbContext db, TimeProvider time)
 
     /// <summary>
     /// The evaluator reads each organization's log in sequence order and trusts that nothing commits behind its
-    /// checkpoint. SQLite has one writer at a time, so sequences commit in order; on SQL Server two transactions may
-    /// commit identity values out of order, so appends of one organization take turns (an application lock per
-    /// organization, taken in a fixed order, held until commit).
+    /// checkpoint. SQLite has one writer at a time, so sequences commit in order; on SQL Server and PostgreSQL two
+    /// transactions may commit identity values out of order, so appends of one organization take turns: a lock per
+    /// organization (SQL Server: an application lock; PostgreSQL: an advisory transaction lock on the hash of the
+    /// organization id, where a rare hash collision only makes two organizations take turns), taken in a fixed
+    /// order, held until commit.
     /// </summary>
-    private static async Task LockOrganizationsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<ParsedEvent> events, CancellationToken ct)
+    private static async Task LockOrganizationsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<ParsedEvent> events, bool sqlServer, CancellationToken ct)
     {
         foreach (var organization in events.Select(e => e.OrganizationId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             await using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'";
-            var resource = Add(command, "@resource");
+            command.CommandText = sqlServer
+                ? "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'"
+                : $"SELECT pg_advisory_xact_lock({LogLockClass}, hashtext(@resource))";
+            var resource = Add(command, "@resource", DbType.String);
             resource.Value = "respond-log:" + organization;
             await command.ExecuteNonQueryAsync(ct);
         }
     }
 
-    private static DbParameter Add(DbCommand command, string name)
+    /// <summary>The first key of PostgreSQL's two-key advisory locks that Respond's log appends use ("RL").</summary>
+    private const int LogLockClass = 0x524C;
+
+    // Typed before the first value is set, because PostgreSQL prepares a statement with its parameter types (and SQL
+    // Server wants a size for variable-length types; -1 is unbounded).
+    private static DbParameter Add(DbCommand command, string name, DbType type)
     {
         var p = command.CreateParameter();
         p.ParameterName = name;
+        p.DbType = type;
+        if (type == DbType.String) p.Size = -1;
         command.Parameters.Add(p);
         return p;
     }

@@ -8,6 +8,8 @@ namespace Respond.Server.Features.Events;
 /// <summary>
 /// Finds text in an event that is not Unicode: invalid UTF-8 bytes, or a <c>\uD800</c> escape without its pair. JSON
 /// readers accept both and only fail when the string is read, which used to surface as a 500 in the middle of a batch.
+/// A <c>\u0000</c> escape is refused with them: PostgreSQL cannot store U+0000 in text or jsonb, and an event must be
+/// storable the same way on every provider.
 /// </summary>
 public static class EventText
 {
@@ -39,14 +41,14 @@ public static class EventText
         }
     }
 
-    // Raw bytes without escapes only need a UTF-8 check; with escapes, decoding is the check (it throws on a lone surrogate).
+    // Raw bytes without escapes only need a UTF-8 check (JSON has no raw control characters in strings); with escapes,
+    // decoding is the check (it throws on a lone surrogate) and the decoded text must hold no U+0000.
     private static bool IsValid(ReadOnlySpan<byte> raw, JsonElement element)
     {
         if (raw.IndexOf((byte)'\\') < 0) return Utf8.IsValid(raw);
         try
         {
-            _ = element.GetString();
-            return true;
+            return !element.GetString()!.Contains('\0', StringComparison.Ordinal);
         }
         catch (InvalidOperationException)
         {
@@ -60,8 +62,7 @@ public static class EventText
         if (raw.IndexOf((byte)'\\') < 0) return Utf8.IsValid(raw);
         try
         {
-            _ = property.Name;
-            return true;
+            return !property.Name.Contains('\0', StringComparison.Ordinal);
         }
         catch (InvalidOperationException)
         {

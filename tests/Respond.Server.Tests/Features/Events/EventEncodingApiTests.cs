@@ -11,8 +11,8 @@ using Respond.Server.Tests.Features.Engine;
 
 namespace Respond.Server.Tests.Features.Events;
 
-/// <summary>Text that is not Unicode (invalid UTF-8, a lone surrogate) is refused with the event's index, never a 500 and never stored mangled.</summary>
-public sealed class EventEncodingApiTests(RespondApiFixture api) : IClassFixture<RespondApiFixture>
+/// <summary>Text that is not Unicode (invalid UTF-8, a lone surrogate) or holds U+0000 (which PostgreSQL cannot store) is refused with the event's index, never a 500 and never stored mangled.</summary>
+public abstract class EventEncodingApiTests(RespondApiFixture api)
 {
     private static readonly byte[] InvalidUtf8 = [0xC3, 0x28]; // a lead byte followed by an ASCII byte
 
@@ -44,7 +44,7 @@ public sealed class EventEncodingApiTests(RespondApiFixture api) : IClassFixture
         return await scope.ServiceProvider.GetRequiredService<RespondDbContext>().Events.AsNoTracking().AnyAsync(e => e.EventId == eventId);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_InvalidUtf8InAString_400NamingTheEventIndexAndField()
     {
         var body = Json([EngineScenario.Event("enc-utf8-0"), EngineScenario.Event("enc-utf8-1", user: "u-bad")], InvalidUtf8);
@@ -58,7 +58,7 @@ public sealed class EventEncodingApiTests(RespondApiFixture api) : IClassFixture
         Assert.False(await StoredAsync("enc-utf8-1"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_LoneSurrogateEscape_400NamingTheEventIndexAndField()
     {
         var body = Json([EngineScenario.Event("enc-sur-0"), EngineScenario.Event("enc-sur-1"), EngineScenario.Event("enc-sur-2", user: "u-bad")],
@@ -71,7 +71,21 @@ public sealed class EventEncodingApiTests(RespondApiFixture api) : IClassFixture
         Assert.False(await StoredAsync("enc-sur-2"));
     }
 
-    [Fact]
+    [SkippableFact]
+    public async Task PostEvents_NulEscapeInAString_400NamingTheEventIndexAndField()
+    {
+        var body = Json([EngineScenario.Event("enc-nul-0"), EngineScenario.Event("enc-nul-1", user: "u-bad")], Encoding.ASCII.GetBytes("x\\u0000y"));
+
+        var (status, problem) = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("events[1].user.name", problem.Str("detail"));
+        Assert.Equal("INVALID_ENCODING", problem.Str("errors.0.code"));
+        Assert.Equal(1, problem.At("accepted").GetValue<int>());
+        Assert.False(await StoredAsync("enc-nul-1"));
+    }
+
+    [SkippableFact]
     public async Task PostEvents_InvalidUtf8InAFieldName_400NamingTheEvent()
     {
         byte[] body = [.. Encoding.UTF8.GetBytes("""[{"id":"enc-name-0","organizationId":"org-a","source":"idp","type":"t","severity":"LOW","time":"2026-11-23T10:00:00Z","raw":{" """.TrimEnd()),
@@ -83,7 +97,7 @@ public sealed class EventEncodingApiTests(RespondApiFixture api) : IClassFixture
         Assert.Contains("events[0].raw", problem.Str("detail"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_NdjsonWithInvalidUtf8_400NamingTheEventIndexAndNotStoredAsReplacementCharacters()
     {
         var body = Json([EngineScenario.Event("enc-nd-0"), EngineScenario.Event("enc-nd-1", user: "u-bad"), EngineScenario.Event("enc-nd-2")],
@@ -97,7 +111,7 @@ public sealed class EventEncodingApiTests(RespondApiFixture api) : IClassFixture
         Assert.False(await StoredAsync("enc-nd-1"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IngestEvents_LoneSurrogateInAGraphQLString_ErrorNamingTheEventIndexAndField()
     {
         const string mutation = """
@@ -115,7 +129,7 @@ public sealed class EventEncodingApiTests(RespondApiFixture api) : IClassFixture
         Assert.Equal(1, response.At("data.ingestEvents.accepted").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GraphQL_BodyWithInvalidUtf8_400BadRequest()
     {
         using var http = await api.ClientAsAsync("ingestor-a");
@@ -127,5 +141,12 @@ public sealed class EventEncodingApiTests(RespondApiFixture api) : IClassFixture
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync());
+    }
+
+    public sealed class OnSqlite(RespondApiFixture api) : EventEncodingApiTests(api), IClassFixture<RespondApiFixture>;
+
+    public sealed class OnPostgreSql : EventEncodingApiTests, IClassFixture<PostgreSqlApiFixture>
+    {
+        public OnPostgreSql(PostgreSqlApiFixture api) : base(api) => PostgreSqlTestServer.Require();
     }
 }
