@@ -232,6 +232,7 @@ public static class ActionsFeature
         services.AddSingleton<ActionScheduler>();
         services.AddScoped<ActionLifecycle>();
         services.AddScoped<ActionPolicy>();
+        services.AddSingleton<Alerts.IAlertEvidenceFields, AlertResponseActions>();
         services.AddScoped<ActionSubmitter>();
         services.AddScoped<ActionRunner>();
         services.AddScoped<IActionResults>(sp => sp.GetRequiredService<ActionRunner>());

@@ -14,7 +14,7 @@ namespace Respond.Server.Features.Alerts;
 
 public sealed class AlertType : ObjectGraphType<Alert>
 {
-    public AlertType()
+    public AlertType(IEnumerable<IAlertEvidenceFields> evidence)
     {
         Name = "Alert";
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => c.Source.Id);
@@ -28,7 +28,7 @@ public sealed class AlertType : ObjectGraphType<Alert>
         Field<NonNullGraphType<IdGraphType>>("organizationId").Resolve(c => c.Source.OrganizationId);
         Field(a => a.GroupKey).Description("The values of the rule's group-by fields, e.g. the user.");
         Field(a => a.Count).Description("Matches counted on this alert (suppression collapses a storm into one alert).");
-        Field(a => a.EventIds).Description("The matched events (the first 100).");
+        Field(a => a.EventIds).Description("The ids of the events behind it: every event a threshold or correlation counted, then matches suppression absorbed (up to 100 of those).");
         Field(a => a.FirstEventAt);
         Field(a => a.LastEventAt);
         Field(a => a.SuppressUntil, nullable: true);
@@ -38,10 +38,14 @@ public sealed class AlertType : ObjectGraphType<Alert>
         Field(a => a.StatusChangedAt, nullable: true);
         Field(a => a.StatusChangedBy, nullable: true);
         Field(a => a.StatusComment, nullable: true);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<AlertStatusChangeType>>>>("statusHistory").Description("NEW when raised, then each acknowledge and close, oldest first.")
+            .ResolveAsync(async c => await AlertStatusHistory.OfAsync(c.Service<RespondDbContext>(), c.Source, c.CancellationToken));
+        foreach (var fields in evidence) fields.AddTo(this);
     }
 }
 
-public sealed record AlertFilter(string? OrganizationId, string? RuleId, Severity? MinSeverity, Severity? Severity, AlertStatus? Status, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record AlertFilter(string? OrganizationId, string? RuleId, Severity? MinSeverity, Severity? Severity, AlertStatus? Status, DateTimeOffset? From, DateTimeOffset? To,
+    string? Text);
 
 public sealed class AlertFilterInputType : InputObjectGraphType<AlertFilter>
 {
@@ -55,6 +59,7 @@ public sealed class AlertFilterInputType : InputObjectGraphType<AlertFilter>
         Field<EnumerationGraphType<AlertStatus>>("status");
         Field(f => f.From, nullable: true).Description("Created at or after.");
         Field(f => f.To, nullable: true).Description("Created before.");
+        Field(f => f.Text, nullable: true).Description("Case-insensitive search in the id, title, rule name and group key.");
     }
 }
 
@@ -134,6 +139,12 @@ public static class AlertsFeature
                 if (where?.Status is { } status) q = q.Where(a => a.Status == status);
                 if (where?.From is { } from) q = q.Where(a => a.CreatedAt >= from);
                 if (where?.To is { } to) q = q.Where(a => a.CreatedAt < to);
+                if (!string.IsNullOrWhiteSpace(where?.Text))
+                {
+                    var pattern = LikePattern.Containing(where.Text);
+                    q = q.Where(a => EF.Functions.Like(a.Id, pattern, LikePattern.Escape) || EF.Functions.Like(a.Title, pattern, LikePattern.Escape)
+                        || EF.Functions.Like(a.RuleName, pattern, LikePattern.Escape) || EF.Functions.Like(a.GroupKey, pattern, LikePattern.Escape));
+                }
                 return await q.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id)
                     .ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
             });

@@ -219,7 +219,8 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, Rule
 public static class ApprovalsFeature
 {
     public static IServiceCollection AddApprovals(this IServiceCollection services) =>
-        services.AddScoped<DecideApproval>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>();
+        services.AddScoped<DecideApproval>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>()
+            .AddSingleton<IAlertEvidenceFields, AlertApprovalRequests>();
 
     public static IQueryable<ApprovalRequest> VisibleTo(this IQueryable<ApprovalRequest> query, RespondPrincipal by) =>
         query.WhereOrganizationVisibleTo(a => a.OrganizationId, by);
@@ -262,10 +263,10 @@ public static class ApprovalsFeature
             q = q.Where(a => db.Alerts.Any(al => al.Id == a.AlertId && al.OrganizationId == a.OrganizationId && al.Severity == severity));
         if (!string.IsNullOrWhiteSpace(where?.Text))
         {
-            var pattern = "%" + where.Text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            q = q.Where(a => EF.Functions.Like(a.Id, pattern, "\\") || EF.Functions.Like(a.RequestedBy, pattern, "\\")
-                || EF.Functions.Like(a.Justification!, pattern, "\\") || EF.Functions.Like(a.ProposedActionsJson, pattern, "\\")
-                || db.Rules.Any(r => r.Id == a.RuleId && EF.Functions.Like(r.Name, pattern, "\\")));
+            var pattern = LikePattern.Containing(where.Text);
+            q = q.Where(a => EF.Functions.Like(a.Id, pattern, LikePattern.Escape) || EF.Functions.Like(a.RequestedBy, pattern, LikePattern.Escape)
+                || EF.Functions.Like(a.Justification!, pattern, LikePattern.Escape) || EF.Functions.Like(a.ProposedActionsJson, pattern, LikePattern.Escape)
+                || db.Rules.Any(r => r.Id == a.RuleId && EF.Functions.Like(r.Name, pattern, LikePattern.Escape)));
         }
         return q;
     }

@@ -19,6 +19,7 @@ public static class EngineFeature
             .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.")
             .Validate(o => o.RuleActivationTimeout > TimeSpan.Zero, "Respond:Approvals:RuleActivationTimeout must be positive.").ValidateOnStart();
         services.AddSingleton<RuleIndex>();
+        services.AddSingleton<Alerts.IAlertEvidenceFields, AlertRuleExecution>();
         services.AddSingleton<EvaluationPartitions>();
         services.AddSingleton<EvaluationBackpressure>();
         services.AddSingleton<RuleEvaluator>();

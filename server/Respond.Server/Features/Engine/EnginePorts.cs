@@ -65,7 +65,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
             Title = request.Title.Length > 500 ? request.Title[..500] : request.Title,
             Severity = request.Severity,
             GroupKey = request.GroupKey,
-            EventIds = [request.EventId],
+            EventIds = ContributingEventIds(request),
             FirstEventAt = request.EventTime,
             LastEventAt = request.EventTime,
             SuppressUntil = request.SuppressFor is { } s ? request.EventTime + s : null,
@@ -77,6 +77,22 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
         _touchedAlerts[alert.Id] = alert;
         if (alert.SuppressUntil is { } until) OpenAlerts.Remember(alert.RuleId, alert.OrganizationId, alert.GroupKey, alert.Id, until);
         return new AlertOutcome(alert.Id, false, 1);
+    }
+
+    /// <summary>
+    /// Every event behind a new alert: those the thresholds and correlations it crossed counted (their details on
+    /// <c>why.thresholds</c> name them), then the event that completed it. Without a window, only that event.
+    /// </summary>
+    private static List<string> ContributingEventIds(AlertRequest request)
+    {
+        var ids = new List<string>();
+        foreach (var crossed in request.Why["thresholds"] as System.Text.Json.Nodes.JsonArray ?? [])
+        {
+            foreach (var id in crossed?["eventIds"] as System.Text.Json.Nodes.JsonArray ?? []) ids.Add(id!.GetValue<string>());
+            foreach (var signal in crossed?["signals"] as System.Text.Json.Nodes.JsonArray ?? []) ids.Add(signal!["eventId"]!.GetValue<string>());
+        }
+        ids.Add(request.EventId);
+        return ids.Distinct(StringComparer.Ordinal).ToList();
     }
 
     public async ValueTask<string> OpenAsync(ApprovalOpening opening, CancellationToken ct)

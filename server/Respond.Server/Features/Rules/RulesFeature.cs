@@ -49,8 +49,8 @@ public static class RulesFeature
                 if (where?.OrganizationId is { } org) q = q.WhereScopeIncludes(r => r.Organizations, org, includeWorkspaceWide: true);
                 if (!string.IsNullOrWhiteSpace(where?.Text))
                 {
-                    var pattern = "%" + where.Text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-                    q = q.Where(r => EF.Functions.Like(r.Name, pattern, "\\") || EF.Functions.Like(r.Description, pattern, "\\"));
+                    var pattern = LikePattern.Containing(where.Text);
+                    q = q.Where(r => EF.Functions.Like(r.Name, pattern, LikePattern.Escape) || EF.Functions.Like(r.Description, pattern, LikePattern.Escape));
                 }
                 return await q.OrderByDescending(r => r.UpdatedAt).ThenBy(r => r.Id)
                     .ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), r => r, c.CancellationToken);
