@@ -8,6 +8,7 @@ using Respond.Server.Features.Demo;
 using Respond.Server.Features.Audit;
 using Respond.Server.Features.Engine;
 using Respond.Server.Features.Events;
+using Respond.Server.Features.Health;
 using Respond.Server.Features.Organizations;
 using Respond.Server.Features.RuleTesting;
 using Respond.Server.Features.Rules;
@@ -36,6 +37,7 @@ public static class RespondHost
         services.AddScripts();
         services.AddResponseActions(configuration);
         services.AddDemo(configuration);
+        services.AddHealth();
         return services;
     }
 
@@ -51,7 +53,7 @@ public static class RespondHost
 
     public static IEndpointRouteBuilder MapRespond(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok("ok")).AllowAnonymous();
+        app.MapHealth();
         app.MapRespondIdentity();
         app.MapRespondGraphQL();
         app.MapEventsApi();

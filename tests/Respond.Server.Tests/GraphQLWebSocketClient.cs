@@ -79,6 +79,25 @@ public sealed class GraphQLWebSocketClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a ping and returns the type of the next message ("pong" while the connection is open).</summary>
+    public async Task<string?> PingAsync()
+    {
+        await SendAsync(new { type = "ping" });
+        return (await ReceiveAsync(TimeSpan.FromSeconds(20)))?["type"]?.GetValue<string>();
+    }
+
+    /// <summary>Reads until the server's close frame and returns its code and reason; the guard only ends a hung test.</summary>
+    public async Task<(int? Code, string? Reason)> ClosedAsync()
+    {
+        var buffer = new byte[256 * 1024];
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer, guard.Token);
+            if (result.MessageType == WebSocketMessageType.Close) return ((int?)_socket.CloseStatus, _socket.CloseStatusDescription);
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();

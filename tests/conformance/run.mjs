@@ -1,6 +1,7 @@
 // Protocol conformance against a running Respond server (RESPOND_URL, RESPOND_CLIENT_ID, RESPOND_CLIENT_SECRET):
 // every MUST audit of graphql-http's serverAudits, and the graphql-ws client subscribing with a bearer token.
 // Prints one line per check and ends with "N passed, N failed"; exits non-zero on any failure.
+import { buildClientSchema, getIntrospectionQuery } from 'graphql';
 import { serverAudits } from 'graphql-http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -105,6 +106,20 @@ async function gql(accessToken, query, variables) {
   return body.data;
 }
 
+// What GraphiQL, codegen, Apollo, Postman and Insomnia send, under the server's default limits: both variants of
+// graphql-js' introspection query are answered with a schema graphql-js itself accepts.
+async function introspection(accessToken) {
+  for (const inputValueDeprecation of [false, true]) {
+    const name = `getIntrospectionQuery({ inputValueDeprecation: ${inputValueDeprecation} }) answers a schema buildClientSchema accepts`;
+    try {
+      const schema = buildClientSchema(await gql(accessToken, getIntrospectionQuery({ inputValueDeprecation })));
+      report(Object.keys(schema.getQueryType().getFields()).includes('activityCatalog'), name, 'Query lacks activityCatalog');
+    } catch (e) {
+      report(false, name, e.message);
+    }
+  }
+}
+
 // The rule engine end to end over the real transports: an ingested event matching an active rule reaches a
 // graphql-ws subscriber of alertRaised.
 async function alertRaised(accessToken) {
@@ -161,6 +176,7 @@ async function alertRaised(accessToken) {
 try {
   const accessToken = await token();
   await audits(accessToken);
+  await introspection(accessToken);
   await graphqlWs(accessToken);
   await alertRaised(accessToken);
 } catch (e) {

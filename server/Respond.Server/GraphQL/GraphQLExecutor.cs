@@ -8,8 +8,10 @@ using GraphQLParser.AST;
 namespace Respond.Server.GraphQL;
 
 /// <summary>Runs one GraphQL request for either transport, with the transport's rules on which operations it may carry.</summary>
-public sealed class GraphQLExecutor(IDocumentExecuter<ISchema> executer)
+public sealed class GraphQLExecutor(IDocumentExecuter<ISchema> executer, Microsoft.Extensions.Options.IOptions<GraphQLOptions> options)
 {
+    private readonly IntrospectionBounds _introspectionBounds = new(options.Value.MaxIntrospectionSelections);
+
     public const string MutationOverGet = "MUTATION_OVER_GET";
     public const string SubscriptionOverHttp = "SUBSCRIPTION_OVER_HTTP";
 
@@ -28,7 +30,7 @@ public sealed class GraphQLExecutor(IDocumentExecuter<ISchema> executer)
             User = user,
             RequestServices = services,
             CancellationToken = ct,
-            ValidationRules = DocumentValidator.CoreRules.Append(new TransportOperationRule(onlyOperation, allowSubscriptions)),
+            ValidationRules = DocumentValidator.CoreRules.Append(new TransportOperationRule(onlyOperation, allowSubscriptions)).Append(_introspectionBounds),
         });
 
     private sealed class TransportOperationRule(OperationType? only, bool allowSubscriptions) : ValidationRuleBase

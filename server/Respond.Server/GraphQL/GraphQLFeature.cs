@@ -39,6 +39,15 @@ public static class GraphQLFeature
                 var limits = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLOptions>>().Value;
                 c.MaxDepth = limits.MaxDepth;
                 c.MaxComplexity = limits.MaxComplexity;
+                // Introspection weighs nothing in the complexity count (RespondSchema) and is bounded by IntrospectionBounds;
+                // only its depth is left to excuse, up to its own limit.
+                c.ValidateComplexityDelegate = check =>
+                {
+                    if (check.Error is not null && check.MaxDepth <= limits.MaxIntrospectionDepth
+                        && IntrospectionBounds.IsIntrospectionOnly(check.ValidationContext.Operation, check.ValidationContext.Document))
+                        check.Error = null;
+                    return Task.CompletedTask;
+                };
             }));
         return services;
     }

@@ -5,6 +5,9 @@ internal static partial class GraphQLLog
     [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket connection_init refused: {Reason}")]
     public static partial void WebSocketTokenRefused(ILogger logger, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WebSocket of {Subject} closed (4403): {Reason}")]
+    public static partial void WebSocketClosedForToken(ILogger logger, string subject, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket upgrade refused: the graphql-transport-ws subprotocol was not offered")]
     public static partial void WebSocketSubprotocolMissing(ILogger logger);
 

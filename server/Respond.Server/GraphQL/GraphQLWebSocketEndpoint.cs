@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using GraphQL;
 using GraphQL.Transport;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.Validation;
 
 namespace Respond.Server.GraphQL;
@@ -23,6 +24,7 @@ internal sealed class GraphQLWebSocketEndpoint(
     GraphQLExecutor executor,
     IGraphQLTextSerializer serializer,
     OpenIddictValidationService tokens,
+    Identity.PrincipalStanding standing,
     IOptions<GraphQLOptions> options,
     TimeProvider time,
     ILogger<GraphQLWebSocketEndpoint> logger)
@@ -30,6 +32,7 @@ internal sealed class GraphQLWebSocketEndpoint(
     private GraphQLExecutor Executor { get; } = executor;
     private IGraphQLTextSerializer Serializer { get; } = serializer;
     private OpenIddictValidationService Tokens { get; } = tokens;
+    private Identity.PrincipalStanding Standing { get; } = standing;
     private GraphQLOptions Options { get; } = options.Value;
     private TimeProvider Time { get; } = time;
     private ILogger Logger { get; } = logger;
@@ -61,6 +64,9 @@ internal sealed class GraphQLWebSocketEndpoint(
         private readonly ConcurrentDictionary<string, IDisposable> _operations = new();
         private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         private ClaimsPrincipal? _user;
+        private ITimer? _expiry;
+        private ITimer? _recheck;
+        private int _rechecking;
         private bool _initReceived;
         private (int Code, string Reason)? _close;
 
@@ -170,7 +176,45 @@ internal sealed class GraphQLWebSocketEndpoint(
                 RequestClose(4403, "Forbidden: the access token is not valid");
                 return;
             }
+            WatchToken(token, _user);
             Send(new { type = "connection_ack" });
+        }
+
+        /// <summary>
+        /// The token was checked once, here; the socket must not outlive it. It closes (4403) when the token expires, and
+        /// when a periodic check finds it revoked or its principal gone, so nothing more is delivered to that principal.
+        /// </summary>
+        private void WatchToken(string token, ClaimsPrincipal user)
+        {
+            var now = endpoint.Time.GetUtcNow();
+            if (user.GetExpirationDate() is { } expiresAt)
+                _expiry = endpoint.Time.CreateTimer(_ => CloseForToken("Forbidden: the access token expired", user),
+                    null, expiresAt > now ? expiresAt - now : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            var every = endpoint.Options.TokenRecheckInterval;
+            _recheck = endpoint.Time.CreateTimer(_ => _ = RecheckAsync(token, user), null, every, every);
+        }
+
+        private async Task RecheckAsync(string token, ClaimsPrincipal user)
+        {
+            if (Interlocked.Exchange(ref _rechecking, 1) == 1) return;
+            try
+            {
+                if (await endpoint.Standing.RefusalAsync(token, user, _closing.Token) is { } refusal) CloseForToken(refusal, user);
+            }
+            catch (OperationCanceledException) { }
+            catch (ObjectDisposedException) { }
+            finally
+            {
+                Volatile.Write(ref _rechecking, 0);
+            }
+        }
+
+        private void CloseForToken(string reason, ClaimsPrincipal user)
+        {
+            GraphQLLog.WebSocketClosedForToken(endpoint.Logger, user.GetClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject) ?? "?", reason);
+            foreach (var id in _operations.Keys)
+                if (_operations.TryRemove(id, out var operation)) operation.Dispose();
+            RequestClose(4403, reason);
         }
 
         private async Task SubscribeAsync(OperationMessage message)
@@ -301,6 +345,8 @@ internal sealed class GraphQLWebSocketEndpoint(
 
         public ValueTask DisposeAsync()
         {
+            _expiry?.Dispose();
+            _recheck?.Dispose();
             foreach (var operation in _operations.Values) operation.Dispose();
             _operations.Clear();
             _closing.Dispose();

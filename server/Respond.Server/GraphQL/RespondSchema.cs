@@ -1,3 +1,4 @@
+using GraphQL;
 using GraphQL.Types;
 using Respond.Server.Features.Actions;
 using Respond.Server.Connectors.Agents;
@@ -28,6 +29,17 @@ public sealed class RespondSchema : Schema
         RegisterTypeMapping(typeof(System.Text.Json.JsonElement), typeof(JsonGraphType));
         RegisterTypeMapping(typeof(DateTimeOffset), typeof(DateTimeScalar));
         RegisterVisitor(new SearchTextLimit());
+        // The spec draft's deprecation of arguments and input fields: introspection answers includeDeprecated and
+        // __InputValue.isDeprecated, as graphql-js' getIntrospectionQuery({ inputValueDeprecation: true }) asks.
+        Features.DeprecationOfInputValues = true;
+        // Introspection is sized by the schema, not the data: IntrospectionBounds limits it instead of the complexity count.
+        this.WithIntrospectionComplexityImpact(0);
+    }
+
+    protected override void OnBeforeInitializeType(IGraphType graphType)
+    {
+        base.OnBeforeInitializeType(graphType);
+        if (graphType is global::GraphQL.Introspection.__Directive directive) DirectiveArgumentDeprecation.Apply(directive);
     }
 }
 

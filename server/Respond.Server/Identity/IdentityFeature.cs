@@ -20,6 +20,8 @@ public static class IdentityFeature
         services.AddOptions<PublicOriginOptions>().BindConfiguration(PublicOriginOptions.Section)
             .Validate(o => o.IsValid, "Respond:PublicOrigin must be an absolute http(s) URL without query, e.g. https://respond.example.com.")
             .ValidateOnStart();
+        services.AddOptions<AccessTokenOptions>().BindConfiguration(AccessTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PrincipalStanding>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<SourceThrottle>();
         services.AddSingleton<TokenEndpointThrottle>();
@@ -57,7 +59,6 @@ public static class IdentityFeature
                 o.AddEventHandler(TokenEndpointThrottle.RecordOutcome<OpenIddictServerEvents.ApplyIntrospectionResponseContext>.Descriptor);
                 o.AddEventHandler(TokenEndpointThrottle.RecordOutcome<OpenIddictServerEvents.ApplyRevocationResponseContext>.Descriptor);
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess);
-                o.SetAccessTokenLifetime(TimeSpan.FromHours(1));
                 o.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
             })
             .AddValidation(o =>
@@ -72,6 +73,7 @@ public static class IdentityFeature
         {
             if (origin.Value.Origin is { } issuer) server.Issuer = issuer;
         });
+        services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<AccessTokenOptions>>((server, tokens) => server.AccessTokenLifetime = tokens.Value.Lifetime);
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .AddCookie(AuthorizationEndpoint.LoginScheme, AuthorizationEndpoint.ConfigureCookie);

@@ -74,6 +74,28 @@ public sealed class ScriptWorkerPool : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts again every idle slot whose worker failed to start, which a run would otherwise only do when it takes that
+    /// slot; readiness calls it so a pool that lost workers recovers without waiting for a script.
+    /// </summary>
+    public void RestartFailedStarts()
+    {
+        List<Task<ScriptWorkerProcess>> failed;
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+            failed = [.. idle.Where(t => t.IsFaulted || t.IsCanceled)];
+            idle.RemoveAll(failed.Contains);
+        }
+        foreach (var _ in failed)
+        {
+            Return(StartWorkerAsync());
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="job"/> in a worker. Never throws for anything the script does: refusals, exceptions and
     /// breached limits come back as a failed <see cref="ScriptRunResult"/>. Cancelling kills the worker running it.
     /// </summary>

@@ -22,7 +22,8 @@ public sealed class ActivityDescriptorType : ObjectGraphType<CatalogEntry>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("ports").Description("Output ports; edges name one as their port.")
             .Resolve(c => c.Source.Block.Ports);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ActivityInputType>>>>("inputs").Description("The config fields.")
-            .Resolve(c => c.Source.Block.Config);
+            .Resolve(c => c.Source.Block.Config)
+            .FieldType.WithComplexityImpact(1, CatalogListSizes.InputsPerBlock);
         Field<EnumerationGraphType<ResponseActionType>>("actionType").Resolve(c => c.Source.Block.ActionType);
         Field<NonNullGraphType<BooleanGraphType>>("available")
             .Description("With activityCatalog(organizationId): whether that organization can run this block now (an action needs a HEALTHY connection that supports it). Always true otherwise.")
@@ -43,7 +44,8 @@ public sealed class ActivityInputType : ObjectGraphType<ConfigField>
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("allowedValues").Resolve(c => c.Source.AllowedValues);
         Field<EnumerationGraphType<Respond.Workflows.Activities.ConfigFieldType>>("itemType").Resolve(c => c.Source.ItemType);
         Field<ListGraphType<NonNullGraphType<ActivityInputType>>>("fields").Description("The fields of an object (or of each item of an array of objects).")
-            .Resolve(c => c.Source.Fields);
+            .Resolve(c => c.Source.Fields)
+            .FieldType.WithComplexityImpact(1, CatalogListSizes.FieldsPerInput);
     }
 }
 
@@ -66,5 +68,25 @@ public static class CatalogFeature
                     entries.Add(new CatalogEntry(block, reason is null, reason));
                 }
                 return entries;
-            });
+            })
+            .FieldType.WithComplexityImpact(1, CatalogListSizes.Blocks);
+}
+
+/// <summary>
+/// The catalog's real list sizes, for the complexity count: it is a fixed in-memory list, so its cost is known rather
+/// than guessed with the default multiplier of 5 per list level (which priced a full read with every block's inputs
+/// at 59,401, above the 50,000 limit, for a document of a few kilobytes).
+/// </summary>
+internal static class CatalogListSizes
+{
+    public static double Blocks => BlockCatalog.All.Count;
+
+    /// <summary>Average config fields per block, at least 1.</summary>
+    public static double InputsPerBlock => Math.Max(1, Math.Ceiling(BlockCatalog.All.Average(b => (double)b.Config.Count)));
+
+    /// <summary>Average nested fields per config field (most have none), at least 1.</summary>
+    public static double FieldsPerInput => Math.Max(1, Math.Ceiling(AllFields(BlockCatalog.All.SelectMany(b => b.Config)).Average(f => (double)(f.Fields?.Count ?? 0))));
+
+    private static IEnumerable<ConfigField> AllFields(IEnumerable<ConfigField> fields) =>
+        fields.SelectMany(f => AllFields(f.Fields ?? []).Prepend(f));
 }
