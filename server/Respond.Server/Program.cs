@@ -3,6 +3,7 @@ using Respond.Server.Designer;
 using Respond.Server.Identity;
 
 var builder = WebApplication.CreateBuilder(Respond.Server.Features.Demo.DemoMode.ReadSwitch(args));
+builder.WebHost.UseRespondUrls(builder.Configuration);
 builder.Services.AddRespond(builder.Configuration, builder.Environment);
 
 var app = builder.Build();

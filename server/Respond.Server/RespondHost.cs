@@ -24,6 +24,16 @@ namespace Respond.Server;
 /// <summary>The composition root: every feature wires itself in its own Add*/Map* call.</summary>
 public static class RespondHost
 {
+    public const string DefaultUrls = "http://localhost:5170";
+
+    /// <summary>
+    /// Listens where `--urls`, `Urls` or `ASPNETCORE_URLS` say, else on <see cref="DefaultUrls"/>. The default lives here,
+    /// not in appsettings.json or the launch profile: both would override ASPNETCORE_URLS (appsettings.json is read after
+    /// the ASPNETCORE_ variables; `dotnet run` exports the profile's applicationUrl as ASPNETCORE_URLS).
+    /// </summary>
+    public static IWebHostBuilder UseRespondUrls(this IWebHostBuilder host, IConfiguration configuration) =>
+        string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey]) ? host.UseUrls(DefaultUrls) : host;
+
     public static IServiceCollection AddRespond(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton(TimeProvider.System);

@@ -47,7 +47,11 @@ public sealed class DesignerSession : IAsyncDisposable
 
     public async Task ScreenshotAsync(string name)
     {
-        var dir = Path.Combine(_server.RepoRoot, "docs", "screenshots");
+        // Tests never modify tracked files: screenshots go to the test output unless RESPOND_WRITE_SCREENSHOTS=1 asks to
+        // refresh the committed ones in docs/screenshots.
+        var dir = Environment.GetEnvironmentVariable("RESPOND_WRITE_SCREENSHOTS") == "1"
+            ? Path.Combine(_server.RepoRoot, "docs", "screenshots")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(dir);
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png") });
     }
