@@ -74,6 +74,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(s => s.ApprovalRequired).HasConversion(Json<List<Respond.Workflows.ResponseActionType>>(),
                 new ValueComparer<List<Respond.Workflows.ResponseActionType>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
             e.Property(s => s.AutoResponse).HasConversion(Json<AutoResponseSettings>());
+            e.Property(s => s.ApprovalPolicies).HasConversion(Json<List<ActionApprovalPolicy>>(), new ValueComparer<List<ActionApprovalPolicy>>(
+                (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions), v => v.Count, v => v.Select(p => p.Copy()).ToList()));
         });
         model.Entity<Rule>(e =>
         {
@@ -157,6 +159,9 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(a => a.OrganizationId).HasMaxLength(64);
             e.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(24);
+            e.Property(a => a.Decisions).HasConversion(Json<List<ApprovalVote>>(),
+                new ValueComparer<List<ApprovalVote>>((a, b) => a!.SequenceEqual(b!), v => v.Count, v => v.ToList()));
+            e.Ignore(a => a.ApprovalsReceived);
             e.Property(a => a.Version).IsConcurrencyToken();
             e.HasIndex(a => new { a.OrganizationId, a.Status });
         });

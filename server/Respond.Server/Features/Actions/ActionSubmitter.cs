@@ -102,7 +102,7 @@ public sealed class ActionSubmitter(RespondDbContext db, ActionPolicy policy, Ac
         {
             action.ApprovalReason = route.Reason;
             approval = approvals.Open(action.OrganizationId, actor, new[] { Proposed(action) },
-                request.Justification is { Length: > 0 } j ? j : route.Reason, action.AlertId, action.RuleId);
+                request.Justification is { Length: > 0 } j ? j : route.Reason, action.AlertId, action.RuleId, settings.ApprovalsRequiredFor(action.Type));
             action.ApprovalRequestId = approval.Id;
             lifecycle.Begin(action, ResponseActionStatus.PendingApproval, actor, route.Reason);
             lifecycle.Publish(new ApprovalRequested(approval));

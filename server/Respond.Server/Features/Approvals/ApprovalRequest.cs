@@ -12,7 +12,8 @@ public enum ApprovalKind { Action, Gate, RuleActivation }
 
 /// <summary>
 /// A request for a person's decision: raised by an approval gate (RequestedBy = "engine") or by an analyst.
-/// Dual control: whoever requested never decides. <see cref="Version"/> makes two racing deciders yield one decision.
+/// Dual control: whoever requested never decides. A quorum (<see cref="ApprovalsRequired"/>) needs that many approvals
+/// from distinct people; the first rejection decides at once. <see cref="Version"/> makes racing deciders count once each.
 /// </summary>
 public sealed class ApprovalRequest
 {
@@ -42,6 +43,11 @@ public sealed class ApprovalRequest
     public string? DecidedBy { get; private set; }
     public DateTimeOffset? DecidedAt { get; private set; }
     public string? Comment { get; private set; }
+    /// <summary>Distinct approvals needed before the request is APPROVED; the requester never counts.</summary>
+    public int ApprovalsRequired { get; init; } = 1;
+    /// <summary>Every person's approval or rejection, in order; the last one is the deciding one once the request is decided.</summary>
+    public List<ApprovalVote> Decisions { get; private set; } = [];
+    public int ApprovalsReceived => Decisions.Count(d => d.Outcome == ApprovalStatus.Approved);
     public DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public int Version { get; set; } = 1;
@@ -49,6 +55,27 @@ public sealed class ApprovalRequest
     /// <summary>The principals dual control keeps from deciding: the requester, and for a rule the people who armed or changed it.</summary>
     public bool IsBarredFromDeciding(string principalId) =>
         RequestedBy == principalId || RuleActivatedBy == principalId || RuleEditedBy.Contains(principalId);
+
+    public bool HasDecided(string principalId) => Decisions.Any(d => d.By == principalId);
+
+    /// <summary>
+    /// Counts one person's approval or rejection. A rejection decides at once; an approval decides once the quorum is
+    /// reached. Returns whether this decision decided the request.
+    /// </summary>
+    public bool Record(ApprovalStatus outcome, string by, string? comment, DateTimeOffset at)
+    {
+        if (outcome is not (ApprovalStatus.Approved or ApprovalStatus.Rejected)) throw new ArgumentOutOfRangeException(nameof(outcome));
+        if (Status != ApprovalStatus.Pending) throw new InvalidOperationException($"Request {Id} is already {Status}.");
+        if (HasDecided(by)) throw new InvalidOperationException($"{by} already decided request {Id}.");
+        Decisions.Add(new ApprovalVote(by, outcome, comment, at));
+        if (outcome == ApprovalStatus.Approved && ApprovalsReceived < ApprovalsRequired)
+        {
+            Version++;
+            return false;
+        }
+        Decide(outcome, by, comment, at);
+        return true;
+    }
 
     public void Decide(ApprovalStatus outcome, string by, string? comment, DateTimeOffset at)
     {
@@ -60,3 +87,6 @@ public sealed class ApprovalRequest
         Version++;
     }
 }
+
+/// <summary>One person's approval or rejection of a request.</summary>
+public sealed record ApprovalVote(string By, ApprovalStatus Outcome, string? Comment, DateTimeOffset At);

@@ -14,7 +14,7 @@ namespace Respond.Server.Features.Approvals;
 /// </summary>
 public sealed class ApprovalRequestOpener(RespondDbContext db, AuditTrail audit, RespondEvents events, IOptions<ApprovalOptions> options, TimeProvider time)
 {
-    public ApprovalRequest Open(string organizationId, RespondPrincipal by, object proposedActions, string? justification, string? alertId = null, string? ruleId = null)
+    public ApprovalRequest Open(string organizationId, RespondPrincipal by, object proposedActions, string? justification, string? alertId = null, string? ruleId = null, int approvalsRequired = 1)
     {
         var now = time.GetUtcNow();
         var request = new ApprovalRequest
@@ -26,11 +26,12 @@ public sealed class ApprovalRequestOpener(RespondDbContext db, AuditTrail audit,
             AlertId = alertId,
             RuleId = ruleId,
             Justification = justification,
+            ApprovalsRequired = approvalsRequired,
             ExpiresAt = now + options.Value.DefaultTimeout,
             CreatedAt = now,
         };
         db.ApprovalRequests.Add(request);
-        audit.Record(by, "approval.requested", "ApprovalRequest", request.Id, [organizationId], null, new { request.Justification, Actions = proposedActions });
+        audit.Record(by, "approval.requested", "ApprovalRequest", request.Id, [organizationId], null, new { request.Justification, request.ApprovalsRequired, Actions = proposedActions });
         return request;
     }
 

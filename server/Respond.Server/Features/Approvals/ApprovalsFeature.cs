@@ -41,7 +41,11 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
             .Description("RULE_ACTIVATION: how the version to run differs from the running one (runningVersion, proposedVersion, fields, nodes, edgesAdded, edgesRemoved).")
             .Resolve(c => c.Source.RuleDiffJson is { } diff ? JsonDocument.Parse(diff).RootElement.Clone() : null);
         Field(r => r.Approvers).Description("Roles or principal ids that may decide; empty: any Approver of the organization.");
-        Field(r => r.DecidedBy, nullable: true);
+        Field(r => r.ApprovalsRequired).Description("Quorum: distinct approvers who must approve; the requester never counts, the first rejection decides.");
+        Field(r => r.ApprovalsReceived).Description("Approvals counted so far.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApprovalVoteType>>>>("decisions")
+            .Description("Every person's approval or rejection, oldest first.").Resolve(c => c.Source.Decisions);
+        Field(r => r.DecidedBy, nullable: true).Description("Whose decision decided the request (the last approval of a quorum, or the rejection).");
         Field(r => r.DecidedAt, nullable: true);
         Field(r => r.Comment, nullable: true);
         Field(r => r.ExpiresAt);
@@ -76,6 +80,18 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
         if (eventId is null) return null;
         return await db.Events.AsNoTracking().Where(e => e.OrganizationId == request.OrganizationId && e.EventId == eventId)
             .OrderBy(e => e.Sequence).FirstOrDefaultAsync(ct);
+    }
+}
+
+public sealed class ApprovalVoteType : ObjectGraphType<ApprovalVote>
+{
+    public ApprovalVoteType()
+    {
+        Name = "ApprovalVote";
+        Field(d => d.By).Description("The principal who decided.");
+        Field<NonNullGraphType<EnumerationGraphType<ApprovalStatus>>>("outcome").Description("APPROVED or REJECTED.").Resolve(c => c.Source.Outcome);
+        Field(d => d.Comment, nullable: true);
+        Field(d => d.At);
     }
 }
 
@@ -130,96 +146,10 @@ public sealed class ApprovalRequestPayloadType : ObjectGraphType<ApprovalRequest
     }
 }
 
-/// <summary>
-/// approveRequest / rejectRequest. Dual control: the requester never decides, whatever roles they hold; the
-/// engine's requests may be decided by any Approver of the organization. Two deciders racing on one request
-/// get one decision: the loser's save fails on the version check and is told ALREADY_DECIDED.
-/// </summary>
-internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, RuleEvaluator evaluator, IResumeScheduler scheduler, RespondEvents events,
-    Actions.ActionLifecycle actions, IRuleActivationDecision ruleActivation, TimeProvider time, ILogger<DecideApproval> logger)
-{
-    public async Task<ApprovalRequestPayload> ExecuteAsync(DecideApprovalInput input, ApprovalStatus outcome, RespondPrincipal by, CancellationToken ct)
-    {
-        var request = await db.ApprovalRequests.VisibleTo(by).SingleOrDefaultAsync(r => r.Id == input.Id, ct);
-        if (request is null) return Fail(UserError.NotFound("approval request"));
-        if (request.IsBarredFromDeciding(by.Id))
-        {
-            ApprovalsLog.SelfDecisionRefused(logger, request.Id, by.Id);
-            return await RefuseAsync(request, outcome, by, new UserError("DUAL_CONTROL", request.RequestedBy == by.Id
-                ? "You requested this; a different person must decide it."
-                : $"You activated or changed rule {request.RuleId}; a different person must decide its requests.", "id"), ct);
-        }
-        if (request.Approvers.Count > 0 && !request.Approvers.Any(a => a == by.Id || by.IsInRole(a)))
-            return Fail(new UserError("NOT_AN_APPROVER", $"This request may be decided only by: {string.Join(", ", request.Approvers)}.", "id"));
-        // A rule activation is checked against the rule as it is now: approving a version that is no longer the one
-        // waiting would arm something nobody reviewed.
-        if (request.Kind == ApprovalKind.RuleActivation && await ruleActivation.RefusalAsync(request, by, ct) is { } refusal)
-            return await RefuseAsync(request, outcome, by, refusal, ct);
-        if (request.Status != ApprovalStatus.Pending)
-            return Fail(new UserError("ALREADY_DECIDED", $"The request is already {request.Status.ToString().ToUpperInvariant()}.", "id"));
-        if (request.ExpiresAt <= time.GetUtcNow())
-            return Fail(new UserError("EXPIRED", "The request expired before this decision.", "id"));
-
-        request.Decide(outcome, by.Id, input.Comment, time.GetUtcNow());
-        audit.Record(by, outcome == ApprovalStatus.Approved ? "approval.approved" : "approval.rejected", "ApprovalRequest", request.Id,
-            [request.OrganizationId], new { Status = "Pending" }, new { Status = outcome.ToString(), input.Comment });
-        // The actions waiting on this request move with it, in the same transaction: approved → QUEUED, rejected → CANCELLED.
-        foreach (var action in await db.ResponseActions.Where(a => a.ApprovalRequestId == request.Id && a.Status == Actions.ResponseActionStatus.PendingApproval).ToListAsync(ct))
-        {
-            if (outcome == ApprovalStatus.Approved)
-            {
-                actions.Move(action, Actions.ResponseActionStatus.Queued, by, $"Approved by {by.Name}.{(input.Comment is { Length: > 0 } c ? " " + c : "")}");
-                actions.Schedule(Actions.ActionJobKind.Execute, action.Id, time.GetUtcNow());
-            }
-            else actions.Move(action, Actions.ResponseActionStatus.Cancelled, by, $"Rejected by {by.Name}.{(input.Comment is { Length: > 0 } c ? " " + c : "")}");
-        }
-        actions.Unschedule(Actions.ActionJobKind.ExpireApproval, request.Id);
-        if (request.Kind == ApprovalKind.RuleActivation) await ruleActivation.ApplyAsync(request, outcome, by, ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Fail(request.Kind == ApprovalKind.RuleActivation
-                ? new UserError("STALE_CHANGE", "The request or its rule changed at the same moment; nothing was decided. Reload and try again.", "id")
-                : new UserError("ALREADY_DECIDED", "Someone else decided this request at the same moment.", "id"));
-        }
-        events.Publish(new ApprovalDecided(request));
-        await actions.FlushAsync(ct);
-        if (request.Kind == ApprovalKind.RuleActivation) await ruleActivation.CommittedAsync(ct);
-
-        if (request is { WorkflowInstanceId: { } instanceId, BookmarkId: { } bookmarkId })
-        {
-            await scheduler.CancelAsync(instanceId, bookmarkId, ct);
-            await evaluator.ResumeAsync(instanceId, bookmarkId, outcome == ApprovalStatus.Approved ? "approved" : "rejected", ct);
-        }
-        return new ApprovalRequestPayload(request, []);
-    }
-
-    private static ApprovalRequestPayload Fail(UserError error) => new(null, [error]);
-
-    /// <summary>A refused decision leaves the request as it was, and the audit trail says who tried and why.</summary>
-    private async Task<ApprovalRequestPayload> RefuseAsync(ApprovalRequest request, ApprovalStatus outcome, RespondPrincipal by, UserError error, CancellationToken ct)
-    {
-        audit.Record(by, "authorization.refused", "ApprovalRequest", request.Id, [request.OrganizationId], null, new
-        {
-            Operation = outcome == ApprovalStatus.Approved ? "approveRequest" : "rejectRequest",
-            Kind = request.Kind.ToString(),
-            request.RuleId,
-            request.RuleVersion,
-            error.Code,
-            Reason = error.Message,
-        });
-        await db.SaveChangesAsync(ct);
-        return Fail(error);
-    }
-}
-
 public static class ApprovalsFeature
 {
     public static IServiceCollection AddApprovals(this IServiceCollection services) =>
-        services.AddScoped<DecideApproval>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>()
+        services.AddScoped<DecideApproval>().AddSingleton<ApprovalDecisions>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>()
             .AddSingleton<IAlertEvidenceFields, AlertApprovalRequests>();
 
     public static IQueryable<ApprovalRequest> VisibleTo(this IQueryable<ApprovalRequest> query, RespondPrincipal by) =>
@@ -275,10 +205,10 @@ public static class ApprovalsFeature
     {
         DecideApprovalRequests.Mutation(mutation);
         mutation.Field<NonNullGraphType<ApprovalRequestPayloadType>>("approveRequest").Argument<NonNullGraphType<DecideApprovalInputType>>("input")
-            .ResolveAsync(async c => await c.Service<DecideApproval>().ExecuteAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Approved,
+            .ResolveAsync(async c => await c.Service<ApprovalDecisions>().DecideAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Approved,
                 c.Require(Roles.Admin, Roles.Approver), c.CancellationToken));
         mutation.Field<NonNullGraphType<ApprovalRequestPayloadType>>("rejectRequest").Argument<NonNullGraphType<DecideApprovalInputType>>("input")
-            .ResolveAsync(async c => await c.Service<DecideApproval>().ExecuteAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Rejected,
+            .ResolveAsync(async c => await c.Service<ApprovalDecisions>().DecideAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Rejected,
                 c.Require(Roles.Admin, Roles.Approver), c.CancellationToken));
     }
 
@@ -305,6 +235,9 @@ public static class ApprovalsFeature
 
 internal static partial class ApprovalsLog
 {
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval request {ApprovalRequestId} changed while {PrincipalId} decided it; deciding again on the new state")]
+    public static partial void DecisionRaced(ILogger logger, string approvalRequestId, string principalId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dual control: {PrincipalId} tried to decide their own request {ApprovalRequestId}")]
     public static partial void SelfDecisionRefused(ILogger logger, string approvalRequestId, string principalId);
 }

@@ -64,7 +64,7 @@ public sealed class DecideApprovalRequestsPayloadType : ObjectGraphType<DecideAp
 /// decide one (dual control, approvers, quorum, expiry, each audited), each in its own unit of work so one refusal or race
 /// never undoes or blocks another. Refusals are audited per request like the single mutations' refusals.
 /// </summary>
-internal sealed class DecideApprovalRequests(IServiceScopeFactory scopes, AuthorizationRefusals refusals)
+internal sealed class DecideApprovalRequests(ApprovalDecisions decisions, AuthorizationRefusals refusals)
 {
     public const int MaxIds = 200;
     public const int MaxJustificationLength = 2000;
@@ -84,9 +84,7 @@ internal sealed class DecideApprovalRequests(IServiceScopeFactory scopes, Author
         var results = new List<ApprovalDecisionResult>(ids.Count);
         for (var i = 0; i < ids.Count; i++)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var decided = await scope.ServiceProvider.GetRequiredService<DecideApproval>()
-                .ExecuteAsync(new DecideApprovalInput(ids[i], input.Justification.Trim()), outcome, by, ct);
+            var decided = await decisions.DecideAsync(new DecideApprovalInput(ids[i], input.Justification.Trim()), outcome, by, ct);
             if (decided.Errors.Count == 0)
             {
                 results.Add(new ApprovalDecisionResult(ids[i], decided.ApprovalRequest, null));

@@ -114,6 +114,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
             AlertId = opening.AlertId,
             ProposedActionsJson = JsonSerializer.Serialize(opening.ProposedActions.Select(ProposedActionView.From), RespondDbContext.JsonOptions),
             Approvers = [.. opening.Approvers],
+            ApprovalsRequired = opening.ApprovalsRequired,
             RequestedBy = ApprovalRequest.Engine,
             ExpiresAt = opening.ExpiresAt,
             CreatedAt = time.GetUtcNow(),

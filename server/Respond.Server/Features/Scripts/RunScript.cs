@@ -66,12 +66,20 @@ internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, Audi
         var needApproval = actions.Where(a => a.RequiresApproval).ToList();
         var request = input.RequestApproval == true && result.Succeeded && needApproval.Count > 0
             ? approvals.Open(organization.Id, by, needApproval.Select(a => new { a.Type, Target = a.Target, ScriptId = script.Id, ScriptVersion = version }),
-                string.Join(" | ", needApproval.Select(a => a.Justification).Distinct()))
+                string.Join(" | ", needApproval.Select(a => a.Justification).Distinct()),
+                approvalsRequired: await ApprovalsRequiredAsync(needApproval, organization.Id, ct))
             : null;
         await db.SaveChangesAsync(ct);
         if (request is not null) approvals.Published(request);
         return new RunScriptPayload(result.Succeeded, result.Error, result.Logs, actions, result.Duration.TotalMilliseconds, version,
             result.ReturnValue, result.CacheHit, result.Diagnostics, []) { ApprovalRequest = request };
+    }
+
+    /// <summary>One request for all the script asks: it needs the largest quorum among their types.</summary>
+    private async Task<int> ApprovalsRequiredAsync(IReadOnlyList<RunScriptAction> actions, string organizationId, CancellationToken ct)
+    {
+        var settings = await db.ForAsync(organizationId, ct);
+        return actions.Max(a => a.ActionType is { } type ? settings.ApprovalsRequiredFor(type) : 1);
     }
 
     /// <summary>

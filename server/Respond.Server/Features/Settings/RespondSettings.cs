@@ -27,6 +27,11 @@ public sealed class RespondSettings
     public List<ResponseActionType> ApprovalRequired { get; set; } =
         ResponseActionTypes.All.Where(t => t.DestructiveByDefault).Select(t => t.Type).ToList();
 
+    /// <summary>Per action type: how many distinct approvers must approve (quorum); a type not listed needs one.</summary>
+    public List<ActionApprovalPolicy> ApprovalPolicies { get; set; } = [];
+
+    public int ApprovalsRequiredFor(ResponseActionType type) => ApprovalPolicies.FirstOrDefault(p => p.Type == type)?.ApprovalsRequired ?? 1;
+
     public AutoResponseSettings AutoResponse { get; set; } = new();
 
     /// <summary>Devices and accounts never actioned automatically (issue 5 blast-radius guard): automatic actions on them wait for approval.</summary>
@@ -80,6 +85,7 @@ public sealed class RespondSettings
         DisabledAt = DisabledAt,
         DisabledBy = DisabledBy,
         ApprovalRequired = [.. ApprovalRequired],
+        ApprovalPolicies = ApprovalPolicies.Select(p => p.Copy()).ToList(),
         AutoResponse = new AutoResponseSettings
         {
             AutoIsolateOnCritical = AutoResponse.AutoIsolateOnCritical,
@@ -94,6 +100,16 @@ public sealed class RespondSettings
         Version = Version,
         UpdatedAt = UpdatedAt,
     };
+}
+
+public sealed class ActionApprovalPolicy
+{
+    public const int MaxApprovalsRequired = 10;
+
+    public ResponseActionType Type { get; set; }
+    public int ApprovalsRequired { get; set; } = 1;
+
+    public ActionApprovalPolicy Copy() => new() { Type = Type, ApprovalsRequired = ApprovalsRequired };
 }
 
 public sealed class AutoResponseSettings

@@ -84,6 +84,7 @@ public sealed class SettingsChange(RespondDbContext db, AuditTrail audit, TimePr
         s.Enabled,
         [.. s.AcknowledgedTerms],
         [.. s.ApprovalRequired],
+        s.ApprovalPolicies.Select(p => p.Copy()).ToList(),
         new
         {
             s.AutoResponse.AutoIsolateOnCritical,
@@ -96,5 +97,5 @@ public sealed class SettingsChange(RespondDbContext db, AuditTrail audit, TimePr
         s.Version);
 
     private sealed record SettingsSnapshot(string? OrganizationId, bool Enabled, List<string> AcknowledgedTerms, List<Respond.Workflows.ResponseActionType> ApprovalRequired,
-        object AutoResponse, List<string> ProtectedDevices, List<string> ProtectedAccounts, int Version, bool? CopiedFromDefaults = null);
+        List<ActionApprovalPolicy> ApprovalPolicies,         object AutoResponse, List<string> ProtectedDevices, List<string> ProtectedAccounts, int Version, bool? CopiedFromDefaults = null);
 }

@@ -38,6 +38,9 @@ public static class SettingsFeature
         mutation.Field<NonNullGraphType<RespondSettingsPayloadType>>("updateApprovalRequirements")
             .Argument<NonNullGraphType<UpdateApprovalRequirementsInputType>>("input")
             .ResolveAsync(async c => await UpdateApprovalRequirements.ExecuteAsync(c.Service<SettingsChange>(), c.GetArgument<UpdateApprovalRequirementsInput>("input"), c.Require(Roles.Admin), c.CancellationToken));
+        mutation.Field<NonNullGraphType<RespondSettingsPayloadType>>("updateApprovalPolicies")
+            .Argument<NonNullGraphType<UpdateApprovalPoliciesInputType>>("input")
+            .ResolveAsync(async c => await UpdateApprovalPolicies.ExecuteAsync(c.Service<SettingsChange>(), c.GetArgument<UpdateApprovalPoliciesInput>("input"), c.Require(Roles.Admin), c.CancellationToken));
         mutation.Field<NonNullGraphType<RespondSettingsPayloadType>>("updateProtectedTargets")
             .Argument<NonNullGraphType<UpdateProtectedTargetsInputType>>("input")
             .ResolveAsync(async c => await UpdateProtectedTargets.ExecuteAsync(c.Service<SettingsChange>(), c.GetArgument<UpdateProtectedTargetsInput>("input"), c.Require(Roles.Admin), c.CancellationToken));

@@ -26,6 +26,8 @@ public sealed class RespondSettingsType : ObjectGraphType<OrganizationSettings>
         Field<StringGraphType>("disabledBy").Resolve(c => c.Source.Settings.DisabledBy);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>>>("approvalRequirements")
             .Description("Action types that need a second person's approval (dual control).").Resolve(c => c.Source.Settings.ApprovalRequired);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApprovalPolicyType>>>>("approvalPolicies")
+            .Description("Quorum per action type; a type not listed needs one approval.").Resolve(c => c.Source.Settings.ApprovalPolicies);
         Field<NonNullGraphType<AutoResponseSettingsType>>("autoResponse").Resolve(c => c.Source.Settings.AutoResponse);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("protectedDevices")
             .Description("Devices never actioned automatically: automatic actions on them wait for approval.").Resolve(c => c.Source.Settings.ProtectedDevices);
@@ -33,6 +35,16 @@ public sealed class RespondSettingsType : ObjectGraphType<OrganizationSettings>
             .Description("Accounts never actioned automatically: automatic actions on them wait for approval.").Resolve(c => c.Source.Settings.ProtectedAccounts);
         Field<NonNullGraphType<IntGraphType>>("version").Description("Pass as expectedVersion to refuse an update made on stale settings.").Resolve(c => c.Source.Settings.Version);
         Field<NonNullGraphType<DateTimeScalar>>("updatedAt").Resolve(c => c.Source.Settings.UpdatedAt);
+    }
+}
+
+public sealed class ApprovalPolicyType : ObjectGraphType<ActionApprovalPolicy>
+{
+    public ApprovalPolicyType()
+    {
+        Name = "ApprovalPolicy";
+        Field<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>("type").Resolve(c => c.Source.Type);
+        Field(p => p.ApprovalsRequired).Description("Distinct approvers who must approve; the submitter never counts, the first rejection decides.");
     }
 }
 

@@ -3,6 +3,7 @@ using Respond.Workflows.Activities.Actions;
 using Respond.Workflows.Activities.Conditions;
 using Respond.Workflows.Runtime;
 using Respond.Workflows.Runtime.Ports;
+using Respond.Workflows.Validation;
 
 namespace Respond.Workflows.Activities.Gates;
 
@@ -22,11 +23,23 @@ public sealed class ApprovalGate : Block
             new("timeout", ConfigFieldType.Duration, false, "How long to wait before taking 'expired'; the configured default when left out."),
             new("approvers", ConfigFieldType.Array, false, "Roles or principal ids that may decide; any Approver when left out.",
                 ItemType: ConfigFieldType.String),
+            new("approvalsRequired", ConfigFieldType.Integer, false,
+                $"Quorum: how many distinct people must approve (1..{MaxApprovalsRequired}, default 1); the first rejection decides."),
         ],
         null);
 
     /// <summary><c>ActionNodeIds</c>: the action nodes behind the approved port (up to the next gate), in graph order.</summary>
-    public sealed record Settings(TimeSpan? Timeout, IReadOnlyList<string> Approvers, IReadOnlyList<string> ActionNodeIds);
+    public sealed record Settings(TimeSpan? Timeout, IReadOnlyList<string> Approvers, IReadOnlyList<string> ActionNodeIds, int ApprovalsRequired);
+
+    public const int MaxApprovalsRequired = 10;
+
+    public override void ValidateConfig(JsonObject config, ValidationContext context)
+    {
+        if (config["approvalsRequired"] is { } quorum && ConfigValues.Integer(quorum) is < 1 or > MaxApprovalsRequired)
+        {
+            context.Needs("approvalsRequired", $"to be a whole number from 1 to {MaxApprovalsRequired}");
+        }
+    }
 
     public override object Compile(WorkflowNode node, WorkflowDefinition definition)
     {
@@ -50,7 +63,8 @@ public sealed class ApprovalGate : Block
                 queue.Enqueue(edge.To);
             }
         }
-        return new Settings(ConfigValues.Duration(node.Config["timeout"]), ConfigValues.Strings(node.Config["approvers"]), actions);
+        var quorum = node.Config["approvalsRequired"] is { } q ? ConfigValues.Integer(q) : 1;
+        return new Settings(ConfigValues.Duration(node.Config["timeout"]), ConfigValues.Strings(node.Config["approvers"]), actions, quorum);
     }
 
     /// <summary>
@@ -79,7 +93,7 @@ public sealed class ApprovalGate : Block
         var snapshot = context.Rule.Snapshot;
         var requestId = await context.Approvals.OpenAsync(new ApprovalOpening(
             context.Instance.Id, context.Node.Id, snapshot.RuleId, snapshot.Version, context.Event.OrganizationId, context.Event.Id,
-            (string?)context.Instance.Variables[WorkflowEngine.AlertIdVariable], proposed, settings.Approvers, expiresAt), ct).ConfigureAwait(false);
+            (string?)context.Instance.Variables[WorkflowEngine.AlertIdVariable], proposed, settings.Approvers, expiresAt, settings.ApprovalsRequired), ct).ConfigureAwait(false);
         context.Instance.Variables[WorkflowEngine.ApprovalRequestIdVariable] = requestId;
         var detail = new JsonObject
         {

@@ -1,7 +1,10 @@
 namespace Respond.Workflows.Runtime.Ports;
 
 /// <summary>gate.approval asks for a person's decision on the actions behind its approved port.</summary>
-/// <remarks><c>Approvers</c>: the gate's optional role or principal ids; empty means any Approver of the organization.</remarks>
+/// <remarks>
+/// <c>Approvers</c>: the gate's optional role or principal ids; empty means any Approver of the organization.
+/// <c>ApprovalsRequired</c>: the quorum, distinct approvers who must approve (the first rejection decides).
+/// </remarks>
 public sealed record ApprovalOpening(
     string WorkflowInstanceId,
     string NodeId,
@@ -12,7 +15,8 @@ public sealed record ApprovalOpening(
     string? AlertId,
     IReadOnlyList<ProposedAction> ProposedActions,
     IReadOnlyList<string> Approvers,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    int ApprovalsRequired = 1);
 
 /// <summary>Opens approval requests (the server stores and publishes them; a decision or the expiry resumes the instance).</summary>
 public interface IApprovalGateway

@@ -606,6 +606,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.Property<string>("AlertId")
                         .HasColumnType("text");
 
+                    b.Property<int>("ApprovalsRequired")
+                        .HasColumnType("integer");
+
                     b.PrimitiveCollection<List<string>>("Approvers")
                         .IsRequired()
                         .HasColumnType("text[]");
@@ -623,6 +626,10 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.Property<string>("DecidedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Decisions")
+                        .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<string>("EventId")
@@ -1335,6 +1342,10 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.PrimitiveCollection<List<string>>("AcknowledgedTerms")
                         .IsRequired()
                         .HasColumnType("text[]");
+
+                    b.Property<string>("ApprovalPolicies")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("ApprovalRequired")
                         .IsRequired()

@@ -608,6 +608,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.Property<string>("AlertId")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<int>("ApprovalsRequired")
+                        .HasColumnType("int");
+
                     b.PrimitiveCollection<string>("Approvers")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -625,6 +628,10 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<string>("DecidedBy")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Decisions")
+                        .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("EventId")
@@ -1335,6 +1342,10 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(64)");
 
                     b.PrimitiveCollection<string>("AcknowledgedTerms")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ApprovalPolicies")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 

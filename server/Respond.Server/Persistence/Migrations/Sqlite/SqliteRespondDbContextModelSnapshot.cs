@@ -600,6 +600,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.Property<string>("AlertId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ApprovalsRequired")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("Approvers")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -617,6 +620,10 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("DecidedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Decisions")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EventId")
@@ -1319,6 +1326,10 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("AcknowledgedTerms")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovalPolicies")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
