@@ -33,12 +33,7 @@ public sealed class RuleType : ObjectGraphType<Rule>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("organizationIds")
             .Description("Empty: the rule applies to every organization.").Resolve(c => c.Source.OrganizationIds);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrganizationType>>>>("organizations")
-            .ResolveAsync(async c =>
-            {
-                var ids = c.Source.OrganizationIds.ToList();
-                return await c.Service<RespondDbContext>().Organizations.AsNoTracking().Include(o => o.Connections)
-                    .Where(o => ids.Contains(o.Id)).VisibleTo(c.Principal()).OrderBy(o => o.Name).ToListAsync(c.CancellationToken);
-            });
+            .ResolveAsync(async c => await c.Service<RuleRelations>().OrganizationsAsync(c.Source, c.Principal(), c.CancellationToken));
         Field(r => r.CreatedAt);
         Field(r => r.CreatedBy);
         Field(r => r.UpdatedAt);
@@ -61,8 +56,7 @@ public sealed class RuleType : ObjectGraphType<Rule>
             });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RuleVersionType>>>>("versions")
             .Description("Every saved state, newest first.")
-            .ResolveAsync(async c => await c.Service<RespondDbContext>().RuleVersions.AsNoTracking()
-                .Where(v => v.RuleId == c.Source.Id).OrderByDescending(v => v.Version).ToListAsync(c.CancellationToken));
+            .ResolveAsync(async c => await c.Service<RuleRelations>().VersionsAsync(c.Source, c.CancellationToken));
     }
 }
 

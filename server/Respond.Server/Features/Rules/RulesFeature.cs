@@ -26,7 +26,7 @@ public sealed class RuleFilterInputType : InputObjectGraphType<RuleFilter>
 public static class RulesFeature
 {
     public static IServiceCollection AddRules(this IServiceCollection services) => services
-        .AddScoped<RuleStore>().AddScoped<CreateRule>().AddScoped<UpdateRule>().AddScoped<DuplicateRule>()
+        .AddScoped<RuleStore>().AddScoped<RuleRelations>().AddScoped<CreateRule>().AddScoped<UpdateRule>().AddScoped<DuplicateRule>()
         .AddScoped<DeleteRule>().AddScoped<ActivateRule>().AddScoped<PauseRule>().AddScoped<ConvertRuleToIoc>()
         .AddScoped<RuleChangeControl>().AddScoped<Approvals.IRuleActivationDecision, RuleActivationDecision>();
 
@@ -52,8 +52,10 @@ public static class RulesFeature
                     var pattern = LikePattern.Containing(where.Text);
                     q = q.Where(r => EF.Functions.Like(r.Name, pattern, LikePattern.Escape) || EF.Functions.Like(r.Description, pattern, LikePattern.Escape));
                 }
-                return await q.OrderByDescending(r => r.UpdatedAt).ThenBy(r => r.Id)
+                var page = await q.OrderByDescending(r => r.UpdatedAt).ThenBy(r => r.Id)
                     .ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), r => r, c.CancellationToken);
+                c.Service<RuleRelations>().Listed(page.Edges!.Select(e => e.Node!));
+                return page;
             });
         query.Field<RuleType>("rule")
             .Argument<NonNullGraphType<IdGraphType>>("id")
