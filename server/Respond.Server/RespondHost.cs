@@ -10,6 +10,7 @@ using Respond.Server.Features.Engine;
 using Respond.Server.Features.Events;
 using Respond.Server.Features.Health;
 using Respond.Server.Features.Organizations;
+using Respond.Server.Features.People;
 using Respond.Server.Features.RuleTesting;
 using Respond.Server.Features.Rules;
 using Respond.Server.Features.Scripts;
@@ -44,7 +45,7 @@ public static class RespondHost
         services.AddRespondGraphQL();
         services.AddConnectors().AddAudit().AddSettings().AddOrganizations().AddRules().AddTemplates();
         services.AddEngine().AddEvents().AddAlerts().AddApprovals().AddRuleTesting();
-        services.AddScripts();
+        services.AddScripts().AddPeople();
         services.AddResponseActions(configuration);
         services.AddDemo(configuration);
         services.AddHealth();

@@ -9,6 +9,7 @@ using Respond.Server.Features.Engine;
 using Respond.Server.Features.Events;
 using Respond.Server.Features.Catalog;
 using Respond.Server.Features.Organizations;
+using Respond.Server.Features.People;
 using Respond.Server.Features.RuleTesting;
 using Respond.Server.Features.Rules;
 using Respond.Server.Features.Scripts;
@@ -49,6 +50,7 @@ public sealed class RespondQuery : ObjectGraphType
     {
         Name = "Query";
         ViewerFields.Query(this);
+        PeopleFeature.Query(this);
         SettingsFeature.Query(this);
         OrganizationsFeature.Query(this);
         RulesFeature.Query(this);
@@ -83,6 +85,7 @@ public sealed class RespondMutation : ObjectGraphType
         ScriptsFeature.Mutation(this);
         AgentsFeature.Mutation(this);
         UnlockSignIn.Mutation(this);
+        PeopleFeature.Mutation(this);
         EngineFeature.Mutation(this);
     }
 }

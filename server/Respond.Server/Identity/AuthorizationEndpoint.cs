@@ -31,7 +31,7 @@ internal static class AuthorizationEndpoint
         var login = await http.AuthenticateAsync(LoginScheme);
         var subject = login.Succeeded ? login.Principal.FindFirstValue(Claims.Subject) : null;
         var user = subject is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == subject, http.RequestAborted);
-        if (user is null || request.HasPromptValue(PromptValues.Login))
+        if (user is null || user.DisabledAt is not null || request.HasPromptValue(PromptValues.Login))
         {
             if (request.HasPromptValue(PromptValues.None))
                 return Results.Forbid(ErrorProperties(Errors.LoginRequired, "Nobody is signed in."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);

@@ -96,6 +96,8 @@ internal sealed class Bootstrap(
         if (client is null) db.ServiceClients.Add(client = new ServiceClient { ClientId = c.ClientId });
         client.Roles = Known("client", c.ClientId, c.Roles);
         client.Organizations = c.Organizations.ToList();
+        // Configuration is the source of a bootstrap client: listed there, it is live again even if revoked through the API.
+        client.RevokedAt = null;
     }
 
     private async Task UpsertUserAsync(string userName, string password, List<string> roles, List<string> organizations, DateTimeOffset now, CancellationToken ct)

@@ -77,10 +77,11 @@ internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAc
         }
 
         var verified = hasher.VerifyHashedPassword(user ?? StandIn, user?.PasswordHash ?? StandInHash.Value, password ?? "") != PasswordVerificationResult.Failed;
-        if (user is null || !verified)
+        // A disabled user is told what a wrong password is told: the answer never says which accounts exist or are disabled.
+        if (user is null || !verified || user.DisabledAt is not null)
         {
             var lockout = throttle.Failed(name, source);
-            await FailedAsync(user, user is null ? "unknown user name" : "wrong password", source, via, lockout);
+            await FailedAsync(user, user is null ? "unknown user name" : !verified ? "wrong password" : "user disabled", source, via, lockout);
             return lockout is { } duration
                 ? new(PasswordSignInStatus.LockedOut, null, duration)
                 : new(PasswordSignInStatus.Wrong, null, TimeSpan.Zero);

@@ -24,7 +24,7 @@ internal static class TokenEndpoint
         if (request.IsClientCredentialsGrantType())
         {
             var client = await db.ServiceClients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == request.ClientId, ct);
-            if (client is null) return Refuse(logger, request.ClientId ?? "?", Errors.InvalidClient, "The client has no Respond roles.");
+            if (client is null || client.RevokedAt is not null) return Refuse(logger, request.ClientId ?? "?", Errors.InvalidClient, "The client has no Respond roles.");
             return SignIn(client.ClientId, client.ClientId, client.Roles, client.Organizations, request.GetScopes());
         }
 
@@ -42,6 +42,7 @@ internal static class TokenEndpoint
             // Roles and organizations are read again so a change or removal takes effect at the next refresh.
             var user = subject is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == subject, ct);
             if (user is null) return Refuse(logger, subject ?? "?", Errors.InvalidGrant, "The user no longer exists.");
+            if (user.DisabledAt is not null) return Refuse(logger, subject!, Errors.InvalidGrant, "The user is disabled.");
             return SignIn(user.Id, user.UserName, user.Roles, user.Organizations, result.Principal!.GetScopes());
         }
 

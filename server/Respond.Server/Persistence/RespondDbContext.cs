@@ -122,6 +122,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.HasKey(u => u.Id);
             e.Property(u => u.UserName).HasMaxLength(128);
             e.HasIndex(u => u.UserName).IsUnique();
+            e.Ignore(u => u.IsDisabled);
         });
         model.Entity<ServiceClient>(e => e.HasKey(c => c.ClientId));
         model.Entity<TokenKey>(e => e.HasKey(k => k.Purpose));

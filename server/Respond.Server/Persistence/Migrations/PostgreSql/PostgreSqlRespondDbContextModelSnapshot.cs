@@ -1399,6 +1399,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint");
+
                     b.PrimitiveCollection<List<string>>("Roles")
                         .IsRequired()
                         .HasColumnType("text[]");
@@ -1431,6 +1434,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .HasColumnType("text");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("DisabledAt")
                         .HasColumnType("bigint");
 
                     b.PrimitiveCollection<List<string>>("Organizations")

@@ -1401,6 +1401,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint");
+
                     b.PrimitiveCollection<string>("Roles")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -1433,6 +1436,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(450)");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("DisabledAt")
                         .HasColumnType("bigint");
 
                     b.PrimitiveCollection<string>("Organizations")

@@ -1,0 +1,26 @@
+using OpenIddict.Abstractions;
+
+namespace Respond.Server.Features.People;
+
+/// <summary>
+/// Ends what a principal already holds: every token issued to the subject (access tokens fail at once, as the validation
+/// checks each token's entry, and refresh tokens stop working), or every token of an application.
+/// </summary>
+public sealed class SignInRevocation(IOpenIddictTokenManager tokens)
+{
+    public async Task<int> RevokeSubjectAsync(string subject, CancellationToken ct)
+    {
+        var revoked = 0;
+        await foreach (var token in tokens.FindBySubjectAsync(subject, ct))
+            if (await tokens.TryRevokeAsync(token, ct)) revoked++;
+        return revoked;
+    }
+
+    public async Task<int> RevokeApplicationAsync(string applicationId, CancellationToken ct)
+    {
+        var revoked = 0;
+        await foreach (var token in tokens.FindByApplicationIdAsync(applicationId, ct))
+            if (await tokens.TryRevokeAsync(token, ct)) revoked++;
+        return revoked;
+    }
+}
