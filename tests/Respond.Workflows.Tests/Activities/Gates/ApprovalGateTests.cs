@@ -1,13 +1,16 @@
 using System.Text.Json.Nodes;
 using Respond.Workflows.Runtime;
 using Respond.Workflows.Tests.Runtime;
+using Respond.Workflows.Validation;
 
 namespace Respond.Workflows.Tests.Activities.Gates;
 
 public sealed class ApprovalGateTests
 {
     // trigger → burst (threshold 1) → alert → gate; approved → blockSignIn → (completed) expireLogins; rejected → alert2.
-    private static CompiledRule Rule(string gateConfig = """{ "timeout": "PT1H" }""") => RuntimeHarness.Rule((JsonObject)JsonNode.Parse($$"""
+    private static CompiledRule Rule(string gateConfig = """{ "timeout": "PT1H" }""") => RuntimeHarness.Rule(Definition(gateConfig), RuleOutcome.ManualApproval);
+
+    private static JsonObject Definition(string gateConfig) => (JsonObject)JsonNode.Parse($$"""
         {
           "schemaVersion": 1,
           "nodes": [
@@ -26,7 +29,7 @@ public sealed class ApprovalGateTests
             { "from": "gate", "to": "rejectedNote", "port": "rejected" }
           ]
         }
-        """)!, RuleOutcome.ManualApproval);
+        """)!;
 
     private static WorkflowEvent Event() =>
         RuntimeHarness.Event("""{ "user": { "id": "u-1" }, "raw": { "upn": "alice@contoso.com" } }""");
@@ -146,5 +149,37 @@ public sealed class ApprovalGateTests
 
         await Assert.ThrowsAsync<ArgumentException>(async () =>
             await harness.Engine.ResumeAsync(started.Id, started.Bookmark!.Id, "maybe", null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Execute_ApprovalsRequired_OpensRequestWithThatQuorum()
+    {
+        var harness = new RuntimeHarness();
+
+        await harness.StartAsync(Rule("""{ "timeout": "PT1H", "approvalsRequired": 2 }"""), Event());
+
+        Assert.Equal(2, Assert.Single(harness.Approvals.Openings).Opening.ApprovalsRequired);
+    }
+
+    [Fact]
+    public async Task Execute_NoApprovalsRequired_OpensRequestNeedingOneApproval()
+    {
+        var harness = new RuntimeHarness();
+
+        await harness.StartAsync(Rule(), Event());
+
+        Assert.Equal(1, Assert.Single(harness.Approvals.Openings).Opening.ApprovalsRequired);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(11)]
+    public void Validate_ApprovalsRequiredOutOfRange_NamesTheField(int approvalsRequired)
+    {
+        var errors = DefinitionValidator.Validate(Definition($$"""{ "approvalsRequired": {{approvalsRequired}} }""").ToElement(), RuleOutcome.ManualApproval);
+
+        var error = Assert.Single(errors);
+        Assert.Equal("gate", error.NodeId);
+        Assert.Equal("config.approvalsRequired", error.Field);
     }
 }

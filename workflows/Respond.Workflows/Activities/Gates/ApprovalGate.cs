@@ -35,7 +35,8 @@ public sealed class ApprovalGate : Block
 
     public override void ValidateConfig(JsonObject config, ValidationContext context)
     {
-        if (config["approvalsRequired"] is { } quorum && ConfigValues.Integer(quorum) is < 1 or > MaxApprovalsRequired)
+        // Below 1 the generic integer check already reports it.
+        if (config["approvalsRequired"] is { } quorum && ConfigValues.Integer(quorum) > MaxApprovalsRequired)
         {
             context.Needs("approvalsRequired", $"to be a whole number from 1 to {MaxApprovalsRequired}");
         }
