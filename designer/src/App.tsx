@@ -5,6 +5,7 @@ import { useQuery, useSubscription } from './api/hooks';
 import { linkProps, match, navigate, usePath } from './router';
 import { SessionProvider, useSession } from './session';
 import { ErrorBox, Loading } from './components/ui';
+import { MoonIcon, SunIcon } from './components/icons';
 import { ConnectionsPage } from './pages/ConnectionsPage';
 import { TurnOnPage } from './pages/TurnOnPage';
 import { RulesPage } from './pages/RulesPage';
@@ -158,7 +159,15 @@ function Shell() {
           </div>
           <div className="row">
             <button className="btn small" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
-              {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+              {theme === 'dark' ? (
+                <>
+                  <SunIcon /> Light
+                </>
+              ) : (
+                <>
+                  <MoonIcon /> Dark
+                </>
+              )}
             </button>
             <button className="btn small" onClick={signOut}>
               Sign out

@@ -3,7 +3,16 @@ import { useEffect, useState } from 'react';
 
 const listeners = new Set<() => void>();
 
+let leaveGuard: (() => boolean) | null = null;
+
+/** While set, every navigation the user starts asks it first; false stays on the page (the editor's unsaved changes). */
+export function setLeaveGuard(guard: (() => boolean) | null): void {
+  leaveGuard = guard;
+}
+
+/** Goes to `to`; a `replace` is the app's own redirect (after a save, after sign-in) and never asks the guard. */
 export function navigate(to: string, replace = false): void {
+  if (!replace && leaveGuard && !leaveGuard()) return;
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   listeners.forEach((l) => l());

@@ -9,8 +9,6 @@ namespace Respond.Designer.Tests;
 /// <summary>Issue 7's acceptance walk-through in Debian's Chromium against the real server.</summary>
 public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture<DesignerServer>
 {
-    private static readonly string[] Terms = ["RESPONSE_ACTIONS_AFFECT_USERS", "AUTOMATION_REQUIRES_VALIDATED_RULES", "ACTIONS_REQUIRE_HEALTHY_CONNECTION"];
-
     [Fact]
     public async Task SignIn_TurnOnRespond_ConnectOrganizationWithSimulatedConnector()
     {
@@ -138,7 +136,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
     [Fact]
     public async Task IngestedEvents_ApprovalRequestAppearsLiveForSecondApprover_WhoApprovesIt()
     {
-        await EnsureRespondOnAndConnectedAsync();
+        await server.EnsureRespondOnAndConnectedAsync();
         var ruleId = await CreateActiveGateRuleAsync("signin.e2e-live");
         await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
         await bob.Page.GotoAsync("/approvals");
@@ -165,7 +163,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
     [Fact]
     public async Task ApprovedAction_TimelineReachesCompleted_AndOwnManualRequestCannotBeApproved()
     {
-        await EnsureRespondOnAndConnectedAsync();
+        await server.EnsureRespondOnAndConnectedAsync();
         var ruleId = await CreateActiveGateRuleAsync("signin.e2e-complete");
         await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
         await bob.Page.GotoAsync("/approvals");
@@ -240,15 +238,6 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         alice.AssertNoConsoleErrors();
     }
 
-    private async Task EnsureRespondOnAndConnectedAsync()
-    {
-        var s = await server.GraphQLAsync("{ respondSettings { enabled version } }");
-        if (!s["respondSettings"]!["enabled"]!.GetValue<bool>())
-            await server.GraphQLAsync("mutation($t: [String!]!) { turnOnRespond(input: { acknowledgedTerms: $t }) { errors { code } } }", new { t = Terms });
-        await server.GraphQLAsync("mutation { connectOrganization(input: { organizationId: \"contoso\", connector: SIMULATED }) { errors { code } } }");
-        // Actions need a HEALTHY connection, which only a test of the connection establishes.
-        await server.GraphQLAsync("mutation { testConnection(input: { organizationId: \"contoso\" }) { errors { code } } }");
-    }
 
     private async Task<string> CreateActiveGateRuleAsync(string eventType)
     {

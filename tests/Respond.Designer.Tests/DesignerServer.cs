@@ -83,6 +83,19 @@ public sealed class DesignerServer : IAsyncLifetime
         });
     }
 
+    private static readonly string[] Terms = ["RESPONSE_ACTIONS_AFFECT_USERS", "AUTOMATION_REQUIRES_VALIDATED_RULES", "ACTIONS_REQUIRE_HEALTHY_CONNECTION"];
+
+    /// <summary>Respond on and contoso connected (simulated, tested healthy): what submitting response actions needs.</summary>
+    public async Task EnsureRespondOnAndConnectedAsync()
+    {
+        var s = await GraphQLAsync("{ respondSettings { enabled version } }");
+        if (!s["respondSettings"]!["enabled"]!.GetValue<bool>())
+            await GraphQLAsync("mutation($t: [String!]!) { turnOnRespond(input: { acknowledgedTerms: $t }) { errors { code } } }", new { t = Terms });
+        await GraphQLAsync("mutation { connectOrganization(input: { organizationId: \"contoso\", connector: SIMULATED }) { errors { code } } }");
+        // Actions need a HEALTHY connection, which only a test of the connection establishes.
+        await GraphQLAsync("mutation { testConnection(input: { organizationId: \"contoso\" }) { errors { code } } }");
+    }
+
     public string ServerLog() { lock (_log) return string.Join('\n', _log.TakeLast(80)); }
 
     public async Task DisposeAsync()

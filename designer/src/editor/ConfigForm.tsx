@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useState } from 'react';
+import { CheckIcon, CloseIcon } from '../components/icons';
 import type { ActivityDescriptor, Json, JsonObject } from '../api/types';
 import { textOf } from '../api/types';
 import { gql } from '../api/respondClient';
@@ -329,7 +330,7 @@ function StringList(props: FieldProps & { id: string; paths: boolean }) {
               aria-label={`Remove ${item}`}
               onClick={() => props.onChange(items.filter((_, j) => j !== i))}
             >
-              ✕
+              <CloseIcon />
             </button>
           )}
         </div>
@@ -407,7 +408,7 @@ function Conditions(props: FieldProps) {
               aria-label={`Remove condition ${i + 1}`}
               onClick={() => props.onChange(rows.filter((_, j) => j !== i))}
             >
-              ✕
+              <CloseIcon />
             </button>
           )}
         </div>
@@ -509,7 +510,7 @@ function CodeEditor(props: FieldProps & { id: string; invalid: boolean }) {
         {diagnostics &&
           (diagnostics.length === 0 ? (
             <span className="small" style={{ color: 'var(--ok)' }}>
-              ✓ Compiles in the sandbox
+              <CheckIcon /> Compiles in the sandbox
             </span>
           ) : (
             <ul className="diagnostics">

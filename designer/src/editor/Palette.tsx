@@ -20,7 +20,7 @@ export function Palette(props: { catalog: ActivityDescriptor[]; onAdd: (blockTyp
     return s ? props.catalog.filter((b) => `${b.displayName} ${b.id} ${b.description}`.toLowerCase().includes(s)) : props.catalog;
   }, [q, props.catalog]);
   return (
-    <aside className="palette" aria-label="Blocks">
+    <aside className="palette" id="block-palette" aria-label="Blocks">
       <input type="search" placeholder="Search blocks" aria-label="Search blocks" value={q} onChange={(e) => setQ(e.target.value)} />
       {GROUPS.map((g) => {
         const blocks = filtered.filter((b) => g.categories.includes(b.category));

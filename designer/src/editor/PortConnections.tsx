@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CloseIcon } from '../components/icons';
 import type { PortEdge } from '../rules/definition';
 
 /**
@@ -40,7 +41,7 @@ export function PortConnections(props: {
                         aria-label={`Remove ${port} → ${e.target}`}
                         onClick={() => props.onDisconnect(e.id)}
                       >
-                        ✕
+                        <CloseIcon />
                       </button>
                     )}
                   </span>

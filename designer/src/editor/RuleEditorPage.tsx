@@ -34,14 +34,15 @@ import {
 } from '../rules/definition';
 import { record, redo, start, undo, type History } from '../rules/history';
 import { PortConnections } from './PortConnections';
-import { autoLayout } from '../rules/layout';
+import { autoLayout, READABLE_FIT } from '../rules/layout';
 import { indexProblems, validateLocally } from '../rules/validation';
-import { CanvasContext } from '../nodes/BlockFrame';
+import { CanvasContext, colorOf } from '../nodes/BlockFrame';
 import { nodeTypes } from '../nodes/nodeTypes';
-import { navigate } from '../router';
+import { navigate, setLeaveGuard } from '../router';
 import { useSession } from '../session';
 import { Confirm, ErrorBox, errorText, Loading, outcomeLabel, StatusBadge } from '../components/ui';
 import { ConfigForm, Datalists } from './ConfigForm';
+import { BackIcon, CheckIcon, RedoIcon, UndoIcon } from '../components/icons';
 import { DRAG_TYPE, Palette } from './Palette';
 import { TestPanel } from './TestPanel';
 import { HistoryDialog } from './HistoryDialog';
@@ -113,7 +114,10 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
   const initial = useMemo<Snapshot>(() => {
     const source = props.rule?.definition ?? props.template?.definition ?? emptyDefinition();
     const parsed = parseDefinition(source);
-    return 'definition' in parsed ? toFlow(parsed.definition, props.catalog) : { nodes: [], edges: [] };
+    if (!('definition' in parsed)) return { nodes: [], edges: [] };
+    const flow = toFlow(parsed.definition, props.catalog);
+    // Templates were drawn left to right for wide screens: they open laid out top to bottom, readable at any width.
+    return props.template ? { nodes: autoLayout(flow.nodes, flow.edges), edges: flow.edges } : flow;
   }, [props.rule, props.template, props.catalog]);
 
   const [saved, setSaved] = useState<Rule | null>(props.rule);
@@ -126,6 +130,9 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
   const [scope, setScope] = useState<string[]>(props.rule?.organizationIds ?? []);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [testing, setTesting] = useState(false);
+  // Below 1280 px the canvas needs the room: the palette and the settings panel start collapsed there.
+  const [paletteOpen, setPaletteOpen] = useState(() => window.innerWidth >= 1280);
+  const [sideOpen, setSideOpen] = useState(() => window.innerWidth >= 1280);
   const [testResult, setTestResult] = useState<TestEventResult | null>(null);
   const [showHistory, setShowHistory] = useState(false);
   const [confirmDuplicate, setConfirmDuplicate] = useState(false);
@@ -219,7 +226,11 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
       }
       return next;
     });
-    for (const c of changes) if (c.type === 'select' && c.selected) setSelectedId(c.id);
+    for (const c of changes)
+      if (c.type === 'select' && c.selected) {
+        setSelectedId(c.id);
+        setSideOpen(true);
+      }
   }, []);
 
   const onEdgesChange = useCallback((changes: EdgeChange<PortEdge>[]) => {
@@ -255,7 +266,7 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
 
   const layout = () => {
     commit({ nodes: autoLayout(nodes, edges), edges });
-    setTimeout(() => void flow.fitView({ padding: 0.2 }), 50);
+    setTimeout(() => void flow.fitView(READABLE_FIT), 50);
   };
 
   const copy = () => {
@@ -387,7 +398,7 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
         return;
       }
       commit(toFlow(parsed.definition, props.catalog));
-      setTimeout(() => void flow.fitView({ padding: 0.2 }), 50);
+      setTimeout(() => void flow.fitView(READABLE_FIT), 50);
       toast(`Imported ${parsed.definition.nodes.length} blocks; save to keep them`);
     } catch (e) {
       toast(`Not a rule JSON file: ${e instanceof Error ? e.message : String(e)}`, 'error');
@@ -424,7 +435,11 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
+    setLeaveGuard(() => window.confirm('This rule has unsaved changes. Leave without saving them?'));
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      setLeaveGuard(null);
+    };
   }, [dirty]);
 
   const selected = nodes.find((n) => n.id === selectedId) ?? null;
@@ -439,7 +454,7 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
           {props.template ? 'Template' : 'Rule editor'}: {name || 'untitled rule'}
         </h1>
         <button className="btn ghost small" onClick={() => navigate(props.template ? '/templates' : '/rules')} aria-label="Back">
-          ←
+          <BackIcon />
         </button>
         <input className="title" aria-label="Rule name" value={name} readOnly={readOnly} onChange={(e) => setName(e.target.value)} />
         {props.template ? <span className="badge info">Template · read-only</span> : <StatusBadge status={status} />}
@@ -452,7 +467,7 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
         {!readOnly && (
           <>
             <button className="btn small icon-btn" onClick={doUndo} disabled={!history.past.length} title="Undo (Ctrl+Z)" aria-label="Undo">
-              ↶
+              <UndoIcon />
             </button>
             <button
               className="btn small icon-btn"
@@ -461,10 +476,16 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
               title="Redo (Ctrl+Shift+Z)"
               aria-label="Redo"
             >
-              ↷
+              <RedoIcon />
             </button>
           </>
         )}
+        <button className="btn small" onClick={() => setPaletteOpen(!paletteOpen)} aria-pressed={paletteOpen} aria-controls="block-palette">
+          Blocks
+        </button>
+        <button className="btn small" onClick={() => setSideOpen(!sideOpen)} aria-pressed={sideOpen} aria-controls="rule-settings">
+          Settings
+        </button>
         <button className="btn small" onClick={layout} disabled={readOnly || !nodes.length}>
           Auto-layout
         </button>
@@ -537,9 +558,9 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
         )}
       </header>
       {saved?.pendingActivation && <PendingActivationBanner rule={saved} />}
-      <div className="editor-body">
-        {readOnly ? (
-          <aside className="palette">
+      <div className={`editor-body${paletteOpen ? '' : ' no-palette'}${sideOpen ? '' : ' no-side'}`}>
+        {!paletteOpen ? null : readOnly ? (
+          <aside className="palette" id="block-palette">
             <p className="muted small">
               {props.template
                 ? 'A community template: duplicate it to make a rule you can edit.'
@@ -574,7 +595,7 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
                 elementsSelectable
                 deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
                 fitView={initial.nodes.length > 0}
-                fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+                fitViewOptions={READABLE_FIT}
                 minZoom={0.2}
                 maxZoom={1.5}
                 defaultEdgeOptions={{ type: 'smoothstep' }}
@@ -583,7 +604,13 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
               >
                 <Background gap={20} />
                 <Controls />
-                <MiniMap pannable zoomable ariaLabel="Minimap" />
+                <MiniMap<BlockNode>
+                  pannable
+                  zoomable
+                  ariaLabel="Minimap"
+                  nodeColor={(n) => colorOf(catalogMap.get(n.data.blockType)?.category)}
+                  nodeBorderRadius={4}
+                />
               </ReactFlow>
             </CanvasContext.Provider>
             {nodes.length === 0 && (
@@ -610,148 +637,150 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
             />
           )}
         </div>
-        <aside className="side" aria-label="Settings">
-          {selected && selectedBlock ? (
-            <>
-              <div>
-                <div className="block-kind" style={{ ['--cat' as string]: 'var(--accent)' }}>
-                  {selectedBlock.category.toLowerCase()} · <span className="mono">{selected.id}</span>
+        {sideOpen && (
+          <aside className="side" id="rule-settings" aria-label="Settings">
+            {selected && selectedBlock ? (
+              <>
+                <div>
+                  <div className="block-kind" style={{ ['--cat' as string]: 'var(--accent)' }}>
+                    {selectedBlock.category.toLowerCase()} · <span className="mono">{selected.id}</span>
+                  </div>
+                  <h2>{selectedBlock.displayName}</h2>
+                  <p className="muted small">{selectedBlock.description}</p>
+                  <p className="small">
+                    Ports:{' '}
+                    {selectedBlock.ports.map((p) => (
+                      <code key={p} style={{ marginRight: 6 }}>
+                        {p}
+                      </code>
+                    ))}
+                  </p>
                 </div>
-                <h2>{selectedBlock.displayName}</h2>
-                <p className="muted small">{selectedBlock.description}</p>
-                <p className="small">
-                  Ports:{' '}
-                  {selectedBlock.ports.map((p) => (
-                    <code key={p} style={{ marginRight: 6 }}>
-                      {p}
-                    </code>
-                  ))}
-                </p>
-              </div>
-              {(problems.byNode.get(selected.id)?.general ?? []).map((m, i) => (
-                <div key={i} className="error-box small" role="note">
-                  {m}
-                </div>
-              ))}
-              <ConfigForm
-                block={selectedBlock}
-                nodeId={selected.id}
-                config={selected.data.config}
-                readOnly={readOnly}
-                errors={problems.byNode.get(selected.id)?.fields ?? {}}
-                onChange={(c) => updateConfig(selected.id, c)}
-              />
-              <PortConnections
-                nodeId={selected.id}
-                ports={selectedBlock.ports}
-                others={nodes.map((n) => n.id).filter((id) => id !== selected.id)}
-                edges={edges}
-                readOnly={readOnly}
-                onConnect={(port, target) => onConnect({ source: selected.id, sourceHandle: port, target, targetHandle: null })}
-                onDisconnect={(id) => onEdgesChange([{ type: 'remove', id }])}
-              />
-              {!readOnly && (
-                <button className="btn small danger" onClick={() => onNodesChange([{ type: 'remove', id: selected.id }])}>
-                  Delete block
-                </button>
-              )}
-            </>
-          ) : (
-            <>
-              <h2>Rule</h2>
-              <label className="field">
-                Description
-                <textarea value={description} readOnly={readOnly} onChange={(e) => setDescription(e.target.value)} rows={3} />
-              </label>
-              <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
-                <legend style={{ fontWeight: 600, fontSize: 13, padding: 0, marginBottom: 4 }}>Response outcome</legend>
-                {OUTCOMES.map((o) => (
-                  <label key={o} className="check">
-                    <input
-                      type="radio"
-                      name="outcome"
-                      value={o}
-                      checked={outcome === o}
-                      disabled={readOnly}
-                      onChange={() => setOutcome(o)}
-                    />
-                    <span>
-                      <strong>{outcomeLabel[o]}</strong>
-                      <br />
-                      <span className="help">
-                        {o === 'ALERT_ONLY'
-                          ? 'Raise an alert; never act.'
-                          : o === 'MANUAL_APPROVAL'
-                            ? 'Actions wait for an approver.'
-                            : 'Run actions as soon as conditions match.'}
-                      </span>
-                    </span>
-                  </label>
+                {(problems.byNode.get(selected.id)?.general ?? []).map((m, i) => (
+                  <div key={i} className="error-box small" role="note">
+                    {m}
+                  </div>
                 ))}
-              </fieldset>
-              <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
-                <legend style={{ fontWeight: 600, fontSize: 13, padding: 0, marginBottom: 4 }}>Scope</legend>
-                <label className="check">
-                  <input
-                    type="checkbox"
-                    checked={scope.length === 0}
-                    disabled={readOnly}
-                    onChange={() => setScope(scope.length ? [] : viewer.organizations.slice(0, 1).map((o) => o.id))}
-                  />
-                  All my organizations
+                <ConfigForm
+                  block={selectedBlock}
+                  nodeId={selected.id}
+                  config={selected.data.config}
+                  readOnly={readOnly}
+                  errors={problems.byNode.get(selected.id)?.fields ?? {}}
+                  onChange={(c) => updateConfig(selected.id, c)}
+                />
+                <PortConnections
+                  nodeId={selected.id}
+                  ports={selectedBlock.ports}
+                  others={nodes.map((n) => n.id).filter((id) => id !== selected.id)}
+                  edges={edges}
+                  readOnly={readOnly}
+                  onConnect={(port, target) => onConnect({ source: selected.id, sourceHandle: port, target, targetHandle: null })}
+                  onDisconnect={(id) => onEdgesChange([{ type: 'remove', id }])}
+                />
+                {!readOnly && (
+                  <button className="btn small danger" onClick={() => onNodesChange([{ type: 'remove', id: selected.id }])}>
+                    Delete block
+                  </button>
+                )}
+              </>
+            ) : (
+              <>
+                <h2>Rule</h2>
+                <label className="field">
+                  Description
+                  <textarea value={description} readOnly={readOnly} onChange={(e) => setDescription(e.target.value)} rows={3} />
                 </label>
-                {scope.length > 0 &&
-                  viewer.organizations.map((o) => (
-                    <label key={o.id} className="check">
+                <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+                  <legend style={{ fontWeight: 600, fontSize: 13, padding: 0, marginBottom: 4 }}>Response outcome</legend>
+                  {OUTCOMES.map((o) => (
+                    <label key={o} className="check">
                       <input
-                        type="checkbox"
+                        type="radio"
+                        name="outcome"
+                        value={o}
+                        checked={outcome === o}
                         disabled={readOnly}
-                        checked={scope.includes(o.id)}
-                        onChange={() => setScope(scope.includes(o.id) ? scope.filter((x) => x !== o.id) : [...scope, o.id])}
+                        onChange={() => setOutcome(o)}
                       />
-                      {o.name}
+                      <span>
+                        <strong>{outcomeLabel[o]}</strong>
+                        <br />
+                        <span className="help">
+                          {o === 'ALERT_ONLY'
+                            ? 'Raise an alert; never act.'
+                            : o === 'MANUAL_APPROVAL'
+                              ? 'Actions wait for an approver.'
+                              : 'Run actions as soon as conditions match.'}
+                        </span>
+                      </span>
                     </label>
                   ))}
-              </fieldset>
-              <section aria-label="Problems">
-                <h3>Problems {problems.count > 0 && <span className="badge danger plain">{problems.count}</span>}</h3>
-                {problems.count === 0 ? (
-                  <p className="small" style={{ color: 'var(--ok)' }} data-testid="no-problems">
-                    ✓ Ready to activate
-                  </p>
-                ) : (
-                  <ul className="small" style={{ paddingLeft: 16, margin: 0 }} data-testid="problem-list">
-                    {problems.rule.map((m, i) => (
-                      <li key={`r${i}`}>{m}</li>
+                </fieldset>
+                <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+                  <legend style={{ fontWeight: 600, fontSize: 13, padding: 0, marginBottom: 4 }}>Scope</legend>
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={scope.length === 0}
+                      disabled={readOnly}
+                      onChange={() => setScope(scope.length ? [] : viewer.organizations.slice(0, 1).map((o) => o.id))}
+                    />
+                    All my organizations
+                  </label>
+                  {scope.length > 0 &&
+                    viewer.organizations.map((o) => (
+                      <label key={o.id} className="check">
+                        <input
+                          type="checkbox"
+                          disabled={readOnly}
+                          checked={scope.includes(o.id)}
+                          onChange={() => setScope(scope.includes(o.id) ? scope.filter((x) => x !== o.id) : [...scope, o.id])}
+                        />
+                        {o.name}
+                      </label>
                     ))}
-                    {[...problems.byNode].map(([id, p]) =>
-                      [...p.general, ...Object.entries(p.fields).flatMap(([f, ms]) => ms.map((m) => `${f}: ${m}`))].map((m, i) => (
-                        <li key={`${id}${i}`}>
-                          <button
-                            className="btn ghost small"
-                            style={{ padding: 0 }}
-                            onClick={() => {
-                              setSelectedId(id);
-                              setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id })));
-                            }}
-                          >
-                            <code>{id}</code>
-                          </button>{' '}
-                          {m}
-                        </li>
-                      )),
-                    )}
-                  </ul>
-                )}
-              </section>
-              <p className="muted small">
-                Shortcuts: Delete removes, Ctrl+C/V copy and paste, Ctrl+Z/Ctrl+Shift+Z undo and redo, Ctrl+S saves. Palette blocks can be
-                added with Enter.
-              </p>
-            </>
-          )}
-          <ErrorBox error={saveError} />
-        </aside>
+                </fieldset>
+                <section aria-label="Problems">
+                  <h3>Problems {problems.count > 0 && <span className="badge danger plain">{problems.count}</span>}</h3>
+                  {problems.count === 0 ? (
+                    <p className="small" style={{ color: 'var(--ok)' }} data-testid="no-problems">
+                      <CheckIcon /> Ready to activate
+                    </p>
+                  ) : (
+                    <ul className="small" style={{ paddingLeft: 16, margin: 0 }} data-testid="problem-list">
+                      {problems.rule.map((m, i) => (
+                        <li key={`r${i}`}>{m}</li>
+                      ))}
+                      {[...problems.byNode].map(([id, p]) =>
+                        [...p.general, ...Object.entries(p.fields).flatMap(([f, ms]) => ms.map((m) => `${f}: ${m}`))].map((m, i) => (
+                          <li key={`${id}${i}`}>
+                            <button
+                              className="btn ghost small"
+                              style={{ padding: 0 }}
+                              onClick={() => {
+                                setSelectedId(id);
+                                setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === id })));
+                              }}
+                            >
+                              <code>{id}</code>
+                            </button>{' '}
+                            {m}
+                          </li>
+                        )),
+                      )}
+                    </ul>
+                  )}
+                </section>
+                <p className="muted small">
+                  Shortcuts: Delete removes, Ctrl+C/V copy and paste, Ctrl+Z/Ctrl+Shift+Z undo and redo, Ctrl+S saves. Palette blocks can be
+                  added with Enter.
+                </p>
+              </>
+            )}
+            <ErrorBox error={saveError} />
+          </aside>
+        )}
       </div>
       {showHistory && saved && (
         <HistoryDialog

@@ -6,6 +6,8 @@ import { testResultOf, textOf } from '../api/types';
 import type { EventInput } from '../api/generated/graphql';
 import type { RuleDefinition } from '../rules/definition';
 import { sampleEvents } from '../rules/sampleEvents';
+import { mostTelling, outcomeOf } from '../rules/testOutcome';
+import { CloseIcon } from '../components/icons';
 import { ErrorBox, errorText, humanEnum } from '../components/ui';
 
 interface Props {
@@ -26,6 +28,7 @@ export function TestPanel(props: Props) {
   const [results, setResults] = useState<TestEventResult[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [height, setHeight] = useState(() => Math.round(window.innerHeight * 0.4));
 
   const run = async () => {
     setBusy(true);
@@ -45,7 +48,7 @@ export function TestPanel(props: Props) {
       }
       const tested = r.testRule.results.map(testResultOf);
       setResults(tested);
-      const firstInteresting = [...tested].reverse().find((x) => x.triggered && x.path.length > 1) ?? tested[0] ?? null;
+      const firstInteresting = mostTelling(tested);
       props.onSelect(firstInteresting);
     } catch (e) {
       setError(e instanceof SyntaxError ? `The events are not valid JSON: ${e.message}` : e instanceof Error ? e.message : String(e));
@@ -55,7 +58,8 @@ export function TestPanel(props: Props) {
   };
 
   return (
-    <section className="drawer" aria-label="Test and backtest">
+    <section className="drawer" aria-label="Test and backtest" style={{ height }}>
+      <DrawerResizeHandle height={height} onResize={setHeight} />
       <div className="row" style={{ marginBottom: 8 }}>
         <div className="tabs" role="tablist" style={{ marginBottom: 0, borderBottom: 0 }}>
           <button role="tab" aria-selected={tab === 'test'} onClick={() => setTab('test')}>
@@ -74,7 +78,7 @@ export function TestPanel(props: Props) {
           }}
           aria-label="Close test panel"
         >
-          ✕
+          <CloseIcon />
         </button>
       </div>
       {tab === 'test' ? (
@@ -141,9 +145,7 @@ export function TestPanel(props: Props) {
                       data-testid={`result-${r.eventId}`}
                     >
                       <span className="mono">{r.eventId}</span>
-                      <span className={`badge ${r.triggered ? 'info' : 'plain'}`}>
-                        {r.triggered ? humanEnum(r.status ?? 'triggered') : 'Not triggered'}
-                      </span>
+                      <span className={`badge ${outcomeOf(r).tone}`}>{outcomeOf(r).label}</span>
                       <span className="muted small">{r.path.map((s) => s.nodeId).join(' → ')}</span>
                       {r.error && <span className="field-error">{r.error}</span>}
                     </button>
@@ -300,5 +302,33 @@ function BacktestTab(props: Props) {
         </div>
       )}
     </div>
+  );
+}
+
+/** The drawer's top edge: drag it (or focus it and press the arrow keys) to give the canvas or the results more room. */
+function DrawerResizeHandle(props: { height: number; onResize: (height: number) => void }) {
+  const clamp = (h: number) => Math.round(Math.min(window.innerHeight * 0.8, Math.max(140, h)));
+  const start = (e: React.PointerEvent<HTMLButtonElement>) => {
+    const fromY = e.clientY;
+    const fromHeight = props.height;
+    const move = (m: PointerEvent) => props.onResize(clamp(fromHeight + fromY - m.clientY));
+    const stop = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', stop);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', stop);
+  };
+  return (
+    <button
+      type="button"
+      className="drawer-resize"
+      aria-label="Resize the test drawer (arrow keys)"
+      onPointerDown={start}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowUp') props.onResize(clamp(props.height + 24));
+        if (e.key === 'ArrowDown') props.onResize(clamp(props.height - 24));
+      }}
+    />
   );
 }

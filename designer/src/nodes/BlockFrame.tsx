@@ -2,6 +2,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { ActivityDescriptor, Json, JsonObject, PathStep } from '../api/types';
 import { textOf } from '../api/types';
+import { CheckIcon, PauseIcon } from '../components/icons';
 import type { BlockNode } from '../rules/definition';
 import { describeDuration } from '../rules/configForm';
 import type { NodeProblems } from '../rules/validation';
@@ -90,7 +91,7 @@ export function BlockFrame({ id, data, selected, children }: NodeProps<BlockNode
       data-block={data.blockType}
       aria-label={`${block?.displayName ?? data.blockType} block ${id}${messages.length ? `, ${messages.length} problems` : ''}`}
     >
-      {block?.category !== 'TRIGGER' && <Handle type="target" position={Position.Left} />}
+      {block?.category !== 'TRIGGER' && <Handle type="target" position={Position.Top} />}
       <div className="block-head">
         <span className="block-kind">{block?.category.toLowerCase() ?? 'unknown'}</span>
         <span className="spacer" />
@@ -105,10 +106,12 @@ export function BlockFrame({ id, data, selected, children }: NodeProps<BlockNode
         <div className="block-path" data-testid={`path-${id}`}>
           {step.port ? (
             <>
-              ✓ left by <strong>{step.port}</strong>
+              <CheckIcon /> left by <strong>{step.port}</strong>
             </>
           ) : (
-            <>⏸ stopped here</>
+            <>
+              <PauseIcon /> stopped here
+            </>
           )}
           {detailText(step) && <> · {detailText(step)}</>}
         </div>
@@ -120,20 +123,21 @@ export function BlockFrame({ id, data, selected, children }: NodeProps<BlockNode
         </div>
       )}
       {ports.map((p, i) => {
-        const top = `${((i + 1) / (ports.length + 1)) * 100}%`;
+        // Ports leave the bottom edge; their labels sit under the block, beside the edge, never over its text.
+        const left = `${((i + 1) / (ports.length + 1)) * 100}%`;
         return (
           <div key={p}>
             <Handle
               type="source"
-              position={Position.Right}
+              position={Position.Bottom}
               id={p}
               className={`port-${p}`}
-              style={{ top }}
+              style={{ left }}
               title={p}
               aria-label={`${p} port`}
             />
             {ports.length > 1 && (
-              <span className="port-label" style={{ top }}>
+              <span className="port-label" data-port={p} style={{ left }}>
                 {p}
               </span>
             )}

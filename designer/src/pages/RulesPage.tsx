@@ -6,6 +6,7 @@ import { nodesOf } from '../api/types';
 import type { RuleOutcome, RuleStatus, RuleSummary, UserError } from '../api/types';
 import { linkProps, navigate } from '../router';
 import { useSession } from '../session';
+import { CopyIcon, DeleteIcon, EditIcon } from '../components/icons';
 import { ago, Confirm, Empty, ErrorBox, errorText, Loading, OutcomeBadge, outcomeLabel, StatusBadge } from '../components/ui';
 
 export function RulesPage() {
@@ -154,14 +155,20 @@ export function RulesPage() {
                     </td>
                     <td>
                       <div className="row" style={{ justifyContent: 'flex-end' }}>
-                        <button
-                          className="btn small icon-btn"
-                          title="Edit"
-                          aria-label={`Edit ${r.name}`}
-                          onClick={() => navigate(`/rules/${r.id}`)}
-                        >
-                          ✎
-                        </button>
+                        {author ? (
+                          <button
+                            className="btn small icon-btn"
+                            title="Edit"
+                            aria-label={`Edit ${r.name}`}
+                            onClick={() => navigate(`/rules/${r.id}`)}
+                          >
+                            <EditIcon />
+                          </button>
+                        ) : (
+                          <button className="btn small" onClick={() => navigate(`/rules/${r.id}`)} aria-label={`View ${r.name}`}>
+                            View
+                          </button>
+                        )}
                         {author && (
                           <>
                             <button
@@ -170,7 +177,7 @@ export function RulesPage() {
                               aria-label={`Duplicate ${r.name}`}
                               onClick={() => void act('Rule duplicated', DUPLICATE_RULE, 'duplicateRule', { id: r.id })}
                             >
-                              ⧉
+                              <CopyIcon />
                             </button>
                             {r.status === 'ACTIVE' ? (
                               <button
@@ -203,7 +210,7 @@ export function RulesPage() {
                               aria-label={`Delete ${r.name}`}
                               onClick={() => setDeleting(r)}
                             >
-                              🗑
+                              <DeleteIcon />
                             </button>
                           </>
                         )}

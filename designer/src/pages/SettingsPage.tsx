@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CloseIcon } from '../components/icons';
 import { mutate } from '../api/hooks';
 import { TURN_OFF, UPDATE_APPROVALS, UPDATE_AUTO_RESPONSE } from '../api/queries';
 import type { ActiveHoursWindow, RespondSettings, ResponseActionType, UserError } from '../api/types';
@@ -161,7 +162,7 @@ export function SettingsPage() {
                     aria-label={`Remove window ${i + 1}`}
                     onClick={() => setWindows(windows.filter((_, j) => j !== i))}
                   >
-                    ✕
+                    <CloseIcon />
                   </button>
                 </div>
               ))}

@@ -3,6 +3,8 @@ import type { RuleDefinition } from './definition';
 import { fieldKey, indexProblems, validateLocally } from './validation';
 import { catalog } from './testCatalog';
 
+/** The problems placed on blocks (these partial rules also get the rule-level "does nothing yet"). */
+const onBlocks = (problems: ReturnType<typeof validateLocally>) => problems.filter((p) => p.nodeId !== null);
 const def = (nodes: RuleDefinition['nodes'], edges: RuleDefinition['edges'] = []): RuleDefinition => ({ schemaVersion: 1, nodes, edges });
 
 describe('validation display', () => {
@@ -34,16 +36,31 @@ describe('validation display', () => {
         ],
         [{ from: 't', to: 'th' }],
       );
-    expect(validateLocally(nodes('10 minutes'), catalog, 'ALERT_ONLY')).toEqual([
+    expect(onBlocks(validateLocally(nodes('10 minutes'), catalog, 'ALERT_ONLY'))).toEqual([
       { nodeId: 'th', field: 'config.window', message: 'window must be a duration greater than zero, such as PT10M.' },
     ]);
-    expect(validateLocally(nodes('PT10M'), catalog, 'ALERT_ONLY')).toEqual([]);
+    expect(onBlocks(validateLocally(nodes('PT10M'), catalog, 'ALERT_ONLY'))).toEqual([]);
   });
 
   it('requires required fields and one trigger', () => {
     expect(validateLocally(def([]), catalog, 'ALERT_ONLY')[0]!.message).toMatch(/trigger/);
     const problems = validateLocally(def([{ id: 't', type: 'trigger.event', config: { eventTypes: [] } }]), catalog, 'ALERT_ONLY');
-    expect(problems).toEqual([{ nodeId: 't', field: 'config.eventTypes', message: 'eventTypes is required.' }]);
+    expect(onBlocks(problems)).toEqual([{ nodeId: 't', field: 'config.eventTypes', message: 'eventTypes is required.' }]);
+  });
+
+  it('does not call a rule with only a trigger ready: it asks for an alert or an action', () => {
+    const onlyTrigger = validateLocally(def([{ id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } }]), catalog, 'ALERT_ONLY');
+    expect(onlyTrigger).toEqual([
+      { nodeId: null, field: 'nodes', message: 'The rule does nothing yet: connect an alert or an action after the trigger.' },
+    ]);
+    const withAction = def(
+      [
+        { id: 't', type: 'trigger.event', config: { eventTypes: ['x'] } },
+        { id: 'i', type: 'action.isolateDevice', config: {} },
+      ],
+      [{ from: 't', to: 'i' }],
+    );
+    expect(validateLocally(withAction, catalog, 'AUTOMATIC')).toEqual([]);
   });
 
   it('reports blocks not reachable from the trigger', () => {
@@ -55,7 +72,7 @@ describe('validation display', () => {
       catalog,
       'ALERT_ONLY',
     );
-    expect(problems).toEqual([{ nodeId: 'g', field: null, message: 'Not connected: nothing leads here from the trigger.' }]);
+    expect(onBlocks(problems)).toEqual([{ nodeId: 'g', field: null, message: 'Not connected: nothing leads here from the trigger.' }]);
   });
 
   it('requires actions behind an approved gate for manual approval', () => {

@@ -116,6 +116,9 @@ export function validateLocally(definition: RuleDefinition, catalog: ActivityDes
   if (triggers.length)
     for (const n of definition.nodes)
       if (!reachable.has(n.id)) out.push({ nodeId: n.id, field: null, message: 'Not connected: nothing leads here from the trigger.' });
+  const hasEffect = definition.nodes.some((n) => reachable.has(n.id) && ['ALERT', 'ACTION'].includes(byId.get(n.type)?.category ?? ''));
+  if (triggers.length === 1 && !hasEffect)
+    out.push({ nodeId: null, field: 'nodes', message: 'The rule does nothing yet: connect an alert or an action after the trigger.' });
 
   if (outcome === 'MANUAL_APPROVAL') {
     // Every action must sit behind a gate's "approved" port.
