@@ -9,12 +9,13 @@ public sealed record RejectedRule(string RuleId, int Version, IReadOnlyList<Vali
 /// <summary>
 /// Finds the active rules an event can start, by event type then organization scope, so an event costs work
 /// proportional to the rules that can match it, not to all rules. Immutable snapshots swapped atomically by
-/// <see cref="Replace"/> (copy-on-write): readers never lock and never see a half-built index.
+/// <see cref="Replace(IEnumerable{RuleSnapshot})"/> or one rule at a time (copy-on-write): readers never lock and never see a half-built index.
 /// </summary>
 public sealed class TriggerIndex
 {
     private readonly Lock writeLock = new();
     private State state;
+    private long compilations;
 
     public TriggerIndex()
         : this([])
@@ -40,6 +41,9 @@ public sealed class TriggerIndex
     /// <summary>Rules whose definition did not validate, with why; the server may surface them.</summary>
     public IReadOnlyList<RejectedRule> Rejected => Volatile.Read(ref state).Rejected;
 
+    /// <summary>How many rule versions this index compiled since it was created (an unchanged rule is never compiled again).</summary>
+    public long Compilations => Interlocked.Read(ref compilations);
+
     public CompiledRule? Find(string ruleId) => Volatile.Read(ref state).ById.GetValueOrDefault(ruleId);
 
     /// <summary>
@@ -51,6 +55,22 @@ public sealed class TriggerIndex
         lock (writeLock)
         {
             Volatile.Write(ref state, Build(rules, state));
+        }
+    }
+
+    /// <summary>
+    /// Swaps in the change of one rule (activated, edited, paused or deleted: <paramref name="snapshot"/> null). Only that
+    /// rule is compiled; the others keep their compiled form.
+    /// </summary>
+    public void Replace(string ruleId, RuleSnapshot? snapshot)
+    {
+        lock (writeLock)
+        {
+            var current = state;
+            var others = current.Rules.Where(r => !string.Equals(r.RuleId, ruleId, StringComparison.Ordinal)).Select(r => r.Snapshot);
+            var next = Build(snapshot is null ? others : others.Append(snapshot), current);
+            // The others' rejections stand: they were not read again.
+            Volatile.Write(ref state, next with { Rejected = [.. current.Rejected.Where(r => !string.Equals(r.RuleId, ruleId, StringComparison.Ordinal)), .. next.Rejected] });
         }
     }
 
@@ -82,7 +102,7 @@ public sealed class TriggerIndex
         }
     }
 
-    private static State Build(IEnumerable<RuleSnapshot> snapshots, State? previous)
+    private State Build(IEnumerable<RuleSnapshot> snapshots, State? previous)
     {
         var rules = new List<CompiledRule>();
         var rejected = new List<RejectedRule>();
@@ -93,7 +113,7 @@ public sealed class TriggerIndex
             {
                 rules.Add(known);
             }
-            else if (CompiledRule.TryCompile(snapshot, out var compiled, out var errors))
+            else if (Compile(snapshot, out var compiled, out var errors))
             {
                 rules.Add(compiled);
             }
@@ -137,6 +157,12 @@ public sealed class TriggerIndex
             [.. rules],
             [.. rules.Where(r => r.IsScheduled).Select(r => new CronTrigger(r.RuleId, r.Cron!, r.TimeZone!, r))],
             [.. rejected]);
+    }
+
+    private bool Compile(RuleSnapshot snapshot, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CompiledRule? compiled, out IReadOnlyList<ValidationError> errors)
+    {
+        Interlocked.Increment(ref compilations);
+        return CompiledRule.TryCompile(snapshot, out compiled, out errors);
     }
 
     private static bool Same(RuleSnapshot a, RuleSnapshot b) =>

@@ -2,7 +2,6 @@ using Quartz;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
-using Respond.Server.Features.Engine;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;
 
@@ -18,7 +17,7 @@ public enum ActionJobKind { Execute, Verify, ResultDeadline, ExpireApproval }
 /// updates to publish, suspended rule instances to resume. Nothing leaves the process before the commit, so a
 /// subscriber or a job never sees a state the database does not hold. One per scope; call <see cref="FlushAsync"/> after saving.
 /// </summary>
-public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler, RespondEvents events, IServiceProvider services, TimeProvider time)
+public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler, RespondEvents events, IActionWaiters waiters, TimeProvider time)
 {
     private readonly List<(ActionJobKind Kind, string Id, DateTimeOffset At)> _schedule = [];
     private readonly List<(ActionJobKind Kind, string Id)> _unschedule = [];
@@ -94,8 +93,7 @@ public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler,
         if (!resumeRules) return;
         var resumes = _resume.ToList();
         _resume.Clear();
-        var evaluator = services.GetRequiredService<RuleEvaluator>();
-        foreach (var (instance, actionId, port) in resumes) await evaluator.ResumeAsync(instance, actionId, port, ct);
+        foreach (var (instance, actionId, port) in resumes) await waiters.ActionEndedAsync(instance, actionId, port, ct);
     }
 }
 

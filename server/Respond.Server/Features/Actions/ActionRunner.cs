@@ -5,7 +5,6 @@ using Respond.Server.Features.Settings;
 using Microsoft.Extensions.Options;
 using Respond.Server.Connectors;
 using Respond.Server.Features.Approvals;
-using Respond.Server.Features.Engine;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
 using Respond.Workflows;
@@ -22,6 +21,7 @@ public sealed class ActionRunner(
     RespondDbContext db,
     ActionLifecycle lifecycle,
     ActionSubmitter submitter,
+    ITriggeringEvents triggeringEvents,
     IEnumerable<IConnector> connectors,
     ConnectionSettingsReader settingsReader,
     ScriptWorkerPool scripts,
@@ -203,7 +203,7 @@ public sealed class ActionRunner(
         if (source is null) return new ExecutionOutcome.Failed(error!, Transient: false);
         var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == action.OrganizationId, ct);
         var eventJson = action.WorkflowInstanceId is { } instance
-            ? await db.WorkflowInstances.AsNoTracking().Where(i => i.Id == instance).Select(i => i.EventJson).SingleOrDefaultAsync(ct)
+            ? await triggeringEvents.EventJsonAsync(instance, ct)
             : null;
         var @event = JsonDocument.Parse(eventJson ?? JsonSerializer.Serialize(new { organizationId = action.OrganizationId, device = new { id = action.DeviceId } })).RootElement.Clone();
         var alert = action.AlertId is { } alertId ? await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId, ct) : null;

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Settings;
 using Respond.Server.Connectors;
 using Respond.Server.Features.Approvals;
-using Respond.Server.Features.Engine;
 using Respond.Server.Features.Organizations;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;

@@ -364,7 +364,7 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
             && !await db.ResponseActions.AnyAsync(a => a.ApprovalRequestId == requestId && a.Id != action.Id && a.Status == ResponseActionStatus.PendingApproval, ct))
         {
             request.Decide(ApprovalStatus.Cancelled, by.Id, reason, time.GetUtcNow());
-            lifecycle.Publish(new Engine.ApprovalDecided(request));
+            lifecycle.Publish(new ApprovalDecided(request));
             lifecycle.Unschedule(ActionJobKind.ExpireApproval, requestId);
         }
         lifecycle.Move(action, ResponseActionStatus.Cancelled, by, reason);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Respond.Server.Features.Audit;
-using Respond.Server.Features.Engine;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;
 using Respond.Server.Persistence;

@@ -5,7 +5,6 @@ using GraphQL.Types.Relay;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Audit;
-using Respond.Server.Features.Engine;
 using Respond.Server.Features.Events;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -148,9 +147,14 @@ public sealed class ApprovalRequestPayloadType : ObjectGraphType<ApprovalRequest
 
 public static class ApprovalsFeature
 {
-    public static IServiceCollection AddApprovals(this IServiceCollection services) =>
-        services.AddScoped<DecideApproval>().AddSingleton<ApprovalDecisions>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>()
+    public static IServiceCollection AddApprovals(this IServiceCollection services)
+    {
+        services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section)
+            .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.")
+            .Validate(o => o.RuleActivationTimeout > TimeSpan.Zero, "Respond:Approvals:RuleActivationTimeout must be positive.").ValidateOnStart();
+        return services.AddScoped<DecideApproval>().AddSingleton<ApprovalDecisions>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>()
             .AddSingleton<IAlertEvidenceFields, AlertApprovalRequests>();
+    }
 
     public static IQueryable<ApprovalRequest> VisibleTo(this IQueryable<ApprovalRequest> query, RespondPrincipal by) =>
         query.WhereOrganizationVisibleTo(a => a.OrganizationId, by);

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Audit;
-using Respond.Server.Features.Engine;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;
@@ -36,7 +35,7 @@ public sealed class ApprovalDecisions(IServiceScopeFactory scopes, ILogger<Appro
 /// engine's requests may be decided by any Approver of the organization (or the gate's approvers). A quorum counts
 /// distinct people; the first rejection decides. The version check makes a racing attempt fail whole (Raced).
 /// </summary>
-internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, RuleEvaluator evaluator, IResumeScheduler scheduler, RespondEvents events,
+internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, IApprovalWaiters waiters, IResumeScheduler scheduler, RespondEvents events,
     Actions.ActionLifecycle actions, IRuleActivationDecision ruleActivation, TimeProvider time, ILogger<DecideApproval> logger)
 {
     public async Task<(ApprovalRequestPayload Payload, bool Raced)> ExecuteAsync(DecideApprovalInput input, ApprovalStatus outcome, RespondPrincipal by, CancellationToken ct)
@@ -87,7 +86,7 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, Rule
         if (request is { WorkflowInstanceId: { } instanceId, BookmarkId: { } bookmarkId })
         {
             await scheduler.CancelAsync(instanceId, bookmarkId, ct);
-            await evaluator.ResumeAsync(instanceId, bookmarkId, outcome == ApprovalStatus.Approved ? "approved" : "rejected", ct);
+            await waiters.RequestDecidedAsync(instanceId, bookmarkId, outcome == ApprovalStatus.Approved ? "approved" : "rejected", ct);
         }
         return (new ApprovalRequestPayload(request, []), false);
     }

@@ -15,18 +15,21 @@ public static class EngineFeature
     {
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.WindowEvictionInterval > TimeSpan.Zero, "Respond:Engine:WindowEvictionInterval must be positive.").ValidateOnStart();
-        services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section)
-            .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.")
-            .Validate(o => o.RuleActivationTimeout > TimeSpan.Zero, "Respond:Approvals:RuleActivationTimeout must be positive.").ValidateOnStart();
         services.AddSingleton<RuleIndex>();
         services.AddSingleton<Alerts.IAlertEvidenceFields, AlertRuleExecution>();
+        services.AddSingleton<Rules.IRunningRules>(sp => sp.GetRequiredService<RuleIndex>());
         services.AddSingleton<EvaluationPartitions>();
         services.AddSingleton<EvaluationBackpressure>();
+        services.AddSingleton<Events.IEventLogReaders, EventLogReaders>();
         services.AddSingleton<RuleEvaluator>();
+        services.AddSingleton<Actions.IActionWaiters>(sp => sp.GetRequiredService<RuleEvaluator>());
+        services.AddSingleton<Approvals.IApprovalWaiters>(sp => sp.GetRequiredService<RuleEvaluator>());
         services.AddSingleton<EventLogEvaluator>();
         services.AddHostedService(sp => sp.GetRequiredService<EventLogEvaluator>());
         services.AddSingleton<IResumeScheduler, QuartzResumeScheduler>();
         services.AddScoped<EngineUnitOfWork>();
+        services.AddScoped<Rules.IRuleRunHistory, StoredRuns>();
+        services.AddScoped<Actions.ITriggeringEvents, StoredRuns>();
         services.AddScoped<ReadEvaluationLag>();
         services.AddScoped<RetryParkedEvent>();
         return services;

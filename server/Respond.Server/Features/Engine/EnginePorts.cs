@@ -14,7 +14,8 @@ namespace Respond.Server.Features.Engine;
 /// The engine's ports for one unit of work (an ingested batch, a decision, a timer): everything they write
 /// goes into one DbContext and is saved together; what they raised is published only after the commit.
 /// </summary>
-public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actions.AutoResponder autoResponder, TimeProvider time)
+public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actions.AutoResponder autoResponder, IActionDispatcher actions,
+    Actions.ActionLifecycle actionLifecycle, TimeProvider time)
     : IAlertSink, IApprovalGateway, IWorkflowInstanceStore
 {
     private OpenAlertIndex? _openAlerts;
@@ -36,6 +37,12 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
     public RespondDbContext Db => db;
 
     public Actions.AutoResponder AutoResponder => autoResponder;
+
+    /// <summary>Where the rule's action blocks submit (the same scope, so their rows join this unit's transaction).</summary>
+    public IActionDispatcher ActionDispatcher => actions;
+
+    /// <summary>What the actions submitted in this unit publish and schedule, flushed after the commit.</summary>
+    public Actions.ActionLifecycle ActionLifecycle => actionLifecycle;
 
     public async ValueTask<AlertOutcome> RaiseAsync(AlertRequest request, CancellationToken ct)
     {
@@ -195,10 +202,4 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
     private bool HadEffect(WorkflowInstance instance) =>
         instance.Path.Any(p => p.BlockType.StartsWith("action.", StringComparison.Ordinal) || p.BlockType.StartsWith("gate.", StringComparison.Ordinal)) ||
         (instance.Variables.ContainsKey("alertId") && !_suppressedMatches.Contains((instance.Rule.RuleId, instance.Event.Id)));
-}
-
-/// <summary>How a proposed action is shown on an approval request (and stored with it).</summary>
-public sealed record ProposedActionView(ResponseActionType Type, IReadOnlyDictionary<string, string> Target, string Parameters, string? NodeId, string? ActionId = null)
-{
-    public static ProposedActionView From(ProposedAction a) => new(a.Type, a.Target, a.Parameters.ToJsonString(), a.NodeId);
 }

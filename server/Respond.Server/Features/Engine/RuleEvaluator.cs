@@ -30,7 +30,7 @@ public sealed class RuleEvaluator(
     TimeProvider time,
     ILogger<RuleEvaluator> logger,
     IExpressionEvaluator? expressions = null,
-    IEvaluationProbe? probe = null)
+    IEvaluationProbe? probe = null) : Actions.IActionWaiters, IApprovalWaiters
 {
     /// <summary>
     /// Evaluates events read from the log (the caller holds the partition's lock) and moves the checkpoint past the last
@@ -144,6 +144,12 @@ public sealed class RuleEvaluator(
         return await InUnitOfWorkAsync(partition, (engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), null, ct);
     }
 
+    Task Actions.IActionWaiters.ActionEndedAsync(string workflowInstanceId, string actionId, string port, CancellationToken ct) =>
+        ResumeAsync(workflowInstanceId, actionId, port, ct);
+
+    Task IApprovalWaiters.RequestDecidedAsync(string workflowInstanceId, string bookmarkId, string port, CancellationToken ct) =>
+        ResumeAsync(workflowInstanceId, bookmarkId, port, ct);
+
     /// <summary>A timer fired: a delay ends, or an approval gate expires (its request is marked expired first).</summary>
     public async Task<WorkflowInstance?> ResumeDueAsync(string instanceId, string bookmarkId, CancellationToken ct)
     {
@@ -183,8 +189,7 @@ public sealed class RuleEvaluator(
         await using var scope = scopes.CreateAsyncScope();
         var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
         uow.OpenAlerts = partition.OpenAlerts;
-        var actions = scope.ServiceProvider.GetRequiredService<IActionDispatcher>();
-        var engine = new WorkflowEngine(partition.Windows, uow, actions, uow, uow, scheduler, time,
+        var engine = new WorkflowEngine(partition.Windows, uow, uow.ActionDispatcher, uow, uow, scheduler, time,
             new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
         T result;
         try
@@ -204,7 +209,7 @@ public sealed class RuleEvaluator(
         partition.Windows.Committed();
         // After the commit only. Rule instances wait on their actions; none can have ended yet, and resuming here
         // would wait on this very partition. Queued actions whose jobs a crash lost here get them back at start-up.
-        await scope.ServiceProvider.GetRequiredService<Actions.ActionLifecycle>().FlushAsync(ct, resumeRules: false);
+        await uow.ActionLifecycle.FlushAsync(ct, resumeRules: false);
         foreach (var alert in uow.RaisedAlerts) events.Publish(alert);
         foreach (var request in uow.OpenedRequests) events.Publish(new ApprovalRequested(request));
         foreach (var request in uow.DecidedRequests) events.Publish(new ApprovalDecided(request));
@@ -277,22 +282,6 @@ public sealed class EngineOptions
     /// <summary>How often a partition drops windows that can no longer count (and their rows, with its next commit).</summary>
     public TimeSpan WindowEvictionInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
-
-public sealed class ApprovalOptions
-{
-    public const string Section = "Respond:Approvals";
-
-    /// <summary>`Respond:Approvals:DefaultTimeout`: how long an approval gate waits when its block sets no timeout.</summary>
-    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>`Respond:Approvals:RuleActivationTimeout`: how long a rule's activation waits for a second principal.</summary>
-    public TimeSpan RuleActivationTimeout { get; set; } = TimeSpan.FromDays(7);
-}
-
-/// <summary>Published when a request opens / is decided, so subscribers can tell the two apart.</summary>
-public sealed record ApprovalRequested(ApprovalRequest Request);
-
-public sealed record ApprovalDecided(ApprovalRequest Request);
 
 internal static partial class EngineLog
 {

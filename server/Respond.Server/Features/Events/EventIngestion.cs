@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Respond.Server.Features.Audit;
-using Respond.Server.Features.Engine;
 using Respond.Server.Features.Settings;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -37,14 +36,14 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<Us
 /// by one and the attempt is audited. When evaluation is too far behind, the batch is refused before it is read
 /// (backpressure) and the sender told when to come back.
 /// </summary>
-public sealed class EventIngestion(RespondDbContext db, EventStore store, EvaluationPartitions partitions, EvaluationBackpressure backpressure, AuthorizationRefusals refusals, IOptions<IngestionOptions> options)
+public sealed class EventIngestion(RespondDbContext db, EventStore store, IEventLogReaders readers, AuthorizationRefusals refusals, IOptions<IngestionOptions> options)
 {
     public const int MaxErrorsReported = 100;
 
     /// <summary>Ingests <c>events</c> for <c>by</c>; <c>operation</c> (the GraphQL field or REST route called) names the attempt in the audit of refused events.</summary>
     public async Task<IngestResult> IngestAsync(IAsyncEnumerable<JsonElement> events, RespondPrincipal by, string operation, CancellationToken ct)
     {
-        if (backpressure.RetryAfter() is { } retryAfter) return IngestResult.Behind(retryAfter);
+        if (readers.RetryAfter() is { } retryAfter) return IngestResult.Behind(retryAfter);
         var limit = options.Value.MaxBatchSize;
         var organizations = (await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var chunk = new List<ParsedEvent>(options.Value.ChunkSize);
@@ -59,7 +58,7 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, Evalua
             accepted += inserted.Count;
             duplicates += chunk.Count - inserted.Count;
             foreach (var appended in inserted.GroupBy(i => i.Event.OrganizationId, StringComparer.Ordinal))
-                partitions.Appended(appended.Key, appended.Count(), appended.Max(i => i.Sequence));
+                readers.Appended(appended.Key, appended.Count(), appended.Max(i => i.Sequence));
             chunk.Clear();
         }
 

@@ -13,6 +13,8 @@ namespace Respond.Server.Features.Rules;
 /// </summary>
 internal sealed class RuleActivationDecision(RespondDbContext db, RuleStore rules) : IRuleActivationDecision
 {
+    private string? _decidedRuleId;
+
     public async Task<UserError?> RefusalAsync(ApprovalRequest request, RespondPrincipal by, CancellationToken ct)
     {
         var rule = await db.Rules.SingleOrDefaultAsync(r => r.Id == request.RuleId, ct);
@@ -29,6 +31,7 @@ internal sealed class RuleActivationDecision(RespondDbContext db, RuleStore rule
     public async Task ApplyAsync(ApprovalRequest request, ApprovalStatus outcome, RespondPrincipal by, CancellationToken ct)
     {
         var rule = await db.Rules.SingleAsync(r => r.Id == request.RuleId, ct);
+        _decidedRuleId = rule.Id;
         var before = RuleStore.Summary(rule);
         if (outcome == ApprovalStatus.Approved)
         {
@@ -42,5 +45,5 @@ internal sealed class RuleActivationDecision(RespondDbContext db, RuleStore rule
         }
     }
 
-    public Task CommittedAsync(CancellationToken ct) => rules.ReloadAsync(ct);
+    public Task CommittedAsync(CancellationToken ct) => _decidedRuleId is { } ruleId ? rules.ChangedAsync(ruleId, ct) : Task.CompletedTask;
 }

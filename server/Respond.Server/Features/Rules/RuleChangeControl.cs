@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Respond.Server.Features.Actions;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
-using Respond.Server.Features.Engine;
 using Respond.Server.Features.Settings;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;

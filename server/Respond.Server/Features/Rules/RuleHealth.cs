@@ -1,8 +1,5 @@
 using GraphQL.Types;
-using Microsoft.EntityFrameworkCore;
 using Respond.Server.Identity;
-using Respond.Server.Persistence;
-using Respond.Workflows.Runtime;
 
 namespace Respond.Server.Features.Rules;
 
@@ -16,18 +13,13 @@ public enum RuleHealthStatus { Healthy, Erroring }
 /// </summary>
 public sealed record RuleHealth(RuleHealthStatus Status, int ErroredRuns, string? LastError, DateTimeOffset? LastErrorAt)
 {
-    private static readonly string Faulted = InstanceStatus.Faulted.ToString();
-
-    public static async Task<RuleHealth> OfAsync(RespondDbContext db, Rule rule, RespondPrincipal by, CancellationToken ct)
+    public static async Task<RuleHealth> OfAsync(IRuleRunHistory runs, Rule rule, RespondPrincipal by, CancellationToken ct)
     {
         // Change control may keep an approved version running while a newer one waits: judge the one that runs.
-        var version = rule.RunningVersion ?? rule.Version;
-        var faulted = db.WorkflowInstances.AsNoTracking().WhereOrganizationVisibleTo(i => i.OrganizationId, by)
-            .Where(i => i.RuleId == rule.Id && i.RuleVersion == version && i.Status == Faulted);
-        var count = await faulted.CountAsync(ct);
-        if (count == 0) return new RuleHealth(RuleHealthStatus.Healthy, 0, null, null);
-        var last = await faulted.OrderByDescending(i => i.StartedAt).ThenBy(i => i.Id).Select(i => new { i.Error, i.EndedAt, i.StartedAt }).FirstAsync(ct);
-        return new RuleHealth(RuleHealthStatus.Erroring, count, last.Error, last.EndedAt ?? last.StartedAt);
+        var faults = await runs.FaultsAsync(rule.Id, rule.RunningVersion ?? rule.Version, by, ct);
+        return faults.Count == 0
+            ? new RuleHealth(RuleHealthStatus.Healthy, 0, null, null)
+            : new RuleHealth(RuleHealthStatus.Erroring, faults.Count, faults.LastError, faults.LastAt);
     }
 }
 

@@ -10,7 +10,7 @@ namespace Respond.Server.Features.Rules;
 /// Loading a rule for a change and saving it: scoping, expected-version checks, the version history row and
 /// the audit entry all happen here so every rule mutation gets them the same way.
 /// </summary>
-public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time, Engine.RuleIndex index, RuleChangeControl changeControl)
+public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvider time, IRunningRules running, RuleChangeControl changeControl)
 {
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -55,7 +55,7 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
             return Stale(rule.Version - 1, null);
         }
         // The engine picks up the change (activation, pause, a new definition) before the next event.
-        await index.ReloadAsync(ct);
+        await running.RuleChangedAsync(rule.Id, ct);
         await changeControl.PublishAsync(ct);
         return null;
     }
@@ -68,8 +68,8 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         audit.Record(by, action, "Rule", rule.Id, rule.OrganizationIds, before, Summary(rule));
     }
 
-    /// <summary>After a committed change made elsewhere (an approval): the engine reloads.</summary>
-    public Task ReloadAsync(CancellationToken ct) => index.ReloadAsync(ct);
+    /// <summary>After a committed change made elsewhere (an approval): the engine picks up that rule.</summary>
+    public Task ChangedAsync(string ruleId, CancellationToken ct) => running.RuleChangedAsync(ruleId, ct);
 
     public async Task DeleteAsync(Rule rule, RespondPrincipal by, CancellationToken ct)
     {
@@ -80,7 +80,7 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         audit.Record(by, "rule.deleted", "Rule", rule.Id, rule.OrganizationIds, Summary(rule, withDefinition: true), null);
         await db.SaveChangesAsync(ct);
         // Its windows are dropped by the partitions' next eviction (no active node counts on them any more).
-        await index.ReloadAsync(ct);
+        await running.RuleChangedAsync(rule.Id, ct);
         await changeControl.PublishAsync(ct);
     }
 

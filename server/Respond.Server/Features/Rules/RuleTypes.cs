@@ -27,7 +27,7 @@ public sealed class RuleType : ObjectGraphType<Rule>
         Field(r => r.Version).Description("Pass as expectedVersion to updateRule.");
         Field(r => r.IsValid).Description("Only valid rules can be activated.");
         Field<NonNullGraphType<RuleHealthType>>("health").Description("Whether runs of the running version errored; never a silent no-match.")
-            .ResolveAsync(async c => await RuleHealth.OfAsync(c.Service<RespondDbContext>(), c.Source, c.Principal(), c.CancellationToken));
+            .ResolveAsync(async c => await RuleHealth.OfAsync(c.Service<IRuleRunHistory>(), c.Source, c.Principal(), c.CancellationToken));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ValidationErrorType>>>>("validationErrors")
             .Resolve(c => RuleDefinition.Errors(c.Source));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("organizationIds")
