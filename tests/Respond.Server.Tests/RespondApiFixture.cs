@@ -58,6 +58,20 @@ public class RespondApiFixture : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
 
+    /// <summary>
+    /// A connection straight to this host's database, past the API, as someone with database access would have
+    /// (tampering with rows, reading Quartz's tables while the host is down). SQL in tests quotes table names, so it
+    /// runs on both providers.
+    /// </summary>
+    public async Task<System.Data.Common.DbConnection> OpenDatabaseAsync()
+    {
+        System.Data.Common.DbConnection connection = Database == TestDatabase.PostgreSql
+            ? new Npgsql.NpgsqlConnection(_postgreSql ?? throw new InvalidOperationException("The host has not made its database yet."))
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
     /// <summary>The connection string of this host's PostgreSQL database, made on first use.</summary>
     private string? _postgreSql;
 

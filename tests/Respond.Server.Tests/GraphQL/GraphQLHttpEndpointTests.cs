@@ -5,11 +5,11 @@ using System.Text.Json.Nodes;
 
 namespace Respond.Server.Tests.GraphQL;
 
-public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixture<RespondApiFixture>
+public abstract class GraphQLHttpEndpointTests(RespondApiFixture api)
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_WithoutToken_Returns401WithBearerChallenge()
     {
         using var http = api.CreateClient();
@@ -20,7 +20,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_GraphQLResponseJsonAccepted_ReturnsThatMediaType()
     {
         using var http = await api.ClientAsAsync("viewer");
@@ -35,7 +35,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.Equal("viewer", body.Str("data.viewer.id"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Get_Query_Executes()
     {
         using var http = await api.ClientAsAsync("viewer");
@@ -46,7 +46,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.Equal("viewer", JsonNode.Parse(await response.Content.ReadAsStringAsync())!.Str("data.viewer.id"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Get_Mutation_Returns405AndDoesNotRun()
     {
         using var http = await api.ClientAsAsync("admin");
@@ -59,7 +59,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.DoesNotContain("via-get", orgs.ToJsonString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_MalformedJson_Returns400WithCode()
     {
         using var http = await api.ClientAsAsync("viewer");
@@ -70,7 +70,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.Equal("BAD_REQUEST", JsonNode.Parse(await response.Content.ReadAsStringAsync())!.Str("errors.0.extensions.code"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_OversizedBody_Returns413AndServerKeepsServing()
     {
         using var http = await api.ClientAsAsync("viewer");
@@ -84,7 +84,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.Equal("viewer", after.Str("data.viewer.id"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_OverDeepQuery_RefusedWithClearError()
     {
         var deep = "{ __schema { types { fields { type " + string.Concat(Enumerable.Repeat("{ ofType ", 20)) + "{ name }" + new string('}', 20) + " } } } }";
@@ -97,7 +97,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.False(string.IsNullOrEmpty(error.Str("extensions.code")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_UnknownEnumValue_ValidationErrorNamesTheValue()
     {
         var response = await api.GraphQLAsync("viewer", "{ rules(where: { status: SOMETIMES }) { totalCount } }");
@@ -107,7 +107,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.False(string.IsNullOrEmpty(error.Str("extensions.code")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_BatchOverLimit_Returns400NamingTheLimit()
     {
         using var http = await api.ClientAsAsync("viewer");
@@ -119,7 +119,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.Contains("at most 10", JsonNode.Parse(await response.Content.ReadAsStringAsync())!.Str("errors.0.message"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_Batch_ReturnsOneResultPerOperation()
     {
         using var http = await api.ClientAsAsync("viewer");
@@ -131,7 +131,7 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.Equal("viewer", body[0]!.Str("data.viewer.id"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_WrongContentType_Returns415()
     {
         using var http = await api.ClientAsAsync("viewer");
@@ -141,11 +141,18 @@ public sealed class GraphQLHttpEndpointTests(RespondApiFixture api) : IClassFixt
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Post_SubscriptionOverHttp_RefusedWithCode()
     {
         var response = await api.GraphQLAsync("viewer", "subscription { auditRecorded { id } }");
 
         Assert.Equal("SUBSCRIPTION_OVER_HTTP", response.Str("errors.0.extensions.code"));
+    }
+
+    public sealed class OnSqlite(RespondApiFixture api) : GraphQLHttpEndpointTests(api), IClassFixture<RespondApiFixture>;
+
+    public sealed class OnPostgreSql : GraphQLHttpEndpointTests, IClassFixture<PostgreSqlApiFixture>
+    {
+        public OnPostgreSql(PostgreSqlApiFixture api) : base(api) => PostgreSqlTestServer.Require();
     }
 }

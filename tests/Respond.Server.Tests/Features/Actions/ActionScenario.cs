@@ -13,7 +13,7 @@ public static class ActionScenario
         target { deviceId userId ip processId filePath fileSha256 } timeline { status actor reason }
         """;
 
-    public static RespondApiFixture Host() => new RespondApiFixture()
+    public static RespondApiFixture Host(TestDatabase database = TestDatabase.Sqlite) => RespondApiFixture.For(database)
         .With("Respond:Actions:VerificationDelay", "00:00:00.300")
         .With("Respond:Actions:RetryBaseDelay", "00:00:00.200");
 

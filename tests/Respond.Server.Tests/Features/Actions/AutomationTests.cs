@@ -1,10 +1,9 @@
-using Microsoft.Data.Sqlite;
 using Respond.Server.Tests.Features.Engine;
 
 namespace Respond.Server.Tests.Features.Actions;
 
 /// <summary>Auto-response, the blast-radius guard and protected targets: automation that cannot run away.</summary>
-public sealed class AutomationTests
+public abstract class AutomationTests(TestDatabase database)
 {
     internal const string CriticalRule = """
         {
@@ -36,10 +35,10 @@ public sealed class AutomationTests
     private static async Task<System.Text.Json.Nodes.JsonArray> ActionsAsync(RespondApiFixture api) =>
         (await api.GraphQLAsync("admin", $$"""{ responseActions(first: 50) { edges { node { {{ActionScenario.ActionFields}} } } } }""")).At("data.responseActions.edges").AsArray();
 
-    [Fact]
+    [SkippableFact]
     public async Task AutoResponse_InsideActiveHours_IsolatesAndKillsWithoutApproval_AuditedAsAutoResponse()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         await AutoResponseAsync(api, insideHours: true);
         await api.ActiveRuleAsync(CriticalRule, outcome: "AUTOMATIC");
@@ -61,10 +60,10 @@ public sealed class AutomationTests
         Assert.All(audit.At("data.auditTrail.edges").AsArray(), e => Assert.Equal("auto-response", e!.Str("node.actorId")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AutoResponse_OutsideActiveHours_DoesNothingButTheAlertStands()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         await AutoResponseAsync(api, insideHours: false);
         await api.ActiveRuleAsync(CriticalRule, outcome: "AUTOMATIC");
@@ -76,10 +75,10 @@ public sealed class AutomationTests
         Assert.Equal(0, counts.At("data.responseActions.totalCount").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AutoResponse_AlwaysRequireApprovalOverride_IsolationWaitsForAPerson()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         await AutoResponseAsync(api, insideHours: true, alwaysApprove: ["ISOLATE_DEVICE"]);
         await api.ActiveRuleAsync(CriticalRule, outcome: "AUTOMATIC");
@@ -95,10 +94,10 @@ public sealed class AutomationTests
         Assert.Equal("auto-response", request.At("data.approvalRequests.edges")[0]!.Str("node.requestedBy"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BlastRadius_EleventhAutomaticIsolationOfARule_BecomesAnApprovalRequestWithAnAlert()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         await api.ActiveRuleAsync(ResponseActionsApiTests.AutomaticIsolateRule, outcome: "AUTOMATIC");
 
@@ -115,10 +114,10 @@ public sealed class AutomationTests
         Assert.Equal(1, alerts.At("data.alerts.totalCount").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ProtectedAccount_NeverBlockedAutomatically_WaitsForApproval()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var protectedTargets = await api.GraphQLAsync("admin", "mutation { updateProtectedTargets(input: { devices: [\"dc-01\"], accounts: [\"breakglass@contoso.example\"] }) { settings { protectedAccounts } errors { code } } }");
         Assert.Equal("breakglass@contoso.example", protectedTargets.At("data.updateProtectedTargets.settings.protectedAccounts")[0]!.GetValue<string>());
@@ -145,10 +144,10 @@ public sealed class AutomationTests
         Assert.Equal("COMPLETED", (await api.WaitForStatusAsync(actions["alice@contoso.example"].Str("id"), "COMPLETED")).Str("status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AutomaticRule_ActionCompletes_ResumesTheRuleOnItsCompletedPort()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await api.ActiveRuleAsync(ResponseActionsApiTests.AutomaticIsolateRule, outcome: "AUTOMATIC");
 
@@ -168,10 +167,10 @@ public sealed class AutomationTests
         Assert.Equal("COMPLETED", status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task VerifyAuditTrail_OneRowEditedInTheDatabase_ReportsExactlyThatEntry()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-1"));
         var clean = await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid checkedEntries brokenEntries { entryId } headHash } }");
@@ -179,11 +178,10 @@ public sealed class AutomationTests
         var count = clean.At("data.verifyAuditTrail.checkedEntries").GetValue<int>();
         Assert.True(count >= 4);
 
-        await using (var connection = new SqliteConnection($"Data Source={api.DatabasePath}"))
+        await using (var connection = await api.OpenDatabaseAsync())
         {
-            await connection.OpenAsync();
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE AuditEntries SET ActorName = 'someone else' WHERE Id = 3";
+            command.CommandText = """UPDATE "AuditEntries" SET "ActorName" = 'someone else' WHERE "Id" = 3""";
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
@@ -196,18 +194,17 @@ public sealed class AutomationTests
         Assert.Equal("FORBIDDEN", notAllowed.At("errors")[0]!.Str("extensions.code"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task VerifyAuditTrail_RowDeleted_ReportsTheEntryAfterTheGap()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         Assert.True((await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid } }")).At("data.verifyAuditTrail.valid").GetValue<bool>());
 
-        await using (var connection = new SqliteConnection($"Data Source={api.DatabasePath}"))
+        await using (var connection = await api.OpenDatabaseAsync())
         {
-            await connection.OpenAsync();
             using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM AuditEntries WHERE Id = 2";
+            command.CommandText = """DELETE FROM "AuditEntries" WHERE "Id" = 2""";
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
@@ -216,6 +213,10 @@ public sealed class AutomationTests
         Assert.Equal("3", broken!.Str("entryId"));
         Assert.Contains("removed", broken!.Str("reason"));
     }
+
+    public sealed class OnSqlite() : AutomationTests(TestDatabase.Sqlite);
+
+    public sealed class OnPostgreSql() : AutomationTests(TestDatabase.PostgreSql);
 }
 
 public sealed class AuditExportTests

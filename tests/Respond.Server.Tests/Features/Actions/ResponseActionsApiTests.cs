@@ -1,15 +1,14 @@
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Respond.Server.Tests.Features.Engine;
 
 namespace Respond.Server.Tests.Features.Actions;
 
-public sealed class ResponseActionsApiTests
+public abstract class ResponseActionsApiTests(TestDatabase database)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Submit_NonDestructiveAction_QueuesExecutesAndVerifiesAfterTheDelay()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
 
         var submitted = await api.SubmitAsync("responder-a", "KILL_PROCESS", new { deviceId = "dev-1", processId = 4242 });
@@ -25,10 +24,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal("MANUAL", verified.Str("source"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Verification_EffectGone_FailsAndRaisesAnAlert()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync(new { failVerification = true });
 
         var id = (await api.SubmitAsync("responder-a", "BLOCK_IP", new { deviceId = "dev-1", ip = "203.0.113.9" })).Str("data.submitResponseAction.responseAction.id");
@@ -42,10 +41,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal("org-a", alert!.Str("node.organizationId"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DualControl_SubmitterIsAdmin_CannotApproveOwnAction_DifferentApproverCan()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
 
         var submitted = await api.SubmitAsync("admin-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-7"));
@@ -65,10 +64,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal("approver-a", done["timeline"]![1]!.Str("actor"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DualControl_TwoApproversRacing_DecideOnceAndTheActionQueuesOnce()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var submitted = await api.SubmitAsync("responder-a", "QUARANTINE_FILE", new { deviceId = "dev-1", filePath = "/tmp/evil.sh" });
         var requestId = submitted.Str("data.submitResponseAction.approvalRequest.id");
@@ -84,10 +83,10 @@ public sealed class ResponseActionsApiTests
         Assert.True(action.Statuses().Count(s => s is "QUEUED" or "CANCELLED") == 1, action.ToJsonString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reject_PendingAction_EndsCancelledAndNeverExecutes()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var submitted = await api.SubmitAsync("responder-a", "RESET_USER_SESSION", new { userId = "alice@contoso.example" });
 
@@ -98,10 +97,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal(["PENDING_APPROVAL", "CANCELLED"], action!.Statuses());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Cancel_QueuedOrPending_Works_ButAfterExecutionStartedIsRefused()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync(new { delayMs = 4000 });
         var pending = await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-2"));
         var cancelPending = await api.GraphQLAsync("responder-a", "mutation($id: ID!) { cancelResponseAction(input: { id: $id, reason: \"false positive\" }) { responseAction { status } errors { code message } } }",
@@ -119,10 +118,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal("COMPLETED", (await api.WaitForStatusAsync(running, "COMPLETED")).Str("status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Retry_TransientFailures_BackOffThenComplete_PermanentFailureStopsWithReason()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync(new { transientFailures = 2 });
         var id = (await api.SubmitAsync("responder-a", "BLOCK_IP", new { deviceId = "dev-1", ip = "198.51.100.0/24" })).Str("data.submitResponseAction.responseAction.id");
 
@@ -139,35 +138,38 @@ public sealed class ResponseActionsApiTests
         Assert.Contains("permission denied", failed.Str("failureReason"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task QueuedAction_SurvivesHostRestart_AndExecutesAfterIt()
     {
-        var first = ActionScenario.Host().With("Respond:Actions:RetryBaseDelay", "00:00:04");
+        var first = ActionScenario.Host(database).With("Respond:Actions:RetryBaseDelay", "00:00:04");
         await first.ReadyAsync(new { transientFailures = 1 });
         var id = (await first.SubmitAsync("responder-a", "KILL_PROCESS", new { deviceId = "dev-1", processId = 999 })).Str("data.submitResponseAction.responseAction.id");
         await first.WaitForAsync(id, a => a.Str("status") == "QUEUED" && a["attempts"]!.GetValue<int>() == 1);
         await first.DisposeHostOnlyAsync();
 
         // The retry's job is a row in Respond's own database while the host is down.
-        await using (var connection = new SqliteConnection($"Data Source={first.DatabasePath};Pooling=False"))
+        await using (var connection = await first.OpenDatabaseAsync())
         {
-            await connection.OpenAsync();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE JOB_NAME = $id";
-            command.Parameters.AddWithValue("$id", id);
-            Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+            // Unquoted: Quartz's PostgreSQL schema has lower-case names, which unquoted names fold to.
+            command.CommandText = "SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE JOB_NAME = @id";
+            var job = command.CreateParameter();
+            job.ParameterName = "@id";
+            job.Value = id;
+            command.Parameters.Add(job);
+            Assert.Equal(1L, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        await using var second = RespondApiFixture.On(first.ContentRoot).With("Respond:Actions:VerificationDelay", "00:00:00.300");
+        await using var second = RespondApiFixture.On(first).With("Respond:Actions:VerificationDelay", "00:00:00.300");
         var done = await second.WaitForStatusAsync(id, "COMPLETED", seconds: 40);
         Assert.Equal(2, done["attempts"]!.GetValue<int>());
         await first.DisposeAsync();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Bulk_OneTargetFailing_OthersCompleteAndEachIsTrackedOnItsOwn()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync(new { failTargets = new[] { "dev-3" } });
 
         var bulk = await api.GraphQLAsync("responder-a", $$"""
@@ -196,10 +198,10 @@ public sealed class ResponseActionsApiTests
         Assert.Contains("action.failed", audit.At("data.auditTrail.edges").AsArray().Select(e => e!.Str("node.action")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OrgBPrincipals_CanNeitherSeeNorDecideNorCancelOrgAActions()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var submitted = await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-9"));
         var actionId = submitted.Str("data.submitResponseAction.responseAction.id");
@@ -216,10 +218,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal("PENDING_APPROVAL", (await api.ActionAsync(actionId))!.Str("status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NoHealthyConnection_SubmissionRefused_WhileRuleAlertsStillFlow()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.TurnOnAsync();
         await api.ConnectSimulatedAsync(settings: new { simulateStatus = "BROKEN" }).ContinueWith(_ => { });
 
@@ -236,10 +238,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal(0, alerts.At("data.responseActions.totalCount").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Rollback_CompletedIsolation_EndsUnisolatedAndBothActionsLinked()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var submitted = await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-5"));
         await api.DecideAsync("approver-a", submitted.Str("data.submitResponseAction.approvalRequest.id"));
@@ -263,10 +265,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal("NOT_REVERSIBLE", again.Errors("rollbackResponseAction")[0]!.Str("code"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Submit_InvalidTargets_RefusedNamingTheFieldAndNothingStored()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
 
         var cases = new (string Type, object Target, string Field)[]
@@ -295,10 +297,10 @@ public sealed class ResponseActionsApiTests
         Assert.Equal(0, (await api.GraphQLAsync("admin", "{ responseActions { totalCount } }")).At("data.responseActions.totalCount").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Subscription_ResponseActionUpdated_ShowsEachStatusInOrder_AndNothingToOtherTenants()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         await using var socket = await GraphQLWebSocketClient.ConnectAsync(api, "viewer-a");
         await socket.SubscribeAsync("s1", "subscription { responseActionUpdated(organizationId: \"org-a\") { id status } }");
@@ -317,10 +319,10 @@ public sealed class ResponseActionsApiTests
         Assert.Null(await other.TryNextAsync("b", TimeSpan.FromSeconds(1)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ActivityCatalog_ForAnOrganization_ReflectsWhatItsConnectionsCanDo()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.TurnOnAsync();
         const string query = "{ activityCatalog(organizationId: \"org-a\") { id available unavailableReason } }";
 
@@ -335,10 +337,10 @@ public sealed class ResponseActionsApiTests
         Assert.True(after["action.isolateDevice"]!["available"]!.GetValue<bool>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RunScriptAction_Approved_RunsInTheSandboxAndRoutesWhatTheScriptRequests()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         const string script = """
             Log("remediating " + Event.Device.Id);
@@ -386,4 +388,8 @@ public sealed class ResponseActionsApiTests
         device = new { id = device, hostname = device + ".corp" },
         process = pid is null ? null : new { pid, name = "evil.exe" },
     };
+
+    public sealed class OnSqlite() : ResponseActionsApiTests(TestDatabase.Sqlite);
+
+    public sealed class OnPostgreSql() : ResponseActionsApiTests(TestDatabase.PostgreSql);
 }

@@ -9,7 +9,7 @@ using Respond.Workflows.Runtime.Ports;
 namespace Respond.Server.Tests.Features.Engine;
 
 /// <summary>The event log and its evaluator: checkpoints, parking, partitions, backpressure (issue 12).</summary>
-public sealed class EventLogEvaluatorTests
+public abstract class EventLogEvaluatorTests(TestDatabase database)
 {
     /// <summary>Throws for the events it is told to, as a bug or a broken dependency would, until fixed.</summary>
     private sealed class FaultyProbe : IEvaluationProbe
@@ -59,11 +59,11 @@ public sealed class EventLogEvaluatorTests
         return rule;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Evaluate_EventKeepsThrowing_ParkedWithItsReasonAndTheRestGoOn()
     {
         var probe = new FaultyProbe { FailingEventId = "bad-2" };
-        await using var api = new RespondApiFixture().WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
+        await using var api = RespondApiFixture.For(database).WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
         await api.TurnOnAsync();
         var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
 
@@ -79,11 +79,11 @@ public sealed class EventLogEvaluatorTests
         Assert.Equal(3, node.At("attempts").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RetryParkedEvent_AfterTheFaultIsFixed_EvaluatesItOnceAndUnparksIt()
     {
         var probe = new FaultyProbe { FailingEventId = "fix-1" };
-        await using var api = new RespondApiFixture().WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
+        await using var api = RespondApiFixture.For(database).WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
         await api.TurnOnAsync();
         var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
         await api.PostEventsAsync("ingestor-a", [Process("fix-0"), Process("fix-1")]);
@@ -105,11 +105,11 @@ public sealed class EventLogEvaluatorTests
         Assert.Equal(2, audit.At("data.auditTrail.totalCount").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ParkedEvents_AdminOfAnotherOrganization_NeitherSeesNorRetriesThem()
     {
         var probe = new FaultyProbe { FailingEventId = "secret-1" };
-        await using var api = new RespondApiFixture().WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
+        await using var api = RespondApiFixture.For(database).WithServices(s => s.AddSingleton<IEvaluationProbe>(probe));
         await api.TurnOnAsync();
         await api.ActiveRuleAsync(MatchEveryProcessRule);
         await api.PostEventsAsync("ingestor-a", [Process("secret-1")]);
@@ -126,7 +126,7 @@ public sealed class EventLogEvaluatorTests
         Assert.Equal(1, (await api.GraphQLAsync("admin", "{ parkedEvents { totalCount } }")).At("data.parkedEvents.totalCount").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ingest_TwoOrganizationsInterleaved_SameWindowsAndAlertsAsSequential()
     {
         var start = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
@@ -137,7 +137,7 @@ public sealed class EventLogEvaluatorTests
 
         async Task<List<string>> RunAsync(IEnumerable<IEnumerable<object>> batches)
         {
-            await using var api = new RespondApiFixture().With("Respond:Engine:EvaluationChunkSize", "7");
+            await using var api = RespondApiFixture.For(database).With("Respond:Engine:EvaluationChunkSize", "7");
             await api.TurnOnAsync();
             var rule = await RuleOfEveryOrganizationAsync(api, EngineScenario.ThresholdRule, "burst everywhere");
             foreach (var batch in batches) await api.PostEventsAsync("admin", batch, waitForEvaluation: false);
@@ -163,10 +163,10 @@ public sealed class EventLogEvaluatorTests
         return [.. rows.Select(w => $"window {w.GroupKey} {w.EntriesJson}").Order()];
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ingest_EvaluationPausedPastTheLag_503WithRetryAfterThenAcceptsAfterCatchUpAndLosesNothing()
     {
-        await using var api = new RespondApiFixture().With("Respond:Engine:MaxEvaluationLag", "5");
+        await using var api = RespondApiFixture.For(database).With("Respond:Engine:MaxEvaluationLag", "5");
         await api.TurnOnAsync();
         var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
         var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
@@ -194,10 +194,10 @@ public sealed class EventLogEvaluatorTests
         Assert.Equal(7, (await AlertsAsync(api, rule)).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Restart_EventsStoredButNotEvaluated_EvaluatedExactlyOnceFromTheCheckpoint()
     {
-        var first = new RespondApiFixture();
+        var first = RespondApiFixture.For(database);
         await first.TurnOnAsync();
         var rule = await first.ActiveRuleAsync(MatchEveryProcessRule);
         await first.PostEventsAsync("ingestor-a", [Process("early-0"), Process("early-1")]);
@@ -205,16 +205,20 @@ public sealed class EventLogEvaluatorTests
         await first.PostEventsAsync("ingestor-a", [Process("late-0"), Process("late-1"), Process("late-2")], waitForEvaluation: false);
         await first.DisposeHostOnlyAsync();
 
-        var second = RespondApiFixture.On(first.ContentRoot);
+        var second = RespondApiFixture.On(first);
         await second.GraphQLAsync("viewer", "{ viewer { id } }");
         await second.EvaluatedAsync();
         var afterRestart = (await AlertsAsync(second, rule)).Count;
         await second.DisposeHostOnlyAsync();
-        await using var third = RespondApiFixture.On(first.ContentRoot);
+        await using var third = RespondApiFixture.On(first);
         await third.GraphQLAsync("viewer", "{ viewer { id } }");
         await third.EvaluatedAsync();
 
         Assert.Equal(5, afterRestart);
         Assert.Equal(5, (await AlertsAsync(third, rule)).Count);
     }
+
+    public sealed class OnSqlite() : EventLogEvaluatorTests(TestDatabase.Sqlite);
+
+    public sealed class OnPostgreSql() : EventLogEvaluatorTests(TestDatabase.PostgreSql);
 }

@@ -11,16 +11,16 @@ using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Tests.Features.Engine;
 
-public sealed class RuleEngineApiTests
+public abstract class RuleEngineApiTests(TestDatabase database)
 {
-    private static RespondApiFixture Host(RecordingDispatcher? dispatcher = null) =>
-        new RespondApiFixture().WithServices(s => s.AddSingleton<IActionDispatcher>(dispatcher ?? new RecordingDispatcher()));
+    private RespondApiFixture Host(RecordingDispatcher? dispatcher = null) =>
+        RespondApiFixture.For(database).WithServices(s => s.AddSingleton<IActionDispatcher>(dispatcher ?? new RecordingDispatcher()));
 
     private static async Task<JsonArray> AlertsAsync(RespondApiFixture api, string ruleId, string client = "admin") =>
         (await api.GraphQLAsync(client, "query($r: ID) { alerts(where: { ruleId: $r }) { edges { node { id title count severity groupKey why eventIds } } } }", new { r = ruleId }))
             .At("data.alerts.edges").AsArray();
 
-    [Fact]
+    [SkippableFact]
     public async Task Ingest_FiveFailuresForOneUser_RaisesOneAlertExplainingWhy()
     {
         await using var api = Host();
@@ -38,7 +38,7 @@ public sealed class RuleEngineApiTests
         Assert.Contains("burst", alert.At("node.why").ToJsonString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ingest_RespondTurnedOff_StoresEventsAndRunsNothing()
     {
         await using var api = Host();
@@ -52,7 +52,7 @@ public sealed class RuleEngineApiTests
         Assert.Equal(1, replay.At("duplicates").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ingest_HundredMatchesWithSuppression_OneAlertCountingThem()
     {
         await using var api = Host();
@@ -65,7 +65,7 @@ public sealed class RuleEngineApiTests
         Assert.Equal(100, alert.At("node.count").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ingest_SuppressedRuleOfEveryOrganization_NeverCountsOneTenantOnAnothersAlert()
     {
         await using var api = Host();
@@ -83,7 +83,7 @@ public sealed class RuleEngineApiTests
         Assert.All(alerts, a => Assert.Equal(1, a!.At("node.count").GetValue<int>()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AcknowledgeThenClose_Alert_MovesThroughStatusesAndRefusesReopen()
     {
         await using var api = Host();
@@ -101,7 +101,7 @@ public sealed class RuleEngineApiTests
         Assert.Equal("INVALID_TRANSITION", again.Errors("acknowledgeAlert").Single()!.Str("code"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Alerts_ClientOfOrgB_SeesNoneOfOrgA()
     {
         await using var api = Host();
@@ -113,7 +113,7 @@ public sealed class RuleEngineApiTests
         Assert.Empty(await AlertsAsync(api, rule, "viewer-b"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AlertRaised_DeliveredToOrgASubscriberOnly()
     {
         await using var api = Host();
@@ -129,7 +129,7 @@ public sealed class RuleEngineApiTests
         Assert.Null(await ReceiveAsync(b, TimeSpan.FromMilliseconds(1500)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ApprovalGate_Approved_ResumesOnApprovedAndDispatchesAction()
     {
         var dispatcher = new RecordingDispatcher();
@@ -153,7 +153,7 @@ public sealed class RuleEngineApiTests
         Assert.Equal("dev-42", action.Target["deviceId"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ApprovalGate_Rejected_NoActionAndInstanceCompletes()
     {
         var dispatcher = new RecordingDispatcher();
@@ -172,7 +172,7 @@ public sealed class RuleEngineApiTests
         Assert.Contains("rejected", runs.At("data.ruleExecutions.edges.0.node.path").ToJsonString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ApprovalGate_TimeoutPasses_QuartzJobExpiresRequestAndNoAction()
     {
         var dispatcher = new RecordingDispatcher();
@@ -191,7 +191,7 @@ public sealed class RuleEngineApiTests
         Assert.Empty(dispatcher.Dispatched);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ApprovalGate_TimerFiredEarly_ChangesNothing()
     {
         await using var api = Host();
@@ -208,7 +208,7 @@ public sealed class RuleEngineApiTests
         Assert.Equal("PENDING", status.Str("data.approvalRequests.edges.0.node.status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ApproveRequest_OtherTenantsApproverOrViewer_RefusedAndStillPending()
     {
         await using var api = Host();
@@ -226,7 +226,7 @@ public sealed class RuleEngineApiTests
         Assert.Equal("PENDING", status.Str("data.approvalRequests.edges.0.node.status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ApproveRequest_TwoApproversRacing_ExactlyOneDecision()
     {
         var dispatcher = new RecordingDispatcher();
@@ -251,7 +251,7 @@ public sealed class RuleEngineApiTests
         Assert.Equal(1, audit.At("data.auditTrail.totalCount").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SuspendedInstance_SurvivesHostRestart_ThenResumesOnApproval()
     {
         var first = Host();
@@ -262,14 +262,14 @@ public sealed class RuleEngineApiTests
         await first.DisposeHostOnlyAsync();
 
         var dispatcher = new RecordingDispatcher();
-        await using var second = RespondApiFixture.On(first.ContentRoot).WithServices(s => s.AddSingleton<IActionDispatcher>(dispatcher));
+        await using var second = RespondApiFixture.On(first).WithServices(s => s.AddSingleton<IActionDispatcher>(dispatcher));
         var decided = await second.GraphQLAsync("approver", "mutation($id: ID!) { approveRequest(input: { id: $id }) { approvalRequest { status } errors { code } } }", new { id = requestId });
 
         Assert.Equal("APPROVED", decided.Str("data.approveRequest.approvalRequest.status"));
         Assert.Equal("dev-restart", Assert.Single(dispatcher.Dispatched).Target["deviceId"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ThresholdCounts_SurviveHostRestart()
     {
         var first = Host();
@@ -279,7 +279,7 @@ public sealed class RuleEngineApiTests
         await first.PostEventsAsync("ingestor-a", Enumerable.Range(0, 3).Select(i => EngineScenario.Event($"r-{i}", user: "bob", time: start.AddMinutes(i))));
         await first.DisposeHostOnlyAsync();
 
-        await using var second = RespondApiFixture.On(first.ContentRoot);
+        await using var second = RespondApiFixture.On(first);
         await second.PostEventsAsync("ingestor-a", Enumerable.Range(3, 2).Select(i => EngineScenario.Event($"r-{i}", user: "bob", time: start.AddMinutes(i))));
 
         Assert.Single(await AlertsAsync(second, rule));
@@ -330,4 +330,8 @@ public sealed class RuleEngineApiTests
             return null;
         }
     }
+
+    public sealed class OnSqlite() : RuleEngineApiTests(TestDatabase.Sqlite);
+
+    public sealed class OnPostgreSql() : RuleEngineApiTests(TestDatabase.PostgreSql);
 }

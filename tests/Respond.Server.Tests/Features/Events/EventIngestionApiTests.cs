@@ -5,9 +5,9 @@ using Respond.Server.Tests.Features.Engine;
 
 namespace Respond.Server.Tests.Features.Events;
 
-public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixture<RespondApiFixture>
+public abstract class EventIngestionApiTests(RespondApiFixture api)
 {
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_ValidArray_AcceptsAll()
     {
         var result = await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("ok-1"), EngineScenario.Event("ok-2")]);
@@ -17,7 +17,7 @@ public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixtur
         Assert.Empty(result.At("errors").AsArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_Replay_CountsDuplicatesAndChangesNothing()
     {
         await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("replay-1")]);
@@ -28,7 +28,7 @@ public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixtur
         Assert.Equal(2, again.At("duplicates").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_InvalidEvents_ErrorsNameIndexAndFieldAndValidOnesAreKept()
     {
         var bad = new { id = "bad-ip", organizationId = "org-a", source = "idp", type = "x", severity = "LOW", time = "2026-11-23T10:00:00Z", src = new { ip = "999.1.1.1" } };
@@ -43,7 +43,7 @@ public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixtur
         Assert.Equal("events.2.severity", errors[1]!.Str("path"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_OtherOrganization_RefusedForThatEvent()
     {
         var result = await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("cross-1", org: "org-b")]);
@@ -52,7 +52,7 @@ public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixtur
         Assert.Equal("events.0.organizationId", result.Str("errors.0.path"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_AsViewer_Forbidden()
     {
         using var http = await api.ClientAsAsync("viewer");
@@ -62,7 +62,7 @@ public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixtur
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_Ndjson_Accepted()
     {
         using var http = await api.ClientAsAsync("ingestor-a");
@@ -74,7 +74,7 @@ public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixtur
         Assert.Equal(3, (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!.At("accepted").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostEvents_MalformedJson_Returns400ProblemDetails()
     {
         using var http = await api.ClientAsAsync("ingestor-a");
@@ -85,7 +85,7 @@ public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixtur
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IngestEvents_GraphQL_SameValidationAndIdempotency()
     {
         var mutation = """
@@ -99,12 +99,19 @@ public sealed class EventIngestionApiTests(RespondApiFixture api) : IClassFixtur
         Assert.Equal(1, response.At("data.ingestEvents.duplicates").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IngestEvents_AsIngestor_CannotReadAnything()
     {
         var response = await api.GraphQLAsync("ingestor-a", "{ rules { totalCount } }");
 
         Assert.Equal("FORBIDDEN", response.Str("errors.0.extensions.code"));
+    }
+
+    public sealed class OnSqlite(RespondApiFixture api) : EventIngestionApiTests(api), IClassFixture<RespondApiFixture>;
+
+    public sealed class OnPostgreSql : EventIngestionApiTests, IClassFixture<PostgreSqlApiFixture>
+    {
+        public OnPostgreSql(PostgreSqlApiFixture api) : base(api) => PostgreSqlTestServer.Require();
     }
 }
 

@@ -9,7 +9,7 @@ namespace Respond.Server.Tests.Features.Rules;
 /// Change control for automation (issue 11, point 3): one person alone can no longer arm a rule that acts destructively
 /// with nobody in the loop, nor decide the gates of a rule they armed or wrote.
 /// </summary>
-public sealed class RuleChangeControlTests
+public abstract class RuleChangeControlTests(TestDatabase database)
 {
     private const string RuleFields = "id status version runningVersion activatedBy activationApprovedBy pendingActivation { id kind status ruleVersion requestedBy ruleEditedBy ruleDiff }";
 
@@ -66,10 +66,10 @@ public sealed class RuleChangeControlTests
         (await api.GraphQLAsync("admin", "query($id: String) { auditTrail(where: { subjectId: $id, action: \"authorization.refused\" }) { edges { node { actorId after } } } }", new { id = requestId }))
             .At("data.auditTrail.edges").AsArray();
 
-    [Fact]
+    [SkippableFact]
     public async Task RuleAuthorActivatesAutomaticIsolateRule_StaysInactiveUntilASecondPrincipalApproves_ThenEventsIsolateWithoutPerEventApproval()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "author-a", IsolateRule);
 
@@ -104,10 +104,10 @@ public sealed class RuleChangeControlTests
         Assert.Equal("COMPLETED", (await api.WaitForStatusAsync(action.Str("id"), "COMPLETED")).Str("status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ActivatorApprovesOwnActivation_RefusedAsDualControl_AuditedAndTheRuleStaysInactive()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "admin-a", IsolateRule);
         var requestId = (await ActivateAsync(api, "admin-a", ruleId)).Str("data.activateRule.approvalRequest.id");
@@ -121,10 +121,10 @@ public sealed class RuleChangeControlTests
         Assert.Contains("DUAL_CONTROL", refusal!.At("node.after").ToJsonString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task EditorApprovesActivationAskedBySomeoneElse_RefusedAsDualControl_ADifferentApproverArmsIt()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "admin", IsolateRule);
         var activated = await ActivateAsync(api, "admin-a", ruleId);
@@ -139,10 +139,10 @@ public sealed class RuleChangeControlTests
         Assert.Equal("ACTIVE", (await RuleAsync(api, ruleId)).Str("status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ApproverOfAnotherOrganization_CannotSeeOrDecideTheActivation()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "author-a", IsolateRule);
         var requestId = (await ActivateAsync(api, "author-a", ruleId)).Str("data.activateRule.approvalRequest.id");
@@ -153,10 +153,10 @@ public sealed class RuleChangeControlTests
         Assert.Equal("DRAFT", (await RuleAsync(api, ruleId)).Str("status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ChangeWhileActive_ReopensChangeControl_PreviousVersionKeepsRunningUntilApproved()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await api.ActiveRuleAsync(IsolateRule, outcome: "AUTOMATIC");
         var approvedVersion = (await RuleAsync(api, ruleId)).At("version").GetValue<int>();
@@ -189,10 +189,10 @@ public sealed class RuleChangeControlTests
         Assert.Contains("Contained malware on dev-4", titles);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StaleActivationRequest_ApprovedAfterTheRuleChanged_RefusedAndAudited_OnlyTheCurrentOneArmsIt()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "author-a", IsolateRule);
         var first = await ActivateAsync(api, "author-a", ruleId);
@@ -213,10 +213,10 @@ public sealed class RuleChangeControlTests
         Assert.Equal("ACTIVE", (await RuleAsync(api, ruleId)).Str("status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ManualRuleGate_DecidedByTheRulesActivator_RefusedAsDualControl_AnotherApproverDecides()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "admin-a", EngineScenario.ApprovalRule, outcome: "MANUAL_APPROVAL");
         var activated = await ActivateAsync(api, "admin-a", ruleId);
@@ -238,10 +238,10 @@ public sealed class RuleChangeControlTests
         Assert.Equal("APPROVED", byApprover.Str("data.approveRequest.approvalRequest.status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AutomaticRuleWithAScriptThatCanRequestActions_NeedsASecondPrincipalToArm()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "author-a", ScriptRule);
 
@@ -253,10 +253,10 @@ public sealed class RuleChangeControlTests
         Assert.Empty(await ActionsAsync(api));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AutomaticRuleArmedWithoutApproval_TypeLaterRequiresApproval_ItsActionWaitsForAPerson()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "author-a", KillRule);
         var activated = await ActivateAsync(api, "author-a", ruleId);
@@ -273,10 +273,10 @@ public sealed class RuleChangeControlTests
         Assert.Contains("Change control", action.Str("approvalReason"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PauseWhileActivationWaits_WithdrawsTheRequest()
     {
-        await using var api = ActionScenario.Host();
+        await using var api = ActionScenario.Host(database);
         await api.ReadyAsync();
         var ruleId = await CreateAsync(api, "author-a", IsolateRule);
         var requestId = (await ActivateAsync(api, "author-a", ruleId)).Str("data.activateRule.approvalRequest.id");
@@ -287,4 +287,8 @@ public sealed class RuleChangeControlTests
         Assert.Null(paused.At("data.pauseRule.rule")["pendingActivation"]);
         Assert.Equal("STALE_CHANGE", (await api.DecideAsync("approver-a", requestId)).Errors("approveRequest").Single()!.Str("code"));
     }
+
+    public sealed class OnSqlite() : RuleChangeControlTests(TestDatabase.Sqlite);
+
+    public sealed class OnPostgreSql() : RuleChangeControlTests(TestDatabase.PostgreSql);
 }

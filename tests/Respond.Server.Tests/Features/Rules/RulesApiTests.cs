@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Respond.Server.Tests.Features.Rules;
 
-public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<RespondApiFixture>
+public abstract class RulesApiTests(RespondApiFixture api)
 {
     private const string RuleFields = "id name status outcome version isValid definition organizationIds validationErrors { nodeId field message }";
 
@@ -16,7 +16,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         return response.At("data.createRule.rule");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateRule_ValidDefinition_ReturnsDefinitionJsonEqualToInput()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.ValidAlertOnly);
@@ -29,7 +29,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(RuleDefinitions.ValidAlertOnly), read.At("data.rule.definition")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateRule_InvalidDefinition_SavedAsDraftWithNodeLevelErrors()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.InvalidThreshold);
@@ -41,7 +41,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Contains(errors, e => e!["message"]!.GetValue<string>().Contains("maybe"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ActivateRule_InvalidDefinition_RefusedAndStaysDraft()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.InvalidThreshold);
@@ -53,7 +53,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Equal("DRAFT", read.Str("data.rule.status"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ActivateThenPause_ValidRule_MovesThroughStatusesAndRecordsVersions()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.ValidAlertOnly);
@@ -68,7 +68,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Equal(["paused", "activated", "created"], changes);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UpdateRule_StaleExpectedVersion_RefusedAndNothingOverwritten()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.ValidAlertOnly);
@@ -86,7 +86,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Equal(2, read.At("data.rule.version").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UpdateRule_InvalidEditOfActiveRule_KeepsEditAndReturnsToDraft()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.ValidAlertOnly);
@@ -101,7 +101,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(RuleDefinitions.InvalidThreshold), update.At("data.updateRule.rule.definition")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DuplicateRule_CreatesDraftCopyWithSameDefinition()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.ValidAlertOnly);
@@ -115,7 +115,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.True(JsonNode.DeepEquals(rule.At("definition"), created.At("definition")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteRule_RemovesRuleAndAuditsItsDefinition()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.ValidAlertOnly);
@@ -130,7 +130,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Contains("Failed sign-in burst", audit.At("data.auditTrail.edges.0.node.before").ToJsonString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ConvertRuleToIoc_MatchRule_KeepsIpsHashesAndProcessNames()
     {
         var rule = await CreateAsync("author-a", RuleDefinitions.IocMatch);
@@ -145,7 +145,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Contains(list.At("data.iocRules").AsArray(), r => r!.Str("id") == ioc.Str("id"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Rules_FilterByStatusOutcomeAndText_ReturnsOnlyMatches()
     {
         await CreateAsync("author-a", RuleDefinitions.ValidAlertOnly, name: "Zebra detection unique-7781");
@@ -157,7 +157,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Equal("Zebra detection unique-7781", found.Str("data.rules.edges.0.node.name"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateRule_AsViewer_RefusedWithForbiddenAndNothingStored()
     {
         var response = await api.GraphQLAsync("viewer", """
@@ -169,7 +169,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Equal(0, rules.At("data.rules.totalCount").GetValue<int>());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Rules_ClientOfOrgB_SeesNoneOfOrgARules()
     {
         var ruleA = await CreateAsync("author-a", RuleDefinitions.ValidAlertOnly, name: "Alpha only 9911");
@@ -184,7 +184,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Equal("NOT_FOUND", update.Errors("updateRule").Single()!.Str("code"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateRule_ScopedToOrganizationOutsidePrincipal_Refused()
     {
         var response = await api.GraphQLAsync("author-b", """
@@ -194,7 +194,7 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Equal("NOT_FOUND", response.Errors("createRule").Single()!.Str("code"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateRule_TenThousandNodes_SavedAsDraftWithSingleSizeError()
     {
         var rule = await CreateAsync("admin", RuleDefinitions.WithNodes(10_000), orgs: []);
@@ -205,5 +205,12 @@ public sealed class RulesApiTests(RespondApiFixture api) : IClassFixture<Respond
         Assert.Contains("500", errors[0]!.Str("message"));
         var stillServing = await api.GraphQLAsync("admin", "{ viewer { id } }");
         Assert.Equal("admin", stillServing.Str("data.viewer.id"));
+    }
+
+    public sealed class OnSqlite(RespondApiFixture api) : RulesApiTests(api), IClassFixture<RespondApiFixture>;
+
+    public sealed class OnPostgreSql : RulesApiTests, IClassFixture<PostgreSqlApiFixture>
+    {
+        public OnPostgreSql(PostgreSqlApiFixture api) : base(api) => PostgreSqlTestServer.Require();
     }
 }
