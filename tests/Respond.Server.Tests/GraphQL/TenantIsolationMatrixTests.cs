@@ -23,7 +23,10 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
 
     /// <summary>org-a's objects the attacker aims at.</summary>
     private sealed record OrgA(string RuleId, string AlertId, string ApprovalRequestId, string ActionId, string ScriptId, string AgentId,
-        string EnrollmentTokenId, string BacktestId, string TemplateId);
+        string EnrollmentTokenId, string BacktestId, string TemplateId, string UserId);
+
+    /// <summary>An API client of org-a (the fixture's clients are per organization).</summary>
+    private const string OrgAClient = "author-a";
 
     private static object Input(object input) => new Dictionary<string, object?> { ["input"] = input };
 
@@ -72,6 +75,17 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         ["revokeAgentEnrollmentToken"] = a => [Input(new { enrollmentTokenId = a.EnrollmentTokenId })],
         ["unlockSignIn"] = _ => [Input(new { userName = "alice" })],
         // Parked-event ids are log sequences, so guessable: org-a's first events (EventLogEvaluatorTests holds a real parked one).
+        ["updateApprovalPolicies"] = _ => [Input(new { organizationId = "org-a", policies = new[] { new { type = "ISOLATE_DEVICE", approvalsRequired = 1 } } }),
+            Input(new { policies = new[] { new { type = "ISOLATE_DEVICE", approvalsRequired = 1 } } })],
+        ["decideApprovalRequests"] = a => [Input(new { ids = new[] { a.ApprovalRequestId }, decision = "APPROVE", justification = "planted" })],
+        ["createUser"] = _ => [Input(new { userName = "planted", password = "planted-password-1", roles = new[] { "Admin" }, organizations = new[] { "org-a" } })],
+        ["disableUser"] = a => [Input(new { id = a.UserId })],
+        ["enableUser"] = a => [Input(new { id = a.UserId })],
+        ["resetUserPassword"] = a => [Input(new { id = a.UserId, password = "hostile-password-1" })],
+        ["setUserAccess"] = a => [Input(new { id = a.UserId, roles = new[] { "Admin" }, organizations = new[] { "org-a", "org-b" } })],
+        ["createApiClient"] = _ => [Input(new { clientId = "planted-client", roles = new[] { "Ingestor" }, organizations = new[] { "org-a" } })],
+        ["rotateApiClientSecret"] = _ => [Input(new { clientId = OrgAClient })],
+        ["revokeApiClient"] = _ => [Input(new { clientId = OrgAClient })],
         ["retryParkedEvent"] = _ => [Input(new { id = "1" }), Input(new { id = "2" })],
     };
 
@@ -113,12 +127,17 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         var passed = string.Join(", ", field.Arguments!.Select(a => $"{a.Name}: ${a.Name}"));
         var payload = field.ResolvedType is NonNullGraphType { ResolvedType: IComplexGraphType inner } ? inner : (IComplexGraphType)field.ResolvedType!;
         var selection = payload.HasField("errors") ? "errors { code message }" : "__typename";
+        // A bulk mutation answers per item: every item must be refused and nothing decided.
+        if (payload.HasField("decidedCount")) selection += " decidedCount results { error { code } }";
         return $"mutation({declared}) {{ {field.Name}({passed}) {{ {selection} }} }}";
     }
 
     private static bool Refused(JsonObject response, string field)
     {
         if (response["errors"] is JsonArray thrown && thrown.Any(e => e?["extensions"]?["code"]?.GetValue<string>() is { } code && RefusalCodes.Contains(code))) return true;
+        if (response["data"]?[field] is JsonObject bulk && bulk["results"] is JsonArray results)
+            return bulk["decidedCount"]!.GetValue<int>() == 0 && results.Count > 0
+                   && results.All(r => r?["error"]?["code"]?.GetValue<string>() is { } code && RefusalCodes.Contains(code));
         return response["data"]?[field]?["errors"] is JsonArray errors && errors.Count > 0
                && errors.All(e => RefusalCodes.Contains(e!.Str("code")));
     }
@@ -142,9 +161,11 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
             new { id = ruleId });
         Assert.Empty(backtest.Errors("backtestRule"));
         var template = (await api.GraphQLAsync("viewer", "{ communityTemplates { id } }")).Str("data.communityTemplates.0.id");
+        var user = await api.GraphQLAsync("admin-a", "mutation { createUser(input: { userName: \"ann-a\", password: \"ann-a-password-1\", roles: [\"Approver\"], organizations: [\"org-a\"] }) { user { id } errors { code message } } }");
+        Assert.Empty(user.Errors("createUser"));
         return new OrgA(ruleId, alertId, submitted.Str("data.submitResponseAction.approvalRequest.id"), submitted.Str("data.submitResponseAction.responseAction.id"),
             script.Str("data.createScript.script.id"), agentId, spareToken.Str("data.createAgentEnrollmentToken.enrollmentToken.id"),
-            backtest.Str("data.backtestRule.backtest.id"), template);
+            backtest.Str("data.backtestRule.backtest.id"), template, user.Str("data.createUser.user.id"));
     }
 
     private static async Task AssertOrgAUnchangedAsync(RespondApiFixture api, OrgA orgA)
@@ -168,6 +189,13 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         Assert.All(state.At("data.agents").AsArray(), a => Assert.Null(a!["revokedAt"]));
         Assert.All(state.At("data.agentEnrollmentTokens").AsArray(), t => Assert.Null(t!["revokedAt"]));
         Assert.Equal(2, state.At("data.organizations.totalCount").GetValue<int>());
+        var people = await api.GraphQLAsync("admin", "{ users { id userName disabled roles organizations } apiClients { clientId revoked } }");
+        var ann = people.At("data.users").AsArray().Single(u => u!.Str("id") == orgA.UserId)!;
+        Assert.False(ann["disabled"]!.GetValue<bool>());
+        Assert.Equal(["Approver"], ann["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.DoesNotContain(people.At("data.users").AsArray(), u => u!.Str("userName") == "planted");
+        Assert.DoesNotContain(people.At("data.apiClients").AsArray(), c => c!.Str("clientId") == "planted-client");
+        Assert.False(people.At("data.apiClients").AsArray().Single(c => c!.Str("clientId") == OrgAClient)!["revoked"]!.GetValue<bool>());
 
         // Behaviour, not just state: an org-a event still raises its alert and auto-response still does not isolate for org-a...
         await api.PostEventsAsync("ingestor-a", [ResponseActionsApiTests.DeviceEvent("m-2", "dev-a2", type: "ransomware.detected", severity: "CRITICAL", pid: 4712)]);
