@@ -87,7 +87,8 @@ public abstract class GraphQLHttpEndpointTests(RespondApiFixture api)
     [SkippableFact]
     public async Task Post_OverDeepQuery_RefusedWithClearError()
     {
-        var deep = "{ __schema { types { fields { type " + string.Concat(Enumerable.Repeat("{ ofType ", 20)) + "{ name }" + new string('}', 20) + " } } } }";
+        // Deeper than even introspection may go (MaxIntrospectionDepth 30; the standard introspection query stays well inside it).
+        var deep = "{ __schema { types { fields { type " + string.Concat(Enumerable.Repeat("{ ofType ", 40)) + "{ name }" + new string('}', 40) + " } } } }";
 
         var response = await api.GraphQLAsync("viewer", deep);
 
