@@ -19,6 +19,7 @@ using Respond.Server.Features.Templates;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
+using Respond.Server.Telemetry;
 
 namespace Respond.Server;
 
@@ -49,6 +50,7 @@ public static class RespondHost
         services.AddResponseActions(configuration);
         services.AddDemo(configuration);
         services.AddHealth();
+        services.AddTelemetry(configuration);
         return services;
     }
 
@@ -65,6 +67,7 @@ public static class RespondHost
     public static IEndpointRouteBuilder MapRespond(this IEndpointRouteBuilder app)
     {
         app.MapHealth();
+        app.MapTelemetry();
         app.MapRespondIdentity();
         app.MapRespondGraphQL();
         app.MapEventsApi();

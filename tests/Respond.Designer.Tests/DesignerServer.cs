@@ -54,6 +54,8 @@ public sealed class DesignerServer : IAsyncLifetime
             ["Respond__Bootstrap__Clients__0__Roles__1"] = "Ingestor",
             ["Respond__Bootstrap__Clients__0__Organizations__0"] = "*",
             ["Respond__Actions__VerificationDelay"] = "00:00:02",
+            // The walk-through connects an organization to the simulated connector, which production refuses by default.
+            ["Respond__Connectors__AllowSimulated"] = "true",
         };
         foreach (var (k, v) in env) start.Environment[k] = v;
         _server = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");

@@ -99,6 +99,8 @@ public class RespondApiFixture : WebApplicationFactory<Program>
             ["Respond:Scripts:CheckTimeLimit"] = "00:01:00",
             // Connector tests call local recording servers on 127.0.0.1; production refuses loopback (docs/connectors.md).
             ["Respond:Outbound:AllowedNetworks:0"] = LoopbackAllowance,
+            // Most action tests run on the simulated connector; production refuses it (SimulatedConnectorTests).
+            ["Respond:Connectors:AllowSimulated"] = "true",
             ["Respond:Bootstrap:Organizations:0:Id"] = "org-a",
             ["Respond:Bootstrap:Organizations:0:Name"] = "Alpha",
             ["Respond:Bootstrap:Organizations:1:Id"] = "org-b",

@@ -11,6 +11,8 @@ public static class ConnectorsFeature
     public static IServiceCollection AddConnectors(this IServiceCollection services)
     {
         services.AddOutbound();
+        services.AddOptions<ConnectorsOptions>().BindConfiguration(ConnectorsOptions.Section);
+        services.AddSingleton<SimulatedConnectorPolicy>();
         services.AddSingleton<ConnectionSettingsReader>();
         services.AddSingleton<IConnector, SimulatedConnector>();
         services.AddSingleton<IConnector, GraphConnector>();

@@ -10,9 +10,10 @@ namespace Respond.Server.Connectors;
 /// Settings: <c>simulateStatus</c> (BROKEN, NEEDS_ATTENTION), <c>failActions</c> (true: every action fails permanently),
 /// <c>failTargets</c> (a list: actions on these device/user ids, IPs or paths fail permanently),
 /// <c>transientFailures</c> (n: the first n attempts of each action fail transiently), <c>delayMs</c> (per execution),
-/// <c>failVerification</c> (true: verification reports the effect is gone).
+/// <c>failVerification</c> (true: verification reports the effect is gone). Where <see cref="SimulatedConnectorPolicy"/>
+/// does not allow it, it checks BROKEN and fails every action, saying why.
 /// </summary>
-internal sealed class SimulatedConnector(TimeProvider time) : IConnector
+internal sealed class SimulatedConnector(TimeProvider time, SimulatedConnectorPolicy policy) : IConnector
 {
     public ConnectorKind Kind => ConnectorKind.Simulated;
     public IReadOnlyList<string> RequiredSettings => [];
@@ -23,7 +24,7 @@ internal sealed class SimulatedConnector(TimeProvider time) : IConnector
         Enum.GetValues<ResponseActionType>().Where(t => t != ResponseActionType.RunScript).ToHashSet();
 
     public Task<ConnectionCheck> CheckAsync(ConnectorSettings settings, CancellationToken ct) =>
-        Task.FromResult(settings.Get("simulateStatus") switch
+        Task.FromResult(!policy.Allowed ? new ConnectionCheck(ConnectionStatus.Broken, SimulatedConnectorPolicy.Refusal) : settings.Get("simulateStatus") switch
         {
             "BROKEN" => new ConnectionCheck(ConnectionStatus.Broken, "Simulated: the connection is broken."),
             "NEEDS_ATTENTION" => new ConnectionCheck(ConnectionStatus.NeedsAttention, "Simulated: permissions need to be granted again."),
@@ -32,6 +33,7 @@ internal sealed class SimulatedConnector(TimeProvider time) : IConnector
 
     public async Task<ExecutionOutcome> ExecuteAsync(ActionCommand command, ConnectorSettings settings, CancellationToken ct)
     {
+        if (!policy.Allowed) return new ExecutionOutcome.Failed(SimulatedConnectorPolicy.Refusal, Transient: false);
         if (Number(settings, "delayMs") is > 0 and var delay) await Task.Delay(TimeSpan.FromMilliseconds(delay), time, ct);
         if (Flag(settings, "failActions")) return new ExecutionOutcome.Failed("Simulated: the action failed (permission denied).", Transient: false);
         if (FailTargets(settings).Overlaps(new[] { command.Target.DeviceId, command.Target.UserId, command.Target.Ip, command.Target.FilePath }.OfType<string>()))

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQLParser.AST;
+using Respond.Server.Telemetry;
 
 namespace Respond.Server.GraphQL;
 
@@ -19,9 +21,13 @@ public sealed class GraphQLExecutor(IDocumentExecuter<ISchema> executer, Microso
     /// Executes <paramref name="request"/>. GET passes <paramref name="onlyOperation"/> = query; POST passes null
     /// (queries and mutations); only the WebSocket transport sets <paramref name="allowSubscriptions"/>.
     /// </summary>
-    public Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, ClaimsPrincipal user, IServiceProvider services,
-        OperationType? onlyOperation, CancellationToken ct, bool allowSubscriptions = false) =>
-        executer.ExecuteAsync(new ExecutionOptions
+    public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, ClaimsPrincipal user, IServiceProvider services,
+        OperationType? onlyOperation, CancellationToken ct, bool allowSubscriptions = false)
+    {
+        // The span is named after the operation (its name, else its type): the document itself may carry literals such as
+        // passwords or tokens, so it is never recorded.
+        using var span = RespondTelemetry.Source.StartActivity("graphql");
+        var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
             OperationName = request.OperationName,
@@ -32,6 +38,17 @@ public sealed class GraphQLExecutor(IDocumentExecuter<ISchema> executer, Microso
             CancellationToken = ct,
             ValidationRules = DocumentValidator.CoreRules.Append(new TransportOperationRule(onlyOperation, allowSubscriptions)).Append(_introspectionBounds),
         });
+        if (span is not null)
+        {
+            var type = result.Operation?.Operation.ToString().ToLowerInvariant();
+            var name = result.Operation?.Name?.StringValue;
+            span.DisplayName = name ?? type ?? "graphql";
+            span.SetTag("graphql.operation.type", type).SetTag("graphql.operation.name", name);
+            if (result.Errors is { Count: > 0 } errors)
+                span.SetStatus(ActivityStatusCode.Error, errors[0].Code ?? "ERROR").SetTag("graphql.error.count", errors.Count);
+        }
+        return result;
+    }
 
     private sealed class TransportOperationRule(OperationType? only, bool allowSubscriptions) : ValidationRuleBase
     {

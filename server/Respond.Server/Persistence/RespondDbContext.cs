@@ -57,6 +57,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(o => o.Id).HasMaxLength(64);
             e.Property(o => o.Name).HasMaxLength(200);
             e.Ignore(o => o.ConnectionStatus);
+            e.Ignore(o => o.ConnectionSimulated);
             e.HasMany(o => o.Connections).WithOne().HasForeignKey(c => c.OrganizationId);
         });
         model.Entity<OrganizationConnection>(e =>
@@ -65,6 +66,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(c => c.Connector).HasConversion<string>().HasMaxLength(32);
             e.Property(c => c.Status).HasConversion<string>().HasMaxLength(32);
             e.Property(c => c.OrganizationId).HasMaxLength(64);
+            e.Ignore(c => c.Simulated);
         });
         model.Entity<RespondSettings>(e =>
         {

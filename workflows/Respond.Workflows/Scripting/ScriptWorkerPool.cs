@@ -40,6 +40,12 @@ public sealed class ScriptWorkerPool : IDisposable, IAsyncDisposable
     /// <summary>What the last started worker said of its system-call filter (<c>on</c>, or why not); null before one started.</summary>
     public string? WorkerSeccomp { get; private set; }
 
+    /// <summary>Worker slots of the pool (<see cref="ScriptWorkerPoolOptions.Workers"/>).</summary>
+    public int Workers => options.Workers;
+
+    /// <summary>Slots taken by a run or a check right now (the rest are idle).</summary>
+    public int Busy => options.Workers - slots.CurrentCount;
+
     /// <summary>How many worker processes this pool has started (initial ones and replacements).</summary>
     public int WorkersStarted => Volatile.Read(ref started);
 

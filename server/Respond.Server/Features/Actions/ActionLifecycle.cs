@@ -4,6 +4,7 @@ using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;
+using Respond.Server.Telemetry;
 
 namespace Respond.Server.Features.Actions;
 
@@ -17,12 +18,13 @@ public enum ActionJobKind { Execute, Verify, ResultDeadline, ExpireApproval }
 /// updates to publish, suspended rule instances to resume. Nothing leaves the process before the commit, so a
 /// subscriber or a job never sees a state the database does not hold. One per scope; call <see cref="FlushAsync"/> after saving.
 /// </summary>
-public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler, RespondEvents events, IActionWaiters waiters, TimeProvider time)
+public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler, RespondEvents events, IActionWaiters waiters, RespondMetrics metrics, TimeProvider time)
 {
     private readonly List<(ActionJobKind Kind, string Id, DateTimeOffset At)> _schedule = [];
     private readonly List<(ActionJobKind Kind, string Id)> _unschedule = [];
     private readonly List<object> _publish = [];
     private readonly List<(string InstanceId, string ActionId, string Port)> _resume = [];
+    private readonly List<(Workflows.ResponseActionType Type, ResponseActionStatus Status)> _ended = [];
 
     public void Begin(ResponseAction action, ResponseActionStatus status, RespondPrincipal actor, string? reason)
     {
@@ -56,6 +58,7 @@ public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler,
         audit.Record(actor, "action." + Workflows.ApiEnumName.Format(to).ToLowerInvariant(), "ResponseAction", action.Id, [action.OrganizationId],
             new { Status = from }, new { Status = to, Reason = reason, Details = details });
         Changed(action);
+        if (action.IsTerminal) _ended.Add((action.Type, to));
         if (action.IsTerminal && action.WorkflowInstanceId is { } instance)
             _resume.Add((instance, action.Id, to == ResponseActionStatus.Completed ? "completed" : "failed"));
     }
@@ -85,6 +88,8 @@ public sealed class ActionLifecycle(AuditTrail audit, ActionScheduler scheduler,
             if (!published.Add(message)) continue;
             events.Publish(message);
         }
+        foreach (var (type, status) in _ended) metrics.ActionEnded(type, Workflows.ApiEnumName.Format(status));
+        _ended.Clear();
         foreach (var (kind, id) in _unschedule) await scheduler.UnscheduleAsync(kind, id, ct);
         foreach (var (kind, id, at) in _schedule) await scheduler.ScheduleAsync(kind, id, at, ct);
         _schedule.Clear();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ using Respond.Server.Connectors;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
+using Respond.Server.Telemetry;
 using Respond.Workflows;
 using Respond.Workflows.Scripting;
 
@@ -26,6 +28,7 @@ public sealed class ActionRunner(
     ConnectionSettingsReader settingsReader,
     ScriptWorkerPool scripts,
     Audit.AuditTrail audit,
+    RespondMetrics metrics,
     IOptions<ActionOptions> options,
     TimeProvider time,
     ILogger<ActionRunner> logger) : IActionResults
@@ -55,6 +58,9 @@ public sealed class ActionRunner(
             return;
         }
 
+        using var span = RespondTelemetry.Source.StartActivity("action execute");
+        span?.SetTag("respond.action.id", action.Id).SetTag("respond.action.type", ApiEnumName.Format(action.Type))
+            .SetTag("respond.organization_id", action.OrganizationId);
         action.Attempts++;
         action.Connector = connection?.Connector;
         action.NextAttemptAt = null;
@@ -67,15 +73,40 @@ public sealed class ActionRunner(
         {
             outcome = connection is null
                 ? await RunScriptAsync(action, ct)
-                : await connectors.Single(c => c.Kind == connection.Connector).ExecuteAsync(Command(action), settingsReader.Read(connection), ct);
+                : await CallConnectorAsync(connection.Connector, "execute", () => connectors.Single(c => c.Kind == connection.Connector)
+                    .ExecuteAsync(Command(action), settingsReader.Read(connection), ct), o => o is ExecutionOutcome.Failed);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             ActionsLog.ConnectorThrew(logger, action.Id, ex);
             outcome = new ExecutionOutcome.Failed($"The connector failed unexpectedly: {ex.Message}", Transient: ex is HttpRequestException or TimeoutException or TaskCanceledException);
         }
+        if (outcome is ExecutionOutcome.Failed failure) span?.SetStatus(ActivityStatusCode.Error, failure.Transient ? "transient failure" : "failed");
         Apply(action, outcome);
         await SaveAsync(ct);
+    }
+
+    /// <summary>One connector call in its own client span, timed and counted (a throw counts as an error and is rethrown).</summary>
+    private async Task<T> CallConnectorAsync<T>(Organizations.ConnectorKind kind, string operation, Func<Task<T>> call, Func<T, bool> failed)
+    {
+        var connector = ApiEnumName.Format(kind);
+        using var span = RespondTelemetry.Source.StartActivity($"connector {operation}", ActivityKind.Client);
+        span?.SetTag("respond.connector", connector);
+        var started = time.GetTimestamp();
+        try
+        {
+            var outcome = await call();
+            var bad = failed(outcome);
+            if (bad) span?.SetStatus(ActivityStatusCode.Error);
+            metrics.ConnectorCalled(connector, operation, time.GetElapsedTime(started), bad);
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            metrics.ConnectorCalled(connector, operation, time.GetElapsedTime(started), failed: true);
+            throw;
+        }
     }
 
     private void Apply(ResponseAction action, ExecutionOutcome outcome)
@@ -160,7 +191,8 @@ public sealed class ActionRunner(
             try
             {
                 var facts = action.FactsJson is null ? null : JsonNode.Parse(action.FactsJson) as JsonObject;
-                outcome = await connectors.Single(c => c.Kind == connection.Connector).VerifyAsync(Command(action), facts, settingsReader.Read(connection), ct);
+                outcome = await CallConnectorAsync(connection.Connector, "verify",
+                    () => connectors.Single(c => c.Kind == connection.Connector).VerifyAsync(Command(action), facts, settingsReader.Read(connection), ct), o => o.Passed == false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {

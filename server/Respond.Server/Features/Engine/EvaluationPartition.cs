@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Persistence;
 
@@ -11,7 +12,11 @@ namespace Respond.Server.Features.Engine;
 /// </summary>
 public sealed class EvaluationPartition(string organizationId)
 {
+    /// <summary>At most this many appends are remembered; past it the newest one absorbs the next (its time, the oldest, stays true).</summary>
+    private const int MaxAppendsRemembered = 256;
+
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly Queue<Append> _appends = new();
     private long _checkpoint;
     private long _head;
     private long _pending;
@@ -46,8 +51,13 @@ public sealed class EvaluationPartition(string organizationId)
         return new Releaser(_writer);
     }
 
-    internal void Appended(int count, long maxSequence)
+    internal void Appended(int count, long maxSequence, DateTimeOffset at, ActivityContext producer)
     {
+        lock (_appends)
+        {
+            if (_appends.Count < MaxAppendsRemembered) _appends.Enqueue(new Append(maxSequence, at, producer));
+            else _appends.Last().LastSequence = Math.Max(_appends.Last().LastSequence, maxSequence);
+        }
         Interlocked.Add(ref _pending, count);
         InterlockedMax(ref _head, maxSequence);
     }
@@ -57,13 +67,56 @@ public sealed class EvaluationPartition(string organizationId)
         Interlocked.Add(ref _pending, -count);
         InterlockedMax(ref _checkpoint, checkpoint);
         InterlockedMax(ref _head, checkpoint);
+        lock (_appends)
+            while (_appends.TryPeek(out var oldest) && oldest.LastSequence <= checkpoint) _appends.Dequeue();
     }
 
-    internal void Start(long checkpoint, long head, long pending)
+    internal void Start(long checkpoint, long head, long pending, DateTimeOffset at)
     {
         Interlocked.Exchange(ref _checkpoint, checkpoint);
         Interlocked.Exchange(ref _head, Math.Max(head, checkpoint));
         Interlocked.Exchange(ref _pending, pending);
+        lock (_appends)
+        {
+            _appends.Clear();
+            // A backlog found at start-up counts as appended now: its age is measured from this process's start.
+            if (head > checkpoint) _appends.Enqueue(new Append(head, at, default));
+        }
+    }
+
+    /// <summary>When the oldest event not yet evaluated was appended (as far as this process saw it); null when none waits.</summary>
+    public DateTimeOffset? OldestPendingAppendedAt
+    {
+        get
+        {
+            var checkpoint = Checkpoint;
+            lock (_appends) return _appends.FirstOrDefault(a => a.LastSequence > checkpoint)?.At;
+        }
+    }
+
+    /// <summary>
+    /// The spans of the requests that appended the events after <paramref name="checkpoint"/> up to
+    /// <paramref name="last"/>, oldest first: evaluation spans continue the first and link the others.
+    /// </summary>
+    internal IReadOnlyList<ActivityContext> ProducersOf(long checkpoint, long last)
+    {
+        var producers = new List<ActivityContext>();
+        lock (_appends)
+            foreach (var append in _appends)
+            {
+                if (append.LastSequence <= checkpoint) continue;
+                if (append.Producer != default) producers.Add(append.Producer);
+                if (append.LastSequence >= last) break;
+            }
+        return producers;
+    }
+
+    /// <summary>One append to the log (a request's chunk): the last sequence it wrote, when, and the span that wrote it.</summary>
+    private sealed class Append(long lastSequence, DateTimeOffset at, ActivityContext producer)
+    {
+        public long LastSequence { get; set; } = lastSequence;
+        public DateTimeOffset At { get; } = at;
+        public ActivityContext Producer { get; } = producer;
     }
 
     private static void InterlockedMax(ref long target, long value)

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Persistence;
+using Respond.Server.Telemetry;
 using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Features.Engine;
@@ -16,7 +18,14 @@ public sealed class EvaluationPartitions
 {
     private readonly ConcurrentDictionary<string, EvaluationPartition> _partitions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _work = new(0, 1);
+    private readonly TimeProvider _time;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public EvaluationPartitions(TimeProvider time, RespondMetrics metrics)
+    {
+        _time = time;
+        metrics.ObserveEvaluationLag(() => Pending, () => LagSeconds);
+    }
 
     public EvaluationPartition For(string organizationId) => _partitions.GetOrAdd(organizationId, id => new EvaluationPartition(id));
 
@@ -25,10 +34,21 @@ public sealed class EvaluationPartitions
     /// <summary>Events appended to the log and not evaluated yet, over every partition: what backpressure measures.</summary>
     public long Pending => _partitions.Values.Sum(p => p.Pending);
 
+    /// <summary>Seconds since the oldest event not yet evaluated was appended, over every partition; 0 when caught up.</summary>
+    public double LagSeconds
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            return _partitions.Values.Select(p => p.OldestPendingAppendedAt).OfType<DateTimeOffset>().Select(at => Math.Max(0, (now - at).TotalSeconds))
+                .DefaultIfEmpty(0).Max();
+        }
+    }
+
     /// <summary>Ingestion committed <paramref name="count"/> events of an organization, the last at <paramref name="maxSequence"/>.</summary>
     public void Appended(string organizationId, int count, long maxSequence)
     {
-        For(organizationId).Appended(count, maxSequence);
+        For(organizationId).Appended(count, maxSequence, _time.GetUtcNow(), Activity.Current?.Context ?? default);
         Wake();
     }
 
@@ -68,7 +88,7 @@ public sealed class EvaluationPartitions
             var checkpoint = checkpoints.GetValueOrDefault(organization);
             var head = await db.Events.Where(e => e.OrganizationId == organization).MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
             var pending = head > checkpoint ? await db.Events.CountAsync(e => e.OrganizationId == organization && e.Sequence > checkpoint, ct) : 0;
-            For(organization).Start(checkpoint, head, pending);
+            For(organization).Start(checkpoint, head, pending, now);
         }
         // Window keys carry the organization as the first part of their group key (BlockContext.WindowFor).
         var byLength = organizations.OrderByDescending(o => o.Length).ToList();

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Respond.Server.Features.Events;
 using Respond.Server.Persistence;
+using Respond.Server.Telemetry;
 
 namespace Respond.Server.Features.Engine;
 
@@ -120,6 +122,7 @@ public sealed class EventLogEvaluator(
             }
             enabled = await RespondSwitch.IsOnAsync(db, partition.OrganizationId, ct);
         }
+        using var span = StartEvaluationSpan(partition, batch);
         try
         {
             await evaluator.EvaluateFromLogAsync(partition, batch, enabled, ct);
@@ -127,10 +130,26 @@ public sealed class EventLogEvaluator(
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "The chunk failed; its events are evaluated one by one.");
             EngineLog.ChunkFailed(logger, batch.Count, partition.OrganizationId, batch[0].Sequence, ex);
             foreach (var stored in batch) await EvaluateAloneAsync(partition, stored, enabled, ct);
         }
         return true;
+    }
+
+    /// <summary>
+    /// One span per chunk, never per event. It continues the trace of the request that appended the chunk's first event
+    /// and links the other requests whose events it evaluates, so an ingest request's trace shows its evaluation.
+    /// </summary>
+    private static Activity? StartEvaluationSpan(EvaluationPartition partition, List<StoredEvent> batch)
+    {
+        if (!RespondTelemetry.Source.HasListeners()) return null;
+        var producers = partition.ProducersOf(partition.Checkpoint, batch[^1].Sequence);
+        var span = RespondTelemetry.Source.StartActivity("evaluate events", ActivityKind.Consumer, producers.Count > 0 ? producers[0] : default,
+            links: producers.Skip(1).Select(p => new ActivityLink(p)));
+        span?.SetTag("respond.organization_id", partition.OrganizationId).SetTag("respond.events.count", batch.Count)
+            .SetTag("respond.sequence.first", batch[0].Sequence).SetTag("respond.sequence.last", batch[^1].Sequence);
+        return span;
     }
 
     private async Task EvaluateAloneAsync(EvaluationPartition partition, StoredEvent stored, bool enabled, CancellationToken ct)

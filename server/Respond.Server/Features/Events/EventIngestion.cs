@@ -6,6 +6,7 @@ using Respond.Server.Features.Settings;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
+using Respond.Server.Telemetry;
 
 namespace Respond.Server.Features.Events;
 
@@ -36,19 +37,27 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<Us
 /// by one and the attempt is audited. When evaluation is too far behind, the batch is refused before it is read
 /// (backpressure) and the sender told when to come back.
 /// </summary>
-public sealed class EventIngestion(RespondDbContext db, EventStore store, IEventLogReaders readers, AuthorizationRefusals refusals, IOptions<IngestionOptions> options)
+public sealed class EventIngestion(RespondDbContext db, EventStore store, IEventLogReaders readers, AuthorizationRefusals refusals, RespondMetrics metrics,
+    IOptions<IngestionOptions> options)
 {
     public const int MaxErrorsReported = 100;
 
     /// <summary>Ingests <c>events</c> for <c>by</c>; <c>operation</c> (the GraphQL field or REST route called) names the attempt in the audit of refused events.</summary>
     public async Task<IngestResult> IngestAsync(IAsyncEnumerable<JsonElement> events, RespondPrincipal by, string operation, CancellationToken ct)
     {
-        if (readers.RetryAfter() is { } retryAfter) return IngestResult.Behind(retryAfter);
+        using var span = RespondTelemetry.Source.StartActivity("ingest events");
+        span?.SetTag("respond.operation", operation);
+        if (readers.RetryAfter() is { } retryAfter)
+        {
+            metrics.BatchRefused();
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "EVALUATION_BEHIND");
+            return IngestResult.Behind(retryAfter);
+        }
         var limit = options.Value.MaxBatchSize;
         var organizations = (await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var chunk = new List<ParsedEvent>(options.Value.ChunkSize);
         var errors = new List<UserError>();
-        int index = 0, accepted = 0, duplicates = 0, foreign = 0;
+        int index = 0, accepted = 0, duplicates = 0, rejected = 0, foreign = 0;
         var overLimit = false;
 
         async Task FlushAsync()
@@ -78,6 +87,7 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, IEvent
             }
             if (error is not null)
             {
+                rejected++;
                 if (errors.Count < MaxErrorsReported) errors.Add(error);
             }
             else chunk.Add(parsed!);
@@ -85,6 +95,8 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, IEvent
             if (chunk.Count >= options.Value.ChunkSize) await FlushAsync();
         }
         await FlushAsync();
+        metrics.Ingested(accepted, duplicates, rejected);
+        span?.SetTag("respond.events.accepted", accepted).SetTag("respond.events.duplicates", duplicates).SetTag("respond.events.rejected", rejected);
         if (foreign > 0)
             await refusals.RecordAsync(by, operation, "FOREIGN_ORGANIZATION",
                 $"{foreign} event(s) named an organization that is not one of the caller's; they were refused and not stored.");

@@ -26,13 +26,22 @@ public sealed class ConnectOrganizationInputType : InputObjectGraphType<ConnectO
 
 /// <summary>Seed 000 "Manage Connections": choose a connector, enter settings. The status stays as it was until testConnection checks it.</summary>
 internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConnector> connectors, ConnectionSettingsReader reader,
-    OutboundAddressGuard outbound, AuditTrail audit, TimeProvider time)
+    OutboundAddressGuard outbound, SimulatedConnectorPolicy simulated, AuditTrail audit, TimeProvider time)
 {
+    public const string SimulatedConnectorDisabled = "SIMULATED_CONNECTOR_DISABLED";
+
     public async Task<OrganizationPayload> ExecuteAsync(ConnectOrganizationInput input, RespondPrincipal by, CancellationToken ct)
     {
         var organization = await db.Organizations.Include(o => o.Connections).SingleOrDefaultAsync(o => o.Id == input.OrganizationId, ct);
         if (organization is null || !by.CanSee(organization.Id))
             return OrganizationPayload.Fail(UserError.NotFound("organization", "organizationId"));
+        if (input.Connector == ConnectorKind.Simulated && !simulated.Allowed)
+        {
+            audit.Record(by, "organization.connectRefused", "Organization", organization.Id, [organization.Id], null,
+                new { Connector = input.Connector.ToString(), Code = SimulatedConnectorDisabled });
+            await db.SaveChangesAsync(ct);
+            return OrganizationPayload.Fail(new UserError(SimulatedConnectorDisabled, SimulatedConnectorPolicy.Refusal, ["input", "connector"]));
+        }
         var connector = connectors.Single(c => c.Kind == input.Connector);
         var settings = input.Settings ?? JsonSerializer.SerializeToElement(new { });
         if (settings.ValueKind != JsonValueKind.Object)

@@ -17,6 +17,12 @@ public sealed class Organization
         ? ConnectionStatus.NotConnected
         : Connections.Select(c => c.Status).OrderBy(StatusRank).First();
 
+    /// <summary>
+    /// Every connection with the best status (the one <see cref="ConnectionStatus"/> reports) is SIMULATED: its health
+    /// says nothing about a real system, and actions through it act on nothing.
+    /// </summary>
+    public bool ConnectionSimulated => Connections.Count > 0 && Connections.Where(c => c.Status == ConnectionStatus).All(c => c.Simulated);
+
     private static int StatusRank(ConnectionStatus s) => s switch
     {
         ConnectionStatus.Healthy => 0,
@@ -39,6 +45,9 @@ public sealed class OrganizationConnection
     public string? LastError { get; set; }
     public DateTimeOffset ConnectedAt { get; set; }
     public string? ConnectedBy { get; set; }
+
+    /// <summary>The SIMULATED connector: acts on nothing (demos, development).</summary>
+    public bool Simulated => Connector == ConnectorKind.Simulated;
 
     public void RecordCheck(ConnectionStatus status, string? error, DateTimeOffset at)
     {

@@ -15,6 +15,9 @@ public sealed class OrganizationType : ObjectGraphType<Organization>
         Field<NonNullGraphType<EnumerationGraphType<ConnectionStatus>>>("connectionStatus")
             .Description("The best status among its connections; NOT_CONNECTED when it has none. Actions need HEALTHY.")
             .Resolve(c => c.Source.ConnectionStatus);
+        Field<NonNullGraphType<BooleanGraphType>>("connectionSimulated")
+            .Description("connectionStatus comes from the SIMULATED connector: its health says nothing about a real system and its actions act on nothing. Show it beside the status.")
+            .Resolve(c => c.Source.ConnectionSimulated);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ConnectionType>>>>("connections").Resolve(c => c.Source.Connections);
         Settings.SettingsFeature.OrganizationField(this);
     }
@@ -27,6 +30,9 @@ public sealed class ConnectionType : ObjectGraphType<OrganizationConnection>
         Name = "RespondConnection";
         Field<NonNullGraphType<EnumerationGraphType<ConnectorKind>>>("connector").Resolve(c => c.Source.Connector);
         Field<NonNullGraphType<EnumerationGraphType<ConnectionStatus>>>("status").Resolve(c => c.Source.Status);
+        Field<NonNullGraphType<BooleanGraphType>>("simulated")
+            .Description("The SIMULATED connector (demo mode, Development, or Respond:Connectors:AllowSimulated): it acts on nothing and reports actions done.")
+            .Resolve(c => c.Source.Simulated);
         Field(c => c.LastCheckedAt, nullable: true);
         Field(c => c.LastError, nullable: true);
         Field(c => c.ConnectedAt);

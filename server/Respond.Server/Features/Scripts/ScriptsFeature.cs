@@ -25,14 +25,21 @@ public static class ScriptsFeature
         // workers with the first check), not with the server. Both are killed as soon as the host starts stopping, so an
         // in-flight check or run answers at once instead of holding shutdown; the container disposes them again later.
         services.AddSingleton(sp => ScriptWorkerConfinement.Detect(sp.GetRequiredService<IOptions<ScriptWorkerPoolOptions>>().Value));
-        services.AddSingleton(sp => Stopped(sp, "run",
-            new ScriptWorkerPool(sp.GetRequiredService<IOptions<ScriptWorkerPoolOptions>>().Value, sp.GetRequiredService<ScriptWorkerConfinement>())));
+        services.AddSingleton(sp => Observed(sp, Stopped(sp, "run",
+            new ScriptWorkerPool(sp.GetRequiredService<IOptions<ScriptWorkerPoolOptions>>().Value, sp.GetRequiredService<ScriptWorkerConfinement>()))));
         services.AddSingleton(sp => Stopped(sp, "check",
             new ScriptCheckPool(sp.GetRequiredService<IOptions<ScriptWorkerPoolOptions>>().Value, sp.GetRequiredService<ScriptWorkerConfinement>())));
         services.AddSingleton<ScriptExpressionEvaluator>();
         services.AddSingleton<IExpressionEvaluator>(sp => sp.GetRequiredService<ScriptExpressionEvaluator>());
         return services.AddScoped<ScriptStore>().AddScoped<CreateScript>().AddScoped<UpdateScript>()
             .AddScoped<MarkScriptSafe>().AddScoped<RunScript>();
+    }
+
+    /// <summary>`respond.scripts.workers{state=busy|idle}`: reported once the pool exists (its first use), never starting it.</summary>
+    private static ScriptWorkerPool Observed(IServiceProvider services, ScriptWorkerPool pool)
+    {
+        services.GetRequiredService<Telemetry.RespondMetrics>().ObserveScriptWorkers(() => (pool.Busy, pool.Workers - pool.Busy));
+        return pool;
     }
 
     public static IQueryable<Script> VisibleTo(this IQueryable<Script> query, RespondPrincipal principal) =>
