@@ -7,6 +7,7 @@ builder.WebHost.UseRespondUrls(builder.Configuration);
 builder.Services.AddRespond(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
+if (ListenAddresses.FirstTaken(builder.Configuration) is { } taken) return ListenAddresses.Refuse(taken);
 await app.Services.PrepareRespondAsync();
 app.UseSecurityHeaders();
 app.UseAccessTokenInUrlRefusal();
@@ -16,5 +17,6 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapRespond();
 app.Run();
+return 0;
 
 public partial class Program;

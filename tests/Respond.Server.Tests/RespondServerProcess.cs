@@ -32,31 +32,8 @@ public sealed class RespondServerProcess : IAsyncDisposable
 
     public static async Task<RespondServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var dll = Path.Combine(RepoRoot(), "server", "Respond.Server", "bin", Configuration, "net10.0", "Respond.Server.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"Build the server first: {dll} is missing.");
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = dataDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(dll);
-        var env = info.Environment;
-        env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        env["ConnectionStrings__Respond"] = "Data Source=" + Path.Combine(dataDirectory, "respond.db");
-        env["Logging__LogLevel__Default"] = "Warning";
-        env["Respond__Bootstrap__Organizations__0__Id"] = "org-a";
-        env["Respond__Bootstrap__Organizations__0__Name"] = "Alpha";
-        env["Respond__Bootstrap__Organizations__1__Id"] = "org-b";
-        env["Respond__Bootstrap__Organizations__1__Name"] = "Bravo";
-        env["Respond__Bootstrap__Clients__0__ClientId"] = ClientId;
-        env["Respond__Bootstrap__Clients__0__ClientSecret"] = ClientSecret;
-        env["Respond__Bootstrap__Clients__0__Roles__0"] = "Admin";
-        env["Respond__Bootstrap__Clients__0__Roles__1"] = "Ingestor";
-        env["Respond__Bootstrap__Clients__0__Organizations__0"] = "*";
-        env["Respond__Bootstrap__Users__0__UserName"] = "crash-admin";
-        env["Respond__Bootstrap__Users__0__Password"] = "crash-admin-password";
-        env["Respond__Bootstrap__Users__0__Roles__0"] = "Admin";
-        env["Respond__Bootstrap__Users__0__Organizations__0"] = "*";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
-
+        var info = StartInfo(dataDirectory, port, settings);
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server.");
         var server = new RespondServerProcess(process, new Uri($"http://127.0.0.1:{port}/")) { DataDirectory = dataDirectory };
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
@@ -79,6 +56,56 @@ public sealed class RespondServerProcess : IAsyncDisposable
         }
         await server.DisposeAsync();
         throw new TimeoutException("The server did not start:\n" + server.Output);
+    }
+
+    /// <summary>Starts the server and waits for it to end by itself (a start that must fail): its exit code and everything it wrote.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<string> Output)> RunUntilExitAsync(string dataDirectory, int port, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        using var process = Process.Start(StartInfo(dataDirectory, port, settings)) ?? throw new InvalidOperationException("Could not start the server.");
+        List<string> output = [];
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The server kept running:\n" + string.Join('\n', output));
+        }
+        lock (output) return (process.ExitCode, [.. output]);
+    }
+
+    private static ProcessStartInfo StartInfo(string dataDirectory, int port, IReadOnlyDictionary<string, string>? settings)
+    {
+        var dll = Path.Combine(RepoRoot(), "server", "Respond.Server", "bin", Configuration, "net10.0", "Respond.Server.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"Build the server first: {dll} is missing.");
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = dataDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(dll);
+        var env = info.Environment;
+        env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["ConnectionStrings__Respond"] = "Data Source=" + Path.Combine(dataDirectory, "respond.db");
+        env["Logging__LogLevel__Default"] = "Warning";
+        env["Respond__Bootstrap__Organizations__0__Id"] = "org-a";
+        env["Respond__Bootstrap__Organizations__0__Name"] = "Alpha";
+        env["Respond__Bootstrap__Organizations__1__Id"] = "org-b";
+        env["Respond__Bootstrap__Organizations__1__Name"] = "Bravo";
+        env["Respond__Bootstrap__Clients__0__ClientId"] = ClientId;
+        env["Respond__Bootstrap__Clients__0__ClientSecret"] = ClientSecret;
+        env["Respond__Bootstrap__Clients__0__Roles__0"] = "Admin";
+        env["Respond__Bootstrap__Clients__0__Roles__1"] = "Ingestor";
+        env["Respond__Bootstrap__Clients__0__Organizations__0"] = "*";
+        env["Respond__Bootstrap__Users__0__UserName"] = "crash-admin";
+        env["Respond__Bootstrap__Users__0__Password"] = "crash-admin-password";
+        env["Respond__Bootstrap__Users__0__Roles__0"] = "Admin";
+        env["Respond__Bootstrap__Users__0__Organizations__0"] = "*";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
+        return info;
     }
 
     public string Output
