@@ -16,6 +16,22 @@ public sealed class DatabaseOptions
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 }
 
+/// <summary>
+/// `Respond:Cluster`: how the nodes sharing one PostgreSQL or SQL Server database watch each other (docs/scale-out.md).
+/// A node that misses its check-ins for <see cref="CheckinInterval"/> + <see cref="CheckinMisfireThreshold"/> is dead to
+/// the others; the next check-in of a living node (at most one more interval) takes over its scheduled jobs.
+/// </summary>
+public sealed class ClusterOptions
+{
+    public const string Section = "Respond:Cluster";
+
+    /// <summary>How often a node's scheduler records in the database that it is alive.</summary>
+    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long past a missed check-in the other nodes wait before taking over a node's jobs.</summary>
+    public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(10);
+}
+
 public static class PersistenceFeature
 {
     public const string ConnectionStringName = "Respond";
@@ -26,24 +42,29 @@ public static class PersistenceFeature
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var provider = configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section)
+            .Validate(o => o.CheckinInterval >= TimeSpan.FromMilliseconds(100), "Respond:Cluster:CheckinInterval must be at least 100 ms.")
+            .Validate(o => o.CheckinMisfireThreshold >= TimeSpan.FromMilliseconds(100), "Respond:Cluster:CheckinMisfireThreshold must be at least 100 ms.")
+            .ValidateOnStart();
+        var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         if (provider == DatabaseProvider.SqlServer)
         {
             RequireConnectionString(provider, connectionString);
             services.AddDbContext<RespondDbContext, SqlServerRespondDbContext>((sp, o) => o.UseSqlServer(connectionString).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
-            AddScheduler(services, store => store.UseSqlServer(connectionString!));
+            AddScheduler(services, store => store.UseSqlServer(connectionString!), cluster);
         }
         else if (provider == DatabaseProvider.PostgreSql)
         {
             RequireConnectionString(provider, connectionString);
             services.AddDbContext<RespondDbContext, PostgreSqlRespondDbContext>((sp, o) => o.UseNpgsql(connectionString).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
-            AddScheduler(services, store => store.UsePostgres(connectionString!));
+            AddScheduler(services, store => store.UsePostgres(connectionString!), cluster);
         }
         else
         {
             var sqlite = SqliteConnectionString(connectionString, environment.ContentRootPath);
             services.AddDbContext<RespondDbContext, SqliteRespondDbContext>((sp, o) => o.UseSqlite(sqlite).UseOpenIddict()
                 .AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>(), new SqlitePragmas()));
-            AddScheduler(services, store => store.UseSqlite(sqlite));
+            AddScheduler(services, store => store.UseSqlite(sqlite), clustered: null);
         }
         return services;
     }
@@ -57,9 +78,12 @@ public static class PersistenceFeature
     /// <summary>
     /// Quartz on a persistent job store in Respond's own database (Quartz creates its QRTZ_ tables there when missing
     /// and validates them at start): queued response actions, verifications, timers and approval expiries survive a
-    /// restart. Job data holds strings only.
+    /// restart. Job data holds strings only. On a shared server database (PostgreSQL, SQL Server) the scheduler is
+    /// clustered: every node takes part with an instance id generated at start, a trigger fires on one node only (row
+    /// locks in the database), and the jobs a dead node had acquired or was running are taken over by a living node
+    /// (<see cref="ClusterOptions"/>). SQLite is one node and stays non-clustered.
     /// </summary>
-    private static void AddScheduler(IServiceCollection services, Action<IPersistentStoreBuilder> database)
+    private static void AddScheduler(IServiceCollection services, Action<IPersistentStoreBuilder> database, ClusterOptions? clustered)
     {
         services.AddQuartz(q =>
         {
@@ -69,6 +93,12 @@ public static class PersistenceFeature
             {
                 store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
                 database(store);
+                if (clustered is not null)
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = clustered.CheckinInterval;
+                        c.CheckinMisfireThreshold = clustered.CheckinMisfireThreshold;
+                    });
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });

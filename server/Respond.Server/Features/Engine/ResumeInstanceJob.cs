@@ -26,7 +26,9 @@ public sealed class QuartzResumeScheduler(ISchedulerFactory schedulers) : IResum
     {
         var scheduler = await schedulers.GetScheduler(ct);
         var job = JobBuilder.Create<ResumeInstanceJob>().WithIdentity(Key(instanceId, bookmarkId))
-            .UsingJobData(ResumeInstanceJob.InstanceId, instanceId).UsingJobData(ResumeInstanceJob.BookmarkId, bookmarkId).Build();
+            .UsingJobData(ResumeInstanceJob.InstanceId, instanceId).UsingJobData(ResumeInstanceJob.BookmarkId, bookmarkId)
+            // A node that dies while resuming hands the firing to a living node; a repeated firing changes nothing.
+            .RequestRecovery().Build();
         // Quartz's default for a one-shot trigger that missed its time (the server was down) is to fire at once.
         var trigger = TriggerBuilder.Create().ForJob(job).StartAt(at).Build();
         await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
