@@ -27,6 +27,7 @@ public sealed class ClusteredSchedulerTests : IAsyncLifetime
             ["Respond__Database__Provider"] = "PostgreSql",
             // The application name tells the test which node a database session belongs to.
             ["ConnectionStrings__Respond"] = new NpgsqlConnectionStringBuilder(_database) { ApplicationName = name }.ConnectionString,
+            ["Respond__Connectors__AllowSimulated"] = "true",
             ["Respond__Cluster__CheckinInterval"] = "00:00:01",
             ["Respond__Cluster__CheckinMisfireThreshold"] = "00:00:02",
             // Long enough for node B to start after the request was made through node A, short enough for the test.
