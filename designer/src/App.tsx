@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { completeSignIn, isSignedIn, signOut, startSignIn } from './api/respondClient';
 import { APPROVAL_DECIDED, APPROVAL_REQUESTED, PENDING_APPROVAL_COUNT, SESSION } from './api/queries';
-import { useQuery, useSubscription } from './api/hooks';
+import { useCoalesced, useQuery, useSubscription } from './api/hooks';
 import { linkProps, match, navigate, usePath } from './router';
 import { SessionProvider, useSession } from './session';
 import { ErrorBox, Loading } from './components/ui';
@@ -11,10 +11,14 @@ import { TurnOnPage } from './pages/TurnOnPage';
 import { RulesPage } from './pages/RulesPage';
 import { TemplatesPage } from './pages/TemplatesPage';
 import { AlertsPage } from './pages/AlertsPage';
+import { AlertDetailPage } from './pages/AlertDetailPage';
+import { RuleRunsPage } from './pages/RuleRunsPage';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { ActionsPage } from './pages/ActionsPage';
 import { AuditPage } from './pages/AuditPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { PeoplePage } from './pages/PeoplePage';
+import { landingFor, roleName } from './labels';
 
 // The canvas and GraphiQL are the heavy parts: loaded when first opened.
 const RuleEditorPage = lazy(() => import('./editor/RuleEditorPage'));
@@ -110,8 +114,9 @@ function NavLink(props: { to: string; label: string; count?: number }) {
 
 function PendingCount(): number {
   const { data, reload } = useQuery(PENDING_APPROVAL_COUNT);
-  useSubscription(APPROVAL_REQUESTED, {}, () => void reload());
-  useSubscription(APPROVAL_DECIDED, {}, () => void reload());
+  const refresh = useCoalesced(() => void reload());
+  useSubscription(APPROVAL_REQUESTED, {}, refresh);
+  useSubscription(APPROVAL_DECIDED, {}, refresh);
   return data?.approvalRequests.totalCount ?? 0;
 }
 
@@ -122,8 +127,8 @@ function Shell() {
   const pending = PendingCount();
 
   useEffect(() => {
-    if (path === '/') navigate(settings.enabled ? '/connections' : '/turn-on', true);
-  }, [path, settings.enabled]);
+    if (path === '/') navigate(landingFor(viewer.roles, settings.enabled), true);
+  }, [path, settings.enabled, viewer.roles]);
 
   return (
     <div className="shell">
@@ -149,13 +154,14 @@ function Shell() {
           <NavLink to="/actions" label="Response actions" />
           <NavLink to="/audit" label="Audit trail" />
           <div className="nav-group">Workspace</div>
+          {can('Admin') && <NavLink to="/people" label="People" />}
           {can('Admin') && <NavLink to="/settings" label="Settings" />}
           <NavLink to="/explorer" label="API explorer" />
         </div>
         <div className="sidebar-foot">
           <div className="small">
             <strong data-testid="viewer-name">{viewer.name}</strong>
-            <div className="muted">{viewer.roles.join(', ')}</div>
+            <div className="muted">{viewer.roles.map(roleName).join(', ')}</div>
           </div>
           <div className="row">
             <button className="btn small" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
@@ -196,15 +202,18 @@ function Routes({ path }: { path: string }) {
   if (path === '/connections') return <ConnectionsPage />;
   if (path === '/rules') return <RulesPage />;
   if (path === '/rules/new') return <RuleEditorPage key="new" />;
+  if ((m = match('/rules/:id/runs', path))) return <RuleRunsPage key={m.id} ruleId={m.id ?? ''} />;
   if ((m = match('/rules/:id', path))) return <RuleEditorPage key={m.id} ruleId={m.id} />;
   if (path === '/templates') return <TemplatesPage />;
   if ((m = match('/templates/:id', path))) return <RuleEditorPage key={`t-${m.id}`} templateId={m.id} />;
   if (path === '/alerts') return <AlertsPage />;
+  if ((m = match('/alerts/:id', path))) return <AlertDetailPage key={m.id} alertId={m.id ?? ''} />;
   if (path === '/approvals') return <ApprovalsPage />;
   if (path === '/actions') return <ActionsPage />;
   if ((m = match('/actions/:id', path))) return <ActionsPage actionId={m.id} />;
   if (path === '/audit') return <AuditPage />;
   if (path === '/settings') return <SettingsPage />;
+  if (path === '/people') return <PeoplePage />;
   if (path === '/explorer') return <ExplorerPage />;
   if (path === '/') return null;
   return (

@@ -14,6 +14,8 @@ export interface Session {
   reloadSession: () => Promise<void>;
   can: (...roles: string[]) => boolean;
   toast: (text: string, kind?: 'ok' | 'error') => void;
+  /** An organization's display name (its id when the viewer cannot see it). */
+  orgName: (id: string) => string;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -41,6 +43,7 @@ export function SessionProvider(props: { viewer: Viewer; settings: RespondSettin
       reloadSession: props.reload,
       can: (...wanted) => roles.includes('Admin') || wanted.some((r) => roles.includes(r)),
       toast,
+      orgName: (id) => props.viewer.organizations.find((o) => o.id === id)?.name ?? id,
     }),
     [props.viewer, props.settings, props.reload, settings, roles, toast],
   );

@@ -11,7 +11,7 @@ namespace Respond.Designer.Tests;
 /// </summary>
 public sealed class AccessibilityTests(DesignerServer server) : IClassFixture<DesignerServer>
 {
-    private static readonly string[] Screens = ["/connections", "/rules", "/rules/new", "/templates", "/alerts", "/approvals", "/actions", "/audit", "/settings"];
+    private static readonly string[] Screens = ["/connections", "/rules", "/rules/new", "/templates", "/alerts", "/approvals", "/actions", "/audit", "/settings", "/people"];
 
     [Theory]
     [InlineData(ColorScheme.Light)]
@@ -24,7 +24,7 @@ public sealed class AccessibilityTests(DesignerServer server) : IClassFixture<De
         var axe = await File.ReadAllTextAsync(Path.Combine(server.RepoRoot, "designer", "node_modules", "axe-core", "axe.min.js"));
         var problems = new List<string>();
 
-        foreach (var screen in Screens)
+        foreach (var screen in Screens.Concat(await AlertScreensAsync(alice.Page)))
         {
             await alice.Page.GotoAsync(screen);
             await alice.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
@@ -35,6 +35,30 @@ public sealed class AccessibilityTests(DesignerServer server) : IClassFixture<De
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+        alice.AssertNoConsoleErrors();
+    }
+
+    /// <summary>An alert's detail and its rule's run history, from a rule that raises one (created once per server).</summary>
+    private async Task<string[]> AlertScreensAsync(IPage page)
+    {
+        var rules = await server.GraphQLAsync("query { rules(where: { text: \"A11y burst\" }) { edges { node { id } } } }");
+        var ruleId = rules["rules"]!["edges"]!.AsArray().FirstOrDefault()?["node"]!["id"]!.GetValue<string>();
+        if (ruleId is null)
+        {
+            await server.EnsureRespondOnAndConnectedAsync(); // rules evaluate events once Respond is on
+            ruleId = await server.CreateActiveRuleAsync("A11y burst", "ALERT_ONLY", """
+                { "schemaVersion": 1, "nodes": [
+                  { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["signin.a11y"] } },
+                  { "id": "burst", "type": "condition.threshold", "config": { "groupBy": ["user.id"], "count": 2, "window": "PT10M" } },
+                  { "id": "alert", "type": "alert.create", "config": { "title": "A11y burst for {{user.name}}", "severity": "HIGH" } } ],
+                  "edges": [ { "from": "trigger", "to": "burst" }, { "from": "burst", "to": "alert", "port": "true" } ] }
+                """);
+            await server.IngestAsync("signin.a11y", 2);
+        }
+        await page.GotoAsync("/alerts");
+        var link = page.Locator("tr[data-alert]").Filter(new() { HasText = "A11y burst" }).First.GetByRole(AriaRole.Link).First;
+        await Expect(link).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return [(await link.GetAttributeAsync("href"))!, $"/rules/{ruleId}/runs"];
     }
 
     [Fact]
@@ -84,7 +108,7 @@ public sealed class AccessibilityTests(DesignerServer server) : IClassFixture<De
         await alice.Page.SetViewportSizeAsync(width, height);
         var overflowing = new List<string>();
 
-        foreach (var screen in Screens)
+        foreach (var screen in Screens.Concat(await AlertScreensAsync(alice.Page)))
         {
             await alice.Page.GotoAsync(screen);
             await alice.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);

@@ -144,9 +144,9 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         await Expect(bob.Page.GetByText("Nothing waiting for approval").Or(bob.Page.Locator("article[data-approval]").First)).ToBeVisibleAsync();
         var before = await bob.Page.Locator("article[data-approval]").CountAsync();
 
-        await IngestAsync("signin.e2e-live", 2);
+        await server.IngestAsync("signin.e2e-live", 2);
 
-        var card = bob.Page.Locator("article[data-approval]").Filter(new() { HasText = ruleId });
+        var card = bob.Page.Locator("article[data-approval]").Filter(new() { HasText = "E2E signin.e2e-live" }); // the rule by its name
         await Expect(card).ToHaveCountAsync(1, new() { Timeout = 20_000 });
         Assert.True(await bob.Page.Locator("article[data-approval]").CountAsync() > before);
         await Expect(card).ToContainTextAsync("Isolate device");
@@ -164,12 +164,12 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
     public async Task ApprovedAction_TimelineReachesCompleted_AndOwnManualRequestCannotBeApproved()
     {
         await server.EnsureRespondOnAndConnectedAsync();
-        var ruleId = await CreateActiveGateRuleAsync("signin.e2e-complete");
+        await CreateActiveGateRuleAsync("signin.e2e-complete");
         await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
         await bob.Page.GotoAsync("/approvals");
         await Expect(bob.Page.Locator("[data-live='true']")).ToBeVisibleAsync(); // listening before the events arrive
-        await IngestAsync("signin.e2e-complete", 2);
-        var card = bob.Page.Locator("article[data-approval]").Filter(new() { HasText = ruleId });
+        await server.IngestAsync("signin.e2e-complete", 2);
+        var card = bob.Page.Locator("article[data-approval]").Filter(new() { HasText = "E2E signin.e2e-complete" });
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(bob.Page.GetByTestId("toast").First).ToContainTextAsync("Approved");
 
@@ -239,35 +239,14 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
     }
 
 
-    private async Task<string> CreateActiveGateRuleAsync(string eventType)
-    {
-        var definition = JsonNode.Parse($$"""
-            { "schemaVersion": 1, "nodes": [
-              { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["{{eventType}}"] } },
-              { "id": "burst", "type": "condition.threshold", "config": { "groupBy": ["user.id"], "count": 2, "window": "PT10M" } },
-              { "id": "gate", "type": "gate.approval", "config": { "timeout": "PT1H" } },
-              { "id": "isolate", "type": "action.isolateDevice", "config": {} } ],
-              "edges": [ { "from": "trigger", "to": "burst" }, { "from": "burst", "to": "gate", "port": "true" }, { "from": "gate", "to": "isolate", "port": "approved" } ] }
-            """);
-        var created = await server.GraphQLAsync("mutation($d: JSON!, $n: String!) { createRule(input: { name: $n, outcome: MANUAL_APPROVAL, definition: $d }) { rule { id } errors { message } } }",
-            new { d = definition, n = $"E2E {eventType}" });
-        var id = created["createRule"]!["rule"]!["id"]!.GetValue<string>();
-        var activated = await server.GraphQLAsync("mutation($id: ID!) { activateRule(input: { id: $id }) { rule { status } errors { message } } }", new { id });
-        Assert.Equal("ACTIVE", activated["activateRule"]!["rule"]!["status"]!.GetValue<string>());
-        return id;
-    }
-
-    private async Task IngestAsync(string eventType, int count)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var events = Enumerable.Range(0, count).Select(i => new
-        {
-            id = $"{eventType}-{Guid.NewGuid():N}", organizationId = "contoso", source = "e2e", type = eventType, severity = "HIGH",
-            time = now.AddSeconds(i - count).ToString("O"), user = new { id = "u-e2e", name = "E2E User" }, device = new { id = "dev-e2e", hostname = "E2E-LAPTOP" },
-        }).ToArray();
-        var r = await server.GraphQLAsync("mutation($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted errors { message } } }", new { e = events });
-        Assert.Equal(count, r["ingestEvents"]!["accepted"]!.GetValue<int>());
-    }
+    private Task<string> CreateActiveGateRuleAsync(string eventType) => server.CreateActiveRuleAsync($"E2E {eventType}", "MANUAL_APPROVAL", $$"""
+        { "schemaVersion": 1, "nodes": [
+          { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["{{eventType}}"] } },
+          { "id": "burst", "type": "condition.threshold", "config": { "groupBy": ["user.id"], "count": 2, "window": "PT10M" } },
+          { "id": "gate", "type": "gate.approval", "config": { "timeout": "PT1H" } },
+          { "id": "isolate", "type": "action.isolateDevice", "config": {} } ],
+          "edges": [ { "from": "trigger", "to": "burst" }, { "from": "burst", "to": "gate", "port": "true" }, { "from": "gate", "to": "isolate", "port": "approved" } ] }
+        """);
 
     [Fact]
     public async Task ApiExplorer_UnderTheContentSecurityPolicy_RendersGraphiQLAndReachesTheApi_WithoutViolations()

@@ -98,6 +98,31 @@ public sealed class DesignerServer : IAsyncLifetime
         await GraphQLAsync("mutation { testConnection(input: { organizationId: \"contoso\" }) { errors { code } } }");
     }
 
+    /// <summary>Creates a rule from its definition JSON as the API client and activates it; returns its id.</summary>
+    public async Task<string> CreateActiveRuleAsync(string name, string outcome, string definition)
+    {
+        var created = await GraphQLAsync($"mutation($d: JSON!, $n: String!) {{ createRule(input: {{ name: $n, outcome: {outcome}, definition: $d }}) {{ rule {{ id }} errors {{ message }} }} }}",
+            new { d = JsonNode.Parse(definition), n = name });
+        var id = created["createRule"]!["rule"]!["id"]!.GetValue<string>();
+        var activated = await GraphQLAsync("mutation($id: ID!) { activateRule(input: { id: $id }) { rule { status } errors { message } } }", new { id });
+        if (activated["activateRule"]!["rule"]?["status"]?.GetValue<string>() != "ACTIVE")
+            throw new InvalidOperationException("The rule did not activate: " + activated.ToJsonString());
+        return id;
+    }
+
+    /// <summary>Ingests <paramref name="count"/> events of one type for contoso, one user and one device, a second apart.</summary>
+    public async Task IngestAsync(string eventType, int count)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var events = Enumerable.Range(0, count).Select(i => new
+        {
+            id = $"{eventType}-{Guid.NewGuid():N}", organizationId = "contoso", source = "e2e", type = eventType, severity = "HIGH",
+            time = now.AddSeconds(i - count).ToString("O"), user = new { id = "u-e2e", name = "E2E User" }, device = new { id = "dev-e2e", hostname = "E2E-LAPTOP" },
+        }).ToArray();
+        var r = await GraphQLAsync("mutation($e: [EventInput!]!) { ingestEvents(input: { events: $e }) { accepted errors { message } } }", new { e = events });
+        if (r["ingestEvents"]!["accepted"]!.GetValue<int>() != count) throw new InvalidOperationException("Events were refused: " + r.ToJsonString());
+    }
+
     public string ServerLog() { lock (_log) return string.Join('\n', _log.TakeLast(80)); }
 
     public async Task DisposeAsync()

@@ -6,6 +6,8 @@ export interface QueryState<T> {
   data: T | null;
   error: string | null;
   loading: boolean;
+  /** Whether `data` answers the current variables (false while a page, filter or order change is on its way). */
+  current: boolean;
   reload: () => Promise<void>;
   setData: (d: T | null) => void;
 }
@@ -16,6 +18,7 @@ export function useQuery<T, V>(query: TypedDocumentString<T, V>, variables?: V, 
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(!skip);
   const key = JSON.stringify(variables ?? {});
+  const [dataKey, setDataKey] = useState<string | null>(null);
   const seq = useRef(0);
   const reload = useCallback(async () => {
     if (skip) return;
@@ -25,6 +28,7 @@ export function useQuery<T, V>(query: TypedDocumentString<T, V>, variables?: V, 
       const result = await gql(query, JSON.parse(key) as V);
       if (mine === seq.current) {
         setData(result);
+        setDataKey(key);
         setError(null);
       }
     } catch (e) {
@@ -36,7 +40,7 @@ export function useQuery<T, V>(query: TypedDocumentString<T, V>, variables?: V, 
   useEffect(() => {
     void reload();
   }, [reload]);
-  return { data, error, loading, reload, setData };
+  return { data, error, loading, current: dataKey === key, reload, setData };
 }
 
 /** A live subscription for the life of the component. */
@@ -87,4 +91,46 @@ export function useLive(onConnected?: () => void): boolean {
     });
   }, []);
   return isLive;
+}
+
+export interface CursorPages {
+  /** The cursor to read the shown page after (null: the first page). */
+  after: string | null;
+  /** The zero-based number of the shown page. */
+  index: number;
+  next: (endCursor: string | null | undefined) => void;
+  previous: () => void;
+}
+
+/** Forward cursor paging with a way back: the cursors of the pages already passed, started afresh when `resetKey` changes. */
+export function useCursorPages(resetKey: string): CursorPages {
+  const [state, setState] = useState<{ key: string; cursors: (string | null)[] }>({ key: resetKey, cursors: [null] });
+  const cursors = state.key === resetKey ? state.cursors : [null];
+  if (state.key !== resetKey) setState({ key: resetKey, cursors });
+  return {
+    after: cursors[cursors.length - 1] ?? null,
+    index: cursors.length - 1,
+    next: (endCursor) => endCursor && setState({ key: resetKey, cursors: [...cursors, endCursor] }),
+    previous: () => cursors.length > 1 && setState({ key: resetKey, cursors: cursors.slice(0, -1) }),
+  };
+}
+
+/** `fn` at most once per `ms`, at the end: a burst of live events (a bulk decision's hundred) becomes one reload. */
+export function useCoalesced(fn: () => void, ms = 400): () => void {
+  const latest = useRef(fn);
+  latest.current = fn;
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  return useCallback(() => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      latest.current();
+    }, ms);
+  }, [ms]);
 }

@@ -131,6 +131,25 @@ graphql(`
     ruleActivatedBy
     ruleEditedBy
     ruleDiff
+    ruleName
+    reason
+    reasonText
+    actionTypes
+    groupKey
+    approvalsRequired
+    approvalsReceived
+    alert {
+      id
+      title
+      severity
+    }
+    evidence {
+      id
+      type
+      source
+      time
+      fields
+    }
   }
 `);
 graphql(`
@@ -633,12 +652,95 @@ export const VALIDATE_SCRIPT = graphql(`
 `);
 
 export const ALERTS = graphql(`
-  query Alerts($where: AlertFilterInput) {
-    alerts(first: 100, where: $where) {
+  query Alerts($where: AlertFilterInput, $first: Int, $after: String) {
+    alerts(first: $first, after: $after, where: $where) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         node {
           ...AlertFields
+        }
+      }
+    }
+  }
+`);
+export const ALERT = graphql(`
+  query Alert($id: ID!, $after: String) {
+    alert(id: $id) {
+      ...AlertFields
+      ruleVersion
+      firstEventAt
+      why
+      statusHistory {
+        status
+        at
+        actor
+        comment
+      }
+      ruleExecution {
+        ...RuleExecutionFields
+      }
+      events(first: 50, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            id
+            type
+            source
+            severity
+            time
+            fields
+          }
+        }
+      }
+      approvalRequests {
+        id
+        status
+        reasonText
+        actionTypes
+        createdAt
+      }
+      responseActions {
+        id
+        type
+        status
+        startedAt
+      }
+    }
+  }
+`);
+graphql(`
+  fragment RuleExecutionFields on RuleExecution {
+    id
+    ruleId
+    ruleVersion
+    organizationId
+    eventId
+    status
+    path
+    startedAt
+    endedAt
+    error
+  }
+`);
+export const RULE_EXECUTIONS = graphql(`
+  query RuleExecutions($where: RuleExecutionFilterInput, $after: String) {
+    ruleExecutions(first: 50, after: $after, where: $where) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...RuleExecutionFields
         }
       }
     }
@@ -681,13 +783,60 @@ export const CLOSE_ALERT = graphql(`
 `);
 
 export const APPROVALS = graphql(`
-  query Approvals($where: ApprovalFilterInput) {
-    approvalRequests(first: 100, where: $where) {
+  query Approvals($where: ApprovalFilterInput, $order: ApprovalOrder, $first: Int, $after: String) {
+    approvalRequests(first: $first, after: $after, where: $where, order: $order) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         node {
           ...ApprovalFields
         }
+      }
+    }
+  }
+`);
+export const PENDING_APPROVAL_GROUPS = graphql(`
+  query PendingApprovalGroups($where: ApprovalFilterInput, $order: ApprovalOrder) {
+    pendingApprovalGroups(first: 50, where: $where, order: $order) {
+      totalCount
+      edges {
+        node {
+          groupKey
+          organizationId
+          actionTypes
+          targets
+          count
+          earliestExpiresAt
+          requestIds
+          first {
+            ...ApprovalFields
+          }
+        }
+      }
+    }
+  }
+`);
+export const DECIDE_APPROVALS = graphql(`
+  mutation DecideApprovalRequests($input: DecideApprovalRequestsInput!) {
+    decideApprovalRequests(input: $input) {
+      decidedCount
+      skippedCount
+      results {
+        id
+        decided
+        error {
+          code
+          message
+          path
+        }
+      }
+      errors {
+        code
+        message
+        path
       }
     }
   }
@@ -916,6 +1065,162 @@ export const REVOKE_ENROLLMENT_TOKEN = graphql(`
       enrollmentToken {
         ...EnrollmentTokenFields
       }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+
+graphql(`
+  fragment UserFields on User {
+    id
+    userName
+    roles
+    organizations
+    disabled
+    disabledAt
+    createdAt
+  }
+`);
+graphql(`
+  fragment ApiClientFields on ApiClient {
+    clientId
+    roles
+    organizations
+    revoked
+    revokedAt
+  }
+`);
+export const PEOPLE = graphql(`
+  query People {
+    users {
+      ...UserFields
+    }
+    apiClients {
+      ...ApiClientFields
+    }
+  }
+`);
+export const SETUP_CHECKLIST = graphql(`
+  query SetupChecklist {
+    setupChecklist {
+      step
+      done
+      title
+      detail
+    }
+  }
+`);
+export const CREATE_USER = graphql(`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      user {
+        ...UserFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const DISABLE_USER = graphql(`
+  mutation DisableUser($input: UserIdInput!) {
+    disableUser(input: $input) {
+      user {
+        ...UserFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const ENABLE_USER = graphql(`
+  mutation EnableUser($input: UserIdInput!) {
+    enableUser(input: $input) {
+      user {
+        ...UserFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const RESET_USER_PASSWORD = graphql(`
+  mutation ResetUserPassword($input: ResetUserPasswordInput!) {
+    resetUserPassword(input: $input) {
+      user {
+        ...UserFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const SET_USER_ACCESS = graphql(`
+  mutation SetUserAccess($input: SetUserAccessInput!) {
+    setUserAccess(input: $input) {
+      user {
+        ...UserFields
+      }
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const CREATE_API_CLIENT = graphql(`
+  mutation CreateApiClient($input: CreateApiClientInput!) {
+    createApiClient(input: $input) {
+      apiClient {
+        ...ApiClientFields
+      }
+      secret
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const ROTATE_API_CLIENT_SECRET = graphql(`
+  mutation RotateApiClientSecret($input: ApiClientIdInput!) {
+    rotateApiClientSecret(input: $input) {
+      apiClient {
+        ...ApiClientFields
+      }
+      secret
+      errors {
+        code
+        message
+        path
+      }
+    }
+  }
+`);
+export const REVOKE_API_CLIENT = graphql(`
+  mutation RevokeApiClient($input: ApiClientIdInput!) {
+    revokeApiClient(input: $input) {
+      apiClient {
+        ...ApiClientFields
+      }
+      secret
       errors {
         code
         message

@@ -233,11 +233,19 @@ export function explorerTransport() {
   return { ws: ws(), accessToken };
 }
 
-export function downloadText(fileName: string, text: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Downloads a server file (e.g. /api/audit/export) with the session's token, under the name the server gives it. */
+export async function downloadFromServer(path: string, params: Record<string, string>, fallbackName: string): Promise<void> {
+  const query = new URLSearchParams(params).toString();
+  const response = await fetch(query ? `${path}?${query}` : path, { headers: { Authorization: `Bearer ${await accessToken()}` } });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => null)) as { detail?: string } | null;
+    throw new ApiError(problem?.detail ?? `The server answered ${response.status}.`, String(response.status));
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
   const a = document.createElement('a');
   a.href = url;
-  a.download = fileName;
+  a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

@@ -118,6 +118,8 @@ const statusTone: Record<string, string> = {
   CANCELLED: 'plain',
   DRAFT: 'plain',
   NOT_CONNECTED: 'plain',
+  DISABLED: 'plain',
+  REVOKED: 'danger',
 };
 
 export function humanEnum(value: string): string {
@@ -126,6 +128,11 @@ export function humanEnum(value: string): string {
     .toLowerCase()
     .replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Server text with enum codes in it ("ISOLATE_DEVICE requires…") read with the codes in words ("Isolate device requires…"). */
+export function withEnumsInWords(text: string): string {
+  return text.replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g, (code) => humanEnum(code));
 }
 
 export function StatusBadge(props: { status: string }) {
@@ -185,5 +192,36 @@ export function LiveBadge(props: { live: boolean }) {
     <span className={`badge ${props.live ? 'ok' : 'warn'}`} data-live={props.live} aria-live="polite">
       {props.live ? 'Live' : 'Connecting…'}
     </span>
+  );
+}
+
+/** "1–100 of 698" for the page at `index` of `size` rows, with Previous/Next. */
+export function Pager(props: {
+  index: number;
+  size: number;
+  shown: number;
+  total: number | null | undefined;
+  hasNext: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+  label: string;
+  /** False while the shown rows are still those of another page. */
+  current: boolean;
+}) {
+  const from = props.shown === 0 ? 0 : props.index * props.size + 1;
+  const to = props.index * props.size + props.shown;
+  return (
+    <nav className="row pager" aria-label={`${props.label} pages`}>
+      <span className="small" data-testid="page-range" aria-busy={!props.current}>
+        {props.current ? `${from}–${to} of ${props.total ?? '?'}` : 'Loading…'}
+      </span>
+      <span className="spacer" />
+      <button className="btn small" disabled={props.index === 0} onClick={props.onPrevious}>
+        Previous
+      </button>
+      <button className="btn small" disabled={!props.hasNext} onClick={props.onNext}>
+        Next
+      </button>
+    </nav>
   );
 }

@@ -38,7 +38,7 @@ import { autoLayout, READABLE_FIT } from '../rules/layout';
 import { indexProblems, validateLocally } from '../rules/validation';
 import { CanvasContext, colorOf } from '../nodes/BlockFrame';
 import { nodeTypes } from '../nodes/nodeTypes';
-import { navigate, setLeaveGuard } from '../router';
+import { linkProps, navigate, setLeaveGuard } from '../router';
 import { useSession } from '../session';
 import { Confirm, ErrorBox, errorText, Loading, outcomeLabel, StatusBadge } from '../components/ui';
 import { ConfigForm, Datalists } from './ConfigForm';
@@ -515,6 +515,11 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
           <button className="btn small" onClick={() => setShowHistory(true)}>
             History
           </button>
+        )}
+        {saved && (
+          <a className="btn small" {...linkProps(`/rules/${saved.id}/runs`)}>
+            Runs
+          </a>
         )}
         <button
           className={`btn small ${testing ? 'primary' : ''}`}

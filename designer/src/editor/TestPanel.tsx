@@ -8,6 +8,8 @@ import type { RuleDefinition } from '../rules/definition';
 import { sampleEvents } from '../rules/sampleEvents';
 import { mostTelling, outcomeOf } from '../rules/testOutcome';
 import { CloseIcon } from '../components/icons';
+import { RunPath } from '../components/RunPath';
+import { thrownErrorText } from '../rules/userErrors';
 import { ErrorBox, errorText, humanEnum } from '../components/ui';
 
 interface Props {
@@ -51,7 +53,7 @@ export function TestPanel(props: Props) {
       const firstInteresting = mostTelling(tested);
       props.onSelect(firstInteresting);
     } catch (e) {
-      setError(e instanceof SyntaxError ? `The events are not valid JSON: ${e.message}` : e instanceof Error ? e.message : String(e));
+      setError(e instanceof SyntaxError ? `The events are not valid JSON: ${e.message}` : thrownErrorText(e));
     } finally {
       setBusy(false);
     }
@@ -169,15 +171,7 @@ function Outcome({ result }: { result: TestEventResult }) {
     <div className="card small">
       <strong>{result.eventId}</strong>: {count(result.alerts)} alerts, {count(result.actions)} direct actions,{' '}
       {count(result.approvalRequests)} approval requests.
-      <ol className="path-list" style={{ marginTop: 6 }}>
-        {result.path.map((s, i) => (
-          <li key={i}>
-            <span className="mono">{s.nodeId}</span>
-            <span className="muted">{s.port ? `→ ${s.port}` : '(stopped)'}</span>
-            {s.detail && <code className="muted">{JSON.stringify(s.detail).slice(0, 160)}</code>}
-          </li>
-        ))}
-      </ol>
+      <RunPath steps={result.path} />
     </div>
   );
 }

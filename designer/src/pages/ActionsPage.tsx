@@ -17,6 +17,7 @@ import { devicesIn, knownDevices, parseTarget, targetFields, targetsDevicesOnly,
 import { linkProps, navigate } from '../router';
 import { useSession } from '../session';
 import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge, when } from '../components/ui';
+import { thrownErrorText } from '../rules/userErrors';
 
 const describeTarget = (a: ResponseAction) =>
   Object.entries(a.target ?? {})
@@ -296,7 +297,7 @@ function SubmitDialog(props: { recent: ResponseAction[]; onClose: () => void; on
       }
       props.onDone();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(thrownErrorText(e));
     }
   };
   return (

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { mutate, useLive, useQuery, useSubscription } from '../api/hooks';
+import { mutate, useCursorPages, useLive, useQuery, useSubscription } from '../api/hooks';
 import { ACK_ALERT, ALERT_RAISED, ALERTS, CLOSE_ALERT } from '../api/queries';
 import type { TypedDocumentString } from '../api/generated/graphql';
 import type { Alert, AlertStatus, Severity, UserError } from '../api/types';
@@ -7,24 +7,29 @@ import { nodesOf } from '../api/types';
 import { SEVERITIES } from '../api/types';
 import { linkProps } from '../router';
 import { useSession } from '../session';
-import { ago, Empty, ErrorBox, errorText, humanEnum, LiveBadge, Loading, SeverityBadge, StatusBadge } from '../components/ui';
+import { ago, Empty, ErrorBox, errorText, humanEnum, LiveBadge, Loading, Pager, SeverityBadge, StatusBadge } from '../components/ui';
+
+const PAGE = 100;
 
 export function AlertsPage() {
-  const { can, toast } = useSession();
+  const { can, toast, orgName } = useSession();
   const [status, setStatus] = useState<AlertStatus | ''>('');
   const [minSeverity, setMinSeverity] = useState<Severity | ''>('');
-  const where = { ...(status ? { status } : {}), ...(minSeverity ? { minSeverity } : {}) };
-  const { data, error, loading, reload, setData } = useQuery(ALERTS, { where });
+  const [text, setText] = useState('');
+  const where = { ...(status ? { status } : {}), ...(minSeverity ? { minSeverity } : {}), ...(text.trim() ? { text: text.trim() } : {}) };
+  const pages = useCursorPages(JSON.stringify(where));
+  const { data, error, loading, current, reload, setData } = useQuery(ALERTS, { where, first: PAGE, after: pages.after });
   const [fresh, setFresh] = useState<Set<string>>(new Set());
 
   useSubscription(ALERT_RAISED, {}, ({ alertRaised }) => {
     setFresh((f) => new Set(f).add(alertRaised.id));
     setData(
-      data
+      data && pages.index === 0 && !data.alerts.edges?.some((e) => e?.node?.id === alertRaised.id)
         ? {
             alerts: {
               ...data.alerts,
-              edges: [{ node: alertRaised }, ...(data.alerts.edges ?? []).filter((e) => e?.node?.id !== alertRaised.id)],
+              totalCount: (data.alerts.totalCount ?? 0) + 1,
+              edges: [{ node: alertRaised }, ...(data.alerts.edges ?? [])],
             },
           }
         : data,
@@ -56,6 +61,10 @@ export function AlertsPage() {
       </div>
       <div className="filters">
         <label>
+          Search
+          <input type="search" value={text} placeholder="Title, rule or group" onChange={(e) => setText(e.target.value)} />
+        </label>
+        <label>
           Status
           <select value={status} onChange={(e) => setStatus(e.target.value as AlertStatus | '')}>
             <option value="">All</option>
@@ -82,58 +91,73 @@ export function AlertsPage() {
       ) : alerts.length === 0 ? (
         <Empty title="No alerts">Alerts appear here the moment an active rule raises one.</Empty>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Alert</th>
-              <th>Severity</th>
-              <th>Status</th>
-              <th>Rule</th>
-              <th>Events</th>
-              <th>Raised</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {alerts.map((a) => (
-              <tr key={a.id} data-alert={a.id} style={fresh.has(a.id) ? { background: 'var(--accent-soft)' } : undefined}>
-                <td>
-                  <strong>{a.title}</strong>
-                  <div className="muted small">
-                    {a.organizationId} · {a.groupKey}
-                  </div>
-                </td>
-                <td>
-                  <SeverityBadge severity={a.severity} />
-                </td>
-                <td>
-                  <StatusBadge status={a.status} />
-                </td>
-                <td>
-                  <a {...linkProps(`/rules/${a.ruleId}`)}>{a.ruleName}</a>
-                </td>
-                <td>{a.count}</td>
-                <td className="small">{ago(a.createdAt)}</td>
-                <td>
-                  {can('Responder') && a.status !== 'CLOSED' && (
-                    <div className="row">
-                      {a.status === 'NEW' && (
-                        <button className="btn small" onClick={() => void decide(a, ACK_ALERT, 'acknowledgeAlert', 'Alert acknowledged')}>
-                          Acknowledge
-                        </button>
-                      )}
-                      <button className="btn small" onClick={() => void decide(a, CLOSE_ALERT, 'closeAlert', 'Alert closed')}>
-                        Close
-                      </button>
-                    </div>
-                  )}
-                </td>
+        <>
+          <Pager
+            current={current}
+            label="Alerts"
+            index={pages.index}
+            size={PAGE}
+            shown={alerts.length}
+            total={data?.alerts.totalCount}
+            hasNext={data?.alerts.pageInfo.hasNextPage ?? false}
+            onPrevious={pages.previous}
+            onNext={() => pages.next(data?.alerts.pageInfo.endCursor)}
+          />
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Alert</th>
+                <th>Severity</th>
+                <th>Status</th>
+                <th>Rule</th>
+                <th>Events</th>
+                <th>Raised</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {alerts.map((a) => (
+                <tr key={a.id} data-alert={a.id} style={fresh.has(a.id) ? { background: 'var(--accent-soft)' } : undefined}>
+                  <td>
+                    <a {...linkProps(`/alerts/${a.id}`)}>
+                      <strong>{a.title}</strong>
+                    </a>
+                    <div className="muted small">
+                      {orgName(a.organizationId)} · {a.groupKey}
+                    </div>
+                  </td>
+                  <td>
+                    <SeverityBadge severity={a.severity} />
+                  </td>
+                  <td>
+                    <StatusBadge status={a.status} />
+                  </td>
+                  <td>
+                    <a {...linkProps(`/rules/${a.ruleId}`)}>{a.ruleName}</a>
+                  </td>
+                  <td>{a.count}</td>
+                  <td className="small">{ago(a.createdAt)}</td>
+                  <td>
+                    {can('Responder') && a.status !== 'CLOSED' && (
+                      <div className="row">
+                        {a.status === 'NEW' && (
+                          <button className="btn small" onClick={() => void decide(a, ACK_ALERT, 'acknowledgeAlert', 'Alert acknowledged')}>
+                            Acknowledge
+                          </button>
+                        )}
+                        <button className="btn small" onClick={() => void decide(a, CLOSE_ALERT, 'closeAlert', 'Alert closed')}>
+                          Close
+                        </button>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </div>
   );

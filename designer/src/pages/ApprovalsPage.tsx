@@ -1,11 +1,38 @@
 import { useState } from 'react';
-import { mutate, useLive, useNow, useQuery, useSubscription } from '../api/hooks';
-import { APPROVAL_DECIDED, APPROVAL_REQUESTED, APPROVALS, APPROVE, REJECT } from '../api/queries';
-import type { ApprovalRequest, ApprovalStatus, Json } from '../api/types';
-import { nodesOf, textOf } from '../api/types';
+import { mutate, useCoalesced, useCursorPages, useLive, useNow, useQuery, useSubscription } from '../api/hooks';
+import {
+  APPROVAL_DECIDED,
+  APPROVAL_REQUESTED,
+  APPROVALS,
+  APPROVE,
+  DECIDE_APPROVALS,
+  PENDING_APPROVAL_GROUPS,
+  REJECT,
+} from '../api/queries';
+import type { ApprovalRequest, ApprovalStatus, Json, Severity } from '../api/types';
+import { ACTION_TYPES, nodesOf, SEVERITIES, textOf } from '../api/types';
+import type { ApprovalOrder, PendingApprovalGroupsQuery, ResponseActionType } from '../api/generated/graphql';
+import { linkProps } from '../router';
 import { useSession } from '../session';
-import { ago, countdown, Empty, ErrorBox, errorText, humanEnum, LiveBadge, Loading, StatusBadge } from '../components/ui';
+import {
+  ago,
+  countdown,
+  Empty,
+  ErrorBox,
+  errorText,
+  humanEnum,
+  LiveBadge,
+  Loading,
+  Pager,
+  SeverityBadge,
+  StatusBadge,
+  when,
+  withEnumsInWords,
+} from '../components/ui';
 import { RuleActivationDiff } from '../components/RuleActivationDiff';
+import { bulkOutcomeText, fieldErrors } from '../rules/userErrors';
+
+const PAGE = 100;
 
 function proposed(actions: Json): { type: string; target: string }[] {
   if (!Array.isArray(actions)) return [];
@@ -23,14 +50,35 @@ function proposed(actions: Json): { type: string; target: string }[] {
 }
 
 export function ApprovalsPage() {
-  const { viewer, can, toast } = useSession();
+  const { viewer, can, toast, orgName } = useSession();
   const [status, setStatus] = useState<ApprovalStatus | ''>('PENDING');
-  const { data, error, loading, reload } = useQuery(APPROVALS, { where: status ? { status } : {} });
+  const [order, setOrder] = useState<ApprovalOrder>('EXPIRES_SOONEST');
+  const [text, setText] = useState('');
+  const [actionType, setActionType] = useState<ResponseActionType | ''>('');
+  const [severity, setSeverity] = useState<Severity | ''>('');
+  const [alertId] = useState(() => new URLSearchParams(location.search).get('alert') ?? '');
+  const [grouped, setGrouped] = useState(false);
+  const where = {
+    ...(status ? { status } : {}),
+    ...(text.trim() ? { text: text.trim() } : {}),
+    ...(actionType ? { actionType } : {}),
+    ...(severity ? { severity } : {}),
+    ...(alertId ? { alertId } : {}),
+  };
+  const pages = useCursorPages(JSON.stringify([where, order]));
+  const { data, error, loading, current, reload } = useQuery(APPROVALS, { where, order, first: PAGE, after: pages.after }, grouped);
+  const groups = useQuery(PENDING_APPROVAL_GROUPS, { where: { ...where, status: undefined }, order }, !grouped);
   const now = useNow();
   const [comments, setComments] = useState<Record<string, string>>({});
-  useSubscription(APPROVAL_REQUESTED, {}, () => void reload());
-  useSubscription(APPROVAL_DECIDED, {}, () => void reload());
-  const live = useLive(() => void reload());
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [justification, setJustification] = useState('');
+  const [bulkErrors, setBulkErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  // Live changes reload the page in view with the same filters, order and cursor: what the analyst narrowed to holds.
+  const refresh = useCoalesced(() => void (grouped ? groups.reload() : reload()));
+  useSubscription(APPROVAL_REQUESTED, {}, refresh);
+  useSubscription(APPROVAL_DECIDED, {}, refresh);
+  const live = useLive(refresh);
 
   const decide = async (r: ApprovalRequest, approve: boolean) => {
     const input = { id: r.id, comment: comments[r.id] || null };
@@ -40,8 +88,39 @@ export function ApprovalsPage() {
     else toast(approve ? approved : 'Rejected');
     await reload();
   };
+
+  const decideMany = async (ids: string[], approve: boolean) => {
+    setBusy(true);
+    try {
+      const result = await mutate(
+        DECIDE_APPROVALS,
+        { ids, decision: approve ? 'APPROVE' : 'REJECT', justification },
+        'decideApprovalRequests',
+      );
+      const errors = fieldErrors(result.errors);
+      setBulkErrors(errors);
+      if (result.errors.length) {
+        if (!errors.justification && !errors.ids) toast(errorText(result.errors), 'error');
+        return;
+      }
+      toast(bulkOutcomeText(approve, result.decidedCount, result.results), result.skippedCount ? 'error' : 'ok');
+      setSelected(new Set());
+      setJustification('');
+      refresh();
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const items = nodesOf(data?.approvalRequests);
+  const pendingOnPage = items.filter((r) => r.status === 'PENDING');
   const approver = can('Approver');
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setSelected(next);
+  };
   return (
     <div className="page">
       <div className="page-head">
@@ -56,8 +135,12 @@ export function ApprovalsPage() {
       </div>
       <div className="filters">
         <label>
+          Search
+          <input type="search" value={text} placeholder="Rule, target or requester" onChange={(e) => setText(e.target.value)} />
+        </label>
+        <label>
           Status
-          <select value={status} onChange={(e) => setStatus(e.target.value as ApprovalStatus | '')}>
+          <select value={status} disabled={grouped} onChange={(e) => setStatus(e.target.value as ApprovalStatus | '')}>
             <option value="">All</option>
             {['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'CANCELLED'].map((s) => (
               <option key={s} value={s}>
@@ -66,118 +149,346 @@ export function ApprovalsPage() {
             ))}
           </select>
         </label>
+        <label>
+          Action
+          <select value={actionType} onChange={(e) => setActionType(e.target.value as ResponseActionType | '')}>
+            <option value="">Any</option>
+            {ACTION_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {humanEnum(t)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Alert severity
+          <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')}>
+            <option value="">Any</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {humanEnum(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Order
+          <select value={order} onChange={(e) => setOrder(e.target.value as ApprovalOrder)}>
+            <option value="EXPIRES_SOONEST">Expires soonest</option>
+            <option value="NEWEST">Newest first</option>
+          </select>
+        </label>
+        <label className="check" style={{ alignSelf: 'end' }}>
+          <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} />
+          Group identical proposals
+        </label>
       </div>
-      <ErrorBox error={error} onRetry={() => void reload()} />
-      {loading && !data ? (
-        <Loading />
-      ) : items.length === 0 ? (
-        <Empty title={status === 'PENDING' ? 'Nothing waiting for approval' : 'No approval requests'}>
-          Requests appear here live when a rule's approval gate or an analyst proposes an action.
-        </Empty>
+      {alertId && (
+        <p className="notice small">
+          Requests of alert <a {...linkProps(`/alerts/${alertId}`)}>{alertId}</a> only. <a {...linkProps('/approvals')}>Show all</a>
+        </p>
+      )}
+      {approver && (
+        <section className="card stack bulk-bar" aria-label="Decide many">
+          <div className="row">
+            <strong data-testid="selected-count">{selected.size} selected</strong>
+            {!grouped && (
+              <button
+                className="btn small"
+                disabled={pendingOnPage.length === 0}
+                onClick={() => setSelected(new Set(pendingOnPage.map((r) => r.id)))}
+              >
+                Select all pending on this page
+              </button>
+            )}
+            <button className="btn small" disabled={selected.size === 0} onClick={() => setSelected(new Set())}>
+              Clear
+            </button>
+          </div>
+          <label className="field">
+            Justification for all selected <span aria-hidden="true">*</span>
+            <input
+              value={justification}
+              aria-invalid={bulkErrors.justification ? true : undefined}
+              aria-describedby={bulkErrors.justification ? 'bulk-justification-error' : undefined}
+              onChange={(e) => setJustification(e.target.value)}
+              placeholder="Why these decisions (recorded with each)"
+            />
+          </label>
+          {bulkErrors.justification && (
+            <span id="bulk-justification-error" className="field-error" data-testid="field-error-justification">
+              {bulkErrors.justification}
+            </span>
+          )}
+          {bulkErrors.ids && <span className="field-error">{bulkErrors.ids}</span>}
+          <div className="row">
+            <span className="muted small">
+              Each request is decided on its own: your own requests, and those of rules you armed or changed, are skipped.
+            </span>
+            <span className="spacer" />
+            <button className="btn danger" disabled={busy || selected.size === 0} onClick={() => void decideMany([...selected], false)}>
+              Reject selected
+            </button>
+            <button className="btn primary" disabled={busy || selected.size === 0} onClick={() => void decideMany([...selected], true)}>
+              Approve selected
+            </button>
+          </div>
+        </section>
+      )}
+      {grouped ? (
+        <ApprovalGroups
+          loading={groups.loading && !groups.data}
+          error={groups.error}
+          onRetry={() => void groups.reload()}
+          groups={nodesOf(groups.data?.pendingApprovalGroups)}
+          total={groups.data?.pendingApprovalGroups.totalCount}
+          selected={selected}
+          onSelect={(ids, on) => {
+            const next = new Set(selected);
+            ids.forEach((id) => (on ? next.add(id) : next.delete(id)));
+            setSelected(next);
+          }}
+          approver={approver}
+          now={now}
+        />
       ) : (
-        <div className="stack">
-          {items.map((r) => {
-            const own = r.requestedBy === viewer.id;
-            // Dual control also bars whoever armed or changed the rule from deciding its requests.
-            const steward = !own && (r.ruleActivatedBy === viewer.id || r.ruleEditedBy.includes(viewer.id));
-            const activation = r.kind === 'RULE_ACTIVATION';
-            const pending = r.status === 'PENDING';
-            return (
-              <article key={r.id} className="card stack" data-approval={r.id} aria-label={`Approval request ${r.id}`} style={{ gap: 8 }}>
-                <div className="row">
-                  <StatusBadge status={r.status} />
-                  <strong>
-                    {activation
-                      ? `Activate automatic rule (version ${r.ruleVersion ?? '?'})`
-                      : proposed(r.proposedActions)
-                          .map((a) => a.type)
-                          .join(', ') || 'Response action'}
-                  </strong>
-                  {activation && <span className="badge warn plain">Change control</span>}
-                  <span className="muted small">· {r.organizationId}</span>
-                  <span className="spacer" />
-                  {pending ? (
-                    <span className="badge warn plain" title={r.expiresAt}>
-                      Expires in {countdown(r.expiresAt, now)}
-                    </span>
-                  ) : (
-                    <span className="small muted">
-                      Decided by {r.decidedBy ?? '—'} {ago(r.decidedAt)}
-                    </span>
-                  )}
-                </div>
-                <dl className="kv small">
-                  <dt>{activation ? 'Acts with' : 'Proposed'}</dt>
-                  <dd>
-                    {proposed(r.proposedActions).map((a, i) => (
-                      <div key={i}>
-                        {a.type} <span className="muted">{a.target}</span>
+        <>
+          <ErrorBox error={error} onRetry={() => void reload()} />
+          {loading && !data ? (
+            <Loading />
+          ) : items.length === 0 ? (
+            <Empty title={status === 'PENDING' ? 'Nothing waiting for approval' : 'No approval requests'}>
+              Requests appear here live when a rule's approval gate or an analyst proposes an action.
+            </Empty>
+          ) : (
+            <>
+              <Pager
+                current={current}
+                label="Approval requests"
+                index={pages.index}
+                size={PAGE}
+                shown={items.length}
+                total={data?.approvalRequests.totalCount}
+                hasNext={data?.approvalRequests.pageInfo.hasNextPage ?? false}
+                onPrevious={pages.previous}
+                onNext={() => pages.next(data?.approvalRequests.pageInfo.endCursor)}
+              />
+              <div className="stack">
+                {items.map((r) => {
+                  const own = r.requestedBy === viewer.id;
+                  // Dual control also bars whoever armed or changed the rule from deciding its requests.
+                  const steward = !own && (r.ruleActivatedBy === viewer.id || r.ruleEditedBy.includes(viewer.id));
+                  const activation = r.kind === 'RULE_ACTIVATION';
+                  const pending = r.status === 'PENDING';
+                  return (
+                    <article
+                      key={r.id}
+                      className="card stack"
+                      data-approval={r.id}
+                      data-expires={r.expiresAt}
+                      data-created={r.createdAt}
+                      aria-label={`Approval request ${r.id}`}
+                      style={{ gap: 8 }}
+                    >
+                      <div className="row">
+                        {pending && approver && (
+                          <input
+                            type="checkbox"
+                            aria-label={`Select request ${r.id}`}
+                            checked={selected.has(r.id)}
+                            onChange={() => toggle(r.id)}
+                          />
+                        )}
+                        <StatusBadge status={r.status} />
+                        <strong>
+                          {activation
+                            ? `Activate automatic rule (version ${r.ruleVersion ?? '?'})`
+                            : proposed(r.proposedActions)
+                                .map((a) => a.type)
+                                .join(', ') || 'Response action'}
+                        </strong>
+                        {activation && <span className="badge warn plain">Change control</span>}
+                        <span className="muted small">· {orgName(r.organizationId)}</span>
+                        <span className="spacer" />
+                        {pending ? (
+                          <span className="badge warn plain" title={r.expiresAt}>
+                            Expires in {countdown(r.expiresAt, now)}
+                          </span>
+                        ) : (
+                          <span className="small muted">
+                            Decided by {r.decidedBy ?? '—'} {ago(r.decidedAt)}
+                          </span>
+                        )}
                       </div>
-                    ))}
-                  </dd>
-                  <dt>Requested by</dt>
-                  <dd>
-                    {r.requestedBy}
-                    {own && ' (you)'} · {ago(r.createdAt)}
-                  </dd>
-                  {r.ruleId && (
-                    <>
-                      <dt>Rule</dt>
-                      <dd className="mono">{r.ruleId}</dd>
-                    </>
-                  )}
-                  {r.justification && (
-                    <>
-                      <dt>Justification</dt>
-                      <dd>{r.justification}</dd>
-                    </>
-                  )}
-                  {r.comment && (
-                    <>
-                      <dt>Comment</dt>
-                      <dd>{r.comment}</dd>
-                    </>
-                  )}
-                  {activation && (
-                    <>
-                      <dt>What changes</dt>
-                      <dd>
-                        <RuleActivationDiff diff={r.ruleDiff} />
-                      </dd>
-                    </>
-                  )}
-                </dl>
-                {pending &&
-                  approver &&
-                  (own || steward ? (
-                    <div className="notice small" role="note" data-testid="own-request">
-                      {own
-                        ? 'You requested this, so someone else must decide it (dual control).'
-                        : 'You activated or changed this rule, so someone else must decide its requests (dual control).'}
-                    </div>
-                  ) : (
-                    <div className="row">
-                      <input
-                        aria-label="Comment"
-                        placeholder="Comment (optional)"
-                        style={{ flex: 1 }}
-                        value={comments[r.id] ?? ''}
-                        onChange={(e) => setComments({ ...comments, [r.id]: e.target.value })}
-                      />
-                      <button className="btn danger" onClick={() => void decide(r, false)}>
-                        Reject
-                      </button>
-                      <button className="btn primary" onClick={() => void decide(r, true)}>
-                        Approve
-                      </button>
-                    </div>
-                  ))}
-                {pending && !approver && <p className="muted small">Only approvers can decide.</p>}
-              </article>
-            );
-          })}
-        </div>
+                      <p className="small" data-testid="reason">
+                        {withEnumsInWords(r.reasonText)}
+                      </p>
+                      <dl className="kv small">
+                        <dt>{activation ? 'Acts with' : 'Proposed'}</dt>
+                        <dd>
+                          {proposed(r.proposedActions).map((a, i) => (
+                            <div key={i}>
+                              {a.type} <span className="muted">{a.target}</span>
+                            </div>
+                          ))}
+                        </dd>
+                        <dt>Requested by</dt>
+                        <dd>
+                          {own ? `${viewer.name} (you)` : r.requestedBy} · {ago(r.createdAt)}
+                        </dd>
+                        {r.ruleId && (
+                          <>
+                            <dt>Rule</dt>
+                            <dd>
+                              <a {...linkProps(`/rules/${r.ruleId}`)}>{r.ruleName ?? r.ruleId}</a>
+                              {r.ruleVersion ? ` (version ${r.ruleVersion})` : ''}
+                            </dd>
+                          </>
+                        )}
+                        {r.alert && (
+                          <>
+                            <dt>Alert</dt>
+                            <dd>
+                              <a {...linkProps(`/alerts/${r.alert.id}`)}>{r.alert.title}</a> <SeverityBadge severity={r.alert.severity} />
+                            </dd>
+                          </>
+                        )}
+                        {r.evidence && (
+                          <>
+                            <dt>Evidence</dt>
+                            <dd className="wrap-anywhere">
+                              {r.evidence.type} from {r.evidence.source} at {when(r.evidence.time)}{' '}
+                              <span className="muted mono">{textOf(r.evidence.fields).slice(0, 160)}</span>
+                            </dd>
+                          </>
+                        )}
+                        {r.approvalsRequired > 1 && (
+                          <>
+                            <dt>Approvals</dt>
+                            <dd>
+                              {r.approvalsReceived} of {r.approvalsRequired}
+                            </dd>
+                          </>
+                        )}
+                        {r.justification && (
+                          <>
+                            <dt>Justification</dt>
+                            <dd>{r.justification}</dd>
+                          </>
+                        )}
+                        {r.comment && (
+                          <>
+                            <dt>Comment</dt>
+                            <dd>{r.comment}</dd>
+                          </>
+                        )}
+                        {activation && (
+                          <>
+                            <dt>What changes</dt>
+                            <dd>
+                              <RuleActivationDiff diff={r.ruleDiff} />
+                            </dd>
+                          </>
+                        )}
+                      </dl>
+                      {pending &&
+                        approver &&
+                        (own || steward ? (
+                          <div className="notice small" role="note" data-testid="own-request">
+                            {own
+                              ? 'You requested this, so someone else must decide it (dual control).'
+                              : 'You activated or changed this rule, so someone else must decide its requests (dual control).'}
+                          </div>
+                        ) : (
+                          <div className="row">
+                            <input
+                              aria-label="Comment"
+                              placeholder="Comment (optional)"
+                              style={{ flex: 1 }}
+                              value={comments[r.id] ?? ''}
+                              onChange={(e) => setComments({ ...comments, [r.id]: e.target.value })}
+                            />
+                            <button className="btn danger" onClick={() => void decide(r, false)}>
+                              Reject
+                            </button>
+                            <button className="btn primary" onClick={() => void decide(r, true)}>
+                              Approve
+                            </button>
+                          </div>
+                        ))}
+                      {pending && !approver && <p className="muted small">Only approvers can decide.</p>}
+                    </article>
+                  );
+                })}
+              </div>
+            </>
+          )}
+        </>
       )}
     </div>
+  );
+}
+
+type ApprovalGroup = NonNullable<NonNullable<NonNullable<PendingApprovalGroupsQuery['pendingApprovalGroups']['edges']>[number]>['node']>;
+
+/** Identical pending proposals (same action and target) as one row each; selecting a row selects all its requests. */
+function ApprovalGroups(props: {
+  loading: boolean;
+  error: string | null;
+  onRetry: () => void;
+  groups: ApprovalGroup[];
+  total: number | null | undefined;
+  selected: Set<string>;
+  onSelect: (ids: string[], on: boolean) => void;
+  approver: boolean;
+  now: number;
+}) {
+  const { orgName } = useSession();
+  if (props.loading) return <Loading />;
+  return (
+    <>
+      <ErrorBox error={props.error} onRetry={props.onRetry} />
+      <p className="small" data-testid="group-count">
+        {props.groups.length} of {props.total ?? '?'} groups of pending requests
+      </p>
+      <table className="data">
+        <thead>
+          <tr>
+            <th>
+              <span className="sr-only">Select</span>
+            </th>
+            <th>Proposal</th>
+            <th>Organization</th>
+            <th>Requests</th>
+            <th>First expires</th>
+            <th>Rule</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.groups.map((g) => (
+            <tr key={g.groupKey} data-group={g.groupKey}>
+              <td>
+                {props.approver && (
+                  <input
+                    type="checkbox"
+                    aria-label={`Select the ${g.count} requests of ${g.actionTypes.map(humanEnum).join(', ')} ${g.targets.join(', ')}`}
+                    checked={g.requestIds.every((id) => props.selected.has(id))}
+                    onChange={(e) => props.onSelect(g.requestIds, e.target.checked)}
+                  />
+                )}
+              </td>
+              <td>
+                <strong>{g.actionTypes.map(humanEnum).join(', ')}</strong> <span className="muted">{g.targets.join(', ')}</span>
+                <div className="small muted">{withEnumsInWords(g.first.reasonText)}</div>
+              </td>
+              <td>{orgName(g.organizationId)}</td>
+              <td>{g.count}</td>
+              <td className="small">in {countdown(g.earliestExpiresAt, props.now)}</td>
+              <td>{g.first.ruleName ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -1,26 +1,10 @@
 import { useState } from 'react';
 import { useQuery } from '../api/hooks';
 import { AUDIT } from '../api/queries';
-import type { AuditEntry } from '../api/types';
 import { nodesOf } from '../api/types';
-import { downloadText } from '../api/respondClient';
+import { downloadFromServer } from '../api/respondClient';
+import { useSession } from '../session';
 import { Empty, ErrorBox, Loading, when } from '../components/ui';
-
-export function toCsv(entries: AuditEntry[]): string {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const head = ['at', 'actorId', 'actorName', 'action', 'subjectType', 'subjectId', 'organizationIds', 'before', 'after'];
-  return [
-    head.join(','),
-    ...entries.map((e) =>
-      [e.at, e.actorId, e.actorName, e.action, e.subjectType, e.subjectId, e.organizationIds.join(' '), e.before, e.after]
-        .map(cell)
-        .join(','),
-    ),
-  ].join('\n');
-}
 
 export function AuditPage() {
   const [action, setAction] = useState('');
@@ -34,6 +18,20 @@ export function AuditPage() {
     ...(from ? { from: `${from}T00:00:00Z` } : {}),
   };
   const { data, error, loading, reload } = useQuery(AUDIT, { where });
+  const { toast } = useSession();
+  const [exporting, setExporting] = useState(false);
+  // The server's export: every matching entry (not only the rows on screen), oldest first, with each entry's hash and
+  // the previous one's, so the chain can be checked offline (docs/audit.md).
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      await downloadFromServer('/api/audit/export', { format: 'csv', ...where }, 'respond-audit.csv');
+    } catch (e) {
+      toast(e instanceof Error ? e.message : String(e), 'error');
+    } finally {
+      setExporting(false);
+    }
+  };
   const entries = nodesOf(data?.auditTrail);
   return (
     <div className="page">
@@ -42,7 +40,7 @@ export function AuditPage() {
           <h1>Audit trail</h1>
           <p className="muted">Every decision and change: who, what, when, before and after.</p>
         </div>
-        <button className="btn" disabled={!entries.length} onClick={() => downloadText('respond-audit.csv', toCsv(entries), 'text/csv')}>
+        <button className="btn" disabled={exporting || !entries.length} onClick={() => void exportCsv()}>
           Export CSV
         </button>
       </div>

@@ -1,3 +1,4 @@
+import { SetupChecklist } from '../components/SetupChecklist';
 import { useState } from 'react';
 import { mutate, useQuery } from '../api/hooks';
 import { CONNECT_ORGANIZATION, CREATE_ORGANIZATION, ORGANIZATIONS, TEST_CONNECTION } from '../api/queries';
@@ -49,6 +50,7 @@ export function ConnectionsPage() {
           </button>
         )}
       </div>
+      {admin && <SetupChecklist />}
       <ErrorBox error={error} onRetry={() => void reload()} />
       {loading && !data ? (
         <Loading />

@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Respond.Designer.Tests;
+
+/// <summary>
+/// Issue 14's operations screens against the real server in Debian's Chromium: an alert's evidence and the rule's
+/// run history, the approvals inbox at volume (paging with totals, expiry order, bulk decisions under dual control),
+/// and people (an admin adds an approver who lands on Approvals; API client secrets shown once).
+/// </summary>
+public sealed class OperationsScreensTests(DesignerServer server) : IClassFixture<DesignerServer>
+{
+    [Fact]
+    public async Task AlertFromThresholdRule_DetailShowsEveryContributingEventAndThePathWithComparedValues_RunHistoryListsTheRuns()
+    {
+        await server.EnsureRespondOnAndConnectedAsync(); // rules evaluate events once Respond is on
+        var ruleId = await server.CreateActiveRuleAsync("E2E burst of failed sign-ins", "ALERT_ONLY", """
+            { "schemaVersion": 1, "nodes": [
+              { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["signin.e2e-detail"] } },
+              { "id": "match", "type": "condition.match", "config": { "all": [ { "field": "user.name", "op": "eq", "value": "E2E User" } ] } },
+              { "id": "burst", "type": "condition.threshold", "config": { "groupBy": ["user.id"], "count": 5, "window": "PT10M" } },
+              { "id": "alert", "type": "alert.create", "config": { "title": "Burst for {{user.name}}", "severity": "HIGH" } } ],
+              "edges": [ { "from": "trigger", "to": "match" }, { "from": "match", "to": "burst", "port": "true" }, { "from": "burst", "to": "alert", "port": "true" } ] }
+            """);
+        await server.IngestAsync("signin.e2e-detail", 5);
+
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+        await page.GotoAsync("/alerts");
+        var row = page.Locator("tr[data-alert]").Filter(new() { HasText = "E2E burst of failed sign-ins" });
+        await Expect(row).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(row).ToContainTextAsync("Contoso"); // the organization's name, not its id
+        await Expect(page.GetByTestId("page-range")).ToContainTextAsync(new Regex(@"^1–\d+ of \d+$"));
+        await row.GetByRole(AriaRole.Link, new() { Name = "Burst for E2E User" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/alerts/"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Burst for E2E User");
+        await Expect(page.Locator("tr[data-event]")).ToHaveCountAsync(5);
+        await Expect(page.Locator("section[aria-labelledby='alert-events']").GetByTestId("page-range")).ToHaveTextAsync("1–5 of 5");
+        await Expect(page.GetByTestId("status-history")).ToContainTextAsync("New");
+        var path = page.GetByTestId("run-path");
+        await Expect(path.Locator("[data-step='match']")).ToContainTextAsync("user.name = E2E User: was E2E User (true)");
+        await Expect(path.Locator("[data-step='burst']")).ToContainTextAsync("Required5");
+        await Expect(path.Locator("[data-step='alert']")).ToBeVisibleAsync();
+        await alice.ScreenshotAsync("alert-detail");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Run history" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex($"/rules/{ruleId}/runs$"));
+        // The evaluator keeps the runs that did something (here the one that raised the alert): the screen lists all it keeps.
+        var kept = (await server.GraphQLAsync("query($r: ID) { ruleExecutions(where: { ruleId: $r }) { totalCount } }", new { r = ruleId }))["ruleExecutions"]!["totalCount"]!.GetValue<int>();
+        Assert.True(kept >= 1);
+        await Expect(page.Locator("tr[data-run]")).ToHaveCountAsync(kept);
+        await Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"1–{kept} of {kept}");
+        await page.Locator("tr[data-run]").First.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.Locator("tr[data-run]").First.GetByTestId("run-path")).ToBeVisibleAsync();
+        await alice.ScreenshotAsync("rule-run-history");
+        alice.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Approvals250Pending_PageAndTotal_SortByExpiry_BulkApproveDecidesOnlyOthersRequests()
+    {
+        await server.EnsureRespondOnAndConnectedAsync();
+        await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
+        var page = bob.Page;
+        await Expect(page).ToHaveURLAsync(new Regex("/approvals$")); // an approver lands on Approvals
+
+        // Bob's own request first (it expires soonest), then 249 proposed by the API client: 250 pending.
+        var bobToken = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('respond.tokens')).accessToken");
+        var own = await GraphQLAsAsync(bobToken, """
+            mutation { submitResponseAction(input: { organizationId: "contoso", type: ISOLATE_DEVICE, target: { deviceId: "own-dev" }, justification: "bob's own" }) { approvalRequest { id } errors { message } } }
+            """);
+        var ownId = own["submitResponseAction"]!["approvalRequest"]!["id"]!.GetValue<string>();
+        var targets = Enumerable.Range(0, 249).Select(i => new { deviceId = $"bulk-dev-{i:000}" }).ToArray();
+        var bulk = await server.GraphQLAsync("""
+            mutation($t: [ResponseActionTargetInput!]!) { submitBulkResponseAction(input: { organizationId: "contoso", type: ISOLATE_DEVICE, targets: $t, justification: "e2e volume" }) { errors { message } } }
+            """, new { t = targets });
+        Assert.Empty(bulk["submitBulkResponseAction"]!["errors"]!.AsArray());
+        Assert.Equal(250, await PendingCountAsync());
+
+        await page.ReloadAsync();
+        var range = page.GetByTestId("page-range");
+        await Expect(range).ToHaveTextAsync("1–100 of 250");
+        var cards = page.Locator("article[data-approval]");
+        await Expect(cards).ToHaveCountAsync(100);
+        var firstPage = await ExpiriesAsync(page);
+        Assert.Equal(firstPage.Order(), firstPage); // soonest expiry first
+        await Expect(cards.First).ToHaveAttributeAsync("data-approval", ownId);
+        await Expect(cards.First.GetByTestId("own-request")).ToContainTextAsync("someone else must decide");
+        await Expect(cards.Nth(1).GetByTestId("reason")).Not.ToBeEmptyAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(range).ToHaveTextAsync("101–200 of 250");
+        var secondPage = await ExpiriesAsync(page);
+        Assert.True(secondPage.Min() >= firstPage.Max(), "the second page expires after the first");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(range).ToHaveTextAsync("201–250 of 250");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Next" })).ToBeDisabledAsync();
+
+        await page.GetByLabel("Order").SelectOptionAsync("NEWEST");
+        await Expect(range).ToHaveTextAsync("1–100 of 250"); // a new order starts at the first page
+        var created = await cards.EvaluateAllAsync<string[]>("cs => cs.map(c => c.dataset.created)");
+        Assert.Equal(created.Select(DateTimeOffset.Parse).OrderDescending(), created.Select(DateTimeOffset.Parse));
+        await page.GetByLabel("Order").SelectOptionAsync("EXPIRES_SOONEST");
+        await Expect(cards.First).ToHaveAttributeAsync("data-approval", ownId);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Select all pending on this page" }).ClickAsync();
+        await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("100 selected");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve selected" }).ClickAsync();
+        await Expect(page.GetByTestId("field-error-justification")).ToContainTextAsync("justification"); // the server's refusal, on its field
+        await page.GetByLabel("Justification for all selected").FillAsync("confirmed campaign, isolate all");
+        await bob.ScreenshotAsync("approvals-at-volume");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve selected" }).ClickAsync();
+        // 99 decisions, each dispatching its action: the answer may take a while on a busy machine.
+        var toast = page.GetByTestId("toast").Filter(new() { HasText = "Approved 99 requests" });
+        await Expect(toast).ToContainTextAsync("Skipped 1 request", new() { Timeout = 120_000 });
+        await Expect(range).ToHaveTextAsync("1–100 of 151");
+
+        var ownNow = await server.GraphQLAsync("query { approvalRequests(first: 1, where: { status: PENDING, text: \"own-dev\" }) { totalCount edges { node { id status } } } }");
+        Assert.Equal(ownId, ownNow["approvalRequests"]!["edges"]![0]!["node"]!["id"]!.GetValue<string>());
+        Assert.Equal(151, await PendingCountAsync());
+        var approved = await server.GraphQLAsync("query { approvalRequests(first: 1, where: { status: APPROVED, text: \"bulk-dev\" }) { totalCount } }");
+        Assert.Equal(99, approved["approvalRequests"]!["totalCount"]!.GetValue<int>());
+        bob.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task AdminCreatesApprover_WhoSignsInAndLandsOnApprovals_ApiClientSecretShownOnceRotatedAndRevoked()
+    {
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+        await page.GotoAsync("/people");
+        await Expect(page.Locator("tr[data-user='bob']")).ToContainTextAsync("Approver");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add person" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Add person" });
+        await dialog.GetByLabel("User name").FillAsync("carol");
+        await dialog.GetByLabel("Initial password").FillAsync("short");
+        await dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Contoso" }).CheckAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(dialog.Locator(".field-error")).ToContainTextAsync("password must be"); // on the password field
+        await dialog.GetByLabel("Initial password").FillAsync("carol-password-2026");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(page.GetByTestId("toast").Filter(new() { HasText = "carol can sign in now" })).ToBeVisibleAsync();
+        var carolRow = page.Locator("tr[data-user='carol']");
+        await Expect(carolRow).ToContainTextAsync("Approver");
+        await Expect(carolRow).ToContainTextAsync("Contoso");
+        await alice.ScreenshotAsync("people");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add API client" }).ClickAsync();
+        var clientDialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Add API client" });
+        await clientDialog.GetByLabel("Client id").FillAsync("siem-forwarder");
+        await clientDialog.GetByRole(AriaRole.Checkbox, new() { Name = "Contoso" }).CheckAsync();
+        await clientDialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        var secretDialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Secret of siem-forwarder" });
+        var secret = (await secretDialog.GetByTestId("issued-secret").TextContentAsync())!.Trim();
+        Assert.Equal(HttpStatusCode.OK, await TokenStatusAsync("siem-forwarder", secret));
+        await secretDialog.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
+        var clientRow = page.Locator("tr[data-client='siem-forwarder']");
+        await Expect(clientRow).ToContainTextAsync("Ingestor");
+
+        await clientRow.GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = "Rotate the secret of siem-forwarder?" }).GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
+        var rotated = (await secretDialog.GetByTestId("issued-secret").TextContentAsync())!.Trim();
+        Assert.NotEqual(secret, rotated);
+        Assert.NotEqual(HttpStatusCode.OK, await TokenStatusAsync("siem-forwarder", secret));
+        Assert.Equal(HttpStatusCode.OK, await TokenStatusAsync("siem-forwarder", rotated));
+        await secretDialog.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
+        await clientRow.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = "Revoke siem-forwarder?" }).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(clientRow).ToContainTextAsync("Revoked");
+        Assert.NotEqual(HttpStatusCode.OK, await TokenStatusAsync("siem-forwarder", rotated));
+        alice.AssertNoConsoleErrors();
+
+        await using var carol = await DesignerSession.SignInAsync(server, "carol", "carol-password-2026");
+        await Expect(carol.Page).ToHaveURLAsync(new Regex("/approvals$"));
+        await Expect(carol.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Approvals");
+        await Expect(carol.Page.GetByRole(AriaRole.Link, new() { Name = "People" })).ToHaveCountAsync(0);
+        carol.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task AuditExportCsv_IsTheServersExportOfEveryMatchingEntryWithItsHashes()
+    {
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+        await page.GotoAsync("/audit");
+        await Expect(page.Locator("table.data tbody tr").First).ToBeVisibleAsync();
+        var total = (await server.GraphQLAsync("query { auditTrail(first: 1) { totalCount } }"))["auditTrail"]!["totalCount"]!.GetValue<int>();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
+        Assert.Matches(@"^respond-audit-\d{8}-\d{6}\.csv$", download.SuggestedFilename);
+        var lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,at,actorId,actorName,action,subjectType,subjectId,organizations,before,after,previousHash,hash", lines[0]);
+        Assert.True(lines.Length - 1 >= total, $"{lines.Length - 1} rows exported, {total} entries stored"); // every entry, not the rows on screen
+        Assert.Matches("[0-9a-f]{64}\"?$", lines[^1]); // each row ends with its hash
+        alice.AssertNoConsoleErrors();
+    }
+
+    private async Task<int> PendingCountAsync() =>
+        (await server.GraphQLAsync("query { approvalRequests(first: 1, where: { status: PENDING }) { totalCount } }"))["approvalRequests"]!["totalCount"]!.GetValue<int>();
+
+    private static async Task<DateTimeOffset[]> ExpiriesAsync(IPage page) =>
+        (await page.Locator("article[data-approval]").EvaluateAllAsync<string[]>("cs => cs.map(c => c.dataset.expires)")).Select(DateTimeOffset.Parse).ToArray();
+
+    private async Task<HttpStatusCode> TokenStatusAsync(string clientId, string secret)
+    {
+        using var http = new HttpClient();
+        var response = await http.PostAsync($"{server.BaseUrl}/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
+        }));
+        return response.StatusCode;
+    }
+
+    private async Task<JsonNode> GraphQLAsAsync(string accessToken, string query)
+    {
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        var response = await http.PostAsJsonAsync($"{server.BaseUrl}/graphql", new { query });
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        if (body["errors"] is JsonArray { Count: > 0 } errors) throw new InvalidOperationException(errors.ToJsonString());
+        return body["data"]!;
+    }
+}
