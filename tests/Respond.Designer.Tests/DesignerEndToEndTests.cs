@@ -34,6 +34,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         await dialog.GetByLabel("Connector").SelectOptionAsync("SIMULATED");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Connect and test" }).ClickAsync();
         await Expect(row.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "HEALTHY");
+        await Expect(row.Locator("[data-simulated]")).ToHaveTextAsync("Simulated");
         await alice.ScreenshotAsync("manage-connections");
         alice.AssertNoConsoleErrors();
     }

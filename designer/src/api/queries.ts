@@ -8,9 +8,11 @@ graphql(`
     name
     createdAt
     connectionStatus
+    connectionSimulated
     connections {
       connector
       status
+      simulated
       lastCheckedAt
       lastError
       connectedAt

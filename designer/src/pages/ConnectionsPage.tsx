@@ -26,7 +26,7 @@ export function ConnectionsPage() {
       if (r.errors.length) toast(errorText(r.errors), 'error');
       else
         toast(
-          `${org.name}: ${humanEnum(r.organization?.connectionStatus ?? 'NOT_CONNECTED')}`,
+          `${org.name}: ${humanEnum(r.organization?.connectionStatus ?? 'NOT_CONNECTED')}${r.organization?.connectionSimulated ? ' (simulated)' : ''}`,
           r.organization?.connectionStatus === 'HEALTHY' ? 'ok' : 'error',
         );
       await reload();
@@ -83,6 +83,15 @@ export function ConnectionsPage() {
                   </td>
                   <td>
                     <StatusBadge status={o.connectionStatus} />
+                    {o.connectionSimulated && (
+                      <span
+                        className="badge warn"
+                        data-simulated="true"
+                        title="Simulated connector: this status says nothing about a real system, and actions act on nothing."
+                      >
+                        Simulated
+                      </span>
+                    )}
                   </td>
                   <td>{c ? (CONNECTORS.find((k) => k.kind === c.connector)?.label ?? c.connector) : <span className="muted">—</span>}</td>
                   <td>{ago(c?.lastCheckedAt)}</td>
@@ -118,7 +127,7 @@ export function ConnectionsPage() {
           onClose={() => setConnecting(null)}
           onDone={(o) => {
             setConnecting(null);
-            toast(`${o.name} connected: ${humanEnum(o.connectionStatus)}`);
+            toast(`${o.name} connected: ${humanEnum(o.connectionStatus)}${o.connectionSimulated ? ' (simulated)' : ''}`);
             void reload();
           }}
         />

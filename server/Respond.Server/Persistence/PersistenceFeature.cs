@@ -36,6 +36,9 @@ public static class PersistenceFeature
 {
     public const string ConnectionStringName = "Respond";
 
+    /// <summary>Where demo mode keeps its data unless <c>Respond:Demo:Database</c> says otherwise (empty: the configured database).</summary>
+    public const string DemoDatabase = "Data Source=App_Data/respond-demo.db";
+
     public static IServiceCollection AddRespondPersistence(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton<Features.Audit.AuditPublisher>();
@@ -47,6 +50,13 @@ public static class PersistenceFeature
             .Validate(o => o.CheckinMisfireThreshold >= TimeSpan.FromMilliseconds(100), "Respond:Cluster:CheckinMisfireThreshold must be at least 100 ms.")
             .ValidateOnStart();
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        // `--demo` writes organizations, rules and a stream of events: on a SQLite file of its own, never into the real
+        // database by surprise. Respond:Demo:Database= (empty) runs it on the configured database on purpose.
+        if (configuration.GetValue<bool>("Respond:Demo:Enabled") && (configuration["Respond:Demo:Database"] ?? DemoDatabase) is { Length: > 0 } demo)
+        {
+            provider = DatabaseProvider.Sqlite;
+            connectionString = demo;
+        }
         if (provider == DatabaseProvider.SqlServer)
         {
             RequireConnectionString(provider, connectionString);

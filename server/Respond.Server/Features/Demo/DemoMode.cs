@@ -72,15 +72,20 @@ public static class DemoMode
         if (!settings.Enabled) settings.TurnOn("demo", RespondSettings.RequiredTerms, now);
         await db.SaveChangesAsync(ct);
 
-        var existing = await db.Rules.AsNoTracking().Where(r => r.TemplateId != null).Select(r => r.TemplateId!).ToListAsync(ct);
-        foreach (var template in Templates.Except(existing))
+        // The demo's own rules: its templates, created by Respond for exactly the demo organizations. A rule someone made
+        // from the same template for other organizations is theirs, and does not stand in for the demo's.
+        var demoScope = Organizations.Select(o => o.Id).Order(StringComparer.Ordinal).ToList();
+        var demoRules = (await db.Rules.AsNoTracking().Where(r => r.TemplateId != null && r.CreatedBy == RespondPrincipal.System.Id).ToListAsync(ct))
+            .Where(r => Templates.Contains(r.TemplateId) && r.OrganizationIds.Order(StringComparer.Ordinal).SequenceEqual(demoScope)).ToList();
+        foreach (var template in Templates.Where(t => demoRules.All(r => r.TemplateId != t)))
         {
             var created = await sp.GetRequiredService<DuplicateTemplate>().ExecuteAsync(
-                new DuplicateTemplateInput(template, null, [.. Organizations.Select(o => o.Id)]), RespondPrincipal.System, ct);
+                new DuplicateTemplateInput(template, null, demoScope), RespondPrincipal.System, ct);
             if (created.Rule is { } rule)
                 await sp.GetRequiredService<ActivateRule>().ExecuteAsync(new RuleRefInput(rule.Id, null), RespondPrincipal.System, ct);
         }
-        DemoLog.Seeded(sp.GetRequiredService<ILogger<DemoEventGenerator>>(), Organizations.Length, Templates.Length);
+        var active = await db.Rules.AsNoTracking().CountAsync(r => r.CreatedBy == RespondPrincipal.System.Id && r.TemplateId != null && r.Status == RuleStatus.Active, ct);
+        DemoLog.Seeded(sp.GetRequiredService<ILogger<DemoEventGenerator>>(), Organizations.Length, active, Templates.Length);
     }
 }
 
@@ -166,8 +171,8 @@ internal sealed class DemoEventGenerator(IServiceScopeFactory scopes, Microsoft.
 
 internal static partial class DemoLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: {Organizations} demo organizations on the simulated connector, {Rules} template rules active, events generated in the background")]
-    public static partial void Seeded(ILogger logger, int organizations, int rules);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: {Organizations} demo organizations on the simulated connector, {Active} of its {Rules} template rules active, events generated in the background")]
+    public static partial void Seeded(ILogger logger, int organizations, int active, int rules);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Demo event generator failed; it tries again on the next tick")]
     public static partial void GeneratorFailed(ILogger logger, Exception exception);

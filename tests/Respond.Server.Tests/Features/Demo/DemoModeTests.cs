@@ -42,6 +42,46 @@ public sealed class DemoModeTests
         Assert.Equal(0, state.At("data.alerts.totalCount").GetValue<int>());
     }
 
+    private const string ActiveDemoRules = "{ rules(where: { status: ACTIVE }) { edges { node { id createdBy templateId organizationIds } } } }";
+
+    private static List<string> DemoRuleIds(System.Text.Json.Nodes.JsonObject rules) => rules.At("data.rules.edges").AsArray().Select(e => e!["node"]!)
+        .Where(r => r.Str("createdBy") == "system").Select(r => r.Str("id")).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The demo keeps to a database of its own and starts the same way on it again; a rule someone made earlier from one
+    /// of its templates (for their organization) does not stand in for the demo's rule, so its approvals still appear.
+    /// </summary>
+    [Fact]
+    public async Task DemoStartedTwice_OnItsOwnDatabase_SameRulesAndApprovalsStillAppear()
+    {
+        var before = new RespondApiFixture();
+        var demoDatabase = Path.Combine(before.ContentRoot, "App_Data", "respond-demo.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(demoDatabase)!);
+        before.With("ConnectionStrings:Respond", "Data Source=" + demoDatabase);
+        var duplicated = await before.GraphQLAsync("admin", "mutation { duplicateTemplate(input: { templateId: \"brute-force-burst\", organizationIds: [\"org-a\"] }) { rule { id } errors { code } } }");
+        Assert.Empty(duplicated.Errors("duplicateTemplate"));
+        await before.DisposeHostOnlyAsync();
+        var first = RespondApiFixture.On(before).With("Respond:Demo:Enabled", "true").With("Respond:Demo:Interval", "1.00:00:00");
+        var seeded = DemoRuleIds(await first.GraphQLAsync("admin", ActiveDemoRules));
+        await first.DisposeHostOnlyAsync();
+
+        await using var second = RespondApiFixture.On(before).With("Respond:Demo:Enabled", "true").With("Respond:Demo:Interval", "00:00:00.500");
+        var again = DemoRuleIds(await second.GraphQLAsync("admin", ActiveDemoRules));
+        var until = DateTime.UtcNow.AddSeconds(60);
+        var approvals = 0;
+        while (approvals == 0 && DateTime.UtcNow < until)
+        {
+            approvals = (await second.GraphQLAsync("admin", "{ approvalRequests(where: { kind: GATE }) { totalCount } }")).At("data.approvalRequests.totalCount").GetValue<int>();
+            if (approvals == 0) await Task.Delay(500);
+        }
+
+        Assert.Equal(3, seeded.Count);
+        Assert.Equal(seeded, again);
+        Assert.True(approvals > 0, "The demo's MANUAL_APPROVAL rule opened no approval request.");
+        Assert.True(File.Exists(demoDatabase));
+        Assert.False(File.Exists(second.DatabasePath), "The demo wrote into the configured database.");
+    }
+
     [Fact]
     public void DemoSwitch_OnTheCommandLine_BecomesTheSetting()
     {
