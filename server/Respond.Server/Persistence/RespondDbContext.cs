@@ -76,8 +76,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(s => s.ApprovalRequired).HasConversion(Json<List<Respond.Workflows.ResponseActionType>>(),
                 new ValueComparer<List<Respond.Workflows.ResponseActionType>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
             e.Property(s => s.AutoResponse).HasConversion(Json<AutoResponseSettings>());
-            e.Property(s => s.ApprovalPolicies).HasConversion(Json<List<ActionApprovalPolicy>>(), new ValueComparer<List<ActionApprovalPolicy>>(
-                (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions), v => v.Count, v => v.Select(p => p.Copy()).ToList()));
+            e.Property(s => s.ApprovalPolicies).HasConversion(Json<List<ActionApprovalPolicy>>(), JsonEqual<List<ActionApprovalPolicy>>());
         });
         model.Entity<Rule>(e =>
         {
@@ -165,6 +164,9 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(a => a.Decisions).HasConversion(Json<List<ApprovalVote>>(),
                 new ValueComparer<List<ApprovalVote>>((a, b) => a!.SequenceEqual(b!), v => v.Count, v => v.ToList()));
             e.Ignore(a => a.ApprovalsReceived);
+            e.Property(a => a.Escalation).HasConversion(Json<List<Respond.Workflows.EscalationStep>>(), JsonEqual<List<Respond.Workflows.EscalationStep>>());
+            e.Property(a => a.Notices).HasConversion(Json<List<ApprovalNotice>>(), JsonEqual<List<ApprovalNotice>>());
+            e.Property(a => a.Fallback).HasConversion<string>().HasMaxLength(16);
             e.Property(a => a.Version).IsConcurrencyToken();
             e.HasIndex(a => new { a.OrganizationId, a.Status });
         });
@@ -266,6 +268,12 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
 
     private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : class, new() =>
         new(v => JsonSerializer.Serialize(v, JsonOptions), v => JsonSerializer.Deserialize<T>(v, JsonOptions) ?? new T());
+
+    /// <summary>Compares and snapshots a JSON-stored value by its JSON, so changes inside nested lists are saved too.</summary>
+    private static ValueComparer<T> JsonEqual<T>() where T : class, new() => new(
+        (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions),
+        v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(StringComparison.Ordinal),
+        v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonOptions), JsonOptions) ?? new T());
 
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

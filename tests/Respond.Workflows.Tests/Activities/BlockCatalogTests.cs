@@ -42,7 +42,7 @@ public sealed class BlockCatalogTests
     [InlineData("condition.correlate", "groupBy,window,ordered,signals")]
     [InlineData("condition.activeHours", "timeZone,windows")]
     [InlineData("condition.expression", "expression")]
-    [InlineData("gate.approval", "timeout,approvers,approvalsRequired")]
+    [InlineData("gate.approval", "timeout,approvers,approvalsRequired,escalation")]
     [InlineData("alert.create", "title,severity,suppressFor")]
     [InlineData("flow.delay", "duration")]
     [InlineData("action.runScript", "target,parameters,script,scriptId,scriptVersion")]

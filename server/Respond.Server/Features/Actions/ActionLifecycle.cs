@@ -11,7 +11,8 @@ namespace Respond.Server.Features.Actions;
 /// <summary>Published on every status or verification change of an action (responseActionUpdated).</summary>
 public sealed record ResponseActionUpdated(ResponseAction Action);
 
-public enum ActionJobKind { Execute, Verify, ResultDeadline, ExpireApproval }
+/// <summary>The persistent jobs of actions and of the approval requests they wait on (<c>ExpireApproval</c>, <c>EscalateApproval</c>: keyed by the request).</summary>
+public enum ActionJobKind { Execute, Verify, ResultDeadline, ExpireApproval, EscalateApproval }
 
 /// <summary>
 /// Moves actions along their lifecycle and remembers what must happen once the change is committed: jobs to schedule,
@@ -127,12 +128,17 @@ public sealed class ActionScheduler(ISchedulerFactory schedulers)
 
 /// <summary>Thin: the kind comes from the job group, the id from the data map; <see cref="ActionRunner"/> does the work.</summary>
 [DisallowConcurrentExecution]
-public sealed class ActionJob(IServiceScopeFactory scopes) : IJob
+public sealed class ActionJob(IServiceScopeFactory scopes, ApprovalEscalations escalations) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
         var kind = Enum.Parse<ActionJobKind>(context.JobDetail.Key.Group["action-".Length..], ignoreCase: true);
         var id = context.MergedJobDataMap.GetString(ActionScheduler.ActionIdKey)!;
+        if (kind == ActionJobKind.EscalateApproval)
+        {
+            await escalations.EscalateAsync(id, ct);
+            return;
+        }
         await using var scope = scopes.CreateAsyncScope();
         var runner = scope.ServiceProvider.GetRequiredService<ActionRunner>();
         await (kind switch

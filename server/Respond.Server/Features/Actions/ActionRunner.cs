@@ -216,14 +216,29 @@ public sealed class ActionRunner(
         await SaveAsync(ct);
     }
 
-    /// <summary>An approval request for actions reached its expiry without a decision: it expires and its actions are cancelled.</summary>
+    /// <summary>
+    /// An approval request for actions reached its expiry without a decision: it expires and its actions are cancelled, or,
+    /// where its policy explicitly allows an APPROVE fallback, Respond approves it and the audit quotes the policy's reason.
+    /// </summary>
     public async Task ExpireApprovalAsync(string requestId, CancellationToken ct)
     {
         var request = await db.ApprovalRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
-        if (request is not { Status: ApprovalStatus.Pending } || request.ExpiresAt > time.GetUtcNow()) return;
-        request.Decide(ApprovalStatus.Expired, System.Id, "Expired without a decision.", time.GetUtcNow());
+        var now = time.GetUtcNow();
+        if (request is not { Status: ApprovalStatus.Pending } || request.ExpiresAt > now) return;
+        var approve = request is { Fallback: ApprovalFallback.Approve, AutoApproveReason.Length: > 0 };
+        var reason = approve ? $"Approved by the approval policy at the timeout: {request.AutoApproveReason}" : "Expired without a decision.";
+        request.Decide(approve ? ApprovalStatus.Approved : ApprovalStatus.Expired, System.Id, reason, now);
+        audit.Record(System, approve ? "approval.autoApproved" : "approval.expired", "ApprovalRequest", request.Id, [request.OrganizationId],
+            new { Status = "Pending" }, new { Status = request.Status.ToString(), request.Fallback, request.AutoApproveReason, request.ApprovalsReceived, request.ApprovalsRequired, request.EscalationLevel });
         foreach (var action in await db.ResponseActions.Where(a => a.ApprovalRequestId == requestId && a.Status == ResponseActionStatus.PendingApproval).ToListAsync(ct))
-            lifecycle.Move(action, ResponseActionStatus.Cancelled, System, "The approval request expired without a decision.");
+        {
+            if (approve)
+            {
+                lifecycle.Move(action, ResponseActionStatus.Queued, System, reason);
+                lifecycle.Schedule(ActionJobKind.Execute, action.Id, now);
+            }
+            else lifecycle.Move(action, ResponseActionStatus.Cancelled, System, "The approval request expired without a decision.");
+        }
         lifecycle.Publish(new ApprovalDecided(request));
         await SaveAsync(ct);
     }

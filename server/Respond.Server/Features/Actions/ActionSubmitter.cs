@@ -101,11 +101,12 @@ public sealed class ActionSubmitter(RespondDbContext db, ActionPolicy policy, Ac
         {
             action.ApprovalReason = route.Reason;
             approval = approvals.Open(action.OrganizationId, actor, new[] { Proposed(action) },
-                request.Justification is { Length: > 0 } j ? j : route.Reason, action.AlertId, action.RuleId, settings.ApprovalsRequiredFor(action.Type));
+                request.Justification is { Length: > 0 } j ? j : route.Reason, action.AlertId, action.RuleId, Terms(settings.ApprovalPolicyFor(action.Type)));
             action.ApprovalRequestId = approval.Id;
             lifecycle.Begin(action, ResponseActionStatus.PendingApproval, actor, route.Reason);
             lifecycle.Publish(new ApprovalRequested(approval));
             lifecycle.Schedule(ActionJobKind.ExpireApproval, approval.Id, approval.ExpiresAt);
+            if (approval.NextEscalationAt is { } escalation) lifecycle.Schedule(ActionJobKind.EscalateApproval, approval.Id, escalation);
         }
         else
         {
@@ -113,6 +114,9 @@ public sealed class ActionSubmitter(RespondDbContext db, ActionPolicy policy, Ac
         }
         return new Submission(action, approval, []);
     }
+
+    private static ApprovalTerms Terms(ActionApprovalPolicy policy) =>
+        new(policy.ApprovalsRequired, policy.Approvers, policy.Escalation, policy.Timeout, policy.Fallback, policy.AutoApproveReason);
 
     /// <summary>Why this organization cannot do this type now, or null. RUN_SCRIPT runs in Respond's own sandbox and needs no connector.</summary>
     public async Task<string?> MissingConnectionAsync(string organizationId, ResponseActionType type, CancellationToken ct)

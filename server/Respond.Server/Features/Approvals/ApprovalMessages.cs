@@ -19,6 +19,9 @@ public sealed record ApprovalRequested(ApprovalRequest Request);
 
 public sealed record ApprovalDecided(ApprovalRequest Request);
 
+/// <summary>Published when an escalation step fired: <paramref name="Notice"/> says who was told.</summary>
+public sealed record ApprovalEscalated(ApprovalRequest Request, ApprovalNotice Notice);
+
 /// <summary>How a proposed action is shown on an approval request (and stored with it).</summary>
 public sealed record ProposedActionView(ResponseActionType Type, IReadOnlyDictionary<string, string> Target, string Parameters, string? NodeId, string? ActionId = null)
 {

@@ -1,4 +1,5 @@
 using Respond.Server.Identity;
+using Respond.Workflows;
 
 namespace Respond.Server.Features.Approvals;
 
@@ -48,6 +49,17 @@ public sealed class ApprovalRequest
     /// <summary>Every person's approval or rejection, in order; the last one is the deciding one once the request is decided.</summary>
     public List<ApprovalVote> Decisions { get; private set; } = [];
     public int ApprovalsReceived => Decisions.Count(d => d.Outcome == ApprovalStatus.Approved);
+    /// <summary>Who is asked next, and may decide too, while the request waits.</summary>
+    public List<EscalationStep> Escalation { get; private set; } = [];
+    /// <summary>How many escalation steps have fired.</summary>
+    public int EscalationLevel { get; private set; }
+    public DateTimeOffset? NextEscalationAt { get; private set; }
+    /// <summary>Who was told when: the first group at the opening (level 0), then each escalation step.</summary>
+    public List<ApprovalNotice> Notices { get; private set; } = [];
+    /// <summary>What happens at <see cref="ExpiresAt"/> without a decision: expire (default), or approve where a policy says so.</summary>
+    public ApprovalFallback Fallback { get; init; } = ApprovalFallback.Expire;
+    /// <summary>The policy's explicit consent to an APPROVE fallback, which the audit of the auto-approval quotes.</summary>
+    public string? AutoApproveReason { get; init; }
     public DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public int Version { get; set; } = 1;
@@ -55,6 +67,32 @@ public sealed class ApprovalRequest
     /// <summary>The principals dual control keeps from deciding: the requester, and for a rule the people who armed or changed it.</summary>
     public bool IsBarredFromDeciding(string principalId) =>
         RequestedBy == principalId || RuleActivatedBy == principalId || RuleEditedBy.Contains(principalId);
+
+    /// <summary>The opening notice goes to the first group (the approvers, or every Approver); the first step is due after its delay.</summary>
+    public void StartEscalation(IEnumerable<EscalationStep> steps, DateTimeOffset at)
+    {
+        Escalation = [.. steps];
+        Notices = [new ApprovalNotice(0, at, Approvers.Count > 0 ? [.. Approvers] : [Roles.Approver])];
+        NextEscalationAt = Escalation.Count > 0 ? at + Escalation[0].After : null;
+    }
+
+    /// <summary>
+    /// Fires the next step: its group (with the on-call list resolved to <paramref name="onCall"/>) is told, and when the
+    /// request named its deciders, they are added to them. Returns the notice, or null when nothing is due.
+    /// </summary>
+    public ApprovalNotice? Escalate(IReadOnlyList<string> onCall, DateTimeOffset at)
+    {
+        if (Status != ApprovalStatus.Pending || NextEscalationAt is not { } due || due > at || EscalationLevel >= Escalation.Count) return null;
+        var step = Escalation[EscalationLevel];
+        var recipients = step.Notify.SelectMany(n => n == EscalationStep.OnCall ? onCall : [n]).Distinct().ToList();
+        if (Approvers.Count > 0) Approvers.AddRange(recipients.Where(r => !Approvers.Contains(r)));
+        EscalationLevel++;
+        var notice = new ApprovalNotice(EscalationLevel, at, recipients);
+        Notices = [.. Notices, notice];
+        NextEscalationAt = EscalationLevel < Escalation.Count ? at + Escalation[EscalationLevel].After : null;
+        Version++;
+        return notice;
+    }
 
     public bool HasDecided(string principalId) => Decisions.Any(d => d.By == principalId);
 
@@ -90,3 +128,6 @@ public sealed class ApprovalRequest
 
 /// <summary>One person's approval or rejection of a request.</summary>
 public sealed record ApprovalVote(string By, ApprovalStatus Outcome, string? Comment, DateTimeOffset At);
+
+/// <summary>A group told about a request: level 0 at the opening, then one per escalation step.</summary>
+public sealed record ApprovalNotice(int Level, DateTimeOffset At, IReadOnlyList<string> Recipients);

@@ -4,8 +4,16 @@ using Respond.Server.Features.Audit;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;
 using Respond.Server.Persistence;
+using Respond.Workflows;
 
 namespace Respond.Server.Features.Approvals;
+
+/// <summary>
+/// Who decides a request and what happens while nobody does: the quorum, the first group (empty: any Approver), the
+/// escalation steps, the timeout (null: Respond:Approvals:DefaultTimeout) and the fallback at the timeout.
+/// </summary>
+public sealed record ApprovalTerms(int ApprovalsRequired = 1, IReadOnlyList<string>? Approvers = null, IReadOnlyList<EscalationStep>? Escalation = null,
+    TimeSpan? Timeout = null, ApprovalFallback Fallback = ApprovalFallback.Expire, string? AutoApproveReason = null);
 
 /// <summary>
 /// Opens an approval request on behalf of a principal (not the engine): the requester is recorded, so dual
@@ -13,8 +21,9 @@ namespace Respond.Server.Features.Approvals;
 /// </summary>
 public sealed class ApprovalRequestOpener(RespondDbContext db, AuditTrail audit, RespondEvents events, IOptions<ApprovalOptions> options, TimeProvider time)
 {
-    public ApprovalRequest Open(string organizationId, RespondPrincipal by, object proposedActions, string? justification, string? alertId = null, string? ruleId = null, int approvalsRequired = 1)
+    public ApprovalRequest Open(string organizationId, RespondPrincipal by, object proposedActions, string? justification, string? alertId = null, string? ruleId = null, ApprovalTerms? terms = null)
     {
+        terms ??= new ApprovalTerms();
         var now = time.GetUtcNow();
         var request = new ApprovalRequest
         {
@@ -25,12 +34,25 @@ public sealed class ApprovalRequestOpener(RespondDbContext db, AuditTrail audit,
             AlertId = alertId,
             RuleId = ruleId,
             Justification = justification,
-            ApprovalsRequired = approvalsRequired,
-            ExpiresAt = now + options.Value.DefaultTimeout,
+            ApprovalsRequired = terms.ApprovalsRequired,
+            Approvers = [.. terms.Approvers ?? []],
+            Fallback = terms.Fallback,
+            AutoApproveReason = terms.AutoApproveReason,
+            ExpiresAt = now + (terms.Timeout ?? options.Value.DefaultTimeout),
             CreatedAt = now,
         };
+        request.StartEscalation(terms.Escalation ?? [], now);
         db.ApprovalRequests.Add(request);
-        audit.Record(by, "approval.requested", "ApprovalRequest", request.Id, [organizationId], null, new { request.Justification, request.ApprovalsRequired, Actions = proposedActions });
+        audit.Record(by, "approval.requested", "ApprovalRequest", request.Id, [organizationId], null, new
+        {
+            request.Justification,
+            request.ApprovalsRequired,
+            request.Approvers,
+            request.Escalation,
+            request.Fallback,
+            request.AutoApproveReason,
+            Actions = proposedActions,
+        });
         return request;
     }
 

@@ -48,6 +48,14 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
         Field(r => r.DecidedAt, nullable: true);
         Field(r => r.Comment, nullable: true);
         Field(r => r.ExpiresAt);
+        Field<NonNullGraphType<EnumerationGraphType<ApprovalFallback>>>("fallback")
+            .Description("At expiresAt without a decision: EXPIRE, or APPROVE where a policy explicitly allows it (autoApproveReason).").Resolve(c => c.Source.Fallback);
+        Field(r => r.AutoApproveReason, nullable: true);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<EscalationStepType>>>>("escalation").Resolve(c => c.Source.Escalation);
+        Field(r => r.EscalationLevel).Description("How many escalation steps have fired.");
+        Field(r => r.NextEscalationAt, nullable: true).Description("When the next step fires; null: no step left.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApprovalNoticeType>>>>("notices")
+            .Description("Who was told when: the first group at the opening (level 0), then each escalation step.").Resolve(c => c.Source.Notices);
         Field(r => r.CreatedAt);
         Field<StringGraphType>("ruleName").Description("The name of the rule the request comes from, as it is now (null: no rule, or deleted).")
             .ResolveAsync(async c => c.Source.RuleId is { } id
@@ -91,6 +99,18 @@ public sealed class ApprovalVoteType : ObjectGraphType<ApprovalVote>
         Field<NonNullGraphType<EnumerationGraphType<ApprovalStatus>>>("outcome").Description("APPROVED or REJECTED.").Resolve(c => c.Source.Outcome);
         Field(d => d.Comment, nullable: true);
         Field(d => d.At);
+    }
+}
+
+public sealed class ApprovalNoticeType : ObjectGraphType<ApprovalNotice>
+{
+    public ApprovalNoticeType()
+    {
+        Name = "ApprovalNotice";
+        Field(n => n.Level).Description("0: the opening; n: the n-th escalation step.");
+        Field(n => n.At);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("recipients")
+            .Description("Principal ids and roles told (an on-call entry resolved to the list as it was).").Resolve(c => c.Source.Recipients);
     }
 }
 
@@ -152,6 +172,8 @@ public static class ApprovalsFeature
         services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section)
             .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.")
             .Validate(o => o.RuleActivationTimeout > TimeSpan.Zero, "Respond:Approvals:RuleActivationTimeout must be positive.").ValidateOnStart();
+        services.AddSingleton<IApprovalNoticeChannel, InAppNoticeChannel>().AddSingleton<ApprovalNotifier>()
+            .AddSingleton<ApprovalEscalations>().AddScoped<EscalateApproval>();
         return services.AddScoped<DecideApproval>().AddSingleton<ApprovalDecisions>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>()
             .AddSingleton<IAlertEvidenceFields, AlertApprovalRequests>();
     }
@@ -234,6 +256,15 @@ public static class ApprovalsFeature
                 return c.Service<RespondEvents>().Observe<ApprovalDecided, ApprovalRequest>(
                     e => by.CanSee(e.Request.OrganizationId) && (org is null || e.Request.OrganizationId == org), e => e.Request);
             });
+        subscription.Field<NonNullGraphType<ApprovalRequestType>>("approvalEscalated").Argument<IdGraphType>("organizationId")
+            .Description("A request's escalation step fired: its newest notice says who was told; they may decide too where the request names its deciders.")
+            .ResolveStream(c =>
+            {
+                var by = c.RequireReader();
+                var org = c.GetArgument<string?>("organizationId");
+                return c.Service<RespondEvents>().Observe<ApprovalEscalated, ApprovalRequest>(
+                    e => by.CanSee(e.Request.OrganizationId) && (org is null || e.Request.OrganizationId == org), e => e.Request);
+            });
     }
 }
 
@@ -241,6 +272,12 @@ internal static partial class ApprovalsLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval request {ApprovalRequestId} changed while {PrincipalId} decided it; deciding again on the new state")]
     public static partial void DecisionRaced(ILogger logger, string approvalRequestId, string principalId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval request {ApprovalRequestId} changed while its escalation step ran; running it again on the new state")]
+    public static partial void EscalationRaced(ILogger logger, string approvalRequestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Channel} channel failed to tell about approval request {ApprovalRequestId} (escalation level {Level})")]
+    public static partial void NoticeFailed(ILogger logger, Exception exception, string channel, string approvalRequestId, int level);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dual control: {PrincipalId} tried to decide their own request {ApprovalRequestId}")]
     public static partial void SelfDecisionRefused(ILogger logger, string approvalRequestId, string principalId);

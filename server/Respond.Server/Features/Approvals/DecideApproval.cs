@@ -105,6 +105,7 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, IApp
             else actions.Move(action, Actions.ResponseActionStatus.Cancelled, by, $"Rejected by {by.Name}.{note}");
         }
         actions.Unschedule(Actions.ActionJobKind.ExpireApproval, request.Id);
+        actions.Unschedule(Actions.ActionJobKind.EscalateApproval, request.Id);
         if (request.Kind == ApprovalKind.RuleActivation) await ruleActivation.ApplyAsync(request, outcome, by, ct);
     }
 

@@ -126,8 +126,10 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
             ExpiresAt = opening.ExpiresAt,
             CreatedAt = time.GetUtcNow(),
         };
+        request.StartEscalation(opening.Escalation ?? [], request.CreatedAt);
         db.ApprovalRequests.Add(request);
         OpenedRequests.Add(request);
+        if (request.NextEscalationAt is { } escalation) actionLifecycle.Schedule(Actions.ActionJobKind.EscalateApproval, request.Id, escalation);
         return request.Id;
     }
 

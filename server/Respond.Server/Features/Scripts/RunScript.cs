@@ -67,7 +67,7 @@ internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, Audi
         var request = input.RequestApproval == true && result.Succeeded && needApproval.Count > 0
             ? approvals.Open(organization.Id, by, needApproval.Select(a => new { a.Type, Target = a.Target, ScriptId = script.Id, ScriptVersion = version }),
                 string.Join(" | ", needApproval.Select(a => a.Justification).Distinct()),
-                approvalsRequired: await ApprovalsRequiredAsync(needApproval, organization.Id, ct))
+                terms: new Approvals.ApprovalTerms(await ApprovalsRequiredAsync(needApproval, organization.Id, ct)))
             : null;
         await db.SaveChangesAsync(ct);
         if (request is not null) approvals.Published(request);
@@ -79,7 +79,7 @@ internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, Audi
     private async Task<int> ApprovalsRequiredAsync(IReadOnlyList<RunScriptAction> actions, string organizationId, CancellationToken ct)
     {
         var settings = await db.ForAsync(organizationId, ct);
-        return actions.Max(a => a.ActionType is { } type ? settings.ApprovalsRequiredFor(type) : 1);
+        return actions.Max(a => a.ActionType is { } type ? settings.ApprovalPolicyFor(type).ApprovalsRequired : 1);
     }
 
     /// <summary>

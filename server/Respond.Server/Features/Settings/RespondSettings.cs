@@ -27,10 +27,13 @@ public sealed class RespondSettings
     public List<ResponseActionType> ApprovalRequired { get; set; } =
         ResponseActionTypes.All.Where(t => t.DestructiveByDefault).Select(t => t.Type).ToList();
 
-    /// <summary>Per action type: how many distinct approvers must approve (quorum); a type not listed needs one.</summary>
+    /// <summary>Per action type: quorum, first group, escalation and fallback; a type not listed needs one approval from any Approver.</summary>
     public List<ActionApprovalPolicy> ApprovalPolicies { get; set; } = [];
 
-    public int ApprovalsRequiredFor(ResponseActionType type) => ApprovalPolicies.FirstOrDefault(p => p.Type == type)?.ApprovalsRequired ?? 1;
+    public ActionApprovalPolicy ApprovalPolicyFor(ResponseActionType type) => ApprovalPolicies.FirstOrDefault(p => p.Type == type) ?? new() { Type = type };
+
+    /// <summary>Principal ids an escalation step's "on-call" notifies, as they are when the step fires.</summary>
+    public List<string> OnCall { get; set; } = [];
 
     public AutoResponseSettings AutoResponse { get; set; } = new();
 
@@ -86,6 +89,7 @@ public sealed class RespondSettings
         DisabledBy = DisabledBy,
         ApprovalRequired = [.. ApprovalRequired],
         ApprovalPolicies = ApprovalPolicies.Select(p => p.Copy()).ToList(),
+        OnCall = [.. OnCall],
         AutoResponse = new AutoResponseSettings
         {
             AutoIsolateOnCritical = AutoResponse.AutoIsolateOnCritical,
@@ -108,8 +112,25 @@ public sealed class ActionApprovalPolicy
 
     public ResponseActionType Type { get; set; }
     public int ApprovalsRequired { get; set; } = 1;
+    /// <summary>The first group: principal ids or roles; empty: any Approver of the organization.</summary>
+    public List<string> Approvers { get; set; } = [];
+    public List<EscalationStep> Escalation { get; set; } = [];
+    /// <summary>How long a request waits before its fallback; null: Respond:Approvals:DefaultTimeout.</summary>
+    public TimeSpan? Timeout { get; set; }
+    public ApprovalFallback Fallback { get; set; } = ApprovalFallback.Expire;
+    /// <summary>Required with <see cref="ApprovalFallback.Approve"/>: the explicit consent to auto-approve, quoted by the audit of each auto-approval.</summary>
+    public string? AutoApproveReason { get; set; }
 
-    public ActionApprovalPolicy Copy() => new() { Type = Type, ApprovalsRequired = ApprovalsRequired };
+    public ActionApprovalPolicy Copy() => new()
+    {
+        Type = Type,
+        ApprovalsRequired = ApprovalsRequired,
+        Approvers = [.. Approvers],
+        Escalation = [.. Escalation],
+        Timeout = Timeout,
+        Fallback = Fallback,
+        AutoApproveReason = AutoApproveReason,
+    };
 }
 
 public sealed class AutoResponseSettings

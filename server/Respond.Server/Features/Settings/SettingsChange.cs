@@ -85,6 +85,7 @@ public sealed class SettingsChange(RespondDbContext db, AuditTrail audit, TimePr
         [.. s.AcknowledgedTerms],
         [.. s.ApprovalRequired],
         s.ApprovalPolicies.Select(p => p.Copy()).ToList(),
+        [.. s.OnCall],
         new
         {
             s.AutoResponse.AutoIsolateOnCritical,
@@ -97,5 +98,5 @@ public sealed class SettingsChange(RespondDbContext db, AuditTrail audit, TimePr
         s.Version);
 
     private sealed record SettingsSnapshot(string? OrganizationId, bool Enabled, List<string> AcknowledgedTerms, List<Respond.Workflows.ResponseActionType> ApprovalRequired,
-        List<ActionApprovalPolicy> ApprovalPolicies,         object AutoResponse, List<string> ProtectedDevices, List<string> ProtectedAccounts, int Version, bool? CopiedFromDefaults = null);
+        List<ActionApprovalPolicy> ApprovalPolicies, List<string> OnCall, object AutoResponse, List<string> ProtectedDevices, List<string> ProtectedAccounts, int Version, bool? CopiedFromDefaults = null);
 }

@@ -27,7 +27,10 @@ public sealed class RespondSettingsType : ObjectGraphType<OrganizationSettings>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>>>("approvalRequirements")
             .Description("Action types that need a second person's approval (dual control).").Resolve(c => c.Source.Settings.ApprovalRequired);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApprovalPolicyType>>>>("approvalPolicies")
-            .Description("Quorum per action type; a type not listed needs one approval.").Resolve(c => c.Source.Settings.ApprovalPolicies);
+            .Description("Quorum, first group, escalation and fallback per action type; a type not listed needs one approval from any Approver.")
+            .Resolve(c => c.Source.Settings.ApprovalPolicies);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("onCall")
+            .Description($"Principal ids an escalation step's \"{EscalationStep.OnCall}\" tells.").Resolve(c => c.Source.Settings.OnCall);
         Field<NonNullGraphType<AutoResponseSettingsType>>("autoResponse").Resolve(c => c.Source.Settings.AutoResponse);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("protectedDevices")
             .Description("Devices never actioned automatically: automatic actions on them wait for approval.").Resolve(c => c.Source.Settings.ProtectedDevices);
@@ -45,6 +48,12 @@ public sealed class ApprovalPolicyType : ObjectGraphType<ActionApprovalPolicy>
         Name = "ApprovalPolicy";
         Field<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>("type").Resolve(c => c.Source.Type);
         Field(p => p.ApprovalsRequired).Description("Distinct approvers who must approve; the submitter never counts, the first rejection decides.");
+        Field(p => p.Approvers).Description("The first group: principal ids or roles told and allowed to decide; empty: any Approver.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<EscalationStepType>>>>("escalation").Resolve(c => c.Source.Escalation);
+        Field<IntGraphType>("timeoutMinutes").Description("Minutes until the fallback; null: Respond:Approvals:DefaultTimeout.")
+            .Resolve(c => c.Source.Timeout is { } t ? (int)t.TotalMinutes : null);
+        Field<NonNullGraphType<EnumerationGraphType<ApprovalFallback>>>("fallback").Resolve(c => c.Source.Fallback);
+        Field(p => p.AutoApproveReason, nullable: true).Description("Why fallback APPROVE may run the action without a decision (quoted by the audit).");
     }
 }
 

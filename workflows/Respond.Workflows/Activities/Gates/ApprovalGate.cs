@@ -25,11 +25,20 @@ public sealed class ApprovalGate : Block
                 ItemType: ConfigFieldType.String),
             new("approvalsRequired", ConfigFieldType.Integer, false,
                 $"Quorum: how many distinct people must approve (1..{MaxApprovalsRequired}, default 1); the first rejection decides."),
+            new("escalation", ConfigFieldType.Array, false,
+                "Steps { after: ISO duration, notify: [principal ids, roles or 'on-call'] }: after each delay the next group is notified and may decide too; after the last step the request waits for the timeout and takes 'expired'.",
+                ItemType: ConfigFieldType.Object,
+                Fields:
+                [
+                    new("after", ConfigFieldType.Duration, true, "Delay after the previous step (the first: after the request opened)."),
+                    new("notify", ConfigFieldType.Array, true, "Principal ids, roles, or 'on-call' for the organization's on-call list.", ItemType: ConfigFieldType.String),
+                ]),
         ],
         null);
 
     /// <summary><c>ActionNodeIds</c>: the action nodes behind the approved port (up to the next gate), in graph order.</summary>
-    public sealed record Settings(TimeSpan? Timeout, IReadOnlyList<string> Approvers, IReadOnlyList<string> ActionNodeIds, int ApprovalsRequired);
+    public sealed record Settings(TimeSpan? Timeout, IReadOnlyList<string> Approvers, IReadOnlyList<string> ActionNodeIds, int ApprovalsRequired,
+        IReadOnlyList<EscalationStep> Escalation);
 
     public const int MaxApprovalsRequired = 10;
 
@@ -39,6 +48,31 @@ public sealed class ApprovalGate : Block
         if (config["approvalsRequired"] is { } quorum && ConfigValues.Integer(quorum) > MaxApprovalsRequired)
         {
             context.Needs("approvalsRequired", $"to be a whole number from 1 to {MaxApprovalsRequired}");
+        }
+        if (config["escalation"] is not JsonArray steps)
+        {
+            return;
+        }
+        if (steps.Count > EscalationStep.MaxSteps)
+        {
+            context.Needs("escalation", $"to have at most {EscalationStep.MaxSteps} steps");
+        }
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i] as JsonObject;
+            if (ConfigValues.Duration(step?["after"]) is { } after && after < EscalationStep.MinDelay)
+            {
+                context.Needs($"escalation[{i}].after", $"to be at least {EscalationStep.MinDelay.TotalMinutes:0} minute");
+            }
+            if (step?["notify"] is JsonArray notify && notify.Count is 0 or > EscalationStep.MaxRecipients)
+            {
+                context.Needs($"escalation[{i}].notify", $"to list 1 to {EscalationStep.MaxRecipients} principal ids, roles or 'on-call'");
+            }
+        }
+        var total = steps.OfType<JsonObject>().Sum(s => ConfigValues.Duration(s["after"])?.Ticks ?? 0);
+        if (ConfigValues.Duration(config["timeout"]) is { } timeout && total >= timeout.Ticks)
+        {
+            context.Needs("timeout", "to be longer than all escalation delays together, or the last step could never fire");
         }
     }
 
@@ -65,7 +99,10 @@ public sealed class ApprovalGate : Block
             }
         }
         var quorum = node.Config["approvalsRequired"] is { } q ? ConfigValues.Integer(q) : 1;
-        return new Settings(ConfigValues.Duration(node.Config["timeout"]), ConfigValues.Strings(node.Config["approvers"]), actions, quorum);
+        var escalation = node.Config["escalation"] is JsonArray steps
+            ? steps.OfType<JsonObject>().Select(s => new EscalationStep(ConfigValues.Duration(s["after"])!.Value, ConfigValues.Strings(s["notify"]))).ToList()
+            : [];
+        return new Settings(ConfigValues.Duration(node.Config["timeout"]), ConfigValues.Strings(node.Config["approvers"]), actions, quorum, escalation);
     }
 
     /// <summary>
@@ -94,7 +131,7 @@ public sealed class ApprovalGate : Block
         var snapshot = context.Rule.Snapshot;
         var requestId = await context.Approvals.OpenAsync(new ApprovalOpening(
             context.Instance.Id, context.Node.Id, snapshot.RuleId, snapshot.Version, context.Event.OrganizationId, context.Event.Id,
-            (string?)context.Instance.Variables[WorkflowEngine.AlertIdVariable], proposed, settings.Approvers, expiresAt, settings.ApprovalsRequired), ct).ConfigureAwait(false);
+            (string?)context.Instance.Variables[WorkflowEngine.AlertIdVariable], proposed, settings.Approvers, expiresAt, settings.ApprovalsRequired, settings.Escalation), ct).ConfigureAwait(false);
         context.Instance.Variables[WorkflowEngine.ApprovalRequestIdVariable] = requestId;
         var detail = new JsonObject
         {

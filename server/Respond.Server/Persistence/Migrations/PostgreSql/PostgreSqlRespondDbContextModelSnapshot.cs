@@ -613,6 +613,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<string>("AutoApproveReason")
+                        .HasColumnType("text");
+
                     b.Property<string>("BookmarkId")
                         .HasColumnType("text");
 
@@ -632,11 +635,23 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Escalation")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("EscalationLevel")
+                        .HasColumnType("integer");
+
                     b.Property<string>("EventId")
                         .HasColumnType("text");
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Fallback")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("Justification")
                         .HasColumnType("text");
@@ -645,6 +660,13 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
+
+                    b.Property<long?>("NextEscalationAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Notices")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("OrganizationId")
                         .IsRequired()
@@ -1369,6 +1391,10 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
 
                     b.Property<string>("EnabledBy")
                         .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("OnCall")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.PrimitiveCollection<List<string>>("ProtectedAccounts")
                         .IsRequired()

@@ -615,6 +615,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("AutoApproveReason")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("BookmarkId")
                         .HasColumnType("nvarchar(max)");
 
@@ -634,11 +637,23 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("Escalation")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("EscalationLevel")
+                        .HasColumnType("int");
+
                     b.Property<string>("EventId")
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Fallback")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
                     b.Property<string>("Justification")
                         .HasColumnType("nvarchar(max)");
@@ -647,6 +662,13 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("nvarchar(24)");
+
+                    b.Property<long?>("NextEscalationAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Notices")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("OrganizationId")
                         .IsRequired()
@@ -1370,6 +1392,10 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<string>("EnabledBy")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.PrimitiveCollection<string>("OnCall")
+                        .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
                     b.PrimitiveCollection<string>("ProtectedAccounts")

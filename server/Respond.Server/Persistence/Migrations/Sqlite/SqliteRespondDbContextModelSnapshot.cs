@@ -607,6 +607,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AutoApproveReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BookmarkId")
                         .HasColumnType("TEXT");
 
@@ -626,11 +629,23 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Escalation")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EscalationLevel")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("EventId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fallback")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Justification")
                         .HasColumnType("TEXT");
@@ -638,6 +653,13 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextEscalationAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Notices")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OrganizationId")
@@ -1354,6 +1376,10 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("EnabledBy")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("OnCall")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("ProtectedAccounts")
