@@ -128,7 +128,7 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Duplicate" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/rules/rule-"));
-        await Expect(page.GetByTestId("toast").First).ToContainTextAsync("from the template");
+        await Expect(page.GetByTestId("toast").First).ToContainTextAsync("(copy)” from the template"); // its own name, not the template's
         await Expect(page.Locator(".editor-bar [data-status]")).ToHaveAttributeAsync("data-status", "DRAFT");
         await Expect(page.Locator(".react-flow__node")).Not.ToHaveCountAsync(0);
         alice.AssertNoConsoleErrors();

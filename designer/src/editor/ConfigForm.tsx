@@ -92,7 +92,8 @@ function Field(props: FieldProps) {
   const label = (
     <>
       {props.field.label}
-      {props.field.required && <span aria-hidden="true"> *</span>}
+      {/* A no-break space: the asterisk never wraps onto a line of its own. */}
+      {props.field.required && <span aria-hidden="true">{'\u00a0'}*</span>}
     </>
   );
   const help = props.field.help ? <span className="help">{props.field.help}</span> : null;

@@ -15,7 +15,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { mutate, useQuery } from '../api/hooks';
-import { ACTIVATE_RULE, CATALOG, CREATE_RULE, DUPLICATE_TEMPLATE, PAUSE_RULE, RULE, TEMPLATES, UPDATE_RULE } from '../api/queries';
+import { ACTIVATE_RULE, CATALOG, CREATE_RULE, PAUSE_RULE, RULE, TEMPLATES, UPDATE_RULE } from '../api/queries';
 import type { ActivityDescriptor, JsonObject, Rule, RuleOutcome, RuleTemplate, TestEventResult } from '../api/types';
 import { OUTCOMES } from '../api/types';
 import {
@@ -40,12 +40,13 @@ import { CanvasContext, colorOf } from '../nodes/BlockFrame';
 import { nodeTypes } from '../nodes/nodeTypes';
 import { linkProps, navigate, setLeaveGuard } from '../router';
 import { useSession } from '../session';
-import { Confirm, ErrorBox, errorText, Loading, outcomeLabel, StatusBadge } from '../components/ui';
+import { ErrorBox, errorText, Loading, outcomeLabel, StatusBadge } from '../components/ui';
 import { ConfigForm, Datalists } from './ConfigForm';
 import { BackIcon, CheckIcon, RedoIcon, UndoIcon } from '../components/icons';
 import { DRAG_TYPE, Palette } from './Palette';
 import { TestPanel } from './TestPanel';
 import { HistoryDialog } from './HistoryDialog';
+import { DuplicateTemplateDialog } from '../components/DuplicateTemplateDialog';
 
 interface Props {
   ruleId?: string;
@@ -366,18 +367,6 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
       setSaved(r.rule);
       toast(saved.status === 'ACTIVE' ? `“${r.rule.name}” is paused` : `Activation of “${r.rule.name}” withdrawn`);
     }
-  };
-
-  const duplicateTemplate = async () => {
-    if (!props.template) return;
-    const r = await mutate(DUPLICATE_TEMPLATE, { templateId: props.template.id }, 'duplicateTemplate');
-    setConfirmDuplicate(false);
-    if (r.errors.length || !r.rule) {
-      toast(errorText(r.errors), 'error');
-      return;
-    }
-    toast(`Created “${r.rule.name}” from the template`);
-    navigate(`/rules/${r.rule.id}`);
   };
 
   const exportJson = () => {
@@ -799,14 +788,9 @@ function Editor(props: { catalog: ActivityDescriptor[]; rule: Rule | null; templ
           }}
         />
       )}
-      <Confirm
-        open={confirmDuplicate}
-        title="Create a rule from this template?"
-        confirm="Create"
-        onCancel={() => setConfirmDuplicate(false)}
-        onConfirm={() => void duplicateTemplate()}
-        body={<p>A new draft rule is created from “{props.template?.name}”. It is not evaluated until you activate it.</p>}
-      />
+      {confirmDuplicate && props.template && (
+        <DuplicateTemplateDialog template={props.template} onClose={() => setConfirmDuplicate(false)} />
+      )}
     </div>
   );
 }

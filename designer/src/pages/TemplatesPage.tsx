@@ -1,30 +1,20 @@
 import { useState } from 'react';
-import { mutate, useQuery } from '../api/hooks';
-import { DUPLICATE_TEMPLATE, TEMPLATES } from '../api/queries';
+import { useQuery } from '../api/hooks';
+import { TEMPLATES } from '../api/queries';
 import type { RuleTemplate } from '../api/types';
 import { navigate } from '../router';
 import { useSession } from '../session';
-import { Confirm, Empty, ErrorBox, errorText, Loading, OutcomeBadge } from '../components/ui';
+import { Empty, ErrorBox, Loading, OutcomeBadge } from '../components/ui';
+import { DuplicateTemplateDialog } from '../components/DuplicateTemplateDialog';
 
 export function TemplatesPage() {
-  const { can, toast } = useSession();
+  const { can } = useSession();
   const { data, error, reload } = useQuery(TEMPLATES);
   const [q, setQ] = useState('');
   const [duplicating, setDuplicating] = useState<RuleTemplate | null>(null);
   const templates = (data?.communityTemplates ?? []).filter((t) =>
     `${t.name} ${t.description} ${t.tags.join(' ')}`.toLowerCase().includes(q.toLowerCase()),
   );
-
-  const duplicate = async (t: RuleTemplate) => {
-    setDuplicating(null);
-    const r = await mutate(DUPLICATE_TEMPLATE, { templateId: t.id }, 'duplicateTemplate');
-    if (r.errors.length || !r.rule) {
-      toast(errorText(r.errors), 'error');
-      return;
-    }
-    toast(`Created “${r.rule.name}” from the template`);
-    navigate(`/rules/${r.rule.id}`);
-  };
 
   return (
     <div className="page">
@@ -76,14 +66,7 @@ export function TemplatesPage() {
           ))}
         </div>
       )}
-      <Confirm
-        open={!!duplicating}
-        title="Create a rule from this template?"
-        confirm="Create"
-        onCancel={() => setDuplicating(null)}
-        onConfirm={() => void duplicate(duplicating!)}
-        body={<p>A new draft rule is created from “{duplicating?.name}”. It is not evaluated until you activate it.</p>}
-      />
+      {duplicating && <DuplicateTemplateDialog template={duplicating} onClose={() => setDuplicating(null)} />}
     </div>
   );
 }
