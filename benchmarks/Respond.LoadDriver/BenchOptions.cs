@@ -14,6 +14,7 @@ public sealed class BenchOptions
     public int BatchSize { get; private set; } = 1_000;
     public int Senders { get; private set; } = 2;
     public int Organizations { get; private set; } = 10;
+    public int Rules { get; private set; } = RuleSet.BaseCount;
     public int LatencySeconds { get; private set; } = 40;
     public int LatencyRate { get; private set; } = 1_000;
     public int LatencyRequestSize { get; private set; } = 100;
@@ -32,6 +33,8 @@ public sealed class BenchOptions
           --batch <n>               events per POST /api/events and per naive transaction (1000)
           --senders <n>             concurrent HTTP senders (2)
           --organizations <n>       organizations bootstrapped, events spread over them (10)
+          --rules <n>               active rules besides the latency probe (101: the base set; more adds match rules of the
+                                    same shapes whose values never occur, as in real rule libraries)
           --latency-seconds <n>     duration of the steady-load latency phase (40)
           --latency-rate <n>        events per second in that phase (1000)
           --latency-request <n>     events per request in that phase (100)
@@ -58,6 +61,7 @@ public sealed class BenchOptions
                 case "--batch": o.BatchSize = Number(); break;
                 case "--senders": o.Senders = Number(); break;
                 case "--organizations": o.Organizations = Number(); break;
+                case "--rules": o.Rules = Math.Max(RuleSet.BaseCount, Number()); break;
                 case "--latency-seconds": o.LatencySeconds = Number(); break;
                 case "--latency-rate": o.LatencyRate = Number(); break;
                 case "--latency-request": o.LatencyRequestSize = Number(); break;

@@ -54,11 +54,13 @@ await using (var server = await ServerProcess.StartAsync(serverDll, work.FullNam
     await client.AuthenticateAsync(ServerProcess.ClientId, ServerProcess.ClientSecret);
 
     var rulesWatch = Stopwatch.StartNew();
-    var rules = RuleSet.Build();
-    foreach (var rule in rules) await client.CreateActiveRuleAsync(rule);
+    var rules = RuleSet.Build().Concat(RuleSet.Library(options.Rules)).ToList();
+    // Two at a time, as an administrator importing a library would script it.
+    await Parallel.ForEachAsync(rules, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (rule, _) => await client.CreateActiveRuleAsync(rule));
     await client.CreateActiveRuleAsync(RuleSet.Latency());
     report.RuleKinds = rules.GroupBy(r => r.Kind).ToDictionary(g => g.Key, g => g.Count());
-    Log($"{rules.Count + 1} rules created and activated in {rulesWatch.Elapsed.TotalSeconds:F1} s");
+    report.RulesSeconds = rulesWatch.Elapsed.TotalSeconds;
+    Log($"{rules.Count + 1} rules created and activated in {report.RulesSeconds:F1} s");
 
     // Diagnostic: Respond still off, so the same pipeline stores and runs nothing (HTTP, parse, validation, insert).
     if (offBodies.Count > 0)

@@ -15,6 +15,44 @@ public static class RuleSet
 {
     public const string LatencyTitlePrefix = "bench ";
 
+    /// <summary>The base set: 40 match, 40 threshold, 20 suppressed.</summary>
+    public const int BaseCount = 100;
+
+    /// <summary>
+    /// <paramref name="count"/> - <see cref="BaseCount"/> more <c>condition.match</c> → alert rules over the ten match shapes
+    /// of the base set (eq, in, contains, cidr IPv4 and IPv6), with values no generated event holds: a rule library where
+    /// almost nothing matches, which is what real libraries of thousands of detections look like on one tenant's traffic.
+    /// </summary>
+    public static List<BenchRule> Library(int count)
+    {
+        var rules = new List<BenchRule>();
+        for (var k = 0; k < count - BaseCount; k++)
+        {
+            var type = EventGenerator.Types[k % EventGenerator.Types.Length];
+            var (list, condition) = (k % 10) switch
+            {
+                0 => ("all", Cond("user.id", "eq", $"u-retired-{k}")),
+                1 => ("any", Cond("process.name", "in", new JsonArray($"tool-{k}.exe", $"agent-{k}.exe"))),
+                2 => ("any", Cond("process.commandLine", "contains", $"marker-{k}::")),
+                3 => ("any", Cond("dst.ip", "cidr", new JsonArray($"100.{64 + (k / 256 % 64)}.{k % 256}.0/24"))),
+                4 => ("all", Cond("raw.location.country", "eq", $"X{k}")),
+                5 => ("any", Cond("src.ip", "cidr", $"100.{64 + (k / 256 % 64)}.{k % 256}.0/24")),
+                6 => ("any", Cond("user.id", "in", new JsonArray($"u-gone-{k}", $"u-left-{k}"))),
+                7 => ("all", Cond("file.path", "contains", $"\\Marker{k}\\")),
+                8 => ("any", Cond("dst.ip", "cidr", new JsonArray($"fd00:{k:x}::/48"))),
+                _ => ("all", Cond("process.commandLine", "contains", $" -m{k} ")),
+            };
+            var match = new JsonObject { [list] = new JsonArray(condition) };
+            if (k % 10 == 9) match["all"]!.AsArray().Add(Cond("severity", "in", new JsonArray("HIGH", "CRITICAL")));
+            rules.Add(new BenchRule("library", $"bench library {k:D5} ({type})", Graph(
+                Trigger(type),
+                Node("match", "condition.match", match),
+                Node("alert", "alert.create", new JsonObject { ["title"] = $"Library {k:D5} on {{{{device.hostname}}}}", ["severity"] = "HIGH" }),
+                [Edge("trigger", "match"), Edge("match", "alert", "true")])));
+        }
+        return rules;
+    }
+
     public static List<BenchRule> Build()
     {
         var rules = new List<BenchRule>();

@@ -42,6 +42,7 @@ public static class PersistenceFeature
     public static IServiceCollection AddRespondPersistence(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton<Features.Audit.AuditPublisher>();
+        services.AddSingleton<SqliteWriteGate>();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var provider = configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
         var connectionString = configuration.GetConnectionString(ConnectionStringName);

@@ -24,6 +24,14 @@ public abstract class Block
     /// </summary>
     public virtual object? Compile(WorkflowNode node, WorkflowDefinition definition) => null;
 
+    /// <summary>
+    /// For a block that decides from the event alone (no window, clock, script or side effect): the port it leaves by.
+    /// Before it creates an instance the engine asks these blocks, from the trigger on (<see cref="CompiledRule.Proceeds"/>):
+    /// an event whose event-only blocks lead nowhere costs no instance. Null for every other block; its
+    /// <see cref="ExecuteAsync"/> must take the same port.
+    /// </summary>
+    public virtual string? DecideOnEvent(CompiledNode node, WorkflowEvent e) => null;
+
     /// <summary>Runs the block for one instance: leave by a port, end the branch, or suspend on a bookmark.</summary>
     public virtual ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct) =>
         throw new NotSupportedException($"{Descriptor.Id} cannot be executed.");

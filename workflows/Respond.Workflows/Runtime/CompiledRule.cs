@@ -43,6 +43,73 @@ public sealed class CompiledRule
             Cron = schedule.Cron;
             TimeZone = schedule.TimeZone;
         }
+        Required = FindRequired();
+    }
+
+    /// <summary>
+    /// A condition on one field that the event must meet for the rule to proceed (<see cref="Proceeds"/>), when the rule's
+    /// trigger leads only to a <c>condition.match</c> whose <c>false</c> port leads nowhere: one of its <c>all</c>
+    /// conditions, or all of its <c>any</c> conditions when they test one field the same way. The trigger index looks such
+    /// rules up by the event's value instead of testing each (text equality first, then address blocks, then substrings).
+    /// Null for other rules.
+    /// </summary>
+    internal RequiredCondition? Required { get; }
+
+    private RequiredCondition? FindRequired()
+    {
+        if (IsScheduled || Trigger.Next(BlockPorts.Next) is not [var first] || Nodes[first] is not { Block: MatchCondition } match
+            || match.Next(BlockPorts.False).Count > 0)
+        {
+            return null;
+        }
+        var conditions = match.Compiled<ConditionSet>();
+        foreach (var kind in (RequiredKind[])[RequiredKind.Equality, RequiredKind.Network, RequiredKind.Substring])
+        {
+            if (conditions.All.FirstOrDefault(c => RequiredCondition.Of(kind, c)) is { } one)
+            {
+                return new RequiredCondition(one.Field, kind, [one]);
+            }
+            if (conditions.All.Count == 0 && conditions.Any.Count > 0 && conditions.Any.All(c => RequiredCondition.Of(kind, c))
+                && conditions.Any.Select(c => c.Field.Path).Distinct(StringComparer.Ordinal).Count() == 1)
+            {
+                return new RequiredCondition(conditions.Any[0].Field, kind, [.. conditions.Any]);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// True when the event gets past the rule's event-only blocks (the trigger, field matches) to a block that counts,
+    /// waits, raises or acts: only then does the engine create an instance. The same compiled conditions as the run's,
+    /// without detail. A condition that throws (a regex past its time limit) lets the instance run, so its error is recorded.
+    /// </summary>
+    public bool Proceeds(WorkflowEvent e)
+    {
+        try
+        {
+            return Reaches(Trigger, e, 0);
+        }
+        catch (RegexConditionTimeoutException)
+        {
+            return true;
+        }
+    }
+
+    private bool Reaches(CompiledNode node, WorkflowEvent e, int depth)
+    {
+        // The validator refuses cycles; the bound only keeps a malformed graph from recursing forever.
+        if (depth > Nodes.Count || node.Block.DecideOnEvent(node, e) is not { } port)
+        {
+            return true;
+        }
+        foreach (var next in node.Next(port))
+        {
+            if (Reaches(Nodes[next], e, depth + 1))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public RuleSnapshot Snapshot { get; }
@@ -122,4 +189,17 @@ public sealed class CompiledRule
 
     internal bool AcceptsFilters(WorkflowEvent e) =>
         (Sources is null || Sources.Contains(e.Source)) && (MinSeverity is not { } min || e.Severity >= min);
+}
+
+internal enum RequiredKind { Equality, Network, Substring }
+
+/// <summary>What <see cref="CompiledRule.Required"/> found: the field, how it is tested, and the conditions (one holds when the rule proceeds).</summary>
+internal sealed record RequiredCondition(EventFieldPath Field, RequiredKind Kind, IReadOnlyList<FieldCondition> Conditions)
+{
+    public static bool Of(RequiredKind kind, FieldCondition condition) => kind switch
+    {
+        RequiredKind.Equality => condition.EqualityKeys is not null,
+        RequiredKind.Network => condition.Networks is not null,
+        _ => condition.Substrings is not null,
+    };
 }

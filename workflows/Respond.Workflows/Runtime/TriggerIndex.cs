@@ -1,3 +1,9 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Respond.Workflows.Activities.Conditions;
+
 namespace Respond.Workflows.Runtime;
 
 /// <summary>A <c>trigger.schedule</c> rule for the server's scheduler (Quartz): cron in its IANA time zone.</summary>
@@ -24,7 +30,7 @@ public sealed class TriggerIndex
 
     public TriggerIndex(IEnumerable<RuleSnapshot> rules) => state = Build(rules, null);
 
-    private sealed record Bucket(CompiledRule[] AllOrganizations, Dictionary<string, CompiledRule[]> ByOrganization);
+    private sealed record Bucket(RuleSelector AllOrganizations, Dictionary<string, RuleSelector> ByOrganization);
 
     private sealed record State(
         Dictionary<string, Bucket> ByType,
@@ -75,29 +81,174 @@ public sealed class TriggerIndex
     }
 
     /// <summary>The rules this event starts: trigger (or correlate signal) event type, organization scope, source, minimum severity.</summary>
-    public IReadOnlyList<CompiledRule> Candidates(WorkflowEvent e)
+    public IReadOnlyList<CompiledRule> Candidates(WorkflowEvent e) => Select(e, proceeding: false);
+
+    /// <summary>
+    /// The rules this event starts and that get past their event-only blocks (<see cref="CompiledRule.Proceeds"/>): the ones
+    /// that need an instance. Rules that require a text value of a field are looked up by the event's value, so the cost
+    /// grows with the rules that can match, not with all rules of the event's type.
+    /// </summary>
+    public IReadOnlyList<CompiledRule> Proceeding(WorkflowEvent e) => Select(e, proceeding: true);
+
+    private List<CompiledRule> Select(WorkflowEvent e, bool proceeding)
     {
         var current = Volatile.Read(ref state);
         if (!current.ByType.TryGetValue(e.Type, out var bucket))
         {
             return [];
         }
-        List<CompiledRule>? found = null;
-        Collect(bucket.AllOrganizations, e, ref found);
+        var found = new List<CompiledRule>();
+        bucket.AllOrganizations.Collect(e, proceeding, found);
         if (bucket.ByOrganization.TryGetValue(e.OrganizationId, out var scoped))
         {
-            Collect(scoped, e, ref found);
+            scoped.Collect(e, proceeding, found);
         }
-        return (IReadOnlyList<CompiledRule>?)found ?? [];
+        if (found.Count > 1)
+        {
+            found.Sort((a, b) => string.CompareOrdinal(a.RuleId, b.RuleId)); // the same order whichever way a rule was found
+        }
+        return found;
     }
 
-    private static void Collect(CompiledRule[] rules, WorkflowEvent e, ref List<CompiledRule>? found)
+    /// <summary>One bucket's rules: those with a <see cref="CompiledRule.Required"/> condition by field and value, the rest in a list.</summary>
+    private sealed class RuleSelector
     {
-        foreach (var rule in rules)
+        private readonly CompiledRule[] all;
+        private readonly CompiledRule[] scanned;
+        private readonly RequiredLookup[] lookups;
+
+        public RuleSelector(IReadOnlyList<CompiledRule> rules)
         {
-            if (rule.AcceptsFilters(e))
+            all = [.. rules];
+            scanned = [.. rules.Where(r => r.Required is null)];
+            lookups = [.. rules.Where(r => r.Required is not null)
+                .GroupBy(r => (r.Required!.Field.Path, r.Required.Kind))
+                .Select(group => RequiredLookup.Create(group.First().Required!.Field, group.Key.Kind, [.. group]))];
+        }
+
+        public void Collect(WorkflowEvent e, bool proceeding, List<CompiledRule> found)
+        {
+            if (!proceeding)
             {
-                (found ??= new List<CompiledRule>(4)).Add(rule);
+                foreach (var rule in all)
+                {
+                    if (rule.AcceptsFilters(e)) found.Add(rule);
+                }
+                return;
+            }
+            foreach (var rule in scanned)
+            {
+                if (rule.AcceptsFilters(e) && rule.Proceeds(e)) found.Add(rule);
+            }
+            foreach (var lookup in lookups)
+            {
+                lookup.Collect(e, found);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rules whose required condition tests one field the same way, found from the event's value: text equality by a
+    /// dictionary, address blocks by the masked address per prefix length, substrings by one multi-string search (a hit
+    /// then tests those rules one by one). Each rule found is still checked in full (<see cref="CompiledRule.Proceeds"/>).
+    /// </summary>
+    private abstract class RequiredLookup(EventFieldPath field)
+    {
+        public static RequiredLookup Create(EventFieldPath field, RequiredKind kind, CompiledRule[] rules) => kind switch
+        {
+            RequiredKind.Equality => new EqualityLookup(field, rules),
+            RequiredKind.Network => new NetworkLookup(field, rules),
+            _ => new SubstringLookup(field, rules),
+        };
+
+        public void Collect(WorkflowEvent e, List<CompiledRule> found)
+        {
+            if (field.Resolve(e) is { } actual)
+            {
+                Collect(actual, e, found);
+            }
+        }
+
+        protected abstract void Collect(JsonElement actual, WorkflowEvent e, List<CompiledRule> found);
+
+        protected static void Add(IEnumerable<CompiledRule> rules, WorkflowEvent e, List<CompiledRule> found, bool maybeFoundAlready)
+        {
+            foreach (var rule in rules)
+            {
+                if (rule.AcceptsFilters(e) && (!maybeFoundAlready || !found.Contains(rule)) && rule.Proceeds(e)) found.Add(rule);
+            }
+        }
+
+        private static IEnumerable<FieldCondition> Conditions(CompiledRule rule) => rule.Required!.Conditions;
+
+        private sealed class EqualityLookup(EventFieldPath field, CompiledRule[] rules) : RequiredLookup(field)
+        {
+            private readonly Dictionary<string, CompiledRule[]> byValue = rules
+                .SelectMany(r => Conditions(r).SelectMany(c => c.EqualityKeys!).Distinct(StringComparer.OrdinalIgnoreCase).Select(v => (Value: v, Rule: r)))
+                .GroupBy(p => p.Value, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.Rule).ToArray(), StringComparer.OrdinalIgnoreCase);
+
+            protected override void Collect(JsonElement actual, WorkflowEvent e, List<CompiledRule> found)
+            {
+                if (actual.ValueKind == JsonValueKind.String)
+                {
+                    if (byValue.TryGetValue(actual.GetString()!, out var hit)) Add(hit, e, found, maybeFoundAlready: false);
+                    return;
+                }
+                if (actual.ValueKind != JsonValueKind.Array) return;
+                foreach (var item in actual.EnumerateArray())
+                {
+                    // A list can hold two values of one rule: that rule is found once.
+                    if (item.ValueKind == JsonValueKind.String && byValue.TryGetValue(item.GetString()!, out var hit)) Add(hit, e, found, maybeFoundAlready: true);
+                }
+            }
+        }
+
+        private sealed class NetworkLookup : RequiredLookup
+        {
+            private readonly (AddressFamily Family, int Prefix, Dictionary<IPAddress, CompiledRule[]> ByBase)[] byPrefix;
+
+            public NetworkLookup(EventFieldPath field, CompiledRule[] rules) : base(field) =>
+                byPrefix = [.. rules
+                    .SelectMany(r => Conditions(r).SelectMany(c => c.Networks!).Distinct().Select(n => (Network: n, Rule: r)))
+                    .GroupBy(p => (p.Network.BaseAddress.AddressFamily, p.Network.PrefixLength))
+                    .Select(g => (g.Key.AddressFamily, g.Key.PrefixLength, g.GroupBy(p => p.Network.BaseAddress)
+                        .ToDictionary(b => b.Key, b => b.Select(p => p.Rule).Distinct().ToArray())))];
+
+            protected override void Collect(JsonElement actual, WorkflowEvent e, List<CompiledRule> found)
+            {
+                if (EventFieldPath.Text(actual) is not { } text || !IPAddress.TryParse(text.Trim(), out var address)) return;
+                if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4(); // as FieldCondition reads it
+                foreach (var (family, prefix, byBase) in byPrefix)
+                {
+                    if (family == address.AddressFamily && byBase.TryGetValue(Mask(address, prefix), out var hit)) Add(hit, e, found, maybeFoundAlready: true);
+                }
+            }
+
+            private static IPAddress Mask(IPAddress address, int prefix)
+            {
+                var bytes = address.GetAddressBytes();
+                for (var i = 0; i < bytes.Length; i++)
+                {
+                    bytes[i] &= (byte)(0xFF << (8 - Math.Clamp(prefix - (i * 8), 0, 8)));
+                }
+                return new IPAddress(bytes);
+            }
+        }
+
+        private sealed class SubstringLookup(EventFieldPath field, CompiledRule[] rules) : RequiredLookup(field)
+        {
+            private readonly SearchValues<string> needles = SearchValues.Create(
+                [.. rules.SelectMany(r => Conditions(r).SelectMany(c => c.Substrings!)).Distinct(StringComparer.OrdinalIgnoreCase)],
+                StringComparison.OrdinalIgnoreCase);
+
+            protected override void Collect(JsonElement actual, WorkflowEvent e, List<CompiledRule> found)
+            {
+                // On a list, contains compares items: those rules are tested one by one.
+                if (actual.ValueKind == JsonValueKind.Array || (EventFieldPath.Text(actual) is { } text && text.AsSpan().IndexOfAny(needles) >= 0))
+                {
+                    Add(rules, e, found, maybeFoundAlready: false);
+                }
             }
         }
     }
@@ -151,7 +302,7 @@ public sealed class TriggerIndex
         return new State(
             byType.ToDictionary(
                 pair => pair.Key,
-                pair => new Bucket([.. pair.Value.All], pair.Value.ByOrg.ToDictionary(o => o.Key, o => o.Value.ToArray(), StringComparer.Ordinal)),
+                pair => new Bucket(new RuleSelector(pair.Value.All), pair.Value.ByOrg.ToDictionary(o => o.Key, o => new RuleSelector(o.Value), StringComparer.Ordinal)),
                 StringComparer.Ordinal),
             rules.ToDictionary(rule => rule.RuleId, StringComparer.Ordinal),
             [.. rules],

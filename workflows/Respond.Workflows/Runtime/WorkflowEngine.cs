@@ -64,10 +64,13 @@ public sealed class WorkflowEngine
 
     public WorkflowEngineOptions Options { get; }
 
-    /// <summary>Runs every candidate rule of the index for the event, one after the other; returns their instances.</summary>
+    /// <summary>
+    /// Runs every rule of the index that the event starts and that gets past its event-only blocks
+    /// (<see cref="TriggerIndex.Proceeding"/>), one after the other; returns their instances.
+    /// </summary>
     public async ValueTask<IReadOnlyList<WorkflowInstance>> HandleEventAsync(TriggerIndex index, WorkflowEvent e, CancellationToken ct)
     {
-        var candidates = index.Candidates(e);
+        var candidates = index.Proceeding(e);
         if (candidates.Count == 0)
         {
             return [];

@@ -44,6 +44,8 @@ public static class EngineFeature
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         var partitions = services.GetRequiredService<EvaluationPartitions>();
         await partitions.LoadAsync(db, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+        var evaluator = services.GetRequiredService<RuleEvaluator>();
+        foreach (var partition in partitions.All) await evaluator.ReplayWindowsAsync(partition, ct);
         var scheduler = services.GetRequiredService<IResumeScheduler>();
         var suspended = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.Status == nameof(InstanceStatus.Suspended) && i.ResumeAt != null).ToListAsync(ct);

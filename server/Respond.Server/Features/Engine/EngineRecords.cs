@@ -34,11 +34,14 @@ public sealed class WindowStateRecord
 /// <summary>
 /// How far one partition (an organization) has evaluated the event log: the sequence of the last event whose effects
 /// are stored. Written in the same transaction as those effects, so after a crash evaluation resumes right after it.
+/// <see cref="WindowsSequence"/>: the position the stored window snapshot reflects; windows of the events after it are
+/// rebuilt by replaying the log at start-up.
 /// </summary>
 public sealed class EvaluationCheckpoint
 {
     public required string OrganizationId { get; init; }
     public long Sequence { get; set; }
+    public long WindowsSequence { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

@@ -34,6 +34,12 @@ public sealed class EvaluationPartition(string organizationId)
     /// <summary>The highest sequence appended to the log for this organization that this process knows of.</summary>
     public long Head => Interlocked.Read(ref _head);
 
+    /// <summary>The log position the stored window snapshot reflects (at most <see cref="Checkpoint"/>).</summary>
+    public long WindowsSequence { get; set; }
+
+    /// <summary>When the windows were last written as a snapshot.</summary>
+    public DateTimeOffset LastSnapshot { get; set; } = DateTimeOffset.MinValue;
+
     /// <summary>Events appended and not yet evaluated.</summary>
     public long Pending => Math.Max(0, Interlocked.Read(ref _pending));
 
@@ -71,8 +77,9 @@ public sealed class EvaluationPartition(string organizationId)
             while (_appends.TryPeek(out var oldest) && oldest.LastSequence <= checkpoint) _appends.Dequeue();
     }
 
-    internal void Start(long checkpoint, long head, long pending, DateTimeOffset at)
+    internal void Start(long checkpoint, long head, long pending, DateTimeOffset at, long windowsSequence)
     {
+        WindowsSequence = Math.Min(windowsSequence, checkpoint);
         Interlocked.Exchange(ref _checkpoint, checkpoint);
         Interlocked.Exchange(ref _head, Math.Max(head, checkpoint));
         Interlocked.Exchange(ref _pending, pending);

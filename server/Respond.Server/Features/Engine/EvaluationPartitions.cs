@@ -78,17 +78,21 @@ public sealed class EvaluationPartitions
         }
     }
 
-    /// <summary>Start-up: each organization's checkpoint, head and backlog, its windows and its open suppressed alerts.</summary>
+    /// <summary>
+    /// Start-up: each organization's checkpoint, head and backlog, its windows as of their last snapshot (the evaluator
+    /// replays the rest) and its open suppressed alerts.
+    /// </summary>
     public async Task LoadAsync(RespondDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var organizations = await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct);
-        var checkpoints = await db.EvaluationCheckpoints.AsNoTracking().ToDictionaryAsync(c => c.OrganizationId, c => c.Sequence, ct);
+        var checkpoints = await db.EvaluationCheckpoints.AsNoTracking().ToDictionaryAsync(c => c.OrganizationId, ct);
         foreach (var organization in organizations)
         {
-            var checkpoint = checkpoints.GetValueOrDefault(organization);
+            var stored = checkpoints.GetValueOrDefault(organization);
+            var checkpoint = stored?.Sequence ?? 0;
             var head = await db.Events.Where(e => e.OrganizationId == organization).MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
             var pending = head > checkpoint ? await db.Events.CountAsync(e => e.OrganizationId == organization && e.Sequence > checkpoint, ct) : 0;
-            For(organization).Start(checkpoint, head, pending, now);
+            For(organization).Start(checkpoint, head, pending, now, stored?.WindowsSequence ?? 0);
         }
         // Window keys carry the organization as the first part of their group key (BlockContext.WindowFor).
         var byLength = organizations.OrderByDescending(o => o.Length).ToList();

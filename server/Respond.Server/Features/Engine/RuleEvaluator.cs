@@ -24,6 +24,7 @@ public sealed class RuleEvaluator(
     RuleIndex index,
     EvaluationPartitions partitions,
     RespondEvents events,
+    SqliteWriteGate writers,
     IResumeScheduler scheduler,
     IOptions<ApprovalOptions> approvalOptions,
     IOptions<EngineOptions> engineOptions,
@@ -43,13 +44,57 @@ public sealed class RuleEvaluator(
             if (enabled)
                 foreach (var stored in batch) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
             return 0;
-        }, (db, c) => CheckpointStore.WriteAsync(db, partition.OrganizationId, batch[^1].Sequence, time.GetUtcNow(), c), ct);
+        }, batch[^1].Sequence, null, ct);
+
+    /// <summary>
+    /// Start-up: windows changed after the partition's last snapshot were lost with the process; evaluating the log again
+    /// from the snapshot's position up to the checkpoint, with every effect discarded (those events' alerts, runs and
+    /// actions are stored already), rebuilds them exactly. Parked events are skipped, as they were live.
+    /// </summary>
+    public async Task<int> ReplayWindowsAsync(EvaluationPartition partition, CancellationToken ct)
+    {
+        using var _ = await partition.LockAsync(ct);
+        var (from, to) = (partition.WindowsSequence, partition.Checkpoint);
+        if (from >= to) return 0;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        if (!await RespondSwitch.IsOnAsync(db, partition.OrganizationId, ct)) return 0;
+        var parked = (await db.ParkedEvents.AsNoTracking()
+            .Where(p => p.OrganizationId == partition.OrganizationId && p.Sequence > from && p.Sequence <= to)
+            .Select(p => p.Sequence).ToListAsync(ct)).ToHashSet();
+        var replayed = 0;
+        while (from < to)
+        {
+            var batch = await db.Events.AsNoTracking()
+                .Where(e => e.OrganizationId == partition.OrganizationId && e.Sequence > from && e.Sequence <= to)
+                .OrderBy(e => e.Sequence).Take(engineOptions.Value.EvaluationChunkSize).ToListAsync(ct);
+            if (batch.Count == 0) break;
+            // A fresh engine per chunk whose sinks keep nothing: only the partition's windows are real.
+            var engine = new WorkflowEngine(partition.Windows, new Respond.Workflows.Runtime.InMemory.RecordingAlertSink(),
+                new Respond.Workflows.Runtime.InMemory.RecordingActionDispatcher(), new Respond.Workflows.Runtime.InMemory.RecordingApprovalGateway(),
+                new Respond.Workflows.Runtime.InMemory.InMemoryInstanceStore(), new Respond.Workflows.Runtime.InMemory.ManualResumeScheduler(), time,
+                new WorkflowEngineOptions { PersistCompletedInstances = false, DetailFalseMatches = false }, expressions);
+            foreach (var stored in batch.Where(b => !parked.Contains(b.Sequence)))
+            {
+                var e = EventMapping.ToWorkflowEvent(stored);
+                if (e.Time > partition.LatestEventTime) partition.LatestEventTime = e.Time;
+                foreach (var rule in index.Triggers.Proceeding(e)) await engine.StartAsync(rule, e, ct);
+                replayed++;
+            }
+            db.ChangeTracker.Clear();
+            from = batch[^1].Sequence;
+        }
+        partition.Windows.Committed(snapshotWritten: false);
+        EngineLog.WindowsReplayed(logger, partition.OrganizationId, replayed, partition.WindowsSequence, to);
+        return replayed;
+    }
 
     /// <summary>Parks an event whose evaluation kept failing and moves the checkpoint past it, in one transaction.</summary>
     public async Task ParkAsync(EvaluationPartition partition, StoredEvent stored, string reason, int attempts, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        using var turn = await writers.EnterAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ParkedEvents.Add(new ParkedEvent
         {
@@ -62,7 +107,7 @@ public sealed class RuleEvaluator(
             Attempts = attempts,
             ParkedAt = time.GetUtcNow(),
         });
-        await CheckpointStore.WriteAsync(db, partition.OrganizationId, stored.Sequence, time.GetUtcNow(), ct);
+        await CheckpointStore.WriteAsync(db, partition.OrganizationId, stored.Sequence, null, time.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -79,7 +124,7 @@ public sealed class RuleEvaluator(
         {
             if (enabled) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
             return 0;
-        }, async (db, c) =>
+        }, null, async (db, c) =>
         {
             await db.ParkedEvents.Where(p => p.Sequence == stored.Sequence).ExecuteDeleteAsync(c);
             new Audit.AuditTrail(db, time).Record(by, "event.retried", "ParkedEvent", stored.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -91,7 +136,7 @@ public sealed class RuleEvaluator(
     {
         probe?.BeforeEvaluate(e);
         if (e.Time > partition.LatestEventTime) partition.LatestEventTime = e.Time;
-        foreach (var rule in index.Triggers.Candidates(e))
+        foreach (var rule in index.Triggers.Proceeding(e))
         {
             var raisedBefore = uow.RaisedAlerts.Count;
             var instance = await engine.StartAsync(rule, e, ct);
@@ -131,7 +176,7 @@ public sealed class RuleEvaluator(
         {
             var partition = partitions.For(organization);
             using var _ = await partition.LockAsync(ct);
-            await InUnitOfWorkAsync(partition, async (engine, _) => await engine.StartScheduledAsync(rule, firedAt, organization, ct), null, ct);
+            await InUnitOfWorkAsync(partition, async (engine, _) => await engine.StartScheduledAsync(rule, firedAt, organization, ct), null, null, ct);
         }
         return organizations.Count;
     }
@@ -141,7 +186,7 @@ public sealed class RuleEvaluator(
     {
         if (await PartitionOfAsync(instanceId, ct) is not { } partition) return null;
         using var _ = await partition.LockAsync(ct);
-        return await InUnitOfWorkAsync(partition, (engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), null, ct);
+        return await InUnitOfWorkAsync(partition, (engine, _) => engine.ResumeAsync(instanceId, bookmarkId, port, null, ct).AsTask(), null, null, ct);
     }
 
     Task Actions.IActionWaiters.ActionEndedAsync(string workflowInstanceId, string actionId, string port, CancellationToken ct) =>
@@ -167,7 +212,7 @@ public sealed class RuleEvaluator(
                 uow.DecidedRequests.Add(request);
             }
             return resumed;
-        }, null, ct);
+        }, null, null, ct);
     }
 
     private async Task<EvaluationPartition?> PartitionOfAsync(string instanceId, CancellationToken ct)
@@ -180,11 +225,13 @@ public sealed class RuleEvaluator(
 
     /// <summary>
     /// One unit of work of <paramref name="partition"/> (whose lock the caller holds): the engine runs first, outside any
-    /// transaction; then one transaction stores the changed windows, <paramref name="inTransaction"/> (the checkpoint) and
-    /// every row, and commits. A failure anywhere puts the partition's windows back as they were committed.
+    /// transaction; then one transaction stores every row, the checkpoint (moved to <paramref name="checkpointTo"/> for
+    /// events from the log), <paramref name="inTransaction"/>, and, when due, the window snapshot; and commits. A unit that
+    /// does not come from the log (a decision, a timer, a schedule, a retry) always writes the snapshot: the log cannot
+    /// replay it. A failure anywhere puts the partition's windows back as they were before the unit.
     /// </summary>
     private async Task<T> InUnitOfWorkAsync<T>(EvaluationPartition partition, Func<WorkflowEngine, EngineUnitOfWork, Task<T>> work,
-        Func<RespondDbContext, CancellationToken, Task>? inTransaction, CancellationToken ct)
+        long? checkpointTo, Func<RespondDbContext, CancellationToken, Task>? inTransaction, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
@@ -192,21 +239,31 @@ public sealed class RuleEvaluator(
         var engine = new WorkflowEngine(partition.Windows, uow, uow.ActionDispatcher, uow, uow, scheduler, time,
             new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
         T result;
+        bool snapshot;
         try
         {
             result = await work(engine, uow);
+            var now = time.GetUtcNow();
+            var checkpoint = checkpointTo ?? partition.Checkpoint;
+            snapshot = checkpointTo is null || !partition.Windows.HasChanges
+                || now - partition.LastSnapshot >= engineOptions.Value.WindowSnapshotInterval
+                || checkpoint - partition.WindowsSequence >= engineOptions.Value.WindowSnapshotEvents;
+            using var turn = await writers.EnterAsync(uow.Db, ct);
             await using var tx = await uow.Db.Database.BeginTransactionAsync(ct);
-            await partition.Windows.WriteChangesAsync(uow.Db, ct);
+            if (snapshot) await partition.Windows.WriteSnapshotAsync(uow.Db, ct);
+            if (checkpointTo is not null || snapshot)
+                await CheckpointStore.WriteAsync(uow.Db, partition.OrganizationId, checkpoint, snapshot ? checkpoint : null, now, ct);
             if (inTransaction is not null) await inTransaction(uow.Db, ct);
             await uow.Db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            if (snapshot) (partition.WindowsSequence, partition.LastSnapshot) = (checkpoint, now);
         }
         catch
         {
             partition.Windows.RollBack();
             throw;
         }
-        partition.Windows.Committed();
+        partition.Windows.Committed(snapshot);
         // After the commit only. Rule instances wait on their actions; none can have ended yet, and resuming here
         // would wait on this very partition. Queued actions whose jobs a crash lost here get them back at start-up.
         await uow.ActionLifecycle.FlushAsync(ct, resumeRules: false);
@@ -233,23 +290,26 @@ internal static class RespondSwitch
 /// <summary>The partition checkpoint row, upserted inside the unit's transaction without EF's change tracker.</summary>
 internal static class CheckpointStore
 {
-    public static async Task WriteAsync(RespondDbContext db, string organizationId, long sequence, DateTimeOffset at, CancellationToken ct)
+    /// <summary>Moves the checkpoint to <paramref name="sequence"/>; with <paramref name="windowsSequence"/>, records the window snapshot's position too.</summary>
+    public static async Task WriteAsync(RespondDbContext db, string organizationId, long sequence, long? windowsSequence, DateTimeOffset at, CancellationToken ct)
     {
+        var windows = windowsSequence is not null;
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The checkpoint moves only with the unit's effects.");
         command.CommandText = !db.Database.IsSqlServer()
-            ? """
-              INSERT INTO "EvaluationCheckpoints" ("OrganizationId", "Sequence", "UpdatedAt") VALUES (@o, @s, @u)
-              ON CONFLICT ("OrganizationId") DO UPDATE SET "Sequence" = excluded."Sequence", "UpdatedAt" = excluded."UpdatedAt"
+            ? $"""
+              INSERT INTO "EvaluationCheckpoints" ("OrganizationId", "Sequence", "WindowsSequence", "UpdatedAt") VALUES (@o, @s, @w, @u)
+              ON CONFLICT ("OrganizationId") DO UPDATE SET "Sequence" = excluded."Sequence", "UpdatedAt" = excluded."UpdatedAt"{(windows ? ", \"WindowsSequence\" = excluded.\"WindowsSequence\"" : "")}
               """
-            : """
+            : $"""
               MERGE [EvaluationCheckpoints] WITH (HOLDLOCK) AS t USING (SELECT @o AS OrganizationId) AS s ON t.OrganizationId = s.OrganizationId
-              WHEN MATCHED THEN UPDATE SET Sequence = @s, UpdatedAt = @u
-              WHEN NOT MATCHED THEN INSERT (OrganizationId, Sequence, UpdatedAt) VALUES (@o, @s, @u);
+              WHEN MATCHED THEN UPDATE SET Sequence = @s, UpdatedAt = @u{(windows ? ", WindowsSequence = @w" : "")}
+              WHEN NOT MATCHED THEN INSERT (OrganizationId, Sequence, WindowsSequence, UpdatedAt) VALUES (@o, @s, @w, @u);
               """;
         Add(command, "@o", organizationId);
         Add(command, "@s", sequence);
+        Add(command, "@w", windowsSequence ?? 0L);
         Add(command, "@u", at.UtcTicks);
         await command.ExecuteNonQueryAsync(ct);
     }
@@ -279,7 +339,17 @@ public sealed class EngineOptions
     /// <summary>Attempts at evaluating one event before it is parked.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 100)] public int MaxEvaluationAttempts { get; set; } = 3;
 
-    /// <summary>How often a partition drops windows that can no longer count (and their rows, with its next commit).</summary>
+    /// <summary>
+    /// How often a partition writes its changed windows (a snapshot, with the log position it reflects). Between snapshots
+    /// windows live in memory; after a crash the log since the snapshot is replayed to rebuild them, so a longer interval
+    /// writes less and replays more at start-up.
+    /// </summary>
+    public TimeSpan WindowSnapshotInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A snapshot is also due once this many events were evaluated since the last one (bounds the replay).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)] public long WindowSnapshotEvents { get; set; } = 200_000;
+
+    /// <summary>How often a partition drops windows that can no longer count (and their rows, with its next snapshot).</summary>
     public TimeSpan WindowEvictionInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
@@ -302,6 +372,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Evaluation of organization {OrganizationId} stopped on an error; it resumes from its checkpoint")]
     public static partial void PartitionFailed(ILogger logger, string organizationId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Windows of organization {OrganizationId} rebuilt from the log: {Events} events replayed ({FromSequence} to {ToSequence})")]
+    public static partial void WindowsReplayed(ILogger logger, string organizationId, int events, long fromSequence, long toSequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation is behind by {Events} events ({Seconds:F1} s); limit {Limit}")]
     public static partial void Behind(ILogger logger, long events, double seconds, long limit);

@@ -9,7 +9,7 @@ namespace Respond.Server.Features.Events;
 /// The log's append path: one transaction and one prepared statement per chunk, insert-if-absent on
 /// (OrganizationId, Source, EventId): idempotency is per organization, so one tenant's key never hides another's event. This is the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
 /// </summary>
-public sealed class EventStore(RespondDbContext db, TimeProvider time)
+public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, TimeProvider time)
 {
     /// <summary>Stores the events that are new and returns them with their sequence; duplicates are skipped.</summary>
     public async Task<List<(ParsedEvent Event, long Sequence)>> InsertAsync(IReadOnlyList<ParsedEvent> events, CancellationToken ct)
@@ -21,6 +21,7 @@ public sealed class EventStore(RespondDbContext db, TimeProvider time)
         var connection = db.Database.GetDbConnection();
         try
         {
+            using var turn = await writers.EnterAsync(db, ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             var sqlServer = db.Database.IsSqlServer();
             var postgreSql = db.Database.IsNpgsql();

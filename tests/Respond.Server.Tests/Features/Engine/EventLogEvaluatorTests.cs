@@ -137,7 +137,8 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
 
         async Task<List<string>> RunAsync(IEnumerable<IEnumerable<object>> batches)
         {
-            await using var api = RespondApiFixture.For(database).With("Respond:Engine:EvaluationChunkSize", "7");
+            // A snapshot with every unit, so the stored windows compare too.
+            await using var api = RespondApiFixture.For(database).With("Respond:Engine:EvaluationChunkSize", "7").With("Respond:Engine:WindowSnapshotInterval", "00:00:00");
             await api.TurnOnAsync();
             var rule = await RuleOfEveryOrganizationAsync(api, EngineScenario.ThresholdRule, "burst everywhere");
             foreach (var batch in batches) await api.PostEventsAsync("admin", batch, waitForEvaluation: false);

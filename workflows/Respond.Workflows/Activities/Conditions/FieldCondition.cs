@@ -45,6 +45,7 @@ public sealed class FieldCondition
             case "cidr":
                 var blocks = value is JsonArray many ? many.Select(FieldConditions.Text) : [FieldConditions.Text(value)];
                 networks = [.. blocks.Select(b => FieldConditions.TryParseCidr(b, out var n) ? (IPNetwork?)n : null).OfType<IPNetwork>()];
+                Networks = networks.Length > 0 ? networks : null;
                 break;
             case "exists":
                 exists = value is null || value.GetValueKind() != JsonValueKind.False;
@@ -68,9 +69,33 @@ public sealed class FieldCondition
                 break;
             default:
                 values = value is JsonArray list ? [.. list.Select(ToScalar)] : [ToScalar(value)];
+                if (op is "eq" or "in" && values.Length > 0 && values.All(v => v is { Text: { } t, Number: null, Boolean: null }
+                    && !TryNumber(t, out _) && !bool.TryParse(t, out _)))
+                {
+                    EqualityKeys = [.. values.Select(v => v.Text!)];
+                }
+                if (op == "contains" && values.Length > 0 && values.All(v => !string.IsNullOrEmpty(v.Text)))
+                {
+                    Substrings = [.. values.Select(v => v.Text!)];
+                }
                 break;
         }
     }
+
+    /// <summary>
+    /// Set for an <c>eq</c>/<c>in</c> whose values are all plain text (not numbers or booleans): the condition holds exactly
+    /// when the field is, or is a list holding, a string equal to one of them ignoring case. An index can look rules up by them.
+    /// </summary>
+    internal IReadOnlyList<string>? EqualityKeys { get; }
+
+    /// <summary>Set for a <c>cidr</c>: its blocks. The condition holds only when the field's text is an address in one.</summary>
+    internal IReadOnlyList<IPNetwork>? Networks { get; }
+
+    /// <summary>
+    /// Set for a <c>contains</c> of non-empty texts: on a field that is not a list the condition holds only when the field's
+    /// text holds one of them, ignoring case (on a list it compares items instead).
+    /// </summary>
+    internal IReadOnlyList<string>? Substrings { get; }
 
     public EventFieldPath Field { get; }
 

@@ -35,10 +35,13 @@ public sealed class MatchCondition : Block
     public override object Compile(WorkflowNode node, WorkflowDefinition definition) =>
         ConditionSet.Compile(node.Config, CompiledRule.RegexTimeout);
 
+    public override string DecideOnEvent(CompiledNode node, WorkflowEvent e) =>
+        node.Compiled<ConditionSet>().Evaluate(e, null) ? BlockPorts.True : BlockPorts.False;
+
     public override ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
     {
         var conditions = context.Node.Compiled<ConditionSet>();
-        if (!context.Options.DetailFalseMatches && !conditions.Evaluate(context.Event, null))
+        if (!context.Options.DetailFalseMatches && DecideOnEvent(context.Node, context.Event) == BlockPorts.False)
             return ValueTask.FromResult(BlockResult.Take(BlockPorts.False, null));
         var details = new JsonArray();
         var result = conditions.Evaluate(context.Event, details);

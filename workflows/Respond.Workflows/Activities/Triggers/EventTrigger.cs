@@ -37,6 +37,8 @@ public sealed class EventTrigger : Block
             ApiEnumName.TryParse<Severity>(FieldConditions.Text(node.Config["minSeverity"]), out var min) ? min : null);
     }
 
+    public override string DecideOnEvent(CompiledNode node, WorkflowEvent e) => BlockPorts.Next;
+
     public override ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct) =>
         ValueTask.FromResult(BlockResult.Take(BlockPorts.Next));
 }

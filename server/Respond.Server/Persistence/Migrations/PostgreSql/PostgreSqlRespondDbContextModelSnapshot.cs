@@ -790,6 +790,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("WindowsSequence")
+                        .HasColumnType("bigint");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("EvaluationCheckpoints");

@@ -792,6 +792,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("WindowsSequence")
+                        .HasColumnType("bigint");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("EvaluationCheckpoints");

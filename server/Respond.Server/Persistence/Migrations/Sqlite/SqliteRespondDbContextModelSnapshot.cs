@@ -782,6 +782,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("WindowsSequence")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("EvaluationCheckpoints");

@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Respond.Workflows.Runtime;
+
+namespace Respond.Workflows.Tests.Runtime;
+
+/// <summary>
+/// Live ingestion asks the trigger index for the rules an event gets past their event-only blocks
+/// (<see cref="TriggerIndex.Proceeding"/>, a value index plus <see cref="CompiledRule.Proceeds"/>) and creates instances
+/// for those only. These tests hold that shortcut to what running every candidate rule in full says.
+/// </summary>
+public sealed class ProceedingRulesTests
+{
+    private static RuleSnapshot Match(string id, string match, string port = "true") =>
+        RuntimeHarness.Snapshot(RuntimeHarness.Chain("condition.match", match, port: port), RuleOutcome.AlertOnly, id);
+
+    private static RuleSnapshot FilteredThreshold(string id, string filter)
+    {
+        var definition = (JsonObject)JsonNode.Parse($$$"""
+            {
+              "schemaVersion": 1,
+              "nodes": [
+                { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["signin.failed"] } },
+                { "id": "filter", "type": "condition.match", "config": {{{filter}}} },
+                { "id": "burst", "type": "condition.threshold", "config": { "groupBy": ["user.id"], "count": 3, "window": "PT10M" } },
+                { "id": "alert", "type": "alert.create", "config": { "title": "Burst {{user.id}}", "severity": "HIGH" } }
+              ],
+              "edges": [
+                { "from": "trigger", "to": "filter" },
+                { "from": "filter", "to": "burst", "port": "true" },
+                { "from": "burst", "to": "alert", "port": "true" }
+              ]
+            }
+            """)!;
+        return RuntimeHarness.Snapshot(definition, RuleOutcome.AlertOnly, id);
+    }
+
+    // Every shape the index treats differently: looked up by value (eq, in, any on one field), tested one by one (numbers,
+    // booleans, contains, cidr, regex, neq, any over two fields), a match whose false port acts, a filter before a threshold.
+    private static readonly RuleSnapshot[] Rules =
+    [
+        Match("eq-user", """{ "all": [ { "field": "user.id", "op": "eq", "value": "Alice" } ] }"""),
+        Match("in-process", """{ "all": [ { "field": "process.name", "op": "in", "value": ["mimikatz.exe", "procdump.exe"] }, { "field": "severity", "op": "in", "value": ["HIGH", "CRITICAL"] } ] }"""),
+        Match("any-user", """{ "any": [ { "field": "user.id", "op": "eq", "value": "bob" }, { "field": "user.id", "op": "in", "value": ["carol"] } ] }"""),
+        Match("any-two-fields", """{ "any": [ { "field": "user.id", "op": "eq", "value": "dave" }, { "field": "process.name", "op": "eq", "value": "cmd.exe" } ] }"""),
+        Match("eq-number", """{ "all": [ { "field": "raw.attempts", "op": "eq", "value": "5" } ] }"""),
+        Match("eq-bool", """{ "all": [ { "field": "raw.admin", "op": "eq", "value": "true" } ] }"""),
+        Match("contains", """{ "all": [ { "field": "process.commandLine", "op": "contains", "value": "sekurlsa" } ] }"""),
+        Match("cidr", """{ "any": [ { "field": "src.ip", "op": "cidr", "value": "203.0.113.0/24" } ] }"""),
+        Match("cidr-many", """{ "all": [ { "field": "src.ip", "op": "cidr", "value": ["203.0.0.0/16", "203.0.113.7", "2001:db8::/32", "2001:db8:1::/48"] } ] }"""),
+        Match("contains-roles", """{ "any": [ { "field": "raw.roles", "op": "contains", "value": "admin" }, { "field": "raw.roles", "op": "contains", "value": "READER" } ] }"""),
+        Match("contains-number", """{ "all": [ { "field": "raw.attempts", "op": "contains", "value": "5" } ] }"""),
+        Match("regex", """{ "all": [ { "field": "user.id", "op": "regex", "value": "^a" } ] }"""),
+        Match("neq", """{ "all": [ { "field": "raw.country", "op": "neq", "value": "US" } ] }"""),
+        Match("roles-list", """{ "all": [ { "field": "raw.roles", "op": "in", "value": ["Admin", "Owner"] } ] }"""),
+        Match("false-port-acts", """{ "all": [ { "field": "user.id", "op": "eq", "value": "alice" } ] }""", port: "false"),
+        FilteredThreshold("filtered-threshold", """{ "all": [ { "field": "user.id", "op": "in", "value": ["alice", "bob"] } ] }"""),
+    ];
+
+    private static readonly string[] Users = ["alice", "ALICE", "bob", "carol", "dave", "eve"];
+    private static readonly string[] Addresses = ["203.0.113.7", " 203.0.113.9 ", "203.0.5.1", "198.51.100.7", "::ffff:203.0.113.7",
+        "2001:db8:1::5", "2001:db8:2::5", "2001:db9::1", "not an address"];
+    private static readonly string[] Processes = ["mimikatz.exe", "PROCDUMP.EXE", "cmd.exe", "svchost.exe"];
+
+    private static IEnumerable<WorkflowEvent> Events()
+    {
+        var random = new Random(12);
+        for (var i = 0; i < 400; i++)
+        {
+            var roles = random.Next(3) switch { 0 => "[]", 1 => """["owner", "Reader"]""", _ => """["Admin", "owner"]""" };
+            var attempts = random.Next(3) switch { 0 => "5", 1 => "\"5\"", _ => "4" };
+            var admin = random.Next(2) == 0 ? "true" : "\"TRUE\"";
+            var fields = $$"""
+                {
+                  "user": { "id": "{{Users[random.Next(Users.Length)]}}" },
+                  "process": { "name": "{{Processes[random.Next(Processes.Length)]}}", "commandLine": "{{(random.Next(4) == 0 ? "x SEKURLSA::logon" : "x")}}" },
+                  "src": { "ip": "{{Addresses[random.Next(Addresses.Length)]}}" },
+                  "raw": { "attempts": {{attempts}}, "admin": {{admin}}, "country": "{{(random.Next(2) == 0 ? "US" : "FR")}}", "roles": {{roles}} }
+                }
+                """;
+            yield return RuntimeHarness.Event(fields, severity: random.Next(2) == 0 ? Severity.High : Severity.Low,
+                time: RuntimeHarness.Start.AddSeconds(i));
+        }
+    }
+
+    [Fact]
+    public async Task Proceeding_EveryShapeOfRule_ExactlyTheRulesWhoseFullRunGetsPastItsEventOnlyBlocks()
+    {
+        var index = new TriggerIndex(Rules);
+        var checkedPairs = 0;
+        foreach (var e in Events())
+        {
+            var expected = new List<string>();
+            foreach (var rule in index.Candidates(e))
+            {
+                // A full run on its own harness: did it reach a block other than the trigger and field matches?
+                var instance = await new RuntimeHarness().StartAsync(rule, e);
+                if (instance.Path.Any(step => step.BlockType is not ("trigger.event" or "condition.match"))) expected.Add(rule.RuleId);
+                checkedPairs++;
+            }
+
+            Assert.Equal(expected, index.Proceeding(e).Select(r => r.RuleId));
+        }
+        Assert.Equal(400 * Rules.Length, checkedPairs);
+    }
+
+    [Fact]
+    public void Proceeding_RuleRequiringAValue_FoundByTheEventsValueIgnoringCaseAndOnceForAList()
+    {
+        var index = new TriggerIndex([Rules.Single(r => r.RuleId == "eq-user"), Rules.Single(r => r.RuleId == "roles-list")]);
+
+        Assert.Equal(["eq-user"], index.Proceeding(RuntimeHarness.Event("""{ "user": { "id": "ALICE" } }""")).Select(r => r.RuleId));
+        Assert.Empty(index.Proceeding(RuntimeHarness.Event("""{ "user": { "id": "alice2" } }""")));
+        Assert.Equal(["roles-list"], index.Proceeding(RuntimeHarness.Event("""{ "raw": { "roles": ["owner", "ADMIN"] } }""")).Select(r => r.RuleId));
+        Assert.Equal(2, index.Candidates(RuntimeHarness.Event("""{ "user": { "id": "bob" } }""")).Count);
+    }
+
+    [Fact]
+    public async Task HandleEvent_MatchSaysNo_NoInstanceIsCreatedOrStored()
+    {
+        var harness = new RuntimeHarness();
+        var index = new TriggerIndex([Rules.Single(r => r.RuleId == "eq-user"), Rules.Single(r => r.RuleId == "contains")]);
+
+        var none = await harness.Engine.HandleEventAsync(index, RuntimeHarness.Event("""{ "user": { "id": "eve" }, "process": { "commandLine": "x" } }"""), CancellationToken.None);
+        var one = await harness.Engine.HandleEventAsync(index, RuntimeHarness.Event("""{ "user": { "id": "alice" }, "process": { "commandLine": "x" } }"""), CancellationToken.None);
+
+        Assert.Empty(none);
+        Assert.Equal("eq-user", Assert.Single(one).Rule.RuleId);
+        Assert.Single(harness.Alerts.Alerts);
+    }
+}
