@@ -14,7 +14,31 @@ namespace Respond.Server.Features.Events;
 public static class EventText
 {
     /// <summary>The dotted path of the first such string or field name (e.g. <c>user.name</c>, <c>raw.tags[2]</c>), or null.</summary>
-    public static string? FindInvalid(JsonElement element) => Find(element, "");
+    public static string? FindInvalid(JsonElement element) => AllValid(element) ? null : Find(element, "");
+
+    // The common case, without building a path per field: every event of every batch goes through here.
+    private static bool AllValid(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsValid(JsonMarshal.GetRawUtf8Value(element), element);
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!IsValidName(property) || !AllValid(property.Value)) return false;
+                }
+                return true;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!AllValid(item)) return false;
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
 
     private static string? Find(JsonElement element, string path)
     {
