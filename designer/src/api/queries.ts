@@ -3,6 +3,26 @@
 import { graphql } from './generated';
 
 graphql(`
+  fragment UserErrorFields on UserError {
+    code
+    message
+    path
+  }
+`);
+
+graphql(`
+  fragment ApiClientPayloadFields on ApiClientPayload {
+    apiClient {
+      ...ApiClientFields
+    }
+    secret
+    errors {
+      ...UserErrorFields
+    }
+  }
+`);
+
+graphql(`
   fragment OrganizationFields on Organization {
     id
     name
@@ -269,9 +289,7 @@ export const CREATE_ORGANIZATION = graphql(`
         ...OrganizationFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -283,9 +301,7 @@ export const CONNECT_ORGANIZATION = graphql(`
         ...OrganizationFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -297,9 +313,7 @@ export const TEST_CONNECTION = graphql(`
         ...OrganizationFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -312,9 +326,7 @@ export const TURN_ON = graphql(`
         ...SettingsFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -326,9 +338,7 @@ export const TURN_OFF = graphql(`
         ...SettingsFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -340,9 +350,7 @@ export const UPDATE_APPROVALS = graphql(`
         ...SettingsFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -354,9 +362,7 @@ export const UPDATE_AUTO_RESPONSE = graphql(`
         ...SettingsFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -438,9 +444,7 @@ export const CREATE_RULE = graphql(`
         ...RuleFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -455,9 +459,7 @@ export const UPDATE_RULE = graphql(`
         id
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -469,9 +471,7 @@ export const DUPLICATE_RULE = graphql(`
         ...RuleSummaryFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -481,9 +481,7 @@ export const DELETE_RULE = graphql(`
     deleteRule(input: $input) {
       deletedRuleId
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -498,9 +496,7 @@ export const ACTIVATE_RULE = graphql(`
         id
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -512,9 +508,7 @@ export const PAUSE_RULE = graphql(`
         ...RuleFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -527,9 +521,7 @@ export const CONVERT_TO_IOC = graphql(`
         name
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -571,9 +563,7 @@ export const DUPLICATE_TEMPLATE = graphql(`
         ...RuleSummaryFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -593,9 +583,7 @@ export const TEST_RULE = graphql(`
         error
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -617,9 +605,7 @@ export const BACKTEST_RULE = graphql(`
         perDay
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -762,9 +748,7 @@ export const ACK_ALERT = graphql(`
         ...AlertFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -776,9 +760,7 @@ export const CLOSE_ALERT = graphql(`
         ...AlertFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -836,9 +818,7 @@ export const DECIDE_APPROVALS = graphql(`
         }
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -864,9 +844,7 @@ export const APPROVE = graphql(`
         ...ApprovalFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -878,9 +856,7 @@ export const REJECT = graphql(`
         ...ApprovalFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -923,9 +899,7 @@ export const SUBMIT_ACTION = graphql(`
         status
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -941,15 +915,11 @@ export const SUBMIT_BULK_ACTION = graphql(`
       results {
         index
         errors {
-          code
-          message
-          path
+          ...UserErrorFields
         }
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -961,9 +931,7 @@ export const CANCEL_ACTION = graphql(`
         ...ActionFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -979,9 +947,7 @@ export const ROLLBACK_ACTION = graphql(`
         id
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1040,9 +1006,7 @@ export const CREATE_ENROLLMENT_TOKEN = graphql(`
         ...EnrollmentTokenFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1054,9 +1018,7 @@ export const REVOKE_AGENT = graphql(`
         ...AgentFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1068,9 +1030,7 @@ export const REVOKE_ENROLLMENT_TOKEN = graphql(`
         ...EnrollmentTokenFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1123,9 +1083,7 @@ export const CREATE_USER = graphql(`
         ...UserFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1137,9 +1095,7 @@ export const DISABLE_USER = graphql(`
         ...UserFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1151,9 +1107,7 @@ export const ENABLE_USER = graphql(`
         ...UserFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1165,9 +1119,7 @@ export const RESET_USER_PASSWORD = graphql(`
         ...UserFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1179,9 +1131,7 @@ export const SET_USER_ACCESS = graphql(`
         ...UserFields
       }
       errors {
-        code
-        message
-        path
+        ...UserErrorFields
       }
     }
   }
@@ -1189,45 +1139,21 @@ export const SET_USER_ACCESS = graphql(`
 export const CREATE_API_CLIENT = graphql(`
   mutation CreateApiClient($input: CreateApiClientInput!) {
     createApiClient(input: $input) {
-      apiClient {
-        ...ApiClientFields
-      }
-      secret
-      errors {
-        code
-        message
-        path
-      }
+      ...ApiClientPayloadFields
     }
   }
 `);
 export const ROTATE_API_CLIENT_SECRET = graphql(`
   mutation RotateApiClientSecret($input: ApiClientIdInput!) {
     rotateApiClientSecret(input: $input) {
-      apiClient {
-        ...ApiClientFields
-      }
-      secret
-      errors {
-        code
-        message
-        path
-      }
+      ...ApiClientPayloadFields
     }
   }
 `);
 export const REVOKE_API_CLIENT = graphql(`
   mutation RevokeApiClient($input: ApiClientIdInput!) {
     revokeApiClient(input: $input) {
-      apiClient {
-        ...ApiClientFields
-      }
-      secret
-      errors {
-        code
-        message
-        path
-      }
+      ...ApiClientPayloadFields
     }
   }
 `);

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import type { RuleOutcome, Severity } from '../api/types';
+import type { CursorPages } from '../api/hooks';
 
 export function Empty(props: { title: string; children?: ReactNode }) {
   return (
@@ -66,6 +67,27 @@ export function Modal(props: {
   );
 }
 
+/** A dialog's footer: a way out (Cancel) and the dialog's one action. */
+export function DialogButtons(props: {
+  onCancel: () => void;
+  cancel?: string;
+  submit: ReactNode;
+  onSubmit: () => void;
+  disabled?: boolean;
+  danger?: boolean;
+}) {
+  return (
+    <>
+      <button className="btn" onClick={props.onCancel}>
+        {props.cancel ?? 'Cancel'}
+      </button>
+      <button className={`btn ${props.danger ? 'danger solid' : 'primary'}`} disabled={props.disabled} onClick={props.onSubmit}>
+        {props.submit}
+      </button>
+    </>
+  );
+}
+
 export function Confirm(props: {
   open: boolean;
   title: string;
@@ -80,16 +102,7 @@ export function Confirm(props: {
       open={props.open}
       title={props.title}
       onClose={props.onCancel}
-      footer={
-        <>
-          <button className="btn" onClick={props.onCancel}>
-            Cancel
-          </button>
-          <button className={`btn ${props.danger ? 'danger solid' : 'primary'}`} onClick={props.onConfirm}>
-            {props.confirm}
-          </button>
-        </>
-      }
+      footer={<DialogButtons onCancel={props.onCancel} submit={props.confirm} onSubmit={props.onConfirm} danger={props.danger} />}
     >
       <div>{props.body}</div>
     </Modal>
@@ -133,6 +146,20 @@ export function humanEnum(value: string): string {
 /** Server text with enum codes in it ("ISOLATE_DEVICE requires…") read with the codes in words ("Isolate device requires…"). */
 export function withEnumsInWords(text: string): string {
   return text.replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g, (code) => humanEnum(code));
+}
+
+/** The options of a select over enum values, in words; with `any`, an option '' of that label first. */
+export function EnumOptions(props: { values: readonly string[]; any?: string }) {
+  return (
+    <>
+      {props.any !== undefined && <option value="">{props.any}</option>}
+      {props.values.map((v) => (
+        <option key={v} value={v}>
+          {humanEnum(v)}
+        </option>
+      ))}
+    </>
+  );
 }
 
 export function StatusBadge(props: { status: string }) {
@@ -195,33 +222,63 @@ export function LiveBadge(props: { live: boolean }) {
   );
 }
 
-/** "1–100 of 698" for the page at `index` of `size` rows, with Previous/Next. */
+/** The paging fields every paged connection returns. */
+export interface PagedConnection {
+  totalCount?: number | null;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/** "1–100 of 698" for the shown page of a connection read through `pages`, with Previous/Next. */
 export function Pager(props: {
-  index: number;
-  size: number;
-  shown: number;
-  total: number | null | undefined;
-  hasNext: boolean;
-  onPrevious: () => void;
-  onNext: () => void;
   label: string;
+  pages: CursorPages;
+  size: number;
+  /** How many rows the shown page has. */
+  shown: number;
+  connection: PagedConnection | null | undefined;
   /** False while the shown rows are still those of another page. */
   current: boolean;
 }) {
-  const from = props.shown === 0 ? 0 : props.index * props.size + 1;
-  const to = props.index * props.size + props.shown;
+  const { pages, connection } = props;
+  const from = props.shown === 0 ? 0 : pages.index * props.size + 1;
+  const to = pages.index * props.size + props.shown;
   return (
     <nav className="row pager" aria-label={`${props.label} pages`}>
       <span className="small" data-testid="page-range" aria-busy={!props.current}>
-        {props.current ? `${from}–${to} of ${props.total ?? '?'}` : 'Loading…'}
+        {props.current ? `${from}–${to} of ${connection?.totalCount ?? '?'}` : 'Loading…'}
       </span>
       <span className="spacer" />
-      <button className="btn small" disabled={props.index === 0} onClick={props.onPrevious}>
+      <button className="btn small" disabled={pages.index === 0} onClick={pages.previous}>
         Previous
       </button>
-      <button className="btn small" disabled={!props.hasNext} onClick={props.onNext}>
+      <button className="btn small" disabled={!connection?.pageInfo.hasNextPage} onClick={() => pages.next(connection?.pageInfo.endCursor)}>
         Next
       </button>
     </nav>
+  );
+}
+
+/** A column heading; `hidden` ones are read by screen readers only (a column of buttons or check boxes). */
+export type Column = string | { hidden: string };
+
+/** The designer's data table: its headings from `columns`, its rows the children. */
+export function DataTable(props: { columns: readonly Column[]; label?: string; children: ReactNode }) {
+  return (
+    <table className="data" aria-label={props.label}>
+      <thead>
+        <tr>
+          {props.columns.map((c) =>
+            typeof c === 'string' ? (
+              <th key={c}>{c}</th>
+            ) : (
+              <th key={c.hidden}>
+                <span className="sr-only">{c.hidden}</span>
+              </th>
+            ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
   );
 }

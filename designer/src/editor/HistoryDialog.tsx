@@ -4,7 +4,7 @@ import { RULE_VERSIONS } from '../api/queries';
 import type { ActivityDescriptor, Rule } from '../api/types';
 import { parseDefinition, type RuleDefinition } from '../rules/definition';
 import { diffDefinitions } from '../rules/diff';
-import { ErrorBox, Loading, Modal, when } from '../components/ui';
+import { ErrorBox, Loading, Modal, when, DataTable } from '../components/ui';
 
 /** Version history with a visual diff between any two versions. */
 export function HistoryDialog(props: {
@@ -43,46 +43,33 @@ export function HistoryDialog(props: {
         <div className="split">
           <div>
             <p className="muted small">Tick two versions to compare them.</p>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th>
-                    <span className="sr-only">Compare</span>
-                  </th>
-                  <th>Version</th>
-                  <th>Change</th>
-                  <th>By</th>
-                  <th />
+            <DataTable columns={[{ hidden: 'Compare' }, 'Version', 'Change', 'By', { hidden: 'Load' }]}>
+              {versions.map((v) => (
+                <tr key={v.version}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Compare version ${v.version}`}
+                      checked={picked.includes(v.version)}
+                      onChange={() =>
+                        setPicked((p) => (p.includes(v.version) ? p.filter((x) => x !== v.version) : [...p, v.version].slice(-2)))
+                      }
+                    />
+                  </td>
+                  <td>
+                    v{v.version}
+                    <div className="muted small">{when(v.changedAt)}</div>
+                  </td>
+                  <td>{v.change}</td>
+                  <td>{v.changedBy}</td>
+                  <td>
+                    <button className="btn small" onClick={() => props.onRestore(def(v.version))}>
+                      Load
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {versions.map((v) => (
-                  <tr key={v.version}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Compare version ${v.version}`}
-                        checked={picked.includes(v.version)}
-                        onChange={() =>
-                          setPicked((p) => (p.includes(v.version) ? p.filter((x) => x !== v.version) : [...p, v.version].slice(-2)))
-                        }
-                      />
-                    </td>
-                    <td>
-                      v{v.version}
-                      <div className="muted small">{when(v.changedAt)}</div>
-                    </td>
-                    <td>{v.change}</td>
-                    <td>{v.changedBy}</td>
-                    <td>
-                      <button className="btn small" onClick={() => props.onRestore(def(v.version))}>
-                        Load
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </div>
           <div>
             {!pair || !diff ? (

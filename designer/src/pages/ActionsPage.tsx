@@ -16,7 +16,20 @@ import { ACTION_TYPES } from '../api/types';
 import { devicesIn, knownDevices, parseTarget, targetFields, targetsDevicesOnly, toggleDevice } from '../api/actionTargets';
 import { linkProps, navigate } from '../router';
 import { useSession } from '../session';
-import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge, when } from '../components/ui';
+import {
+  ago,
+  Empty,
+  ErrorBox,
+  errorText,
+  humanEnum,
+  Loading,
+  Modal,
+  StatusBadge,
+  when,
+  DataTable,
+  EnumOptions,
+  DialogButtons,
+} from '../components/ui';
 import { thrownErrorText } from '../rules/userErrors';
 
 const describeTarget = (a: ResponseAction) =>
@@ -65,42 +78,30 @@ export function ActionsPage(props: { actionId?: string }) {
       ) : actions.length === 0 ? (
         <Empty title="No response actions yet">Actions appear when a rule runs one, an approval is granted, or you submit one.</Empty>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Action</th>
-              <th>Status</th>
-              <th>Target</th>
-              <th>Source</th>
-              <th>Verification</th>
-              <th>Submitted</th>
+        <DataTable columns={['Action', 'Status', 'Target', 'Source', 'Verification', 'Submitted']}>
+          {actions.map((a) => (
+            <tr key={a.id} className="clickable" data-action={a.id} onClick={() => navigate(`/actions/${a.id}`)}>
+              <td>
+                <a {...linkProps(`/actions/${a.id}`)}>{humanEnum(a.type)}</a>
+                <div className="muted small">
+                  {a.organizationId}
+                  {a.bulkGroupId ? ` · bulk ${a.bulkGroupId}` : ''}
+                </div>
+              </td>
+              <td>
+                <StatusBadge status={a.status} />
+              </td>
+              <td className="small">{describeTarget(a)}</td>
+              <td className="small">{humanEnum(a.source)}</td>
+              <td>
+                <StatusBadge status={a.verificationStatus} />
+              </td>
+              <td className="small">
+                {ago(a.submittedAt)} · {a.submittedBy}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {actions.map((a) => (
-              <tr key={a.id} className="clickable" data-action={a.id} onClick={() => navigate(`/actions/${a.id}`)}>
-                <td>
-                  <a {...linkProps(`/actions/${a.id}`)}>{humanEnum(a.type)}</a>
-                  <div className="muted small">
-                    {a.organizationId}
-                    {a.bulkGroupId ? ` · bulk ${a.bulkGroupId}` : ''}
-                  </div>
-                </td>
-                <td>
-                  <StatusBadge status={a.status} />
-                </td>
-                <td className="small">{describeTarget(a)}</td>
-                <td className="small">{humanEnum(a.source)}</td>
-                <td>
-                  <StatusBadge status={a.verificationStatus} />
-                </td>
-                <td className="small">
-                  {ago(a.submittedAt)} · {a.submittedBy}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {submitting && (
         <SubmitDialog
@@ -306,14 +307,12 @@ function SubmitDialog(props: { recent: ResponseAction[]; onClose: () => void; on
       title="Submit a response action"
       onClose={props.onClose}
       footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn primary" disabled={!list.length || !justification.trim()} onClick={() => void submit()}>
-            Submit{list.length > 1 ? ` ${list.length} actions` : ''}
-          </button>
-        </>
+        <DialogButtons
+          onCancel={props.onClose}
+          submit={list.length > 1 ? `Submit ${list.length} actions` : 'Submit'}
+          onSubmit={() => void submit()}
+          disabled={!list.length || !justification.trim()}
+        />
       }
     >
       <label className="field">
@@ -329,11 +328,7 @@ function SubmitDialog(props: { recent: ResponseAction[]; onClose: () => void; on
       <label className="field">
         Action
         <select value={type} onChange={(e) => setType(e.target.value as ResponseActionType)}>
-          {ACTION_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {humanEnum(t)}
-            </option>
-          ))}
+          <EnumOptions values={ACTION_TYPES} />
         </select>
       </label>
       {devicesOnly && devices.length > 0 && (

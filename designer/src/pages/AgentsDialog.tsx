@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { mutate, useQuery } from '../api/hooks';
 import { AGENTS, CREATE_ENROLLMENT_TOKEN, REVOKE_AGENT, REVOKE_ENROLLMENT_TOKEN } from '../api/queries';
 import type { AgentEnrollmentToken, EndpointAgent, Organization } from '../api/types';
-import { ago, Empty, ErrorBox, errorText, Loading, Modal, when } from '../components/ui';
+import { ago, Empty, ErrorBox, errorText, Loading, Modal, when, DataTable, DialogButtons } from '../components/ui';
 import { useSession } from '../session';
 
 /** The endpoint agents of one organization: enrol devices with a one-use token, see who is connected, revoke. */
@@ -41,16 +41,7 @@ export function AgentsDialog(props: { org: Organization; onClose: () => void }) 
       wide
       title={`Endpoint agents of ${props.org.name}`}
       onClose={props.onClose}
-      footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Close
-          </button>
-          <button className="btn primary" onClick={() => void createToken()}>
-            Create enrolment token
-          </button>
-        </>
-      }
+      footer={<DialogButtons onCancel={props.onClose} cancel="Close" submit="Create enrolment token" onSubmit={() => void createToken()} />}
     >
       <p className="muted">
         Devices enrol once with a one-use token and then hold a channel to Respond; actions on a device go to its agent.
@@ -77,47 +68,34 @@ export function AgentsDialog(props: { org: Organization; onClose: () => void }) 
       ) : (data?.agents.length ?? 0) === 0 ? (
         <Empty title="No agent has enrolled">Create an enrolment token and start the agent on a device with it.</Empty>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Device</th>
-              <th>Host</th>
-              <th>State</th>
-              <th>Last seen</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
+        <DataTable columns={['Device', 'Host', 'State', 'Last seen', { hidden: 'Actions' }]}>
+          {data!.agents.map((a) => (
+            <tr key={a.id} data-agent={a.deviceId}>
+              <td className="mono">{a.deviceId}</td>
+              <td>
+                {a.hostname}
+                <div className="muted small">{a.os}</div>
+              </td>
+              <td>
+                {a.revokedAt ? (
+                  <span className="badge plain" title={a.revokedReason ?? undefined}>
+                    Revoked {when(a.revokedAt)}
+                  </span>
+                ) : (
+                  <span className={`badge ${a.connected ? 'ok' : 'warn'}`}>{a.connected ? 'Connected' : 'Offline'}</span>
+                )}
+              </td>
+              <td>{ago(a.lastSeenAt)}</td>
+              <td>
+                {!a.revokedAt && (
+                  <button className="btn small danger" onClick={() => setRevoking(a)}>
+                    Revoke
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {data!.agents.map((a) => (
-              <tr key={a.id} data-agent={a.deviceId}>
-                <td className="mono">{a.deviceId}</td>
-                <td>
-                  {a.hostname}
-                  <div className="muted small">{a.os}</div>
-                </td>
-                <td>
-                  {a.revokedAt ? (
-                    <span className="badge plain" title={a.revokedReason ?? undefined}>
-                      Revoked {when(a.revokedAt)}
-                    </span>
-                  ) : (
-                    <span className={`badge ${a.connected ? 'ok' : 'warn'}`}>{a.connected ? 'Connected' : 'Offline'}</span>
-                  )}
-                </td>
-                <td>{ago(a.lastSeenAt)}</td>
-                <td>
-                  {!a.revokedAt && (
-                    <button className="btn small danger" onClick={() => setRevoking(a)}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {openTokens.length > 0 && (
         <>
@@ -164,16 +142,7 @@ function RevokeAgentDialog(props: { agent: EndpointAgent; onClose: () => void; o
       open
       title={`Revoke the agent of ${props.agent.deviceId}?`}
       onClose={props.onClose}
-      footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn danger solid" onClick={() => void submit()}>
-            Revoke agent
-          </button>
-        </>
-      }
+      footer={<DialogButtons onCancel={props.onClose} submit="Revoke agent" onSubmit={() => void submit()} danger />}
     >
       <p>
         Its credential stops working at once and its channel is dropped: no action reaches the device until it enrols again with a new

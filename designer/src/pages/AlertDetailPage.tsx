@@ -1,10 +1,9 @@
-import { useState } from 'react';
-import { useQuery } from '../api/hooks';
+import { useCursorPages, useQuery } from '../api/hooks';
 import { ALERT } from '../api/queries';
 import { nodesOf, textOf } from '../api/types';
 import { linkProps } from '../router';
 import { useSession } from '../session';
-import { withEnumsInWords, ErrorBox, humanEnum, Loading, Pager, SeverityBadge, StatusBadge, when } from '../components/ui';
+import { withEnumsInWords, ErrorBox, humanEnum, Loading, Pager, SeverityBadge, StatusBadge, when, DataTable } from '../components/ui';
 import { pathStepsOf, RunPath } from '../components/RunPath';
 
 const EVENTS_PAGE = 50;
@@ -12,9 +11,8 @@ const EVENTS_PAGE = 50;
 /** Why an alert fired: its events (all of them, paged), the path of the run that raised it, and what it caused. */
 export function AlertDetailPage(props: { alertId: string }) {
   const { orgName } = useSession();
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1] ?? null;
-  const { data, error, loading, current, reload } = useQuery(ALERT, { id: props.alertId, after });
+  const pages = useCursorPages(props.alertId);
+  const { data, error, loading, current, reload } = useQuery(ALERT, { id: props.alertId, after: pages.after });
   const alert = data?.alert;
   if (error && !data)
     return (
@@ -101,41 +99,20 @@ export function AlertDetailPage(props: { alertId: string }) {
 
       <section className="card stack" aria-labelledby="alert-events">
         <h2 id="alert-events">Contributing events</h2>
-        <Pager
-          current={current}
-          label="Events"
-          index={cursors.length - 1}
-          size={EVENTS_PAGE}
-          shown={events.length}
-          total={alert.events.totalCount}
-          hasNext={alert.events.pageInfo.hasNextPage}
-          onPrevious={() => setCursors(cursors.slice(0, -1))}
-          onNext={() => alert.events.pageInfo.endCursor && setCursors([...cursors, alert.events.pageInfo.endCursor])}
-        />
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Event</th>
-              <th>Type</th>
-              <th>Severity</th>
-              <th>Time</th>
-              <th>Fields</th>
+        <Pager label="Events" pages={pages} size={EVENTS_PAGE} shown={events.length} connection={alert.events} current={current} />
+        <DataTable columns={['Event', 'Type', 'Severity', 'Time', 'Fields']}>
+          {events.map((e) => (
+            <tr key={e.id} data-event={e.id}>
+              <td className="mono small wrap-anywhere">{e.id}</td>
+              <td>{e.type}</td>
+              <td>
+                <SeverityBadge severity={e.severity} />
+              </td>
+              <td className="small">{when(e.time)}</td>
+              <td className="small mono wrap-anywhere">{textOf(e.fields).slice(0, 240)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id} data-event={e.id}>
-                <td className="mono small wrap-anywhere">{e.id}</td>
-                <td>{e.type}</td>
-                <td>
-                  <SeverityBadge severity={e.severity} />
-                </td>
-                <td className="small">{when(e.time)}</td>
-                <td className="small mono wrap-anywhere">{textOf(e.fields).slice(0, 240)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </section>
 
       <section className="card stack" aria-labelledby="alert-caused">

@@ -7,7 +7,19 @@ import { nodesOf } from '../api/types';
 import { SEVERITIES } from '../api/types';
 import { linkProps } from '../router';
 import { useSession } from '../session';
-import { ago, Empty, ErrorBox, errorText, humanEnum, LiveBadge, Loading, Pager, SeverityBadge, StatusBadge } from '../components/ui';
+import {
+  ago,
+  Empty,
+  ErrorBox,
+  errorText,
+  LiveBadge,
+  Loading,
+  Pager,
+  SeverityBadge,
+  StatusBadge,
+  DataTable,
+  EnumOptions,
+} from '../components/ui';
 
 const PAGE = 100;
 
@@ -76,12 +88,7 @@ export function AlertsPage() {
         <label>
           Minimum severity
           <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value as Severity | '')}>
-            <option value="">Any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {humanEnum(s)}
-              </option>
-            ))}
+            <EnumOptions values={SEVERITIES} any="Any" />
           </select>
         </label>
       </div>
@@ -92,71 +99,46 @@ export function AlertsPage() {
         <Empty title="No alerts">Alerts appear here the moment an active rule raises one.</Empty>
       ) : (
         <>
-          <Pager
-            current={current}
-            label="Alerts"
-            index={pages.index}
-            size={PAGE}
-            shown={alerts.length}
-            total={data?.alerts.totalCount}
-            hasNext={data?.alerts.pageInfo.hasNextPage ?? false}
-            onPrevious={pages.previous}
-            onNext={() => pages.next(data?.alerts.pageInfo.endCursor)}
-          />
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Alert</th>
-                <th>Severity</th>
-                <th>Status</th>
-                <th>Rule</th>
-                <th>Events</th>
-                <th>Raised</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {alerts.map((a) => (
-                <tr key={a.id} data-alert={a.id} style={fresh.has(a.id) ? { background: 'var(--accent-soft)' } : undefined}>
-                  <td>
-                    <a {...linkProps(`/alerts/${a.id}`)}>
-                      <strong>{a.title}</strong>
-                    </a>
-                    <div className="muted small">
-                      {orgName(a.organizationId)} · {a.groupKey}
-                    </div>
-                  </td>
-                  <td>
-                    <SeverityBadge severity={a.severity} />
-                  </td>
-                  <td>
-                    <StatusBadge status={a.status} />
-                  </td>
-                  <td>
-                    <a {...linkProps(`/rules/${a.ruleId}`)}>{a.ruleName}</a>
-                  </td>
-                  <td>{a.count}</td>
-                  <td className="small">{ago(a.createdAt)}</td>
-                  <td>
-                    {can('Responder') && a.status !== 'CLOSED' && (
-                      <div className="row">
-                        {a.status === 'NEW' && (
-                          <button className="btn small" onClick={() => void decide(a, ACK_ALERT, 'acknowledgeAlert', 'Alert acknowledged')}>
-                            Acknowledge
-                          </button>
-                        )}
-                        <button className="btn small" onClick={() => void decide(a, CLOSE_ALERT, 'closeAlert', 'Alert closed')}>
-                          Close
+          <Pager label="Alerts" pages={pages} size={PAGE} shown={alerts.length} connection={data?.alerts} current={current} />
+          <DataTable columns={['Alert', 'Severity', 'Status', 'Rule', 'Events', 'Raised', { hidden: 'Actions' }]}>
+            {alerts.map((a) => (
+              <tr key={a.id} data-alert={a.id} style={fresh.has(a.id) ? { background: 'var(--accent-soft)' } : undefined}>
+                <td>
+                  <a {...linkProps(`/alerts/${a.id}`)}>
+                    <strong>{a.title}</strong>
+                  </a>
+                  <div className="muted small">
+                    {orgName(a.organizationId)} · {a.groupKey}
+                  </div>
+                </td>
+                <td>
+                  <SeverityBadge severity={a.severity} />
+                </td>
+                <td>
+                  <StatusBadge status={a.status} />
+                </td>
+                <td>
+                  <a {...linkProps(`/rules/${a.ruleId}`)}>{a.ruleName}</a>
+                </td>
+                <td>{a.count}</td>
+                <td className="small">{ago(a.createdAt)}</td>
+                <td>
+                  {can('Responder') && a.status !== 'CLOSED' && (
+                    <div className="row">
+                      {a.status === 'NEW' && (
+                        <button className="btn small" onClick={() => void decide(a, ACK_ALERT, 'acknowledgeAlert', 'Alert acknowledged')}>
+                          Acknowledge
                         </button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                      )}
+                      <button className="btn small" onClick={() => void decide(a, CLOSE_ALERT, 'closeAlert', 'Alert closed')}>
+                        Close
+                      </button>
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </div>

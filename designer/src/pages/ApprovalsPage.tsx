@@ -28,6 +28,8 @@ import {
   StatusBadge,
   when,
   withEnumsInWords,
+  DataTable,
+  EnumOptions,
 } from '../components/ui';
 import { RuleActivationDiff } from '../components/RuleActivationDiff';
 import { bulkOutcomeText, fieldErrors } from '../rules/userErrors';
@@ -141,34 +143,19 @@ export function ApprovalsPage() {
         <label>
           Status
           <select value={status} disabled={grouped} onChange={(e) => setStatus(e.target.value as ApprovalStatus | '')}>
-            <option value="">All</option>
-            {['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'CANCELLED'].map((s) => (
-              <option key={s} value={s}>
-                {humanEnum(s)}
-              </option>
-            ))}
+            <EnumOptions values={['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'CANCELLED']} any="All" />
           </select>
         </label>
         <label>
           Action
           <select value={actionType} onChange={(e) => setActionType(e.target.value as ResponseActionType | '')}>
-            <option value="">Any</option>
-            {ACTION_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {humanEnum(t)}
-              </option>
-            ))}
+            <EnumOptions values={ACTION_TYPES} any="Any" />
           </select>
         </label>
         <label>
           Alert severity
           <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')}>
-            <option value="">Any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {humanEnum(s)}
-              </option>
-            ))}
+            <EnumOptions values={SEVERITIES} any="Any" />
           </select>
         </label>
         <label>
@@ -263,15 +250,12 @@ export function ApprovalsPage() {
           ) : (
             <>
               <Pager
-                current={current}
                 label="Approval requests"
-                index={pages.index}
+                pages={pages}
                 size={PAGE}
                 shown={items.length}
-                total={data?.approvalRequests.totalCount}
-                hasNext={data?.approvalRequests.pageInfo.hasNextPage ?? false}
-                onPrevious={pages.previous}
-                onNext={() => pages.next(data?.approvalRequests.pageInfo.endCursor)}
+                connection={data?.approvalRequests}
+                current={current}
               />
               <div className="stack">
                 {items.map((r) => {
@@ -451,44 +435,30 @@ function ApprovalGroups(props: {
       <p className="small" data-testid="group-count">
         {props.groups.length} of {props.total ?? '?'} groups of pending requests
       </p>
-      <table className="data">
-        <thead>
-          <tr>
-            <th>
-              <span className="sr-only">Select</span>
-            </th>
-            <th>Proposal</th>
-            <th>Organization</th>
-            <th>Requests</th>
-            <th>First expires</th>
-            <th>Rule</th>
+      <DataTable columns={[{ hidden: 'Select' }, 'Proposal', 'Organization', 'Requests', 'First expires', 'Rule']}>
+        {props.groups.map((g) => (
+          <tr key={g.groupKey} data-group={g.groupKey}>
+            <td>
+              {props.approver && (
+                <input
+                  type="checkbox"
+                  aria-label={`Select the ${g.count} requests of ${g.actionTypes.map(humanEnum).join(', ')} ${g.targets.join(', ')}`}
+                  checked={g.requestIds.every((id) => props.selected.has(id))}
+                  onChange={(e) => props.onSelect(g.requestIds, e.target.checked)}
+                />
+              )}
+            </td>
+            <td>
+              <strong>{g.actionTypes.map(humanEnum).join(', ')}</strong> <span className="muted">{g.targets.join(', ')}</span>
+              <div className="small muted">{withEnumsInWords(g.first.reasonText)}</div>
+            </td>
+            <td>{orgName(g.organizationId)}</td>
+            <td>{g.count}</td>
+            <td className="small">in {countdown(g.earliestExpiresAt, props.now)}</td>
+            <td>{g.first.ruleName ?? '—'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {props.groups.map((g) => (
-            <tr key={g.groupKey} data-group={g.groupKey}>
-              <td>
-                {props.approver && (
-                  <input
-                    type="checkbox"
-                    aria-label={`Select the ${g.count} requests of ${g.actionTypes.map(humanEnum).join(', ')} ${g.targets.join(', ')}`}
-                    checked={g.requestIds.every((id) => props.selected.has(id))}
-                    onChange={(e) => props.onSelect(g.requestIds, e.target.checked)}
-                  />
-                )}
-              </td>
-              <td>
-                <strong>{g.actionTypes.map(humanEnum).join(', ')}</strong> <span className="muted">{g.targets.join(', ')}</span>
-                <div className="small muted">{withEnumsInWords(g.first.reasonText)}</div>
-              </td>
-              <td>{orgName(g.organizationId)}</td>
-              <td>{g.count}</td>
-              <td className="small">in {countdown(g.earliestExpiresAt, props.now)}</td>
-              <td>{g.first.ruleName ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </>
   );
 }

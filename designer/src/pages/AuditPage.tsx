@@ -4,7 +4,7 @@ import { AUDIT } from '../api/queries';
 import { nodesOf } from '../api/types';
 import { downloadFromServer } from '../api/respondClient';
 import { useSession } from '../session';
-import { Empty, ErrorBox, Loading, when } from '../components/ui';
+import { Empty, ErrorBox, Loading, when, DataTable } from '../components/ui';
 
 export function AuditPage() {
   const [action, setAction] = useState('');
@@ -68,35 +68,24 @@ export function AuditPage() {
       ) : entries.length === 0 ? (
         <Empty title="No audit entries match" />
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Actor</th>
-              <th>Action</th>
-              <th>Subject</th>
-              <th>Organizations</th>
+        <DataTable columns={['When', 'Actor', 'Action', 'Subject', 'Organizations']}>
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <td className="small">{when(e.at)}</td>
+              <td>
+                {e.actorName}
+                <div className="muted small">{e.actorId}</div>
+              </td>
+              <td>
+                <code>{e.action}</code>
+              </td>
+              <td className="small">
+                {e.subjectType} <span className="mono">{e.subjectId}</span>
+              </td>
+              <td className="small">{e.organizationIds.join(', ') || '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id}>
-                <td className="small">{when(e.at)}</td>
-                <td>
-                  {e.actorName}
-                  <div className="muted small">{e.actorId}</div>
-                </td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td className="small">
-                  {e.subjectType} <span className="mono">{e.subjectId}</span>
-                </td>
-                <td className="small">{e.organizationIds.join(', ') || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {data?.auditTrail.pageInfo.hasNextPage && (
         <p className="muted small">Showing the newest {entries.length}; narrow the filters to see older entries.</p>

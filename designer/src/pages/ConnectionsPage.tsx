@@ -6,7 +6,7 @@ import { CONNECTORS, connectorSpec, formFromSettings, settingsFromForm } from '.
 import type { ConnectorKind, Organization } from '../api/types';
 import { nodesOf } from '../api/types';
 import { useSession } from '../session';
-import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge } from '../components/ui';
+import { ago, Empty, ErrorBox, errorText, humanEnum, Loading, Modal, StatusBadge, DataTable, DialogButtons } from '../components/ui';
 import { AgentsDialog } from './AgentsDialog';
 
 export function ConnectionsPage() {
@@ -59,67 +59,53 @@ export function ConnectionsPage() {
           {admin ? 'Add an organization, then connect it so response actions can run.' : 'You have access to no organization.'}
         </Empty>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Organization</th>
-              <th>Status</th>
-              <th>Connector</th>
-              <th>Last check</th>
-              <th>Error</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {orgs.map((o) => {
-              const c = o.connections[0];
-              return (
-                <tr key={o.id} data-org={o.id}>
-                  <td>
-                    <strong>{o.name}</strong>
-                    <div className="muted small mono">{o.id}</div>
-                  </td>
-                  <td>
-                    <StatusBadge status={o.connectionStatus} />
-                    {o.connectionSimulated && (
-                      <span
-                        className="badge warn"
-                        data-simulated="true"
-                        title="Simulated connector: this status says nothing about a real system, and actions act on nothing."
-                      >
-                        Simulated
-                      </span>
-                    )}
-                  </td>
-                  <td>{c ? (CONNECTORS.find((k) => k.kind === c.connector)?.label ?? c.connector) : <span className="muted">—</span>}</td>
-                  <td>{ago(c?.lastCheckedAt)}</td>
-                  <td className="small">{c?.lastError ?? <span className="muted">—</span>}</td>
-                  <td>
-                    {admin && (
-                      <div className="row" style={{ justifyContent: 'flex-end' }}>
-                        {c?.connector === 'ENDPOINT_AGENT' && (
-                          <button className="btn small" onClick={() => setAgentsOf(o)}>
-                            Agents
-                          </button>
-                        )}
-                        {c && (
-                          <button className="btn small" disabled={busy === o.id} onClick={() => void test(o)}>
-                            Test
-                          </button>
-                        )}
-                        <button className={`btn small ${c ? '' : 'primary'}`} onClick={() => setConnecting(o)}>
-                          {c ? 'Edit connection' : 'Connect'}
+        <DataTable columns={['Organization', 'Status', 'Connector', 'Last check', 'Error', { hidden: 'Actions' }]}>
+          {orgs.map((o) => {
+            const c = o.connections[0];
+            return (
+              <tr key={o.id} data-org={o.id}>
+                <td>
+                  <strong>{o.name}</strong>
+                  <div className="muted small mono">{o.id}</div>
+                </td>
+                <td>
+                  <StatusBadge status={o.connectionStatus} />
+                  {o.connectionSimulated && (
+                    <span
+                      className="badge warn"
+                      data-simulated="true"
+                      title="Simulated connector: this status says nothing about a real system, and actions act on nothing."
+                    >
+                      Simulated
+                    </span>
+                  )}
+                </td>
+                <td>{c ? (CONNECTORS.find((k) => k.kind === c.connector)?.label ?? c.connector) : <span className="muted">—</span>}</td>
+                <td>{ago(c?.lastCheckedAt)}</td>
+                <td className="small">{c?.lastError ?? <span className="muted">—</span>}</td>
+                <td>
+                  {admin && (
+                    <div className="row" style={{ justifyContent: 'flex-end' }}>
+                      {c?.connector === 'ENDPOINT_AGENT' && (
+                        <button className="btn small" onClick={() => setAgentsOf(o)}>
+                          Agents
                         </button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                      )}
+                      {c && (
+                        <button className="btn small" disabled={busy === o.id} onClick={() => void test(o)}>
+                          Test
+                        </button>
+                      )}
+                      <button className={`btn small ${c ? '' : 'primary'}`} onClick={() => setConnecting(o)}>
+                        {c ? 'Edit connection' : 'Connect'}
+                      </button>
+                    </div>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
       {connecting && (
         <ConnectDialog
@@ -193,16 +179,7 @@ function ConnectDialog(props: { org: Organization; onClose: () => void; onDone: 
       open
       title={`Connect ${props.org.name}`}
       onClose={props.onClose}
-      footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn primary" disabled={busy} onClick={() => void submit()}>
-            Connect and test
-          </button>
-        </>
-      }
+      footer={<DialogButtons onCancel={props.onClose} submit="Connect and test" onSubmit={() => void submit()} disabled={busy} />}
     >
       <label className="field">
         Connector
@@ -264,16 +241,7 @@ function CreateOrgDialog(props: { onClose: () => void; onDone: () => void }) {
       open
       title="Add organization"
       onClose={props.onClose}
-      footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn primary" disabled={!name.trim()} onClick={() => void submit()}>
-            Add
-          </button>
-        </>
-      }
+      footer={<DialogButtons onCancel={props.onClose} submit="Add" onSubmit={() => void submit()} disabled={!name.trim()} />}
     >
       <label className="field">
         Name

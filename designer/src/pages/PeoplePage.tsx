@@ -16,11 +16,15 @@ import type { UserError } from '../api/types';
 import { useSession } from '../session';
 import { ROLES, roleLabel, roleName, type Role } from '../labels';
 import { fieldErrors } from '../rules/userErrors';
-import { Confirm, ErrorBox, Loading, Modal, StatusBadge, when } from '../components/ui';
+import { Confirm, ErrorBox, Loading, Modal, StatusBadge, when, DataTable, DialogButtons } from '../components/ui';
 
 type User = UserFieldsFragment;
 type ApiClient = ApiClientFieldsFragment;
 const ALL = '*';
+/** A change that asks first: the confirmation's words and what runs once it is confirmed. */
+/** The roles and organizations a user or API client is given. */
+type Access = { roles: string[]; organizations: string[] };
+type Question = { title: string; body: string; confirm: string; danger?: boolean; run: () => Promise<void> };
 
 /** People (users) and API clients: created, given roles and organizations, disabled or revoked, every change audited. */
 export function PeoplePage() {
@@ -30,9 +34,7 @@ export function PeoplePage() {
   const [creatingClient, setCreatingClient] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
-  const [disabling, setDisabling] = useState<User | null>(null);
-  const [rotating, setRotating] = useState<ApiClient | null>(null);
-  const [revoking, setRevoking] = useState<ApiClient | null>(null);
+  const [asking, setAsking] = useState<Question | null>(null);
   const [secret, setSecret] = useState<{ clientId: string; secret: string } | null>(null);
   if (!can('Admin'))
     return (
@@ -48,6 +50,33 @@ export function PeoplePage() {
     else toast(text);
     await reload();
   };
+  const disable = (u: User) =>
+    setAsking({
+      title: `Disable ${u.userName}?`,
+      body: 'They are signed out everywhere and cannot sign in until enabled again. Nothing they did is removed.',
+      confirm: 'Disable',
+      danger: true,
+      run: () => mutate(DISABLE_USER, { id: u.id }, 'disableUser').then((r) => done(r, `${u.userName} is disabled`)),
+    });
+  const rotate = (c: ApiClient) =>
+    setAsking({
+      title: `Rotate the secret of ${c.clientId}?`,
+      body: 'The current secret stops working at once; the new one is shown once.',
+      confirm: 'Rotate secret',
+      run: () =>
+        mutate(ROTATE_API_CLIENT_SECRET, { clientId: c.clientId }, 'rotateApiClientSecret').then(async (r) => {
+          if (r.secret) setSecret({ clientId: c.clientId, secret: r.secret });
+          await done(r, `Secret of ${c.clientId} rotated`);
+        }),
+    });
+  const revoke = (c: ApiClient) =>
+    setAsking({
+      title: `Revoke ${c.clientId}?`,
+      body: 'Its tokens stop working at once and it can never sign in again.',
+      confirm: 'Revoke',
+      danger: true,
+      run: () => mutate(REVOKE_API_CLIENT, { clientId: c.clientId }, 'revokeApiClient').then((r) => done(r, `${c.clientId} is revoked`)),
+    });
   return (
     <div className="page">
       <div className="page-head">
@@ -64,56 +93,43 @@ export function PeoplePage() {
         <Loading />
       ) : (
         <>
-          <table className="data" aria-label="People">
-            <thead>
-              <tr>
-                <th>User name</th>
-                <th>Roles</th>
-                <th>Organizations</th>
-                <th>Status</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
+          <DataTable label="People" columns={['User name', 'Roles', 'Organizations', 'Status', { hidden: 'Actions' }]}>
+            {data?.users.map((u) => (
+              <tr key={u.id} data-user={u.userName}>
+                <td>
+                  <strong>{u.userName}</strong>
+                  <div className="small muted">since {when(u.createdAt)}</div>
+                </td>
+                <td>{roles(u.roles)}</td>
+                <td>{orgs(u.organizations)}</td>
+                <td>{u.disabled ? <StatusBadge status="DISABLED" /> : <StatusBadge status="ACTIVE" />}</td>
+                <td>
+                  <div className="row">
+                    <button className="btn small" onClick={() => setEditing(u)}>
+                      Roles and organizations
+                    </button>
+                    <button className="btn small" onClick={() => setResetting(u)}>
+                      Reset password
+                    </button>
+                    {u.disabled ? (
+                      <button
+                        className="btn small"
+                        onClick={() =>
+                          void mutate(ENABLE_USER, { id: u.id }, 'enableUser').then((r) => done(r, `${u.userName} can sign in again`))
+                        }
+                      >
+                        Enable
+                      </button>
+                    ) : (
+                      <button className="btn small danger" onClick={() => disable(u)}>
+                        Disable
+                      </button>
+                    )}
+                  </div>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data?.users.map((u) => (
-                <tr key={u.id} data-user={u.userName}>
-                  <td>
-                    <strong>{u.userName}</strong>
-                    <div className="small muted">since {when(u.createdAt)}</div>
-                  </td>
-                  <td>{roles(u.roles)}</td>
-                  <td>{orgs(u.organizations)}</td>
-                  <td>{u.disabled ? <StatusBadge status="DISABLED" /> : <StatusBadge status="ACTIVE" />}</td>
-                  <td>
-                    <div className="row">
-                      <button className="btn small" onClick={() => setEditing(u)}>
-                        Roles and organizations
-                      </button>
-                      <button className="btn small" onClick={() => setResetting(u)}>
-                        Reset password
-                      </button>
-                      {u.disabled ? (
-                        <button
-                          className="btn small"
-                          onClick={() =>
-                            void mutate(ENABLE_USER, { id: u.id }, 'enableUser').then((r) => done(r, `${u.userName} can sign in again`))
-                          }
-                        >
-                          Enable
-                        </button>
-                      ) : (
-                        <button className="btn small danger" onClick={() => setDisabling(u)}>
-                          Disable
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
 
           <div className="page-head" style={{ marginTop: 28 }}>
             <div>
@@ -124,41 +140,28 @@ export function PeoplePage() {
               Add API client
             </button>
           </div>
-          <table className="data" aria-label="API clients">
-            <thead>
-              <tr>
-                <th>Client id</th>
-                <th>Roles</th>
-                <th>Organizations</th>
-                <th>Status</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
+          <DataTable label="API clients" columns={['Client id', 'Roles', 'Organizations', 'Status', { hidden: 'Actions' }]}>
+            {data?.apiClients.map((c) => (
+              <tr key={c.clientId} data-client={c.clientId}>
+                <td className="mono">{c.clientId}</td>
+                <td>{roles(c.roles)}</td>
+                <td>{orgs(c.organizations)}</td>
+                <td>{c.revoked ? <StatusBadge status="REVOKED" /> : <StatusBadge status="ACTIVE" />}</td>
+                <td>
+                  {!c.revoked && (
+                    <div className="row">
+                      <button className="btn small" onClick={() => rotate(c)}>
+                        Rotate secret
+                      </button>
+                      <button className="btn small danger" onClick={() => revoke(c)}>
+                        Revoke
+                      </button>
+                    </div>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data?.apiClients.map((c) => (
-                <tr key={c.clientId} data-client={c.clientId}>
-                  <td className="mono">{c.clientId}</td>
-                  <td>{roles(c.roles)}</td>
-                  <td>{orgs(c.organizations)}</td>
-                  <td>{c.revoked ? <StatusBadge status="REVOKED" /> : <StatusBadge status="ACTIVE" />}</td>
-                  <td>
-                    {!c.revoked && (
-                      <div className="row">
-                        <button className="btn small" onClick={() => setRotating(c)}>
-                          Rotate secret
-                        </button>
-                        <button className="btn small danger" onClick={() => setRevoking(c)}>
-                          Revoke
-                        </button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </>
       )}
 
@@ -195,44 +198,16 @@ export function PeoplePage() {
         />
       )}
       <Confirm
-        open={!!disabling}
-        title={`Disable ${disabling?.userName ?? ''}?`}
-        body="They are signed out everywhere and cannot sign in until enabled again. Nothing they did is removed."
-        confirm="Disable"
-        danger
-        onCancel={() => setDisabling(null)}
+        open={!!asking}
+        title={asking?.title ?? ''}
+        body={asking?.body}
+        confirm={asking?.confirm ?? ''}
+        danger={asking?.danger}
+        onCancel={() => setAsking(null)}
         onConfirm={() => {
-          const u = disabling!;
-          setDisabling(null);
-          void mutate(DISABLE_USER, { id: u.id }, 'disableUser').then((r) => done(r, `${u.userName} is disabled`));
-        }}
-      />
-      <Confirm
-        open={!!rotating}
-        title={`Rotate the secret of ${rotating?.clientId ?? ''}?`}
-        body="The current secret stops working at once; the new one is shown once."
-        confirm="Rotate secret"
-        onCancel={() => setRotating(null)}
-        onConfirm={() => {
-          const c = rotating!;
-          setRotating(null);
-          void mutate(ROTATE_API_CLIENT_SECRET, { clientId: c.clientId }, 'rotateApiClientSecret').then(async (r) => {
-            if (r.secret) setSecret({ clientId: c.clientId, secret: r.secret });
-            await done(r, `Secret of ${c.clientId} rotated`);
-          });
-        }}
-      />
-      <Confirm
-        open={!!revoking}
-        title={`Revoke ${revoking?.clientId ?? ''}?`}
-        body="Its tokens stop working at once and it can never sign in again."
-        confirm="Revoke"
-        danger
-        onCancel={() => setRevoking(null)}
-        onConfirm={() => {
-          const c = revoking!;
-          setRevoking(null);
-          void mutate(REVOKE_API_CLIENT, { clientId: c.clientId }, 'revokeApiClient').then((r) => done(r, `${c.clientId} is revoked`));
+          const run = asking!.run;
+          setAsking(null);
+          void run();
         }}
       />
       <Modal
@@ -254,16 +229,12 @@ export function PeoplePage() {
   );
 }
 
-function RolesAndOrganizations(props: {
-  roles: string[];
-  organizations: string[];
-  onChange: (roles: string[], organizations: string[]) => void;
-  errors: Record<string, string>;
-}) {
+function RolesAndOrganizations(props: { access: Access; onChange: (access: Access) => void; errors: Record<string, string> }) {
   const { viewer } = useSession();
   const toggle = (list: string[], value: string, on: boolean) => (on ? [...list, value] : list.filter((x) => x !== value));
   const grantable = ROLES.filter((r) => viewer.roles.includes('Admin') || viewer.roles.includes(r));
-  const all = props.organizations.includes(ALL);
+  const { roles, organizations } = props.access;
+  const all = organizations.includes(ALL);
   return (
     <>
       <fieldset className="stack" style={{ gap: 6 }}>
@@ -272,8 +243,8 @@ function RolesAndOrganizations(props: {
           <label key={r} className="check">
             <input
               type="checkbox"
-              checked={props.roles.includes(r)}
-              onChange={(e) => props.onChange(toggle(props.roles, r, e.target.checked), props.organizations)}
+              checked={roles.includes(r)}
+              onChange={(e) => props.onChange({ roles: toggle(roles, r, e.target.checked), organizations })}
             />
             <span>
               {roleLabel[r].label} <span className="help">{roleLabel[r].help}</span>
@@ -286,7 +257,11 @@ function RolesAndOrganizations(props: {
         <legend>Organizations</legend>
         {viewer.allOrganizations && (
           <label className="check">
-            <input type="checkbox" checked={all} onChange={(e) => props.onChange(props.roles, e.target.checked ? [ALL] : [])} />
+            <input
+              type="checkbox"
+              checked={all}
+              onChange={(e) => props.onChange({ roles, organizations: e.target.checked ? [ALL] : [] })}
+            />
             <span>All organizations, present and future</span>
           </label>
         )}
@@ -295,8 +270,8 @@ function RolesAndOrganizations(props: {
             <input
               type="checkbox"
               disabled={all}
-              checked={all || props.organizations.includes(o.id)}
-              onChange={(e) => props.onChange(props.roles, toggle(props.organizations, o.id, e.target.checked))}
+              checked={all || organizations.includes(o.id)}
+              onChange={(e) => props.onChange({ roles, organizations: toggle(organizations, o.id, e.target.checked) })}
             />
             <span>{o.name}</span>
           </label>
@@ -310,16 +285,18 @@ function RolesAndOrganizations(props: {
 function UserDialog(props: { user?: User; onClose: () => void; onSaved: (u: User) => void }) {
   const [userName, setUserName] = useState('');
   const [password, setPassword] = useState('');
-  const [roles, setRoles] = useState<string[]>(props.user?.roles ?? ['Approver']);
-  const [organizations, setOrganizations] = useState<string[]>(props.user?.organizations ?? []);
+  const [access, setAccess] = useState<Access>({
+    roles: props.user?.roles ?? ['Approver'],
+    organizations: props.user?.organizations ?? [],
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const save = async () => {
     setBusy(true);
     try {
       const r = props.user
-        ? await mutate(SET_USER_ACCESS, { id: props.user.id, roles, organizations }, 'setUserAccess')
-        : await mutate(CREATE_USER, { userName, password, roles, organizations }, 'createUser');
+        ? await mutate(SET_USER_ACCESS, { id: props.user.id, ...access }, 'setUserAccess')
+        : await mutate(CREATE_USER, { userName, password, ...access }, 'createUser');
       setErrors(fieldErrors(r.errors));
       if (r.user && !r.errors.length) props.onSaved(r.user);
     } finally {
@@ -333,14 +310,7 @@ function UserDialog(props: { user?: User; onClose: () => void; onSaved: (u: User
       title={title}
       onClose={props.onClose}
       footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn primary" disabled={busy} onClick={() => void save()}>
-            {props.user ? 'Save' : 'Create'}
-          </button>
-        </>
+        <DialogButtons onCancel={props.onClose} submit={props.user ? 'Save' : 'Create'} onSubmit={() => void save()} disabled={busy} />
       }
     >
       {!props.user && (
@@ -373,15 +343,7 @@ function UserDialog(props: { user?: User; onClose: () => void; onSaved: (u: User
           </label>
         </>
       )}
-      <RolesAndOrganizations
-        roles={roles}
-        organizations={organizations}
-        errors={errors}
-        onChange={(r, o) => {
-          setRoles(r);
-          setOrganizations(o);
-        }}
-      />
+      <RolesAndOrganizations access={access} errors={errors} onChange={setAccess} />
       {errors.form && <ErrorBox error={errors.form} />}
     </Modal>
   );
@@ -404,16 +366,7 @@ function ResetPasswordDialog(props: { user: User; onClose: () => void }) {
       open
       title={`Reset the password of ${props.user.userName}`}
       onClose={props.onClose}
-      footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn primary" onClick={() => void save()}>
-            Reset password
-          </button>
-        </>
-      }
+      footer={<DialogButtons onCancel={props.onClose} submit="Reset password" onSubmit={() => void save()} />}
     >
       <label className="field">
         <span className="nowrap">
@@ -429,11 +382,10 @@ function ResetPasswordDialog(props: { user: User; onClose: () => void }) {
 
 function ApiClientDialog(props: { onClose: () => void; onCreated: (clientId: string, secret: string) => void }) {
   const [clientId, setClientId] = useState('');
-  const [roles, setRoles] = useState<string[]>(['Ingestor']);
-  const [organizations, setOrganizations] = useState<string[]>([]);
+  const [access, setAccess] = useState<Access>({ roles: ['Ingestor'], organizations: [] });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const save = async () => {
-    const r = await mutate(CREATE_API_CLIENT, { clientId, roles, organizations }, 'createApiClient');
+    const r = await mutate(CREATE_API_CLIENT, { clientId, ...access }, 'createApiClient');
     setErrors(fieldErrors(r.errors));
     if (r.apiClient && r.secret && !r.errors.length) props.onCreated(r.apiClient.clientId, r.secret);
   };
@@ -442,16 +394,7 @@ function ApiClientDialog(props: { onClose: () => void; onCreated: (clientId: str
       open
       title="Add API client"
       onClose={props.onClose}
-      footer={
-        <>
-          <button className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button className="btn primary" onClick={() => void save()}>
-            Create
-          </button>
-        </>
-      }
+      footer={<DialogButtons onCancel={props.onClose} submit="Create" onSubmit={() => void save()} />}
     >
       <label className="field">
         <span className="nowrap">
@@ -460,15 +403,7 @@ function ApiClientDialog(props: { onClose: () => void; onCreated: (clientId: str
         <input value={clientId} autoComplete="off" onChange={(e) => setClientId(e.target.value)} />
         {errors.clientId && <span className="field-error">{errors.clientId}</span>}
       </label>
-      <RolesAndOrganizations
-        roles={roles}
-        organizations={organizations}
-        errors={errors}
-        onChange={(r, o) => {
-          setRoles(r);
-          setOrganizations(o);
-        }}
-      />
+      <RolesAndOrganizations access={access} errors={errors} onChange={setAccess} />
       {errors.form && <ErrorBox error={errors.form} />}
     </Modal>
   );

@@ -4,7 +4,7 @@ import { RULE, RULE_EXECUTIONS } from '../api/queries';
 import { nodesOf } from '../api/types';
 import { linkProps } from '../router';
 import { useSession } from '../session';
-import { ErrorBox, Loading, Pager, StatusBadge, when } from '../components/ui';
+import { ErrorBox, Loading, Pager, StatusBadge, when, DataTable } from '../components/ui';
 import { pathStepsOf, RunPath } from '../components/RunPath';
 
 const PAGE = 50;
@@ -47,51 +47,29 @@ export function RuleRunsPage(props: { ruleId: string }) {
         <Loading />
       ) : (
         <>
-          <Pager
-            current={current}
-            label="Runs"
-            index={pages.index}
-            size={PAGE}
-            shown={runs.length}
-            total={data?.ruleExecutions.totalCount}
-            hasNext={data?.ruleExecutions.pageInfo.hasNextPage ?? false}
-            onPrevious={pages.previous}
-            onNext={() => pages.next(data?.ruleExecutions.pageInfo.endCursor)}
-          />
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Event</th>
-                <th>Organization</th>
-                <th>Version</th>
-                <th>Status</th>
-                <th>Started</th>
-                <th>Path</th>
+          <Pager label="Runs" pages={pages} size={PAGE} shown={runs.length} connection={data?.ruleExecutions} current={current} />
+          <DataTable columns={['Event', 'Organization', 'Version', 'Status', 'Started', 'Path']}>
+            {runs.map((r) => (
+              <tr key={r.id} data-run={r.id}>
+                <td className="mono small wrap-anywhere">{r.eventId}</td>
+                <td>{orgName(r.organizationId)}</td>
+                <td>{r.ruleVersion}</td>
+                <td>
+                  <StatusBadge status={r.status} />
+                </td>
+                <td className="small">{when(r.startedAt)}</td>
+                <td>
+                  <button className="btn small" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
+                    {pathStepsOf(r.path)
+                      .map((s) => s.nodeId)
+                      .join(' → ') || 'No step'}
+                  </button>
+                  {open === r.id && <RunPath steps={pathStepsOf(r.path)} />}
+                  {r.error && <ErrorBox error={r.error} />}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id} data-run={r.id}>
-                  <td className="mono small wrap-anywhere">{r.eventId}</td>
-                  <td>{orgName(r.organizationId)}</td>
-                  <td>{r.ruleVersion}</td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td className="small">{when(r.startedAt)}</td>
-                  <td>
-                    <button className="btn small" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
-                      {pathStepsOf(r.path)
-                        .map((s) => s.nodeId)
-                        .join(' → ') || 'No step'}
-                    </button>
-                    {open === r.id && <RunPath steps={pathStepsOf(r.path)} />}
-                    {r.error && <ErrorBox error={r.error} />}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </>
       )}
     </div>

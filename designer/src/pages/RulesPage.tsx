@@ -7,7 +7,7 @@ import type { RuleOutcome, RuleStatus, RuleSummary, UserError } from '../api/typ
 import { linkProps, navigate } from '../router';
 import { useSession } from '../session';
 import { CopyIcon, DeleteIcon, EditIcon } from '../components/icons';
-import { ago, Confirm, Empty, ErrorBox, errorText, Loading, OutcomeBadge, outcomeLabel, StatusBadge } from '../components/ui';
+import { ago, Confirm, Empty, ErrorBox, errorText, Loading, OutcomeBadge, outcomeLabel, StatusBadge, DataTable } from '../components/ui';
 
 export function RulesPage() {
   const { can, toast, viewer } = useSession();
@@ -105,121 +105,107 @@ export function RulesPage() {
               )}
             </Empty>
           ) : (
-            <table className="data">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Status</th>
-                  <th>Outcome</th>
-                  <th>Scope</th>
-                  <th>Last change</th>
-                  <th>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rules.map((r) => (
-                  <tr key={r.id} data-rule={r.id}>
-                    <td>
-                      <a {...linkProps(`/rules/${r.id}`)}>
-                        <strong>{r.name}</strong>
-                      </a>
-                      {!r.isValid && (
-                        <span className="badge danger plain" style={{ marginLeft: 6 }}>
-                          needs fixes
+            <DataTable columns={['Name', 'Status', 'Outcome', 'Scope', 'Last change', { hidden: 'Actions' }]}>
+              {rules.map((r) => (
+                <tr key={r.id} data-rule={r.id}>
+                  <td>
+                    <a {...linkProps(`/rules/${r.id}`)}>
+                      <strong>{r.name}</strong>
+                    </a>
+                    {!r.isValid && (
+                      <span className="badge danger plain" style={{ marginLeft: 6 }}>
+                        needs fixes
+                      </span>
+                    )}
+                    <div className="muted small">{r.description}</div>
+                  </td>
+                  <td>
+                    <StatusBadge status={r.status} />
+                    {r.pendingActivation && (
+                      <div>
+                        <span
+                          className="badge warn plain"
+                          title={`Version ${r.pendingActivation.ruleVersion} waits for a second person's approval`}
+                        >
+                          awaiting approval
                         </span>
+                      </div>
+                    )}
+                  </td>
+                  <td>
+                    <OutcomeBadge outcome={r.outcome} />
+                  </td>
+                  <td className="small">{r.organizationIds.length ? r.organizationIds.map(orgName).join(', ') : 'All organizations'}</td>
+                  <td className="small">
+                    {ago(r.updatedAt)}
+                    <div className="muted">{r.updatedBy ?? r.createdBy}</div>
+                  </td>
+                  <td>
+                    <div className="row" style={{ justifyContent: 'flex-end' }}>
+                      {author ? (
+                        <button
+                          className="btn small icon-btn"
+                          title="Edit"
+                          aria-label={`Edit ${r.name}`}
+                          onClick={() => navigate(`/rules/${r.id}`)}
+                        >
+                          <EditIcon />
+                        </button>
+                      ) : (
+                        <button className="btn small" onClick={() => navigate(`/rules/${r.id}`)} aria-label={`View ${r.name}`}>
+                          View
+                        </button>
                       )}
-                      <div className="muted small">{r.description}</div>
-                    </td>
-                    <td>
-                      <StatusBadge status={r.status} />
-                      {r.pendingActivation && (
-                        <div>
-                          <span
-                            className="badge warn plain"
-                            title={`Version ${r.pendingActivation.ruleVersion} waits for a second person's approval`}
-                          >
-                            awaiting approval
-                          </span>
-                        </div>
-                      )}
-                    </td>
-                    <td>
-                      <OutcomeBadge outcome={r.outcome} />
-                    </td>
-                    <td className="small">{r.organizationIds.length ? r.organizationIds.map(orgName).join(', ') : 'All organizations'}</td>
-                    <td className="small">
-                      {ago(r.updatedAt)}
-                      <div className="muted">{r.updatedBy ?? r.createdBy}</div>
-                    </td>
-                    <td>
-                      <div className="row" style={{ justifyContent: 'flex-end' }}>
-                        {author ? (
+                      {author && (
+                        <>
                           <button
                             className="btn small icon-btn"
-                            title="Edit"
-                            aria-label={`Edit ${r.name}`}
-                            onClick={() => navigate(`/rules/${r.id}`)}
+                            title="Duplicate"
+                            aria-label={`Duplicate ${r.name}`}
+                            onClick={() => void act('Rule duplicated', DUPLICATE_RULE, 'duplicateRule', { id: r.id })}
                           >
-                            <EditIcon />
+                            <CopyIcon />
                           </button>
-                        ) : (
-                          <button className="btn small" onClick={() => navigate(`/rules/${r.id}`)} aria-label={`View ${r.name}`}>
-                            View
-                          </button>
-                        )}
-                        {author && (
-                          <>
-                            <button
-                              className="btn small icon-btn"
-                              title="Duplicate"
-                              aria-label={`Duplicate ${r.name}`}
-                              onClick={() => void act('Rule duplicated', DUPLICATE_RULE, 'duplicateRule', { id: r.id })}
-                            >
-                              <CopyIcon />
-                            </button>
-                            {r.status === 'ACTIVE' ? (
-                              <button
-                                className="btn small"
-                                onClick={() => void act(`Paused “${r.name}”`, PAUSE_RULE, 'pauseRule', { id: r.id })}
-                              >
-                                Pause
-                              </button>
-                            ) : r.pendingActivation ? (
-                              <button
-                                className="btn small"
-                                onClick={() => void act(`Activation of “${r.name}” withdrawn`, PAUSE_RULE, 'pauseRule', { id: r.id })}
-                              >
-                                Withdraw activation
-                              </button>
-                            ) : (
-                              <button className="btn small" disabled={!r.isValid} onClick={() => void activateFromList(r)}>
-                                Activate
-                              </button>
-                            )}
+                          {r.status === 'ACTIVE' ? (
                             <button
                               className="btn small"
-                              onClick={() => void act('IOC rule created', CONVERT_TO_IOC, 'convertRuleToIoc', { id: r.id })}
+                              onClick={() => void act(`Paused “${r.name}”`, PAUSE_RULE, 'pauseRule', { id: r.id })}
                             >
-                              Convert to IOC
+                              Pause
                             </button>
+                          ) : r.pendingActivation ? (
                             <button
-                              className="btn small danger icon-btn"
-                              title="Delete"
-                              aria-label={`Delete ${r.name}`}
-                              onClick={() => setDeleting(r)}
+                              className="btn small"
+                              onClick={() => void act(`Activation of “${r.name}” withdrawn`, PAUSE_RULE, 'pauseRule', { id: r.id })}
                             >
-                              <DeleteIcon />
+                              Withdraw activation
                             </button>
-                          </>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                          ) : (
+                            <button className="btn small" disabled={!r.isValid} onClick={() => void activateFromList(r)}>
+                              Activate
+                            </button>
+                          )}
+                          <button
+                            className="btn small"
+                            onClick={() => void act('IOC rule created', CONVERT_TO_IOC, 'convertRuleToIoc', { id: r.id })}
+                          >
+                            Convert to IOC
+                          </button>
+                          <button
+                            className="btn small danger icon-btn"
+                            title="Delete"
+                            aria-label={`Delete ${r.name}`}
+                            onClick={() => setDeleting(r)}
+                          >
+                            <DeleteIcon />
+                          </button>
+                        </>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </>
       )}
@@ -247,29 +233,19 @@ function IocRules() {
   if (!data.iocRules.length)
     return <Empty title="No IOC rules">Use “Convert to IOC” on a rule to flag its indicators for investigation.</Empty>;
   return (
-    <table className="data">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>From rule</th>
-          <th>Indicators</th>
-          <th>Created</th>
+    <DataTable columns={['Name', 'From rule', 'Indicators', 'Created']}>
+      {data.iocRules.map((r) => (
+        <tr key={r.id}>
+          <td>{r.name}</td>
+          <td>
+            <a {...linkProps(`/rules/${r.sourceRuleId}`)}>{r.sourceRuleId}</a> v{r.sourceRuleVersion}
+          </td>
+          <td className="small mono">{[...r.ips, ...r.hashes, ...r.domains, ...r.processNames].slice(0, 6).join(', ') || '—'}</td>
+          <td className="small">
+            {ago(r.createdAt)} · {r.createdBy}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {data.iocRules.map((r) => (
-          <tr key={r.id}>
-            <td>{r.name}</td>
-            <td>
-              <a {...linkProps(`/rules/${r.sourceRuleId}`)}>{r.sourceRuleId}</a> v{r.sourceRuleVersion}
-            </td>
-            <td className="small mono">{[...r.ips, ...r.hashes, ...r.domains, ...r.processNames].slice(0, 6).join(', ') || '—'}</td>
-            <td className="small">
-              {ago(r.createdAt)} · {r.createdBy}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
