@@ -14,8 +14,6 @@ public sealed class GraphQLExecutor(IDocumentExecuter<ISchema> executer, Microso
 {
     private readonly IntrospectionBounds _introspectionBounds = new(options.Value.MaxIntrospectionSelections);
 
-    public const string MutationOverGet = "MUTATION_OVER_GET";
-    public const string SubscriptionOverHttp = "SUBSCRIPTION_OVER_HTTP";
 
     /// <summary>
     /// Executes <paramref name="request"/>. GET passes <paramref name="onlyOperation"/> = query; POST passes null
@@ -56,9 +54,9 @@ public sealed class GraphQLExecutor(IDocumentExecuter<ISchema> executer, Microso
         {
             var operation = context.Operation.Operation;
             if (only is { } required && operation != required)
-                context.ReportError(new ValidationError($"Only queries may be sent with GET; send this {operation.ToString().ToLowerInvariant()} with POST.") { Code = MutationOverGet });
+                context.ReportError(new ValidationError($"Only queries may be sent with GET; send this {operation.ToString().ToLowerInvariant()} with POST.") { Code = UserErrorCode.MutationOverGet.ToSchemaName() });
             else if (operation == OperationType.Subscription && !allowSubscriptions)
-                context.ReportError(new ValidationError("Subscriptions need the graphql-transport-ws WebSocket protocol on /graphql.") { Code = SubscriptionOverHttp });
+                context.ReportError(new ValidationError("Subscriptions need the graphql-transport-ws WebSocket protocol on /graphql.") { Code = UserErrorCode.SubscriptionOverHttp.ToSchemaName() });
             return default;
         }
     }

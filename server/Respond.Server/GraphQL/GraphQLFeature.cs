@@ -31,7 +31,7 @@ public static class GraphQLFeature
             {
                 var result = await next(options);
                 foreach (var error in result.Errors ?? [])
-                    error.Code ??= "INTERNAL_SERVER_ERROR";
+                    error.Code ??= UserErrorCode.InternalServerError.ToSchemaName();
                 return result;
             })
             .AddComplexityAnalyzer((c, sp) =>

@@ -29,20 +29,20 @@ internal static class GraphQLHttpEndpoint
         var mediaType = NegotiateMediaType(http.Request);
         if (mediaType is null)
         {
-            await WriteErrorAsync(http, serializer, StatusCodes.Status406NotAcceptable, Json, "NOT_ACCEPTABLE",
+            await WriteErrorAsync(http, serializer, StatusCodes.Status406NotAcceptable, Json, UserErrorCode.NotAcceptable,
                 $"Accept must allow {GraphQLResponseJson} or {Json}.");
             return;
         }
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsPost(http.Request.Method))
         {
             http.Response.Headers.Allow = "GET, POST";
-            await WriteErrorAsync(http, serializer, StatusCodes.Status405MethodNotAllowed, mediaType, "METHOD_NOT_ALLOWED", "Use GET for queries or POST.");
+            await WriteErrorAsync(http, serializer, StatusCodes.Status405MethodNotAllowed, mediaType, UserErrorCode.MethodNotAllowed, "Use GET for queries or POST.");
             return;
         }
         if (http.User.Identity?.IsAuthenticated != true)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            await WriteErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, "UNAUTHENTICATED",
+            await WriteErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, UserErrorCode.Unauthenticated,
                 "A bearer access token from /connect/token is required.");
             return;
         }
@@ -65,7 +65,7 @@ internal static class GraphQLHttpEndpoint
         // Spec: with application/graphql-response+json a request error (nothing executed) is a 4xx;
         // application/json keeps the legacy 200 for every well-formed request.
         var single = results.Count == 1 && !parsed.IsBatch ? results[0] : null;
-        if (single?.Errors?.Any(e => e.Code == GraphQLExecutor.MutationOverGet) == true)
+        if (single?.Errors?.Any(e => e.Code == UserErrorCode.MutationOverGet.ToSchemaName()) == true)
         {
             http.Response.Headers.Allow = "POST";
             http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
@@ -98,7 +98,7 @@ internal static class GraphQLHttpEndpoint
     {
         var q = request.Query;
         if (!q.TryGetValue("query", out var query) || string.IsNullOrEmpty(query))
-            return ParsedRequest.Fail(400, "BAD_REQUEST", "The 'query' parameter is missing.");
+            return ParsedRequest.Fail(400, UserErrorCode.BadRequest, "The 'query' parameter is missing.");
         try
         {
             var r = new GraphQLRequest
@@ -112,7 +112,7 @@ internal static class GraphQLHttpEndpoint
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
-            return ParsedRequest.Fail(400, "BAD_REQUEST", "'variables' and 'extensions' must be JSON objects.");
+            return ParsedRequest.Fail(400, UserErrorCode.BadRequest, "'variables' and 'extensions' must be JSON objects.");
         }
     }
 
@@ -120,19 +120,19 @@ internal static class GraphQLHttpEndpoint
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ||
             !contentType.MediaType.Equals(Json, StringComparison.OrdinalIgnoreCase))
-            return ParsedRequest.Fail(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json.");
+            return ParsedRequest.Fail(415, UserErrorCode.UnsupportedMediaType, "Content-Type must be application/json.");
         if (contentType.Charset.HasValue && !contentType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
-            return ParsedRequest.Fail(415, "UNSUPPORTED_MEDIA_TYPE", "Only the utf-8 charset is accepted.");
+            return ParsedRequest.Fail(415, UserErrorCode.UnsupportedMediaType, "Only the utf-8 charset is accepted.");
         if (request.ContentLength > options.MaxRequestBytes)
-            return ParsedRequest.Fail(413, "REQUEST_TOO_LARGE", $"The request body is larger than {options.MaxRequestBytes} bytes.");
+            return ParsedRequest.Fail(413, UserErrorCode.RequestTooLarge, $"The request body is larger than {options.MaxRequestBytes} bytes.");
 
         var body = await ReadLimitedAsync(request.Body, options.MaxRequestBytes, ct);
         if (body is null)
-            return ParsedRequest.Fail(413, "REQUEST_TOO_LARGE", $"The request body is larger than {options.MaxRequestBytes} bytes.");
+            return ParsedRequest.Fail(413, UserErrorCode.RequestTooLarge, $"The request body is larger than {options.MaxRequestBytes} bytes.");
 
         // JSON parsing accepts invalid UTF-8 inside strings and decoding would turn it into U+FFFD: refuse it here.
         if (!System.Text.Unicode.Utf8.IsValid(body))
-            return ParsedRequest.Fail(400, "BAD_REQUEST", "The body is not valid UTF-8.");
+            return ParsedRequest.Fail(400, UserErrorCode.BadRequest, "The body is not valid UTF-8.");
 
         JsonValueKind kind;
         try
@@ -148,11 +148,11 @@ internal static class GraphQLHttpEndpoint
                 JsonValueKind.Array => doc.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object ? CheckShape(e) : "Every batch entry must be a JSON object.").FirstOrDefault(p => p is not null),
                 _ => "The body must be a JSON object (or an array of them for a batch).",
             };
-            if (problem is not null) return ParsedRequest.Fail(400, "BAD_REQUEST", problem);
+            if (problem is not null) return ParsedRequest.Fail(400, UserErrorCode.BadRequest, problem);
         }
         catch (JsonException)
         {
-            return ParsedRequest.Fail(400, "BAD_REQUEST", "The body is not valid JSON.");
+            return ParsedRequest.Fail(400, UserErrorCode.BadRequest, "The body is not valid JSON.");
         }
 
         try
@@ -164,7 +164,7 @@ internal static class GraphQLHttpEndpoint
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
-            return ParsedRequest.Fail(400, "BAD_REQUEST", "The request does not have the shape { query, variables?, operationName?, extensions? }.");
+            return ParsedRequest.Fail(400, UserErrorCode.BadRequest, "The request does not have the shape { query, variables?, operationName?, extensions? }.");
         }
     }
 
@@ -195,16 +195,16 @@ internal static class GraphQLHttpEndpoint
         return buffer.ToArray();
     }
 
-    private static async Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string code, string message)
+    private static async Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, UserErrorCode code, string message)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
+        var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code.ToSchemaName() }] };
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 
-    private sealed record ParsedRequest(IReadOnlyList<GraphQLRequest>? Requests, bool IsBatch, (int Status, string Code, string Message)? Error)
+    private sealed record ParsedRequest(IReadOnlyList<GraphQLRequest>? Requests, bool IsBatch, (int Status, UserErrorCode Code, string Message)? Error)
     {
-        public static ParsedRequest Fail(int status, string code, string message) => new(null, false, (status, code, message));
+        public static ParsedRequest Fail(int status, UserErrorCode code, string message) => new(null, false, (status, code, message));
     }
 }

@@ -12,8 +12,6 @@ namespace Respond.Server.GraphQL;
 /// </summary>
 internal sealed class IntrospectionBounds(int maxIntrospectionSelections) : ValidationRuleBase
 {
-    public const string TooLarge = "INTROSPECTION_TOO_LARGE";
-    public const string Recursive = "INTROSPECTION_RECURSIVE";
 
     /// <summary>Any operation expanding its fragments beyond this many selections is far past every other limit too.</summary>
     private const int MaxExpandedSelections = 100_000;
@@ -24,7 +22,7 @@ internal sealed class IntrospectionBounds(int maxIntrospectionSelections) : Vali
     {
         var walk = new Expansion(context.Document, maxIntrospectionSelections);
         walk.Visit(context.Operation.SelectionSet, inIntrospection: false);
-        if (walk.Refusal is { } refusal) context.ReportError(new ValidationError(refusal.Message) { Code = refusal.Code });
+        if (walk.Refusal is { } refusal) context.ReportError(new ValidationError(refusal.Message) { Code = refusal.Code.ToSchemaName() });
         return default;
     }
 
@@ -38,7 +36,7 @@ internal sealed class IntrospectionBounds(int maxIntrospectionSelections) : Vali
         private int _selections;
         private int _introspectionSelections;
 
-        public (string Code, string Message)? Refusal { get; private set; }
+        public (UserErrorCode Code, string Message)? Refusal { get; private set; }
 
         public void Visit(GraphQLSelectionSet? set, bool inIntrospection)
         {
@@ -48,7 +46,7 @@ internal sealed class IntrospectionBounds(int maxIntrospectionSelections) : Vali
                 if (Refusal is not null) return;
                 if (++_selections > MaxExpandedSelections)
                 {
-                    Refusal = (TooLarge, $"The operation expands to more than {MaxExpandedSelections} selections.");
+                    Refusal = (UserErrorCode.IntrospectionTooLarge, $"The operation expands to more than {MaxExpandedSelections} selections.");
                     return;
                 }
                 switch (selection)
@@ -79,13 +77,13 @@ internal sealed class IntrospectionBounds(int maxIntrospectionSelections) : Vali
             }
             if (++_introspectionSelections > maxIntrospectionSelections)
             {
-                Refusal = (TooLarge, $"The introspection in this operation expands to more than {maxIntrospectionSelections} selections (Respond:GraphQL:MaxIntrospectionSelections).");
+                Refusal = (UserErrorCode.IntrospectionTooLarge, $"The introspection in this operation expands to more than {maxIntrospectionSelections} selections (Respond:GraphQL:MaxIntrospectionSelections).");
                 return;
             }
             var list = inIntrospection && Lists.Contains(name);
             if (list && _lists.Contains(name))
             {
-                Refusal = (Recursive, $"Introspection '{name}' nested inside '{name}' ({string.Join(" > ", _lists)} > {name}); ask for the nested type with __type(name:) instead.");
+                Refusal = (UserErrorCode.IntrospectionRecursive, $"Introspection '{name}' nested inside '{name}' ({string.Join(" > ", _lists)} > {name}); ask for the nested type with __type(name:) instead.");
                 return;
             }
             if (list) _lists.Add(name);

@@ -33,7 +33,7 @@ public static class Pagination
     {
         var size = first ?? DefaultPageSize;
         if (size < 0 || size > MaxPageSize)
-            throw new ExecutionError($"'first' must be between 0 and {MaxPageSize}.") { Code = "BAD_USER_INPUT" };
+            throw new ExecutionError($"'first' must be between 0 and {MaxPageSize}.") { Code = UserErrorCode.BadUserInput.ToSchemaName() };
         return (after is null ? 0 : Decode(after) + 1, size);
     }
 
@@ -67,6 +67,6 @@ public static class Pagination
             if (text.StartsWith("o:", StringComparison.Ordinal) && int.TryParse(text[2..], out var offset) && offset >= 0) return offset;
         }
         catch (FormatException) { }
-        throw new ExecutionError("'after' is not a cursor this API returned.") { Code = "BAD_USER_INPUT" };
+        throw new ExecutionError("'after' is not a cursor this API returned.") { Code = UserErrorCode.BadUserInput.ToSchemaName() };
     }
 }

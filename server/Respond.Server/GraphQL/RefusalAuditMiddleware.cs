@@ -45,8 +45,8 @@ public sealed class RefusalAuditMiddleware(AuthorizationRefusals refusals) : IFi
             throw;
         }
         if (result is not null && context.ParentType == context.Schema.Mutation && ErrorsOf.GetOrAdd(result.GetType(), PayloadErrors)(result) is { } errors)
-            foreach (var refused in errors.Where(e => AuthorizationRefusals.RefusalCodes.Contains(e.Code)))
-                await RecordAsync(context, refused.Code, refused.Message, refused.Path);
+            foreach (var refused in errors.Where(e => AuthorizationRefusals.RefusalCodes.Contains(e.Code.ToSchemaName())))
+                await RecordAsync(context, refused.Code.ToSchemaName(), refused.Message, refused.Path);
         return result;
     }
 

@@ -7,14 +7,14 @@ namespace Respond.Server.GraphQL;
 public static class ResolveContextPrincipal
 {
     public static RespondPrincipal Principal(this IResolveFieldContext context) =>
-        RespondPrincipal.From(context.User) ?? throw new ExecutionError("Sign in first.") { Code = "UNAUTHENTICATED" };
+        RespondPrincipal.From(context.User) ?? throw new ExecutionError("Sign in first.") { Code = UserErrorCode.Unauthenticated.ToSchemaName() };
 
     /// <summary>The caller holds one of <paramref name="roles"/>, else a FORBIDDEN error and nothing runs.</summary>
     public static RespondPrincipal Require(this IResolveFieldContext context, params string[] roles)
     {
         var principal = context.Principal();
         if (!principal.IsInAnyRole(roles))
-            throw new ExecutionError($"This needs one of the roles {string.Join(", ", roles)}.") { Code = "FORBIDDEN" };
+            throw new ExecutionError($"This needs one of the roles {string.Join(", ", roles)}.") { Code = UserErrorCode.Forbidden.ToSchemaName() };
         return principal;
     }
 

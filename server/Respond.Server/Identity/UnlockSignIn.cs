@@ -47,7 +47,7 @@ internal sealed class UnlockSignIn(RespondDbContext db, SignInThrottle throttle,
     public async Task<UnlockSignInPayload> ExecuteAsync(UnlockSignInInput input, RespondPrincipal by, CancellationToken ct)
     {
         if (!by.SeesAllOrganizations)
-            return new(null, false, [new UserError("FORBIDDEN", "Only an administrator of every organization can unlock sign-ins.", "userName")]);
+            return new(null, false, [new UserError(UserErrorCode.Forbidden, "Only an administrator of every organization can unlock sign-ins.", "userName")]);
         var name = input.UserName.Trim();
         var user = name.Length == 0 ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == name, ct);
         if (user is null) return new(null, false, [UserError.NotFound("user", "userName")]);

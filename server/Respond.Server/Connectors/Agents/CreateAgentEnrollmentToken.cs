@@ -35,7 +35,7 @@ internal sealed class CreateAgentEnrollmentToken(RespondDbContext db, AuditTrail
         if (input.ExpiresIn is not null)
         {
             if (!IsoDuration.TryParse(input.ExpiresIn, out var duration) || duration.Value < TimeSpan.FromMinutes(1) || duration.Value > options.Value.MaxTokenLifetime)
-                return AgentEnrollmentTokenPayload.Fail(new UserError("VALIDATION",
+                return AgentEnrollmentTokenPayload.Fail(new UserError(UserErrorCode.Validation,
                     $"expiresIn must be an ISO-8601 duration from PT1M to {new IsoDuration(options.Value.MaxTokenLifetime)}, e.g. PT1H.", "expiresIn"));
             lifetime = duration.Value;
         }

@@ -66,11 +66,11 @@ internal sealed class RevokeAgent(RespondDbContext db, AgentRegistry registry, A
     public async Task<RevokeAgentPayload> AgentAsync(RevokeAgentInput input, RespondPrincipal by, CancellationToken ct)
     {
         if (input.Reason is { Length: > MaxReasonLength })
-            return new(null, [new UserError("VALIDATION", $"reason is at most {MaxReasonLength} characters.", "reason")]);
+            return new(null, [new UserError(UserErrorCode.Validation, $"reason is at most {MaxReasonLength} characters.", "reason")]);
         var agent = await db.Agents.VisibleTo(by).SingleOrDefaultAsync(a => a.Id == input.AgentId, ct);
         if (agent is null) return new(null, [UserError.NotFound("agent", "agentId")]);
         if (agent.RevokedAt is not null)
-            return new(null, [new UserError("INVALID_STATE", $"The agent was already revoked at {agent.RevokedAt:u}.", "agentId")]);
+            return new(null, [new UserError(UserErrorCode.InvalidState, $"The agent was already revoked at {agent.RevokedAt:u}.", "agentId")]);
         var reason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
         agent.Revoke(by.Id, reason, time.GetUtcNow());
         audit.Record(by, "agent.revoked", "Agent", agent.Id, [agent.OrganizationId], null, new { agent.DeviceId, agent.Hostname, Reason = reason });
@@ -85,10 +85,10 @@ internal sealed class RevokeAgent(RespondDbContext db, AgentRegistry registry, A
         var token = await db.AgentEnrollmentTokens.VisibleTo(by).SingleOrDefaultAsync(t => t.Id == input.EnrollmentTokenId, ct);
         if (token is null) return new(null, [UserError.NotFound("enrolment token", "enrollmentTokenId")]);
         if (token.UsedAt is not null)
-            return new(null, [new UserError("INVALID_STATE",
+            return new(null, [new UserError(UserErrorCode.InvalidState,
                 $"The token was already used by agent {token.UsedByAgentId}; revoke that agent instead.", "enrollmentTokenId")]);
         if (token.RevokedAt is not null)
-            return new(null, [new UserError("INVALID_STATE", $"The token was already revoked at {token.RevokedAt:u}.", "enrollmentTokenId")]);
+            return new(null, [new UserError(UserErrorCode.InvalidState, $"The token was already revoked at {token.RevokedAt:u}.", "enrollmentTokenId")]);
         token.Revoke(by.Id, time.GetUtcNow());
         audit.Record(by, "agent.enrollmentTokenRevoked", "AgentEnrollmentToken", token.Id, [token.OrganizationId], null, new { token.OrganizationId });
         try
@@ -98,7 +98,7 @@ internal sealed class RevokeAgent(RespondDbContext db, AgentRegistry registry, A
         catch (DbUpdateConcurrencyException)
         {
             // UsedAt is a concurrency token: a device enrolled with the token while it was being revoked.
-            return new(null, [new UserError("INVALID_STATE", "The token was used to enrol a device just now; revoke that agent instead.", "enrollmentTokenId")]);
+            return new(null, [new UserError(UserErrorCode.InvalidState, "The token was used to enrol a device just now; revoke that agent instead.", "enrollmentTokenId")]);
         }
         return new(token, []);
     }

@@ -56,14 +56,14 @@ public sealed class ActionSubmitter(RespondDbContext db, ActionPolicy policy, Ac
         var errors = new List<UserError>();
         var target = ActionTargets.Validate(request.Type, request.Target, targetPath, errors);
         if (request.Parameters.ToJsonString().Length > MaxParametersBytes)
-            errors.Add(UserError.At("VALIDATION", $"parameters are larger than {MaxParametersBytes / 1024} KB.", "parameters"));
+            errors.Add(UserError.At(UserErrorCode.Validation, $"parameters are larger than {MaxParametersBytes / 1024} KB.", "parameters"));
         if (request.Justification is { Length: > MaxJustificationLength })
-            errors.Add(UserError.At("VALIDATION", $"justification is longer than {MaxJustificationLength} characters.", "justification"));
+            errors.Add(UserError.At(UserErrorCode.Validation, $"justification is longer than {MaxJustificationLength} characters.", "justification"));
         if (request.Type == ResponseActionType.RunScript && await RunScriptParameters.ProblemAsync(db, request.Parameters, request.OrganizationId, ct) is { } problem)
-            errors.Add(UserError.At("VALIDATION", problem, "parameters"));
+            errors.Add(UserError.At(UserErrorCode.Validation, problem, "parameters"));
         if (errors.Count > 0) return new Submission(null, null, errors);
         if (await MissingConnectionAsync(request.OrganizationId, request.Type, ct) is { } missing)
-            return new Submission(null, null, [UserError.At("NO_CONNECTION", missing, "type")]);
+            return new Submission(null, null, [UserError.At(UserErrorCode.NoConnection, missing, "type")]);
 
         var settings = await db.ForAsync(request.OrganizationId, ct);
         var action = new ResponseAction

@@ -43,27 +43,27 @@ public static partial class ActionTargets
             var present = Value(target, field) is not null;
             var path = $"{prefix}.{Name(field)}";
             if (required.Contains(field) && !present)
-                errors.Add(UserError.At("VALIDATION", $"{typeName} needs target.{Name(field)}; it acts on {Describe(type)}.", path));
+                errors.Add(UserError.At(UserErrorCode.Validation, $"{typeName} needs target.{Name(field)}; it acts on {Describe(type)}.", path));
             else if (present && !required.Contains(field) && !optional.Contains(field))
-                errors.Add(UserError.At("VALIDATION", $"{typeName} takes no target.{Name(field)}; it acts on {Describe(type)}.", path));
+                errors.Add(UserError.At(UserErrorCode.Validation, $"{typeName} takes no target.{Name(field)}; it acts on {Describe(type)}.", path));
         }
 
         if (target.DeviceId is { } device && !DeviceIdPattern().IsMatch(device))
-            errors.Add(UserError.At("VALIDATION", "target.deviceId must be 1-128 letters, digits or . _ : @ - (no spaces or slashes).", $"{prefix}.deviceId"));
+            errors.Add(UserError.At(UserErrorCode.Validation, "target.deviceId must be 1-128 letters, digits or . _ : @ - (no spaces or slashes).", $"{prefix}.deviceId"));
         if (target.UserId is { } user && !UserIdPattern().IsMatch(user))
-            errors.Add(UserError.At("VALIDATION", "target.userId must be an object id, a user principal name or an account name: 1-256 characters without spaces, slashes, ?, # or %.", $"{prefix}.userId"));
+            errors.Add(UserError.At(UserErrorCode.Validation, "target.userId must be an object id, a user principal name or an account name: 1-256 characters without spaces, slashes, ?, # or %.", $"{prefix}.userId"));
         if (target.ProcessId is { } pid && pid <= 1)
-            errors.Add(UserError.At("VALIDATION", pid == 1 ? "target.processId 1 is the init process; Respond never kills it." : "target.processId must be a positive process id.", $"{prefix}.processId"));
+            errors.Add(UserError.At(UserErrorCode.Validation, pid == 1 ? "target.processId 1 is the init process; Respond never kills it." : "target.processId must be a positive process id.", $"{prefix}.processId"));
         var ip = target.Ip;
         if (ip is not null)
         {
             if (NormaliseIp(ip, out var error) is { } normal) ip = normal;
-            else errors.Add(UserError.At("VALIDATION", error!, $"{prefix}.ip"));
+            else errors.Add(UserError.At(UserErrorCode.Validation, error!, $"{prefix}.ip"));
         }
         if (target.FilePath is { } file && FilePathError(file) is { } fileError)
-            errors.Add(UserError.At("VALIDATION", fileError, $"{prefix}.filePath"));
+            errors.Add(UserError.At(UserErrorCode.Validation, fileError, $"{prefix}.filePath"));
         if (target.FileSha256 is { } sha && !Sha256Pattern().IsMatch(sha))
-            errors.Add(UserError.At("VALIDATION", "target.fileSha256 must be 64 hexadecimal characters.", $"{prefix}.fileSha256"));
+            errors.Add(UserError.At(UserErrorCode.Validation, "target.fileSha256 must be 64 hexadecimal characters.", $"{prefix}.fileSha256"));
         return target with { Ip = ip, FileSha256 = target.FileSha256?.ToLowerInvariant() };
     }
 

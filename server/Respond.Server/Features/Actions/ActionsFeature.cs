@@ -318,7 +318,7 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
     public async Task<ResponseActionPayload> SubmitAsync(SubmitResponseActionInput input, RespondPrincipal by, CancellationToken ct)
     {
         if (await CheckCommonAsync(input.OrganizationId, input.Justification, input.AlertId, by, ct) is { } error) return new ResponseActionPayload(null, null, [error]);
-        if (ParseParameters(input.Parameters) is not { } parameters) return new ResponseActionPayload(null, null, [new UserError("VALIDATION", "parameters must be a JSON object.", "parameters")]);
+        if (ParseParameters(input.Parameters) is not { } parameters) return new ResponseActionPayload(null, null, [new UserError(UserErrorCode.Validation, "parameters must be a JSON object.", "parameters")]);
         var submission = await submitter.SubmitAsync(Request(input.OrganizationId, input.Type, input.Target, parameters, input.Justification, input.AlertId, null), by, "target", ct);
         if (submission.Action is null) return new ResponseActionPayload(null, null, submission.Errors);
         await db.SaveChangesAsync(ct);
@@ -332,11 +332,11 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
         if (await CheckCommonAsync(input.OrganizationId, input.Justification, input.AlertId, by, ct) is { } error) return new BulkResponseActionPayload(null, [], [error]);
         var targets = input.Targets ?? [];
         if (targets.Count == 0 || targets.Count > options.Value.MaxBulkTargets)
-            return new BulkResponseActionPayload(null, [], [new UserError("VALIDATION", $"targets must hold 1 to {options.Value.MaxBulkTargets} targets.", "targets")]);
+            return new BulkResponseActionPayload(null, [], [new UserError(UserErrorCode.Validation, $"targets must hold 1 to {options.Value.MaxBulkTargets} targets.", "targets")]);
         if (ParseParameters(input.Parameters) is not { } parameters)
-            return new BulkResponseActionPayload(null, [], [new UserError("VALIDATION", "parameters must be a JSON object.", "parameters")]);
+            return new BulkResponseActionPayload(null, [], [new UserError(UserErrorCode.Validation, "parameters must be a JSON object.", "parameters")]);
         if (await submitter.MissingConnectionAsync(input.OrganizationId, input.Type, ct) is { } missing)
-            return new BulkResponseActionPayload(null, [], [new UserError("NO_CONNECTION", missing, "type")]);
+            return new BulkResponseActionPayload(null, [], [new UserError(UserErrorCode.NoConnection, missing, "type")]);
         var group = "bulk-" + Guid.NewGuid().ToString("N")[..16];
         var results = new List<BulkTargetResult>();
         for (var i = 0; i < targets.Count; i++)
@@ -344,7 +344,7 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
             var s = await submitter.SubmitAsync(Request(input.OrganizationId, input.Type, targets[i], (JsonObject)parameters.DeepClone(), input.Justification, input.AlertId, group), by, $"targets.{i}", ct);
             results.Add(new BulkTargetResult(i, s.Action, s.ApprovalRequest, s.Errors));
         }
-        if (results.All(r => r.ResponseAction is null)) return new BulkResponseActionPayload(null, results, [new UserError("VALIDATION", "No target was accepted.", "targets")]);
+        if (results.All(r => r.ResponseAction is null)) return new BulkResponseActionPayload(null, results, [new UserError(UserErrorCode.Validation, "No target was accepted.", "targets")]);
         await db.SaveChangesAsync(ct);
         await lifecycle.FlushAsync(ct);
         return new BulkResponseActionPayload(group, results, []);
@@ -355,7 +355,7 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
         var action = await db.ResponseActions.VisibleTo(by).SingleOrDefaultAsync(a => a.Id == input.Id, ct);
         if (action is null) return new ResponseActionPayload(null, null, [UserError.NotFound("response action")]);
         if (!ResponseAction.CanMove(action.Status, ResponseActionStatus.Cancelled) || action.Status == ResponseActionStatus.Executing)
-            return new ResponseActionPayload(null, null, [new UserError("ILLEGAL_TRANSITION", action.Status == ResponseActionStatus.Executing
+            return new ResponseActionPayload(null, null, [new UserError(UserErrorCode.InvalidState, action.Status == ResponseActionStatus.Executing
                 ? "Execution has already started; an executing action cannot be cancelled. Roll it back once it completes."
                 : $"The action is already {ApiEnumName.Format(action.Status)}.", "id")]);
         var reason = $"Cancelled by {by.Name}.{(input.Reason is { Length: > 0 } r ? " " + r : "")}";
@@ -375,7 +375,7 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new ResponseActionPayload(null, null, [new UserError("ILLEGAL_TRANSITION", "The action changed at the same moment (execution started or a decision was made); reload it.", "id")]);
+            return new ResponseActionPayload(null, null, [new UserError(UserErrorCode.InvalidState, "The action changed at the same moment (execution started or a decision was made); reload it.", "id")]);
         }
         await lifecycle.FlushAsync(ct);
         return new ResponseActionPayload(action, null, []);
@@ -385,8 +385,8 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
     {
         var original = await db.ResponseActions.VisibleTo(by).SingleOrDefaultAsync(a => a.Id == input.Id, ct);
         if (original is null) return new ResponseActionPayload(null, null, [UserError.NotFound("response action")]);
-        if (RollbackProblem(original) is { } problem) return new ResponseActionPayload(null, null, [new UserError("NOT_REVERSIBLE", problem, "id")]);
-        if (string.IsNullOrWhiteSpace(input.Justification)) return new ResponseActionPayload(null, null, [new UserError("VALIDATION", "A justification is required.", "justification")]);
+        if (RollbackProblem(original) is { } problem) return new ResponseActionPayload(null, null, [new UserError(UserErrorCode.NotReversible, problem, "id")]);
+        if (string.IsNullOrWhiteSpace(input.Justification)) return new ResponseActionPayload(null, null, [new UserError(UserErrorCode.Validation, "A justification is required.", "justification")]);
         var compensation = ResponseActionTypes.Compensations[original.Type];
         var submission = await submitter.SubmitAsync(new ActionRequest(original.OrganizationId, compensation,
             original.Type == ResponseActionType.QuarantineFile ? original.Target with { FileSha256 = null } : original.Target,
@@ -402,7 +402,7 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new ResponseActionPayload(null, null, [new UserError("ALREADY_ROLLED_BACK", "Someone rolled this action back at the same moment.", "id")]);
+            return new ResponseActionPayload(null, null, [new UserError(UserErrorCode.AlreadyRolledBack, "Someone rolled this action back at the same moment.", "id")]);
         }
         await lifecycle.FlushAsync(ct);
         return new ResponseActionPayload(submission.Action, submission.ApprovalRequest, []);
@@ -419,9 +419,9 @@ public sealed class ActionCommands(RespondDbContext db, ActionSubmitter submitte
         if (!by.CanSee(organizationId) || !await db.Organizations.AnyAsync(o => o.Id == organizationId, ct))
             return UserError.NotFound("organization", "organizationId");
         if (string.IsNullOrWhiteSpace(justification))
-            return new UserError("VALIDATION", "A justification is required: say why this action is needed.", "justification");
+            return new UserError(UserErrorCode.Validation, "A justification is required: say why this action is needed.", "justification");
         if (alertId is not null && !await db.Alerts.AnyAsync(a => a.Id == alertId && a.OrganizationId == organizationId, ct))
-            return new UserError("NOT_FOUND", "No alert with that id in this organization.", "alertId");
+            return new UserError(UserErrorCode.NotFound, "No alert with that id in this organization.", "alertId");
         return null;
     }
 

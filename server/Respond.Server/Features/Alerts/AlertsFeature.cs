@@ -96,7 +96,7 @@ internal sealed class DecideAlert(RespondDbContext db, AuditTrail audit, TimePro
         if (alert is null) return new AlertPayload(null, [UserError.NotFound("alert")]);
         var from = alert.Status;
         if (!alert.TryMove(to, by.Id, input.Comment, time.GetUtcNow()))
-            return new AlertPayload(null, [new UserError("INVALID_TRANSITION", $"The alert is {from.ToString().ToUpperInvariant()} and cannot become {to.ToString().ToUpperInvariant()}.", "id")]);
+            return new AlertPayload(null, [new UserError(UserErrorCode.InvalidState, $"The alert is {ApiEnumName.Format(from)} and cannot become {ApiEnumName.Format(to)}.", "id")]);
         audit.Record(by, "alert." + to.ToString().ToLowerInvariant(), "Alert", alert.Id, [alert.OrganizationId], new { Status = from.ToString() }, new { Status = to.ToString(), input.Comment });
         try
         {
@@ -104,7 +104,7 @@ internal sealed class DecideAlert(RespondDbContext db, AuditTrail audit, TimePro
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new AlertPayload(null, [new UserError("STALE_VERSION", "The alert changed meanwhile; reload it.", "id")]);
+            return new AlertPayload(null, [new UserError(UserErrorCode.StaleVersion, "The alert changed meanwhile; reload it.", "id")]);
         }
         return new AlertPayload(alert, []);
     }

@@ -4,6 +4,7 @@ using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Messaging;
 using Respond.Server.Persistence;
+using Respond.Workflows;
 using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Features.Approvals;
@@ -45,22 +46,22 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, IApp
         if (request.IsBarredFromDeciding(by.Id))
         {
             ApprovalsLog.SelfDecisionRefused(logger, request.Id, by.Id);
-            return (await RefuseAsync(request, outcome, by, new UserError("DUAL_CONTROL", request.RequestedBy == by.Id
+            return (await RefuseAsync(request, outcome, by, new UserError(UserErrorCode.DualControl, request.RequestedBy == by.Id
                 ? "You requested this; a different person must decide it."
                 : $"You activated or changed rule {request.RuleId}; a different person must decide its requests.", "id"), ct), false);
         }
         if (request.Approvers.Count > 0 && !request.Approvers.Any(a => a == by.Id || by.IsInRole(a)))
-            return (await RefuseAsync(request, outcome, by, new UserError("NOT_AN_APPROVER", $"This request may be decided only by: {string.Join(", ", request.Approvers)}.", "id"), ct), false);
+            return (await RefuseAsync(request, outcome, by, new UserError(UserErrorCode.NotAnApprover, $"This request may be decided only by: {string.Join(", ", request.Approvers)}.", "id"), ct), false);
         // A rule activation is checked against the rule as it is now: approving a version that is no longer the one
         // waiting would arm something nobody reviewed.
         if (request.Kind == ApprovalKind.RuleActivation && await ruleActivation.RefusalAsync(request, by, ct) is { } refusal)
             return (await RefuseAsync(request, outcome, by, refusal, ct), false);
         if (request.Status != ApprovalStatus.Pending)
-            return (Fail(new UserError("ALREADY_DECIDED", $"The request is already {request.Status.ToString().ToUpperInvariant()}.", "id")), false);
+            return (Fail(new UserError(UserErrorCode.AlreadyDecided, $"The request is already {ApiEnumName.Format(request.Status)}.", "id")), false);
         if (request.ExpiresAt <= time.GetUtcNow())
-            return (Fail(new UserError("EXPIRED", "The request expired before this decision.", "id")), false);
+            return (Fail(new UserError(UserErrorCode.Expired, "The request expired before this decision.", "id")), false);
         if (request.HasDecided(by.Id))
-            return (await RefuseAsync(request, outcome, by, new UserError("ALREADY_COUNTED",
+            return (await RefuseAsync(request, outcome, by, new UserError(UserErrorCode.AlreadyCounted,
                 $"Your decision is already counted ({request.ApprovalsReceived} of {request.ApprovalsRequired} approvals); the rest must come from other people.", "id"), ct), false);
 
         var decided = request.Record(outcome, by.Id, input.Comment, time.GetUtcNow());
@@ -75,8 +76,8 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, IApp
         catch (DbUpdateConcurrencyException)
         {
             return (Fail(request.Kind == ApprovalKind.RuleActivation
-                ? new UserError("STALE_CHANGE", "The request or its rule changed at the same moment; nothing was decided. Reload and try again.", "id")
-                : new UserError("ALREADY_DECIDED", "Someone else decided this request at the same moment.", "id")), true);
+                ? new UserError(UserErrorCode.StaleChange, "The request or its rule changed at the same moment; nothing was decided. Reload and try again.", "id")
+                : new UserError(UserErrorCode.AlreadyDecided, "Someone else decided this request at the same moment.", "id")), true);
         }
         if (!decided) return (new ApprovalRequestPayload(request, []), false);
 
@@ -120,7 +121,7 @@ internal sealed class DecideApproval(RespondDbContext db, AuditTrail audit, IApp
             Kind = request.Kind.ToString(),
             request.RuleId,
             request.RuleVersion,
-            error.Code,
+            Code = error.Code.ToSchemaName(),
             Reason = error.Message,
         });
         await db.SaveChangesAsync(ct);

@@ -91,13 +91,13 @@ internal sealed class DecideApprovalRequests(ApprovalDecisions decisions, Author
                 continue;
             }
             var error = decided.Errors[0] with { Path = ["input", "ids", i.ToString(System.Globalization.CultureInfo.InvariantCulture)] };
-            if (AuthorizationRefusals.RefusalCodes.Contains(error.Code)) await refusals.RecordAsync(by, Operation, error.Code, error.Message, error.Path);
+            if (AuthorizationRefusals.RefusalCodes.Contains(error.Code.ToSchemaName())) await refusals.RecordAsync(by, Operation, error.Code.ToSchemaName(), error.Message, error.Path);
             results.Add(new ApprovalDecisionResult(ids[i], null, error));
         }
         return new DecideApprovalRequestsPayload(results, []);
     }
 
-    private static DecideApprovalRequestsPayload Invalid(string field, string message) => new([], [new UserError("VALIDATION", message, field)]);
+    private static DecideApprovalRequestsPayload Invalid(string field, string message) => new([], [new UserError(UserErrorCode.Validation, message, field)]);
 
     public static void Mutation(ObjectGraphType mutation) =>
         mutation.Field<NonNullGraphType<DecideApprovalRequestsPayloadType>>("decideApprovalRequests")

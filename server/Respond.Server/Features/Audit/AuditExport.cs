@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
 
@@ -27,7 +28,7 @@ public static class AuditExport
         var by = RespondPrincipal.From(http.User);
         if (by is null || !by.CanRead)
         {
-            if (by is not null) await refusals.RecordAsync(by, "GET /api/audit/export", "FORBIDDEN", "Exporting the audit trail needs a reading role.");
+            if (by is not null) await refusals.RecordAsync(by, "GET /api/audit/export", UserErrorCode.Forbidden.ToSchemaName(), "Exporting the audit trail needs a reading role.");
             return Results.Problem("Exporting the audit trail needs a reading role.", statusCode: 403);
         }
         var query = http.Request.Query;

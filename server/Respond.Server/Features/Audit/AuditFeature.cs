@@ -114,7 +114,7 @@ public static class AuditFeature
             .ResolveAsync(async c =>
             {
                 var by = c.Require(Roles.Admin);
-                if (!by.SeesAllOrganizations) throw new ExecutionError("verifyAuditTrail checks the whole trail; it needs an Admin of all organizations.") { Code = "FORBIDDEN" };
+                if (!by.SeesAllOrganizations) throw new ExecutionError("verifyAuditTrail checks the whole trail; it needs an Admin of all organizations.") { Code = UserErrorCode.Forbidden.ToSchemaName() };
                 return await c.Service<AuditChain>().VerifyAsync(c.CancellationToken);
             });
         query.Field<NonNullGraphType<ConnectionType<AuditEntryType>>>("auditTrail")

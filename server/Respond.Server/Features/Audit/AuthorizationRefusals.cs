@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
 
@@ -20,10 +21,10 @@ public sealed class AuthorizationRefusals(IServiceScopeFactory scopes, ILogger<A
     /// The error codes that are an authorization refusal wherever they appear (a thrown GraphQL error or a payload's
     /// UserError). NOT_FOUND is one because the API answers a foreign organization's object exactly as a missing one.
     /// </summary>
-    public static readonly IReadOnlySet<string> RefusalCodes = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlySet<string> RefusalCodes = new[]
     {
-        "FORBIDDEN", "NOT_FOUND", "DUAL_CONTROL", "NOT_AN_APPROVER",
-    };
+        UserErrorCode.Forbidden, UserErrorCode.NotFound, UserErrorCode.DualControl, UserErrorCode.NotAnApprover,
+    }.Select(c => c.ToSchemaName()).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Records that <paramref name="actor"/> was refused <paramref name="operation"/> (a GraphQL field, or a REST route) for

@@ -41,7 +41,7 @@ internal sealed class RetryParkedEvent(RespondDbContext db, Audit.AuditTrail aud
             audit.Record(by, "event.retried", "ParkedEvent", input.Id, [parked.OrganizationId], null, new { parked.EventId, parked.Source, Evaluated = false, parked.Reason });
             await db.SaveChangesAsync(ct);
             EngineLog.EventFailed(logger, parked.Sequence, parked.EventId, parked.OrganizationId, parked.Attempts, ex);
-            return new RetryParkedEventPayload(false, parked, [new UserError("EVALUATION_FAILED", "The event failed again and stays parked; see its reason.", "id")]);
+            return new RetryParkedEventPayload(false, parked, [new UserError(UserErrorCode.EvaluationFailed, "The event failed again and stays parked; see its reason.", "id")]);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<Us
 {
     /// <summary>Evaluation is too far behind: nothing of the batch was read or stored; send it again after <paramref name="retryAfter"/> seconds.</summary>
     public static IngestResult Behind(int retryAfter) => new(0, 0,
-        [new UserError("EVALUATION_BEHIND", $"Rule evaluation is behind; nothing of this batch was stored. Send it again in {retryAfter} s.", ["input", "events"])],
+        [new UserError(UserErrorCode.EvaluationBehind, $"Rule evaluation is behind; nothing of this batch was stored. Send it again in {retryAfter} s.", ["input", "events"])],
         false, retryAfter);
 }
 
@@ -82,7 +82,7 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, IEvent
             if (parsed is not null && !(organizations.Contains(parsed.OrganizationId) && by.CanSee(parsed.OrganizationId)))
             {
                 foreign++;
-                error = new UserError("INVALID_EVENT", $"events[{index}].organizationId: '{parsed.OrganizationId}' is not one of your organizations",
+                error = new UserError(UserErrorCode.InvalidEvent, $"events[{index}].organizationId: '{parsed.OrganizationId}' is not one of your organizations",
                     ["input", "events", index.ToString(System.Globalization.CultureInfo.InvariantCulture), "organizationId"]);
             }
             if (error is not null)
@@ -101,7 +101,7 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, IEvent
             await refusals.RecordAsync(by, operation, "FOREIGN_ORGANIZATION",
                 $"{foreign} event(s) named an organization that is not one of the caller's; they were refused and not stored.");
         if (overLimit)
-            errors.Insert(0, new UserError("BATCH_TOO_LARGE",
+            errors.Insert(0, new UserError(UserErrorCode.BatchTooLarge,
                 $"A request may carry at most {limit} events; the first {limit} were processed and the rest were not read. Send the rest in another request (replays are harmless).",
                 ["input", "events"]));
         return new IngestResult(accepted, duplicates, errors, overLimit);

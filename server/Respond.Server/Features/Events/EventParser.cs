@@ -19,7 +19,6 @@ public static class EventParser
     public const int MaxEventBytes = 64 * 1024;
 
     /// <summary>The error code of an event holding text that is not Unicode; <c>POST /api/events</c> answers 400 for it.</summary>
-    public const string InvalidEncoding = "INVALID_ENCODING";
     private const int MaxText = 1024;
     private static readonly string[] TopLevel = ["id", "organizationId", "source", "type", "severity", "time", "user", "device", "src", "dst", "process", "file", "raw"];
     private static readonly Dictionary<string, string[]> Entities = new()
@@ -35,12 +34,12 @@ public static class EventParser
     public static (ParsedEvent? Event, UserError? Error) Parse(JsonElement e, int index)
     {
         UserError Fail(string field, string message) =>
-            new("INVALID_EVENT", $"events[{index}]{(field.Length > 0 ? "." + field : "")}: {message}",
+            new(UserErrorCode.InvalidEvent, $"events[{index}]{(field.Length > 0 ? "." + field : "")}: {message}",
                 ["input", "events", index.ToString(CultureInfo.InvariantCulture), .. field.Split('.', StringSplitOptions.RemoveEmptyEntries)]);
 
         if (e.ValueKind != JsonValueKind.Object) return (null, Fail("", "an event must be a JSON object"));
         if (EventText.FindInvalid(e) is { } badText)
-            return (null, new UserError(InvalidEncoding,
+            return (null, new UserError(UserErrorCode.InvalidEncoding,
                 $"events[{index}]{(badText.Length > 0 ? "." + badText : "")}: not valid Unicode text (invalid UTF-8, a lone surrogate or U+0000); send UTF-8",
                 ["input", "events", index.ToString(CultureInfo.InvariantCulture), .. badText.Split('.', StringSplitOptions.RemoveEmptyEntries)]));
         foreach (var p in e.EnumerateObject())

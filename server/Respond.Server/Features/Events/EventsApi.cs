@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Respond.Server.GraphQL;
 using Respond.Server.Features.Audit;
 using Respond.Server.Identity;
 
@@ -28,7 +29,7 @@ public static class EventsApi
         if (by is null) return TypedResults.Unauthorized();
         if (!by.IsInAnyRole(Roles.Admin, Roles.Ingestor))
         {
-            await refusals.RecordAsync(by, "POST /api/events", "FORBIDDEN", "Sending events needs the Admin or Ingestor role.");
+            await refusals.RecordAsync(by, "POST /api/events", UserErrorCode.Forbidden.ToSchemaName(), "Sending events needs the Admin or Ingestor role.");
             return TypedResults.Forbid();
         }
         var ndjson = http.Request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true;
@@ -42,12 +43,12 @@ public static class EventsApi
             {
                 http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Problem(result.Errors[0].Message, statusCode: 503, title: "Evaluation behind",
-                    extensions: new Dictionary<string, object?> { ["code"] = result.Errors[0].Code, ["retryAfter"] = retryAfter });
+                    extensions: new Dictionary<string, object?> { ["code"] = result.Errors[0].Code.ToSchemaName(), ["retryAfter"] = retryAfter });
             }
             var response = new IngestResponse(result.Accepted, result.Duplicates,
-                result.Errors.Select(e => new IngestError(e.Code, e.Message, string.Join('.', e.Path.Skip(1)))).ToList());
+                result.Errors.Select(e => new IngestError(e.Code.ToSchemaName(), e.Message, string.Join('.', e.Path.Skip(1)))).ToList());
             // Text that is not Unicode is a broken sender, not a bad event: the request fails and says which event.
-            if (result.Errors.FirstOrDefault(e => e.Code == EventParser.InvalidEncoding) is { } badText)
+            if (result.Errors.FirstOrDefault(e => e.Code == UserErrorCode.InvalidEncoding) is { } badText)
                 return TypedResults.Problem($"{badText.Message}. The other events were processed as 'errors' says; a replay of the corrected body is harmless.",
                     statusCode: 400, title: "Invalid text encoding",
                     extensions: new Dictionary<string, object?> { ["accepted"] = response.Accepted, ["duplicates"] = response.Duplicates, ["errors"] = response.Errors });

@@ -28,7 +28,6 @@ public sealed class ConnectOrganizationInputType : InputObjectGraphType<ConnectO
 internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConnector> connectors, ConnectionSettingsReader reader,
     OutboundAddressGuard outbound, SimulatedConnectorPolicy simulated, AuditTrail audit, TimeProvider time)
 {
-    public const string SimulatedConnectorDisabled = "SIMULATED_CONNECTOR_DISABLED";
 
     public async Task<OrganizationPayload> ExecuteAsync(ConnectOrganizationInput input, RespondPrincipal by, CancellationToken ct)
     {
@@ -38,32 +37,32 @@ internal sealed class ConnectOrganization(RespondDbContext db, IEnumerable<IConn
         if (input.Connector == ConnectorKind.Simulated && !simulated.Allowed)
         {
             audit.Record(by, "organization.connectRefused", "Organization", organization.Id, [organization.Id], null,
-                new { Connector = input.Connector.ToString(), Code = SimulatedConnectorDisabled });
+                new { Connector = input.Connector.ToString(), Code = UserErrorCode.SimulatedConnectorDisabled.ToSchemaName() });
             await db.SaveChangesAsync(ct);
-            return OrganizationPayload.Fail(new UserError(SimulatedConnectorDisabled, SimulatedConnectorPolicy.Refusal, ["input", "connector"]));
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.SimulatedConnectorDisabled, SimulatedConnectorPolicy.Refusal, ["input", "connector"]));
         }
         var connector = connectors.Single(c => c.Kind == input.Connector);
         var settings = input.Settings ?? JsonSerializer.SerializeToElement(new { });
         if (settings.ValueKind != JsonValueKind.Object)
-            return OrganizationPayload.Fail(new UserError("VALIDATION", "settings must be a JSON object.", "settings"));
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.Validation, "settings must be a JSON object.", "settings"));
 
         var plain = JsonNode.Parse(settings.GetRawText())!.AsObject();
         var secrets = new Dictionary<string, string>();
         foreach (var key in connector.SecretSettings.Where(plain.ContainsKey).ToList())
         {
             if (plain[key]?.GetValueKind() != JsonValueKind.String)
-                return OrganizationPayload.Fail(new UserError("VALIDATION", $"Secret '{key}' must be a string.", "settings"));
+                return OrganizationPayload.Fail(new UserError(UserErrorCode.Validation, $"Secret '{key}' must be a string.", "settings"));
             secrets[key] = plain[key]!.GetValue<string>();
             plain.Remove(key);
         }
         var missing = connector.RequiredSettings.Where(k => plain[k]?.GetValueKind() != JsonValueKind.String).ToList();
         if (missing.Count > 0)
-            return OrganizationPayload.Fail(new UserError("VALIDATION", $"{input.Connector} needs the setting(s): {string.Join(", ", missing)}.", "settings"));
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.Validation, $"{input.Connector} needs the setting(s): {string.Join(", ", missing)}.", "settings"));
         // A tenant admin chooses these URLs: refuse loopback, private and metadata targets now, with the field named
         // (the outbound guard refuses them again at every connection, whatever DNS says by then).
         if (await outbound.RefusedSettingAsync(connector, new ConnectorSettings(organization.Id, JsonSerializer.SerializeToElement(plain), secrets), ct)
             is { } refused)
-            return OrganizationPayload.Fail(new UserError("OUTBOUND_ADDRESS_REFUSED", $"settings.{refused.Setting}: {refused.Reason}",
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.OutboundAddressRefused, $"settings.{refused.Setting}: {refused.Reason}",
                 ["input", "settings", refused.Setting]));
 
         var connection = organization.Connections.SingleOrDefault(c => c.Connector == input.Connector);

@@ -25,15 +25,15 @@ internal sealed partial class CreateOrganization(RespondDbContext db, AuditTrail
     public async Task<OrganizationPayload> ExecuteAsync(CreateOrganizationInput input, RespondPrincipal by, CancellationToken ct)
     {
         if (!by.SeesAllOrganizations)
-            return OrganizationPayload.Fail(new UserError("FORBIDDEN", "Only an administrator of every organization can create organizations.", "name"));
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.Forbidden, "Only an administrator of every organization can create organizations.", "name"));
         var name = input.Name.Trim();
         if (name.Length is 0 or > 200)
-            return OrganizationPayload.Fail(new UserError("VALIDATION", "The name must be 1 to 200 characters.", "name"));
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.Validation, "The name must be 1 to 200 characters.", "name"));
         var id = input.Id ?? "org-" + Guid.NewGuid().ToString("N")[..10];
         if (!IdRegex().IsMatch(id))
-            return OrganizationPayload.Fail(new UserError("VALIDATION", "The id may hold letters, digits, '.', '_' and '-' (at most 64).", "id"));
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.Validation, "The id may hold letters, digits, '.', '_' and '-' (at most 64).", "id"));
         if (await db.Organizations.AnyAsync(o => o.Id == id, ct))
-            return OrganizationPayload.Fail(new UserError("DUPLICATE", $"An organization with id '{id}' exists.", "id"));
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.Duplicate, $"An organization with id '{id}' exists.", "id"));
         var organization = new Organization { Id = id, Name = name, CreatedAt = time.GetUtcNow() };
         db.Organizations.Add(organization);
         audit.Record(by, "organization.created", "Organization", id, [id], null, new { organization.Name });

@@ -32,7 +32,7 @@ internal sealed class TestConnection(RespondDbContext db, IEnumerable<IConnector
             return OrganizationPayload.Fail(UserError.NotFound("organization", "organizationId"));
         var targets = organization.Connections.Where(c => input.Connector is null || c.Connector == input.Connector).ToList();
         if (targets.Count == 0)
-            return OrganizationPayload.Fail(new UserError("NOT_CONNECTED", "Connect the organization first (connectOrganization).", "organizationId"));
+            return OrganizationPayload.Fail(new UserError(UserErrorCode.NotConnected, "Connect the organization first (connectOrganization).", "organizationId"));
 
         foreach (var connection in targets)
         {

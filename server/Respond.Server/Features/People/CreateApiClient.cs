@@ -31,10 +31,10 @@ internal sealed partial class CreateApiClient(RespondDbContext db, IOpenIddictAp
     {
         var clientId = input.ClientId.Trim();
         if (!ClientIdShape().IsMatch(clientId))
-            return ApiClientPayload.Fail(new UserError("VALIDATION", "A client id is 1 to 100 letters, digits or . _ -.", "clientId"));
+            return ApiClientPayload.Fail(new UserError(UserErrorCode.Validation, "A client id is 1 to 100 letters, digits or . _ -.", "clientId"));
         if (await GrantLimits.RefusalAsync(db, by, input.Roles, input.Organizations, ct) is { } refused) return ApiClientPayload.Fail(refused);
         if (await applications.FindByClientIdAsync(clientId, ct) is not null || await db.ServiceClients.AnyAsync(c => c.ClientId == clientId, ct))
-            return ApiClientPayload.Fail(new UserError("CLIENT_ID_TAKEN", $"There is already a client {clientId}.", "clientId"));
+            return ApiClientPayload.Fail(new UserError(UserErrorCode.ClientIdTaken, $"There is already a client {clientId}.", "clientId"));
 
         var secret = NewSecret();
         await applications.CreateAsync(new OpenIddictApplicationDescriptor

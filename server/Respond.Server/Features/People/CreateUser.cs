@@ -31,7 +31,7 @@ public static class PasswordRules
 
     public static UserError? Refusal(string password, string field = "password") =>
         password.Length < MinLength || password.Length > MaxLength
-            ? new UserError("VALIDATION", $"The password must be {MinLength} to {MaxLength} characters long.", field)
+            ? new UserError(UserErrorCode.Validation, $"The password must be {MinLength} to {MaxLength} characters long.", field)
             : null;
 }
 
@@ -42,11 +42,11 @@ internal sealed partial class CreateUser(RespondDbContext db, IPasswordHasher<Us
     {
         var name = input.UserName.Trim();
         if (!UserNameShape().IsMatch(name))
-            return UserPayload.Fail(new UserError("VALIDATION", "A user name is 1 to 128 letters, digits or . _ @ -.", "userName"));
+            return UserPayload.Fail(new UserError(UserErrorCode.Validation, "A user name is 1 to 128 letters, digits or . _ @ -.", "userName"));
         if (PasswordRules.Refusal(input.Password) is { } weak) return UserPayload.Fail(weak);
         if (await GrantLimits.RefusalAsync(db, by, input.Roles, input.Organizations, ct) is { } refused) return UserPayload.Fail(refused);
         if (await db.Users.AnyAsync(u => u.UserName == name, ct))
-            return UserPayload.Fail(new UserError("USER_NAME_TAKEN", $"There is already a user {name}.", "userName"));
+            return UserPayload.Fail(new UserError(UserErrorCode.UserNameTaken, $"There is already a user {name}.", "userName"));
 
         var user = new UserAccount
         {

@@ -14,20 +14,20 @@ public static class GrantLimits
 {
     public static async Task<UserError?> RefusalAsync(RespondDbContext db, RespondPrincipal by, IReadOnlyList<string> roles, IReadOnlyList<string> organizations, CancellationToken ct)
     {
-        if (roles.Count == 0) return new UserError("VALIDATION", "Give at least one role.", "roles");
+        if (roles.Count == 0) return new UserError(UserErrorCode.Validation, "Give at least one role.", "roles");
         if (roles.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknown)
-            return new UserError("VALIDATION", $"\"{unknown}\" is not a role; roles are {string.Join(", ", Roles.All.Order(StringComparer.Ordinal))}.", "roles");
+            return new UserError(UserErrorCode.Validation, $"\"{unknown}\" is not a role; roles are {string.Join(", ", Roles.All.Order(StringComparer.Ordinal))}.", "roles");
         if (roles.FirstOrDefault(r => !Holds(by, r)) is { } beyond)
-            return new UserError("FORBIDDEN", $"You cannot grant the role {beyond}: you do not hold it.", "roles");
-        if (organizations.Count == 0) return new UserError("VALIDATION", "Give at least one organization (\"*\" for every organization).", "organizations");
+            return new UserError(UserErrorCode.Forbidden, $"You cannot grant the role {beyond}: you do not hold it.", "roles");
+        if (organizations.Count == 0) return new UserError(UserErrorCode.Validation, "Give at least one organization (\"*\" for every organization).", "organizations");
         if (organizations.Contains(RespondPrincipal.AllOrganizations) && !by.SeesAllOrganizations)
-            return new UserError("FORBIDDEN", "You cannot grant every organization (\"*\"): you do not hold it.", "organizations");
+            return new UserError(UserErrorCode.Forbidden, "You cannot grant every organization (\"*\"): you do not hold it.", "organizations");
         var named = organizations.Where(o => o != RespondPrincipal.AllOrganizations).ToList();
         if (named.FirstOrDefault(o => !by.CanSee(o)) is { } foreign)
-            return new UserError("FORBIDDEN", $"You cannot grant organization {foreign}: you do not hold it.", "organizations");
+            return new UserError(UserErrorCode.Forbidden, $"You cannot grant organization {foreign}: you do not hold it.", "organizations");
         var known = await db.Organizations.AsNoTracking().Where(o => named.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct);
         if (named.FirstOrDefault(o => !known.Contains(o)) is { } missing)
-            return new UserError("VALIDATION", $"There is no organization {missing}.", "organizations");
+            return new UserError(UserErrorCode.Validation, $"There is no organization {missing}.", "organizations");
         return null;
     }
 

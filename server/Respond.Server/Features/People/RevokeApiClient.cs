@@ -18,7 +18,7 @@ internal sealed class RevokeApiClient(RespondDbContext db, IOpenIddictApplicatio
     {
         var client = await db.ServiceClients.SingleOrDefaultAsync(c => c.ClientId == input.ClientId, ct);
         if (client is null || !GrantLimits.CanManage(by, client.Organizations)) return ApiClientPayload.Fail(UserError.NotFound("API client", "clientId"));
-        if (client.ClientId == by.Id) return ApiClientPayload.Fail(new UserError("VALIDATION", "A client cannot revoke itself.", "clientId"));
+        if (client.ClientId == by.Id) return ApiClientPayload.Fail(new UserError(UserErrorCode.Validation, "A client cannot revoke itself.", "clientId"));
         if (client.RevokedAt is not null) return new ApiClientPayload(client, null, []);
         // Deleting the application deletes its authorizations and tokens with it: the token entries its access tokens are checked against are gone.
         if (await applications.FindByClientIdAsync(client.ClientId, ct) is { } application) await applications.DeleteAsync(application, ct);

@@ -29,7 +29,7 @@ internal sealed class SetUserAccess(RespondDbContext db, AuditTrail audit)
         if (user is null || !GrantLimits.CanManage(by, user.Organizations)) return UserPayload.Fail(UserError.NotFound("user"));
         if (await GrantLimits.RefusalAsync(db, by, input.Roles, input.Organizations, ct) is { } refused) return UserPayload.Fail(refused);
         if (user.Id == by.Id && !input.Roles.Contains(Roles.Admin))
-            return UserPayload.Fail(new UserError("VALIDATION", "You cannot take the Admin role from yourself; ask another administrator.", "roles"));
+            return UserPayload.Fail(new UserError(UserErrorCode.Validation, "You cannot take the Admin role from yourself; ask another administrator.", "roles"));
         var before = new { user.Roles, user.Organizations };
         user.Roles = input.Roles.Distinct().ToList();
         user.Organizations = input.Organizations.Distinct().ToList();

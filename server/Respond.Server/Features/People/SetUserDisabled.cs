@@ -29,7 +29,7 @@ internal sealed class SetUserDisabled(RespondDbContext db, AuditTrail audit, Sig
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == input.Id, ct);
         if (user is null || !GrantLimits.CanManage(by, user.Organizations)) return UserPayload.Fail(UserError.NotFound("user"));
-        if (disable && user.Id == by.Id) return UserPayload.Fail(new UserError("VALIDATION", "You cannot disable yourself; ask another administrator.", "id"));
+        if (disable && user.Id == by.Id) return UserPayload.Fail(new UserError(UserErrorCode.Validation, "You cannot disable yourself; ask another administrator.", "id"));
         if (user.DisabledAt is not null == disable) return new UserPayload(user, []);
         user.DisabledAt = disable ? time.GetUtcNow() : null;
         audit.Record(by, disable ? "user.disabled" : "user.enabled", "User", user.Id, CreateUser.AuditScope(user.Organizations),

@@ -87,8 +87,8 @@ public static class RuleTestingFeature
                 var input = c.GetArgument<Dictionary<string, object?>>("input");
                 var from = (DateTimeOffset)input["from"]!;
                 var to = (DateTimeOffset)input["to"]!;
-                if (to <= from) return new BacktestPayload(null, [new UserError("VALIDATION", "'to' must be after 'from'.", "to")]);
-                if (to - from > TimeSpan.FromDays(366)) return new BacktestPayload(null, [new UserError("VALIDATION", "A backtest covers at most 366 days.", "to")]);
+                if (to <= from) return new BacktestPayload(null, [new UserError(UserErrorCode.Validation, "'to' must be after 'from'.", "to")]);
+                if (to - from > TimeSpan.FromDays(366)) return new BacktestPayload(null, [new UserError(UserErrorCode.Validation, "A backtest covers at most 366 days.", "to")]);
                 var (rule, error) = await RuleUnderTest.ResolveAsync(c.Service<RespondDbContext>(), by, input.GetValueOrDefault("ruleId") as string,
                     input.GetValueOrDefault("definition") as JsonElement?, input.GetValueOrDefault("outcome") as RuleOutcome?, c.CancellationToken);
                 if (rule is null) return new BacktestPayload(null, [error!]);

@@ -21,14 +21,14 @@ internal static class RuleUnderTest
         RespondDbContext db, RespondPrincipal by, string? ruleId, JsonElement? definition, RuleOutcome? outcome, CancellationToken ct)
     {
         if (ruleId is null && definition is null)
-            return (null, new UserError("VALIDATION", "Give a ruleId or a definition.", "ruleId"));
+            return (null, new UserError(UserErrorCode.Validation, "Give a ruleId or a definition.", "ruleId"));
         RuleSnapshot rule;
         if (definition is { } d)
         {
             var o = outcome ?? RuleOutcome.AlertOnly;
             var errors = DefinitionValidator.Validate(d, o);
             if (errors.Count > 0)
-                return (null, new UserError("INVALID_DEFINITION", $"The definition has {errors.Count} validation error(s); first: {errors[0].Message}", "definition"));
+                return (null, new UserError(UserErrorCode.InvalidDefinition, $"The definition has {errors.Count} validation error(s); first: {errors[0].Message}", "definition"));
             rule = RuleIndex.Snapshot(ruleId ?? "unsaved", "unsaved", 0, DefinitionHash.Compute(d), o, by.SeesAllOrganizations ? [] : [.. by.Organizations], d.GetRawText());
         }
         else
@@ -36,7 +36,7 @@ internal static class RuleUnderTest
             var saved = await db.Rules.AsNoTracking().WhereScopeVisibleTo(r => r.Organizations, by).SingleOrDefaultAsync(r => r.Id == ruleId, ct);
             if (saved is null) return (null, UserError.NotFound("rule", "ruleId"));
             if (!saved.IsValid)
-                return (null, new UserError("INVALID_DEFINITION", "The saved rule has validation errors; fix them before testing.", "ruleId"));
+                return (null, new UserError(UserErrorCode.InvalidDefinition, "The saved rule has validation errors; fix them before testing.", "ruleId"));
             rule = RuleIndex.Snapshot(saved.Id, saved.Name, saved.Version, saved.DefinitionHash, outcome ?? saved.Outcome, saved.OrganizationIds, saved.DefinitionJson);
         }
         return (rule, null);

@@ -64,7 +64,7 @@ internal sealed class TestRule(RespondDbContext db, TimeProvider time, Respond.W
         var input = c.GetArgument<Dictionary<string, object?>>("input");
         var samples = ((IEnumerable<object?>)input["events"]!).ToList();
         if (samples.Count > MaxEvents)
-            return new TestRulePayload([], [new UserError("BATCH_TOO_LARGE", $"Test with at most {MaxEvents} events; use backtestRule for more.", "events")]);
+            return new TestRulePayload([], [new UserError(UserErrorCode.BatchTooLarge, $"Test with at most {MaxEvents} events; use backtestRule for more.", "events")]);
         var (rule, error) = await RuleUnderTest.ResolveAsync(db, by, input.GetValueOrDefault("ruleId") as string,
             input.GetValueOrDefault("definition") as JsonElement?, input.GetValueOrDefault("outcome") as RuleOutcome?, ct);
         if (rule is null) return new TestRulePayload([], [error!]);
@@ -75,7 +75,7 @@ internal sealed class TestRule(RespondDbContext db, TimeProvider time, Respond.W
         {
             var (parsed, problem) = EventParser.Parse(EventsFeature.ToJson(samples[i]).Deserialize<JsonElement>(), i);
             if (parsed is not null && !by.CanSee(parsed.OrganizationId))
-                problem = new UserError("INVALID_EVENT", $"events[{i}].organizationId: not one of your organizations", ["input", "events", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "organizationId"]);
+                problem = new UserError(UserErrorCode.InvalidEvent, $"events[{i}].organizationId: not one of your organizations", ["input", "events", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "organizationId"]);
             if (problem is not null) errors.Add(problem);
             else events.Add(EventMapping.ToWorkflowEvent(parsed!));
         }

@@ -34,10 +34,10 @@ internal sealed class ConvertRuleToIoc(RespondDbContext db, AuditTrail audit, Ti
         var rule = await db.Rules.AsNoTracking().WhereScopeVisibleTo(r => r.Organizations, by).SingleOrDefaultAsync(r => r.Id == input.Id, ct);
         if (rule is null) return new IocRulePayload(null, [UserError.NotFound("rule")]);
         if (!rule.CanBeChangedBy(by))
-            return new IocRulePayload(null, [new UserError("FORBIDDEN", "This rule covers organizations you cannot manage.", "id")]);
+            return new IocRulePayload(null, [new UserError(UserErrorCode.Forbidden, "This rule covers organizations you cannot manage.", "id")]);
         var indicators = IndicatorExtractor.Extract(JsonDocument.Parse(rule.DefinitionJson).RootElement);
         if (indicators.Ips.Count + indicators.Hashes.Count + indicators.Domains.Count + indicators.ProcessNames.Count == 0)
-            return new IocRulePayload(null, [new UserError("NO_INDICATORS",
+            return new IocRulePayload(null, [new UserError(UserErrorCode.NoIndicators,
                 "The rule matches on no IP, hash, domain or process name, so there is nothing to flag as an IOC.", "id")]);
         var ioc = new IocRule
         {

@@ -40,6 +40,6 @@ internal static class RuleInput
 {
     public static UserError? CheckName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200
-            ? new UserError("VALIDATION", "A rule needs a name of 1 to 200 characters.", "name")
+            ? new UserError(UserErrorCode.Validation, "A rule needs a name of 1 to 200 characters.", "name")
             : null;
 }

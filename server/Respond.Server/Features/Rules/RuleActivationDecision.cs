@@ -19,12 +19,12 @@ internal sealed class RuleActivationDecision(RespondDbContext db, RuleStore rule
     {
         var rule = await db.Rules.SingleOrDefaultAsync(r => r.Id == request.RuleId, ct);
         if (rule is null || rule.PendingActivationRequestId != request.Id || rule.Version != request.RuleVersion)
-            return new UserError("STALE_CHANGE", rule is null
+            return new UserError(UserErrorCode.StaleChange, rule is null
                 ? "The rule of this activation request was deleted."
                 : $"The rule changed since this request (it is at version {rule.Version}, the request is for version {request.RuleVersion}); " +
                   "only the request for its current version can be decided.", "id");
         if (!rule.CanBeChangedBy(by))
-            return new UserError("NOT_AN_APPROVER", "The rule covers organizations you cannot approve for; a principal of all of them must decide.", "id");
+            return new UserError(UserErrorCode.NotAnApprover, "The rule covers organizations you cannot approve for; a principal of all of them must decide.", "id");
         return null;
     }
 

@@ -51,7 +51,7 @@ internal sealed class ActivateRule(RuleStore rules)
         if (!rule.IsValid)
         {
             var errors = RuleDefinition.Errors(rule);
-            return RulePayload.Fail(new UserError("INVALID_DEFINITION",
+            return RulePayload.Fail(new UserError(UserErrorCode.InvalidDefinition,
                 $"The rule has {errors.Count} validation error(s) and cannot be activated; first: {errors.FirstOrDefault()?.Message}", "id"));
         }
         var reasons = await rules.ChangeControl.ReasonsAsync(rule, ct);
@@ -90,7 +90,7 @@ internal sealed class PauseRule(RuleStore rules)
             return await rules.SaveAsync(rule, by, "rule.activationWithdrawn", "", before, ct) is { } w ? RulePayload.Fail(w) : RulePayload.Ok(rule);
         }
         if (rule.Status != RuleStatus.Active)
-            return RulePayload.Fail(new UserError("NOT_ACTIVE", "Only an active rule can be paused.", "id"));
+            return RulePayload.Fail(new UserError(UserErrorCode.NotActive, "Only an active rule can be paused.", "id"));
         await rules.ChangeControl.CancelPendingAsync(rule, by, "The rule was paused.", ct);
         rule.Pause(by.Id, rules.Now);
         return await rules.SaveAsync(rule, by, "rule.paused", "paused", before, ct) is { } e ? RulePayload.Fail(e) : RulePayload.Ok(rule);

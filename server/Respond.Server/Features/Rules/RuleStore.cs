@@ -21,7 +21,7 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         var rule = await db.Rules.WhereScopeVisibleTo(r => r.Organizations, by).SingleOrDefaultAsync(r => r.Id == id, ct);
         if (rule is null) return (null, UserError.NotFound("rule"));
         if (!rule.CanBeChangedBy(by))
-            return (null, new UserError("FORBIDDEN", "This rule covers organizations you cannot manage.", "id"));
+            return (null, new UserError(UserErrorCode.Forbidden, "This rule covers organizations you cannot manage.", "id"));
         if (expectedVersion is { } expected && expected != rule.Version)
             return (null, Stale(expected, rule.Version));
         return (rule, null);
@@ -88,11 +88,11 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
     {
         if (organizationIds.Count == 0)
             return by.SeesAllOrganizations ? null
-                : new UserError("FORBIDDEN", "Only a principal of every organization may scope a rule to all organizations; list yours.", "organizationIds");
+                : new UserError(UserErrorCode.Forbidden, "Only a principal of every organization may scope a rule to all organizations; list yours.", "organizationIds");
         var known = await db.Organizations.Where(o => organizationIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct);
         var unknown = organizationIds.Where(id => !known.Contains(id) || !by.CanSee(id)).ToList();
         return unknown.Count == 0 ? null
-            : new UserError("NOT_FOUND", $"Unknown organization(s): {string.Join(", ", unknown)}.", "organizationIds");
+            : new UserError(UserErrorCode.NotFound, $"Unknown organization(s): {string.Join(", ", unknown)}.", "organizationIds");
     }
 
     public static object Summary(Rule r, bool withDefinition = false) => new
@@ -110,7 +110,7 @@ public sealed class RuleStore(RespondDbContext db, AuditTrail audit, TimeProvide
         Definition = withDefinition ? r.DefinitionJson : null,
     };
 
-    private static UserError Stale(int expected, int? actual) => new("STALE_VERSION",
+    private static UserError Stale(int expected, int? actual) => new(UserErrorCode.StaleVersion,
         actual is null
             ? "The rule changed while this update was being saved; reload it and try again. Nothing was overwritten."
             : $"The rule is at version {actual}, not {expected}: someone changed it. Reload it and try again; nothing was overwritten.",

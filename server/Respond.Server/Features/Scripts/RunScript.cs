@@ -43,14 +43,14 @@ internal sealed class RunScript(RespondDbContext db, ScriptWorkerPool pool, Audi
             : null;
         if (organization is null) return RunScriptPayload.Fail(UserError.NotFound("organization", "organizationId"));
         if (!script.Covers(organization.Id))
-            return RunScriptPayload.Fail(new UserError("VALIDATION", "The script does not apply to this organization.", "organizationId"));
+            return RunScriptPayload.Fail(new UserError(UserErrorCode.Validation, "The script does not apply to this organization.", "organizationId"));
         if (input.EventJson.ValueKind != JsonValueKind.Object)
-            return RunScriptPayload.Fail(new UserError("VALIDATION", "eventJson must be a JSON object (an event).", "eventJson"));
+            return RunScriptPayload.Fail(new UserError(UserErrorCode.Validation, "eventJson must be a JSON object (an event).", "eventJson"));
         var (version, source) = (script.Version, script.Source);
         if (input.ScriptVersion is { } requested && requested != script.Version)
         {
             var saved = await db.ScriptVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ScriptId == script.Id && v.Version == requested, ct);
-            if (saved is null) return RunScriptPayload.Fail(new UserError("NOT_FOUND", $"The script has no version {requested}.", "scriptVersion"));
+            if (saved is null) return RunScriptPayload.Fail(new UserError(UserErrorCode.NotFound, $"The script has no version {requested}.", "scriptVersion"));
             (version, source) = (saved.Version, saved.Source);
         }
 

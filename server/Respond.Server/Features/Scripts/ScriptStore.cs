@@ -25,7 +25,7 @@ public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvi
         var script = await db.Scripts.VisibleTo(by).SingleOrDefaultAsync(s => s.Id == id, ct);
         if (script is null) return (null, UserError.NotFound("script"));
         if (!script.CanBeChangedBy(by))
-            return (null, new UserError("FORBIDDEN", "This script covers organizations you cannot manage.", "id"));
+            return (null, new UserError(UserErrorCode.Forbidden, "This script covers organizations you cannot manage.", "id"));
         if (expectedVersion is { } expected && expected != script.Version)
             return (null, Stale(expected, script.Version));
         return (script, null);
@@ -37,30 +37,30 @@ public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvi
     /// </summary>
     public async Task<(int Warnings, UserError? Error)> CheckAsync(string source, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(source)) return (0, new UserError("VALIDATION", "A script needs a source.", "source"));
+        if (string.IsNullOrWhiteSpace(source)) return (0, new UserError(UserErrorCode.Validation, "A script needs a source.", "source"));
         var diagnostics = await checks.CheckAsync(source, ScriptKind.RunScript, ct);
         if (ScriptChecker.Passes(diagnostics)) return (diagnostics.Count, null);
         var errors = diagnostics.Where(d => d.IsError).ToList();
         var listed = string.Join("; ", errors.Take(ListedDiagnostics).Select(d =>
             $"{d.Line}:{d.Column} {d.Code}{(d.Symbol is null ? "" : " " + d.Symbol)}: {d.Message}"));
         var more = errors.Count > ListedDiagnostics ? $" (and {errors.Count - ListedDiagnostics} more; validateScript lists all)" : "";
-        return (0, new UserError("SCRIPT_REFUSED", $"The script check refused the source with {errors.Count} error(s): {listed}{more}. Nothing was saved.", "source"));
+        return (0, new UserError(UserErrorCode.ScriptRefused, $"The script check refused the source with {errors.Count} error(s): {listed}{more}. Nothing was saved.", "source"));
     }
 
     public static UserError? CheckName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200
-            ? new UserError("VALIDATION", "A script needs a name of 1 to 200 characters.", "name")
+            ? new UserError(UserErrorCode.Validation, "A script needs a name of 1 to 200 characters.", "name")
             : null;
 
     public async Task<UserError?> CheckOrganizationsAsync(IReadOnlyList<string> organizationIds, RespondPrincipal by, CancellationToken ct)
     {
         if (organizationIds.Count == 0)
             return by.SeesAllOrganizations ? null
-                : new UserError("FORBIDDEN", "Only a principal of every organization may scope a script to all organizations; list yours.", "organizationIds");
+                : new UserError(UserErrorCode.Forbidden, "Only a principal of every organization may scope a script to all organizations; list yours.", "organizationIds");
         var known = await db.Organizations.Where(o => organizationIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct);
         var unknown = organizationIds.Where(id => !known.Contains(id) || !by.CanSee(id)).ToList();
         return unknown.Count == 0 ? null
-            : new UserError("NOT_FOUND", $"Unknown organization(s): {string.Join(", ", unknown)}.", "organizationIds");
+            : new UserError(UserErrorCode.NotFound, $"Unknown organization(s): {string.Join(", ", unknown)}.", "organizationIds");
     }
 
     /// <summary>Saves the script with the audit entry; <paramref name="warnings"/> is non-null when a new version row is due.</summary>
@@ -88,7 +88,7 @@ public sealed class ScriptStore(RespondDbContext db, AuditTrail audit, TimeProvi
         Organizations = s.OrganizationIds,
     };
 
-    private static UserError Stale(int expected, int? actual) => new("STALE_VERSION",
+    private static UserError Stale(int expected, int? actual) => new(UserErrorCode.StaleVersion,
         actual is null
             ? "The script changed while this update was being saved; reload it and try again. Nothing was overwritten."
             : $"The script is at version {actual}, not {expected}: someone changed it. Reload it and try again; nothing was overwritten.",

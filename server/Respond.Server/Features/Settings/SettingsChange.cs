@@ -57,7 +57,7 @@ public sealed class SettingsChange(RespondDbContext db, AuditTrail audit, TimePr
         if (organizationId is null)
             return by.SeesAllOrganizations
                 ? null
-                : new UserError("FORBIDDEN", "The installation-wide defaults are changed only by an Admin of every organization; pass organizationId to change one of yours.", "organizationId");
+                : new UserError(UserErrorCode.Forbidden, "The installation-wide defaults are changed only by an Admin of every organization; pass organizationId to change one of yours.", "organizationId");
         return await VisibleAsync(by, organizationId, ct) ? null : UserError.NotFound("organization", "organizationId");
     }
 
@@ -74,7 +74,7 @@ public sealed class SettingsChange(RespondDbContext db, AuditTrail audit, TimePr
         return await db.Organizations.Where(o => !own.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct);
     }
 
-    private static UserError Stale(int expected, int? actual) => new("STALE_VERSION",
+    private static UserError Stale(int expected, int? actual) => new(UserErrorCode.StaleVersion,
         actual is null
             ? "The settings changed while this update was being saved; reload them and try again."
             : $"The settings are at version {actual}, not {expected}; reload them and try again.", "expectedVersion");

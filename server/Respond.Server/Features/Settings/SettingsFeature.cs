@@ -18,7 +18,7 @@ public static class SettingsFeature
             {
                 var by = c.RequireReader();
                 return await c.Service<SettingsChange>().CurrentAsync(by, c.GetArgument<string?>("organizationId"), c.CancellationToken)
-                       ?? throw new ExecutionError("No organization with that id is visible to you.") { Code = "NOT_FOUND" };
+                       ?? throw new ExecutionError("No organization with that id is visible to you.") { Code = UserErrorCode.NotFound.ToSchemaName() };
             });
 
     /// <summary><c>Organization.respondSettings</c>: the organization is already visible to the caller.</summary>

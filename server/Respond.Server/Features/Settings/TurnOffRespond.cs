@@ -24,8 +24,8 @@ public static class TurnOffRespond
     public static Task<RespondSettingsPayload> ExecuteAsync(SettingsChange settings, TurnOffRespondInput input, RespondPrincipal by, CancellationToken ct) =>
         settings.ApplyAsync(by, input.OrganizationId, "respond.turnedOff", input.ExpectedVersion, (s, now) =>
         {
-            if (!input.Confirm) return new UserError("CONFIRMATION_REQUIRED", "Set confirm to true to turn Respond off.", "confirm");
-            if (!s.Enabled) return new UserError("ALREADY_OFF", "Respond is already off.", "confirm");
+            if (!input.Confirm) return new UserError(UserErrorCode.ConfirmationRequired, "Set confirm to true to turn Respond off.", "confirm");
+            if (!s.Enabled) return new UserError(UserErrorCode.AlreadyOff, "Respond is already off.", "confirm");
             s.TurnOff(by.Id, now);
             return null;
         }, ct);

@@ -26,11 +26,11 @@ public static class TurnOnRespond
         {
             var missing = RespondSettings.RequiredTerms.Except(input.AcknowledgedTerms, StringComparer.Ordinal).ToList();
             if (missing.Count > 0)
-                return new UserError("TERMS_NOT_ACKNOWLEDGED", "Acknowledge every term before turning Respond on; missing: " + string.Join(", ", missing), "acknowledgedTerms");
+                return new UserError(UserErrorCode.TermsNotAcknowledged, "Acknowledge every term before turning Respond on; missing: " + string.Join(", ", missing), "acknowledgedTerms");
             var unknown = input.AcknowledgedTerms.Except(RespondSettings.RequiredTerms, StringComparer.Ordinal).ToList();
             if (unknown.Count > 0)
-                return new UserError("VALIDATION", "Unknown terms: " + string.Join(", ", unknown), "acknowledgedTerms");
-            if (s.Enabled) return new UserError("ALREADY_ON", "Respond is already on.", "acknowledgedTerms");
+                return new UserError(UserErrorCode.Validation, "Unknown terms: " + string.Join(", ", unknown), "acknowledgedTerms");
+            if (s.Enabled) return new UserError(UserErrorCode.AlreadyOn, "Respond is already on.", "acknowledgedTerms");
             s.TurnOn(by.Id, input.AcknowledgedTerms, now);
             return null;
         }, ct);

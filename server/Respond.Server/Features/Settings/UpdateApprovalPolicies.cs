@@ -67,7 +67,7 @@ public static class UpdateApprovalPolicies
             for (var i = 0; i < input.Policies.Count; i++)
             {
                 if (input.Policies.FindIndex(p => p.Type == input.Policies[i].Type) != i)
-                    return UserError.At("VALIDATION", $"{ApiEnumName.Format(input.Policies[i].Type)} is listed twice.", $"policies.{i}.type");
+                    return UserError.At(UserErrorCode.Validation, $"{ApiEnumName.Format(input.Policies[i].Type)} is listed twice.", $"policies.{i}.type");
                 var (policy, error) = Read(input.Policies[i], $"policies.{i}");
                 if (error is not null) return error;
                 policies.Add(policy!);
@@ -82,31 +82,31 @@ public static class UpdateApprovalPolicies
     private static (ActionApprovalPolicy? Policy, UserError? Error) Read(ApprovalPolicyInput input, string at)
     {
         if (input.ApprovalsRequired is < 1 or > ActionApprovalPolicy.MaxApprovalsRequired)
-            return (null, UserError.At("VALIDATION", $"approvalsRequired must be between 1 and {ActionApprovalPolicy.MaxApprovalsRequired}.", $"{at}.approvalsRequired"));
+            return (null, UserError.At(UserErrorCode.Validation, $"approvalsRequired must be between 1 and {ActionApprovalPolicy.MaxApprovalsRequired}.", $"{at}.approvalsRequired"));
         if (input.Approvers is { } approvers && Names(approvers, $"{at}.approvers", EscalationStep.MaxRecipients, allowEmpty: true) is { } approversError)
             return (null, approversError);
         var steps = input.Escalation ?? [];
         if (steps.Count > EscalationStep.MaxSteps)
-            return (null, UserError.At("VALIDATION", $"escalation has at most {EscalationStep.MaxSteps} steps.", $"{at}.escalation"));
+            return (null, UserError.At(UserErrorCode.Validation, $"escalation has at most {EscalationStep.MaxSteps} steps.", $"{at}.escalation"));
         for (var j = 0; j < steps.Count; j++)
         {
             if (TimeSpan.FromMinutes(steps[j].AfterMinutes) < EscalationStep.MinDelay || TimeSpan.FromMinutes(steps[j].AfterMinutes) > MaxTimeout)
-                return (null, UserError.At("VALIDATION", $"afterMinutes must be between 1 and {MaxTimeout.TotalMinutes:0}.", $"{at}.escalation.{j}.afterMinutes"));
+                return (null, UserError.At(UserErrorCode.Validation, $"afterMinutes must be between 1 and {MaxTimeout.TotalMinutes:0}.", $"{at}.escalation.{j}.afterMinutes"));
             if (Names(steps[j].Notify, $"{at}.escalation.{j}.notify", EscalationStep.MaxRecipients, allowEmpty: false) is { } notifyError) return (null, notifyError);
         }
         TimeSpan? timeout = input.TimeoutMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null;
         if (timeout is { } t && (t < EscalationStep.MinDelay || t > MaxTimeout))
-            return (null, UserError.At("VALIDATION", $"timeoutMinutes must be between 1 and {MaxTimeout.TotalMinutes:0}.", $"{at}.timeoutMinutes"));
+            return (null, UserError.At(UserErrorCode.Validation, $"timeoutMinutes must be between 1 and {MaxTimeout.TotalMinutes:0}.", $"{at}.timeoutMinutes"));
         if (timeout is { } limit && steps.Sum(s => s.AfterMinutes) >= limit.TotalMinutes)
-            return (null, UserError.At("VALIDATION", "timeoutMinutes must be longer than all escalation delays together, or the last step could never fire.", $"{at}.timeoutMinutes"));
+            return (null, UserError.At(UserErrorCode.Validation, "timeoutMinutes must be longer than all escalation delays together, or the last step could never fire.", $"{at}.timeoutMinutes"));
         var fallback = input.Fallback ?? ApprovalFallback.Expire;
         var reason = input.AutoApproveReason?.Trim();
         if (fallback == ApprovalFallback.Approve && string.IsNullOrEmpty(reason))
-            return (null, UserError.At("VALIDATION", "fallback APPROVE runs the action without anyone's decision: say why in autoApproveReason.", $"{at}.autoApproveReason"));
+            return (null, UserError.At(UserErrorCode.Validation, "fallback APPROVE runs the action without anyone's decision: say why in autoApproveReason.", $"{at}.autoApproveReason"));
         if (fallback != ApprovalFallback.Approve && reason is { Length: > 0 })
-            return (null, UserError.At("VALIDATION", "autoApproveReason is only for fallback APPROVE.", $"{at}.autoApproveReason"));
+            return (null, UserError.At(UserErrorCode.Validation, "autoApproveReason is only for fallback APPROVE.", $"{at}.autoApproveReason"));
         if (reason is { Length: > MaxAutoApproveReasonLength })
-            return (null, UserError.At("VALIDATION", $"autoApproveReason is longer than {MaxAutoApproveReasonLength} characters.", $"{at}.autoApproveReason"));
+            return (null, UserError.At(UserErrorCode.Validation, $"autoApproveReason is longer than {MaxAutoApproveReasonLength} characters.", $"{at}.autoApproveReason"));
         return (new ActionApprovalPolicy
         {
             Type = input.Type,
@@ -122,8 +122,8 @@ public static class UpdateApprovalPolicies
     private static UserError? Names(List<string> names, string at, int max, bool allowEmpty)
     {
         if (names.Count > max || (!allowEmpty && names.Count == 0))
-            return UserError.At("VALIDATION", $"List {(allowEmpty ? 0 : 1)} to {max} principal ids or roles.", at);
+            return UserError.At(UserErrorCode.Validation, $"List {(allowEmpty ? 0 : 1)} to {max} principal ids or roles.", at);
         var blank = names.FindIndex(n => string.IsNullOrWhiteSpace(n) || n.Length > MaxPrincipalLength);
-        return blank < 0 ? null : UserError.At("VALIDATION", $"Each entry is a principal id or role of 1 to {MaxPrincipalLength} characters.", $"{at}.{blank}");
+        return blank < 0 ? null : UserError.At(UserErrorCode.Validation, $"Each entry is a principal id or role of 1 to {MaxPrincipalLength} characters.", $"{at}.{blank}");
     }
 }

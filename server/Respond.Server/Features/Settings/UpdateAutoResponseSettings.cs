@@ -54,19 +54,19 @@ public static class UpdateAutoResponseSettings
     private static UserError? Validate(ActiveHoursInput hours)
     {
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(hours.TimeZone, out _))
-            return new UserError("VALIDATION", $"'{hours.TimeZone}' is not an IANA time zone (e.g. Europe/Berlin).", ["input", "activeHours", "timeZone"]);
+            return new UserError(UserErrorCode.Validation, $"'{hours.TimeZone}' is not an IANA time zone (e.g. Europe/Berlin).", ["input", "activeHours", "timeZone"]);
         if (hours.Windows.Count == 0)
-            return new UserError("VALIDATION", "Active hours need at least one window.", ["input", "activeHours", "windows"]);
+            return new UserError(UserErrorCode.Validation, "Active hours need at least one window.", ["input", "activeHours", "windows"]);
         for (var i = 0; i < hours.Windows.Count; i++)
         {
             var w = hours.Windows[i];
             var path = new[] { "input", "activeHours", "windows", i.ToString(CultureInfo.InvariantCulture) };
             if (w.Days.Count == 0 || w.Days.Any(d => !Days.Contains(d.ToUpperInvariant())))
-                return new UserError("VALIDATION", "Days must be among MON, TUE, WED, THU, FRI, SAT, SUN.", [.. path, "days"]);
+                return new UserError(UserErrorCode.Validation, "Days must be among MON, TUE, WED, THU, FRI, SAT, SUN.", [.. path, "days"]);
             if (!TimeOnly.TryParseExact(w.From, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-                return new UserError("VALIDATION", $"'{w.From}' is not a time of day in HH:mm.", [.. path, "from"]);
+                return new UserError(UserErrorCode.Validation, $"'{w.From}' is not a time of day in HH:mm.", [.. path, "from"]);
             if (!TimeOnly.TryParseExact(w.To, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-                return new UserError("VALIDATION", $"'{w.To}' is not a time of day in HH:mm.", [.. path, "to"]);
+                return new UserError(UserErrorCode.Validation, $"'{w.To}' is not a time of day in HH:mm.", [.. path, "to"]);
         }
         return null;
     }

@@ -28,9 +28,9 @@ public static class UpdateProtectedTargets
         settings.ApplyAsync(by, input.OrganizationId, "settings.protectedTargetsUpdated", input.ExpectedVersion, (s, now) =>
         {
             if (input.Devices.Count > MaxEntries || input.Accounts.Count > MaxEntries)
-                return new UserError("VALIDATION", $"At most {MaxEntries} protected devices and {MaxEntries} protected accounts.", "devices");
+                return new UserError(UserErrorCode.Validation, $"At most {MaxEntries} protected devices and {MaxEntries} protected accounts.", "devices");
             if (input.Devices.Concat(input.Accounts).FirstOrDefault(v => string.IsNullOrWhiteSpace(v) || v.Length > 256) is { } bad)
-                return new UserError("VALIDATION", $"Protected target '{bad}' must be 1-256 characters.", "devices");
+                return new UserError(UserErrorCode.Validation, $"Protected target '{bad}' must be 1-256 characters.", "devices");
             s.ProtectedDevices = input.Devices.Select(d => d.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
             s.ProtectedAccounts = input.Accounts.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
             s.Touch(now);

@@ -113,7 +113,7 @@ public abstract class ResponseActionsApiTests(TestDatabase database)
         await api.WaitForStatusAsync(running, "EXECUTING");
         var refused = await api.GraphQLAsync("responder-a", "mutation($id: ID!) { cancelResponseAction(input: { id: $id }) { responseAction { status } errors { code message } } }", new { id = running });
 
-        Assert.Equal("ILLEGAL_TRANSITION", refused.Errors("cancelResponseAction")[0]!.Str("code"));
+        Assert.Equal("INVALID_STATE", refused.Errors("cancelResponseAction")[0]!.Str("code"));
         Assert.Contains("already started", refused.Errors("cancelResponseAction")[0]!.Str("message"));
         Assert.Equal("COMPLETED", (await api.WaitForStatusAsync(running, "COMPLETED")).Str("status"));
     }

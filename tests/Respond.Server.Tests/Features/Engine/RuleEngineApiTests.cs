@@ -99,7 +99,7 @@ public abstract class RuleEngineApiTests(TestDatabase database)
 
         Assert.Equal("ACKNOWLEDGED", ack.Str("data.acknowledgeAlert.alert.status"));
         Assert.Equal("CLOSED", close.Str("data.closeAlert.alert.status"));
-        Assert.Equal("INVALID_TRANSITION", again.Errors("acknowledgeAlert").Single()!.Str("code"));
+        Assert.Equal("INVALID_STATE", again.Errors("acknowledgeAlert").Single()!.Str("code"));
     }
 
     [SkippableFact]
