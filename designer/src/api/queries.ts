@@ -143,9 +143,16 @@ graphql(`
     eventId
     proposedActions
     requestedBy
+    requestedByName
     justification
     approvers
     decidedBy
+    decidedByName
+    decisions {
+      byName
+      outcome
+      at
+    }
     decidedAt
     comment
     expiresAt
@@ -214,6 +221,7 @@ graphql(`
       status
       at
       actor
+      actorName
       reason
     }
   }
@@ -693,6 +701,7 @@ export const ALERT = graphql(`
         status
         reasonText
         actionTypes
+        requestedByName
         createdAt
       }
       responseActions {

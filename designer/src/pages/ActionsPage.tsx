@@ -214,7 +214,7 @@ function ActionDetail({ id }: { id: string }) {
                 <strong>{humanEnum(t.status)}</strong>{' '}
                 <span className="muted small">
                   {when(t.at)}
-                  {t.actor ? ` · ${t.actor}` : ''}
+                  {t.actorName ? ` · ${t.actorName}` : ''}
                 </span>
                 {t.reason && <div className="small">{t.reason}</div>}
               </li>

@@ -124,7 +124,8 @@ export function AlertDetailPage(props: { alertId: string }) {
           {alert.approvalRequests.map((r) => (
             <li key={r.id} data-approval-link={r.id}>
               <a {...linkProps(`/approvals?alert=${encodeURIComponent(alert.id)}`)}>Approval request</a> <StatusBadge status={r.status} />{' '}
-              {r.actionTypes.map(humanEnum).join(', ')} <span className="muted small">{withEnumsInWords(r.reasonText)}</span>
+              {r.actionTypes.map(humanEnum).join(', ')}, requested by {r.requestedByName}{' '}
+              <span className="muted small">{withEnumsInWords(r.reasonText)}</span>
             </li>
           ))}
           {alert.responseActions.map((a) => (

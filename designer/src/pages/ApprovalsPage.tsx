@@ -300,7 +300,7 @@ export function ApprovalsPage() {
                           </span>
                         ) : (
                           <span className="small muted">
-                            Decided by {r.decidedBy ?? '—'} {ago(r.decidedAt)}
+                            Decided by {r.decidedByName ?? '—'} {ago(r.decidedAt)}
                           </span>
                         )}
                       </div>
@@ -318,8 +318,14 @@ export function ApprovalsPage() {
                         </dd>
                         <dt>Requested by</dt>
                         <dd>
-                          {own ? `${viewer.name} (you)` : r.requestedBy} · {ago(r.createdAt)}
+                          {own ? `${viewer.name} (you)` : r.requestedByName} · {ago(r.createdAt)}
                         </dd>
+                        {r.decisions.length > 0 && (
+                          <>
+                            <dt>Decisions</dt>
+                            <dd>{r.decisions.map((d) => `${humanEnum(d.outcome)} by ${d.byName}`).join(', ')}</dd>
+                          </>
+                        )}
                         {r.ruleId && (
                           <>
                             <dt>Rule</dt>

@@ -18,7 +18,7 @@ export function AuditPage() {
     ...(from ? { from: `${from}T00:00:00Z` } : {}),
   };
   const { data, error, loading, reload } = useQuery(AUDIT, { where });
-  const { toast } = useSession();
+  const { toast, orgName } = useSession();
   const [exporting, setExporting] = useState(false);
   // The server's export: every matching entry (not only the rows on screen), oldest first, with each entry's hash and
   // the previous one's, so the chain can be checked offline (docs/audit.md).
@@ -55,7 +55,7 @@ export function AuditPage() {
         </label>
         <label>
           Actor id
-          <input value={actorId} onChange={(e) => setActorId(e.target.value)} />
+          <input value={actorId} onChange={(e) => setActorId(e.target.value)} placeholder="Only theirs on a row fills it" />
         </label>
         <label>
           From
@@ -73,8 +73,12 @@ export function AuditPage() {
             <tr key={e.id}>
               <td className="small">{when(e.at)}</td>
               <td>
-                {e.actorName}
-                <div className="muted small">{e.actorId}</div>
+                <span title={e.actorId}>{e.actorName}</span>
+                <div>
+                  <button className="btn small" onClick={() => setActorId(e.actorId)} aria-label={`Only entries by ${e.actorName}`}>
+                    Only theirs
+                  </button>
+                </div>
               </td>
               <td>
                 <code>{e.action}</code>
@@ -82,7 +86,7 @@ export function AuditPage() {
               <td className="small">
                 {e.subjectType} <span className="mono">{e.subjectId}</span>
               </td>
-              <td className="small">{e.organizationIds.join(', ') || '—'}</td>
+              <td className="small">{e.organizationIds.map(orgName).join(', ') || '—'}</td>
             </tr>
           ))}
         </DataTable>

@@ -29,6 +29,7 @@ public static class IdentityFeature
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<UnlockSignIn>();
         services.AddScoped<Bootstrap>();
+        services.AddScoped<PrincipalNames>();
         services.TryAddSingleton(_ => new FirstUserConsole(Console.Out));
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, TokenKeyStore>();
 

@@ -53,6 +53,8 @@ public sealed class ResponseActionTransitionType : ObjectGraphType<ResponseActio
         Field<NonNullGraphType<EnumerationGraphType<ResponseActionStatus>>>("status").Resolve(c => c.Source.Status);
         Field(t => t.At);
         Field(t => t.Actor).Description("A principal id, or engine / auto-response / system.");
+        Field<NonNullGraphType<StringGraphType>>("actorName").Description("Who, by name: a user's user name, an API client's id, or Respond's own words.")
+            .ResolveAsync(async c => await c.Service<PrincipalNames>().NameAsync(c.Source.Actor, c.CancellationToken));
         Field(t => t.Reason, nullable: true);
     }
 }
@@ -96,7 +98,11 @@ public sealed class ResponseActionGraphType : ObjectGraphType<ResponseAction>
         Field<IdGraphType>("rolledBackBy").Resolve(c => c.Source.RolledBackBy).Description("The action that undoes this one.");
         Field<NonNullGraphType<BooleanGraphType>>("canRollBack").Description("Completed, reversible and not rolled back yet.")
             .Resolve(c => ActionCommands.RollbackProblem(c.Source) is null);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ResponseActionTransitionType>>>>("timeline").Resolve(c => c.Source.Timeline);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ResponseActionTransitionType>>>>("timeline").Resolve(c =>
+        {
+            c.Service<PrincipalNames>().Expect(c.Source.Timeline.Select(t => t.Actor));
+            return c.Source.Timeline;
+        });
     }
 }
 
@@ -270,8 +276,10 @@ public static class ActionsFeature
                 if (where?.BulkGroupId is { } bulk) q = q.Where(a => a.BulkGroupId == bulk);
                 if (where?.RuleId is { } rule) q = q.Where(a => a.RuleId == rule);
                 if (where?.Source is { } source) q = q.Where(a => a.Source == source);
-                return await q.OrderByDescending(a => a.SubmittedAt).ThenBy(a => a.Id)
+                var page = await q.OrderByDescending(a => a.SubmittedAt).ThenBy(a => a.Id)
                     .ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
+                c.Service<PrincipalNames>().Expect(page.Edges!.SelectMany(e => e.Node!.Timeline.Select(t => t.Actor)));
+                return page;
             });
         query.Field<ResponseActionGraphType>("responseAction").Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(async c =>

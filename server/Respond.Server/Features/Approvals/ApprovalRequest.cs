@@ -48,6 +48,8 @@ public sealed class ApprovalRequest
     public int ApprovalsRequired { get; init; } = 1;
     /// <summary>Every person's approval or rejection, in order; the last one is the deciding one once the request is decided.</summary>
     public List<ApprovalVote> Decisions { get; private set; } = [];
+    /// <summary>Every principal the request names: who asked, who decided, each vote's author (what a page of requests shows by name).</summary>
+    public IEnumerable<string?> PrincipalIds => [RequestedBy, DecidedBy, .. Decisions.Select(d => d.By)];
     public int ApprovalsReceived => Decisions.Count(d => d.Outcome == ApprovalStatus.Approved);
     /// <summary>Who is asked next, and may decide too, while the request waits.</summary>
     public List<EscalationStep> Escalation { get; private set; } = [];

@@ -33,6 +33,8 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
         Field<NonNullGraphType<JsonGraphType>>("proposedActions").Description("The actions that run if approved: type, target, parameters.")
             .Resolve(c => JsonDocument.Parse(c.Source.ProposedActionsJson).RootElement.Clone());
         Field(r => r.RequestedBy).Description("\"engine\" for an approval gate of a rule, else the principal who asked.");
+        Field<NonNullGraphType<StringGraphType>>("requestedByName").Description("Who asked, by name: the user's user name, the API client's id, or Respond's own gate.")
+            .ResolveAsync(async c => await c.Service<PrincipalNames>().NameAsync(c.Source.RequestedBy, c.CancellationToken));
         Field(r => r.Justification, nullable: true);
         Field(r => r.RuleActivatedBy, nullable: true).Description("Who activated the rule (GATE) or asks to (RULE_ACTIVATION): may not decide.");
         Field(r => r.RuleEditedBy).Description("Who changed what the rule runs (GATE) or is to run (RULE_ACTIVATION): may not decide.");
@@ -45,6 +47,8 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApprovalVoteType>>>>("decisions")
             .Description("Every person's approval or rejection, oldest first.").Resolve(c => c.Source.Decisions);
         Field(r => r.DecidedBy, nullable: true).Description("Whose decision decided the request (the last approval of a quorum, or the rejection).");
+        Field<StringGraphType>("decidedByName").Description("decidedBy by name (null while undecided; Respond's own words for an expiry or fallback).")
+            .ResolveAsync(async c => c.Source.DecidedBy is { } id ? await c.Service<PrincipalNames>().NameAsync(id, c.CancellationToken) : null);
         Field(r => r.DecidedAt, nullable: true);
         Field(r => r.Comment, nullable: true);
         Field(r => r.ExpiresAt);
@@ -96,6 +100,8 @@ public sealed class ApprovalVoteType : ObjectGraphType<ApprovalVote>
     {
         Name = "ApprovalVote";
         Field(d => d.By).Description("The principal who decided.");
+        Field<NonNullGraphType<StringGraphType>>("byName").Description("Who decided, by name.")
+            .ResolveAsync(async c => await c.Service<PrincipalNames>().NameAsync(c.Source.By, c.CancellationToken));
         Field<NonNullGraphType<EnumerationGraphType<ApprovalStatus>>>("outcome").Description("APPROVED or REJECTED.").Resolve(c => c.Source.Outcome);
         Field(d => d.Comment, nullable: true);
         Field(d => d.At);
@@ -196,7 +202,9 @@ public static class ApprovalsFeature
                 q = c.GetArgument<ApprovalOrder?>("order") == ApprovalOrder.ExpiresSoonest
                     ? q.OrderBy(a => a.ExpiresAt).ThenBy(a => a.Id)
                     : q.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id);
-                return await q.ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
+                var page = await q.ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
+                c.Service<PrincipalNames>().Expect(page.Edges!.SelectMany(e => e.Node!.PrincipalIds));
+                return page;
             });
         PendingApprovalGroups.Query(query);
     }

@@ -3,6 +3,7 @@ using GraphQL.Types;
 using GraphQL.Types.Relay;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.GraphQL;
+using Respond.Server.Identity;
 using Respond.Server.Persistence;
 using Respond.Workflows;
 
@@ -57,6 +58,8 @@ public static class PendingApprovalGroups
                 var ordered = c.GetArgument<ApprovalOrder?>("order") == ApprovalOrder.Newest
                     ? groups.OrderByDescending(g => g.LatestCreatedAt).ThenBy(g => g.GroupKey, StringComparer.Ordinal)
                     : groups.OrderBy(g => g.EarliestExpiresAt).ThenBy(g => g.GroupKey, StringComparer.Ordinal);
-                return ordered.ToList().ToConnection(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"));
+                var page = ordered.ToList().ToConnection(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"));
+                c.Service<PrincipalNames>().Expect(page.Edges!.SelectMany(e => e.Node!.Requests[0].PrincipalIds));
+                return page;
             });
 }

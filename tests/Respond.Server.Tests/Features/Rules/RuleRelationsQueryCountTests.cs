@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Respond.Server.Tests.Features.Rules;
 
@@ -13,9 +11,8 @@ public sealed class RuleRelationsQueryCountTests
     [Fact]
     public async Task RulesPage_WithOrganizationsAndVersions_SqlCommandsConstantInTheNumberOfRules()
     {
-        var commands = new CommandLog();
-        await using var api = new RespondApiFixture().WithServices(s => s.AddLogging(b => b
-            .AddProvider(commands).AddFilter<CommandLog>("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information)));
+        var commands = new SqlCommandLog();
+        await using var api = commands.Attach(new RespondApiFixture());
         await CreateRulesAsync(api, 3);
         var few = await CountAsync(api, commands);
         await CreateRulesAsync(api, 30);
@@ -30,7 +27,7 @@ public sealed class RuleRelationsQueryCountTests
     /// Commands reading the organizations or versions tables while the page is answered. The host's own background work
     /// (the rule index refreshing after a change) may read them too, so the fewest of two runs is taken.
     /// </summary>
-    private static async Task<int> CountAsync(RespondApiFixture api, CommandLog commands)
+    private static async Task<int> CountAsync(RespondApiFixture api, SqlCommandLog commands)
     {
         var counts = new List<int>();
         for (var run = 0; run < 2; run++)
@@ -39,7 +36,7 @@ public sealed class RuleRelationsQueryCountTests
             var response = await api.GraphQLAsync("admin", Page);
             Assert.Null(response["errors"]);
             Assert.NotEmpty(response.At("data.rules.edges.0.node.organizations").AsArray());
-            counts.Add(commands.Texts.Count(t => t.Contains("FROM \"Organizations\"", StringComparison.Ordinal) || t.Contains("FROM \"RuleVersions\"", StringComparison.Ordinal)));
+            counts.Add(commands.Reading("Organizations", "RuleVersions"));
         }
         return counts.Min();
     }
@@ -52,26 +49,6 @@ public sealed class RuleRelationsQueryCountTests
                 mutation($d: JSON!) { createRule(input: { name: "page rule", outcome: ALERT_ONLY, organizationIds: ["org-a", "org-b"], definition: $d }) { errors { code } } }
                 """, new { d = JsonDocument.Parse(RuleDefinitions.ValidAlertOnly).RootElement });
             Assert.Empty(response.Errors("createRule"));
-        }
-    }
-
-    /// <summary>Records EF's executed-command log lines (their SQL text) of the host.</summary>
-    private sealed class CommandLog : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _texts = new();
-        public IEnumerable<string> Texts => _texts;
-        public void Clear() => _texts.Clear();
-        public ILogger CreateLogger(string categoryName) => new Recorder(categoryName == "Microsoft.EntityFrameworkCore.Database.Command" ? _texts : null);
-        public void Dispose() { }
-
-        private sealed class Recorder(ConcurrentQueue<string>? texts) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => texts is not null;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (texts is not null && eventId.Name?.EndsWith("CommandExecuted", StringComparison.Ordinal) == true) texts.Enqueue(formatter(state, exception));
-            }
         }
     }
 }
