@@ -19,6 +19,7 @@ public sealed class AlertApprovalRequests : IAlertEvidenceFields
                     .Where(a => a.AlertId == c.Source.Id && a.OrganizationId == c.Source.OrganizationId)
                     .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Take(Pagination.MaxPageSize).ToListAsync(c.CancellationToken);
                 c.Service<PrincipalNames>().Expect(requests.SelectMany(r => r.PrincipalIds));
+                c.Service<ApprovalRelations>().Listed(requests);
                 return requests;
             });
 }

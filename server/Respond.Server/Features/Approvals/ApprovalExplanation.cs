@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Actions;
-using Respond.Server.Persistence;
 
 namespace Respond.Server.Features.Approvals;
 
@@ -24,11 +22,11 @@ public enum ApprovalReason
 /// <summary>A request's reason in words, with rule names instead of rule ids.</summary>
 public sealed record ApprovalExplanation(ApprovalReason Reason, string Text)
 {
-    public static async Task<ApprovalExplanation> OfAsync(RespondDbContext db, ApprovalRequest request, CancellationToken ct)
+    /// <param name="request">The request to explain.</param>
+    /// <param name="ruleName">The rule's name as it is now (null: no rule, or deleted).</param>
+    /// <param name="actionReasons">The distinct reasons the request's actions were held (ResponseAction.ApprovalReason).</param>
+    public static ApprovalExplanation Of(ApprovalRequest request, string? ruleName, IReadOnlyList<string> actionReasons)
     {
-        var ruleName = request.RuleId is { } ruleId
-            ? await db.Rules.AsNoTracking().Where(r => r.Id == ruleId).Select(r => r.Name).SingleOrDefaultAsync(ct)
-            : null;
         var rule = ruleName is null ? $"rule {request.RuleId}" : $"rule \"{ruleName}\"";
         switch (request.Kind)
         {
@@ -39,9 +37,7 @@ public sealed record ApprovalExplanation(ApprovalReason Reason, string Text)
                 return new(ApprovalReason.RuleActivation, request.Justification
                     ?? $"Arming AUTOMATIC {rule} version {request.RuleVersion} needs a second person's approval (change control).");
         }
-        var reasons = await db.ResponseActions.AsNoTracking()
-            .Where(a => a.ApprovalRequestId == request.Id && a.ApprovalReason != null)
-            .Select(a => a.ApprovalReason!).Distinct().ToListAsync(ct);
+        var reasons = actionReasons;
         if (reasons.Count == 0)
             return new(ApprovalReason.ApprovalRequirement,
                 request.Justification ?? "The organization's approval requirements name these action types: a second person must approve them.");

@@ -62,35 +62,20 @@ public sealed class ApprovalRequestType : ObjectGraphType<ApprovalRequest>
             .Description("Who was told when: the first group at the opening (level 0), then each escalation step.").Resolve(c => c.Source.Notices);
         Field(r => r.CreatedAt);
         Field<StringGraphType>("ruleName").Description("The name of the rule the request comes from, as it is now (null: no rule, or deleted).")
-            .ResolveAsync(async c => c.Source.RuleId is { } id
-                ? await c.Service<RespondDbContext>().Rules.AsNoTracking().Where(r => r.Id == id).Select(r => r.Name).SingleOrDefaultAsync(c.CancellationToken)
-                : null);
+            .ResolveAsync(async c => await c.Service<ApprovalRelations>().RuleNameAsync(c.Source, c.CancellationToken));
         Field<AlertType>("alert").Description("The alert the request belongs to, if any.")
-            .ResolveAsync(async c => c.Source.AlertId is { } id
-                ? await c.Service<RespondDbContext>().Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.OrganizationId == c.Source.OrganizationId, c.CancellationToken)
-                : null);
+            .ResolveAsync(async c => await c.Service<ApprovalRelations>().AlertAsync(c.Source, c.CancellationToken));
         Field<EventType>("evidence").Description("The event that triggered it: the gate's event, else the first event of its alert (null for a person's own submission).")
-            .ResolveAsync(async c => await EvidenceAsync(c.Service<RespondDbContext>(), c.Source, c.CancellationToken));
+            .ResolveAsync(async c => await c.Service<ApprovalRelations>().EvidenceAsync(c.Source, c.CancellationToken));
         Field<NonNullGraphType<EnumerationGraphType<ApprovalReason>>>("reason").Description("Why it needs a person: gate, rule activation, approval requirement, protected target, blast-radius guard...")
-            .ResolveAsync(async c => (await ApprovalExplanation.OfAsync(c.Service<RespondDbContext>(), c.Source, c.CancellationToken)).Reason);
+            .ResolveAsync(async c => (await c.Service<ApprovalRelations>().ExplanationAsync(c.Source, c.CancellationToken)).Reason);
         Field<NonNullGraphType<StringGraphType>>("reasonText").Description("The reason in words, naming the rule by its name.")
-            .ResolveAsync(async c => (await ApprovalExplanation.OfAsync(c.Service<RespondDbContext>(), c.Source, c.CancellationToken)).Text);
+            .ResolveAsync(async c => (await c.Service<ApprovalRelations>().ExplanationAsync(c.Source, c.CancellationToken)).Text);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<ResponseActionType>>>>>("actionTypes")
             .Description("The types of the proposed actions.").Resolve(c => ApprovalProposal.Of(c.Source).ActionTypes);
         Field<NonNullGraphType<StringGraphType>>("groupKey")
             .Description("Equal for requests that propose the same actions on the same targets in the same organization (see pendingApprovalGroups).")
             .Resolve(c => ApprovalProposal.Of(c.Source).GroupKey);
-    }
-
-    private static async Task<StoredEvent?> EvidenceAsync(RespondDbContext db, ApprovalRequest request, CancellationToken ct)
-    {
-        var eventId = request.EventId;
-        if (eventId is null && request.AlertId is { } alertId)
-            eventId = (await db.Alerts.AsNoTracking().Where(a => a.Id == alertId && a.OrganizationId == request.OrganizationId)
-                .Select(a => a.EventIds).SingleOrDefaultAsync(ct))?.FirstOrDefault();
-        if (eventId is null) return null;
-        return await db.Events.AsNoTracking().Where(e => e.OrganizationId == request.OrganizationId && e.EventId == eventId)
-            .OrderBy(e => e.Sequence).FirstOrDefaultAsync(ct);
     }
 }
 
@@ -180,7 +165,7 @@ public static class ApprovalsFeature
             .Validate(o => o.RuleActivationTimeout > TimeSpan.Zero, "Respond:Approvals:RuleActivationTimeout must be positive.").ValidateOnStart();
         services.AddSingleton<IApprovalNoticeChannel, InAppNoticeChannel>().AddSingleton<ApprovalNotifier>()
             .AddSingleton<ApprovalEscalations>().AddScoped<EscalateApproval>();
-        return services.AddScoped<DecideApproval>().AddSingleton<ApprovalDecisions>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>()
+        return services.AddScoped<DecideApproval>().AddSingleton<ApprovalDecisions>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>().AddScoped<ApprovalRelations>()
             .AddSingleton<IAlertEvidenceFields, AlertApprovalRequests>();
     }
 
@@ -204,6 +189,7 @@ public static class ApprovalsFeature
                     : q.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id);
                 var page = await q.ToConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), a => a, c.CancellationToken);
                 c.Service<PrincipalNames>().Expect(page.Edges!.SelectMany(e => e.Node!.PrincipalIds));
+                c.Service<ApprovalRelations>().Listed(page.Edges!.Select(e => e.Node!));
                 return page;
             });
         PendingApprovalGroups.Query(query);
