@@ -102,6 +102,7 @@ public sealed class AccessibilityTests(DesignerServer server) : IClassFixture<De
     [Theory]
     [InlineData(1280, 720)]
     [InlineData(1366, 768)]
+    [InlineData(1024, 768)]
     public async Task MainScreens_OnALaptopScreen_FitTheWidthWithoutSidewaysScrolling(int width, int height)
     {
         await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");

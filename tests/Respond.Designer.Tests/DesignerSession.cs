@@ -22,11 +22,11 @@ public sealed class DesignerSession : IAsyncDisposable
         page.Response += (_, r) => { if (r.Status >= 400) lock (_errors) _errors.Add($"HTTP {r.Status} {r.Request.Method} {r.Url}"); };
     }
 
-    public static async Task<DesignerSession> SignInAsync(DesignerServer server, string user, string password)
+    public static async Task<DesignerSession> SignInAsync(DesignerServer server, string user, string password, ViewportSize? viewport = null)
     {
         var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = server.BaseUrl, ViewportSize = new ViewportSize { Width = 1440, Height = 900 }, ColorScheme = ColorScheme.Light,
+            BaseURL = server.BaseUrl, ViewportSize = viewport ?? new ViewportSize { Width = 1440, Height = 900 }, ColorScheme = ColorScheme.Light,
         });
         context.SetDefaultTimeout(15_000);
         context.SetDefaultNavigationTimeout(30_000);

@@ -54,13 +54,17 @@ public sealed class RuleEditorCanvasTests(DesignerServer server) : IClassFixture
         alice.AssertNoConsoleErrors();
     }
 
-    [Fact]
-    public async Task EditedRule_LeavingThroughTheNavigation_AsksFirstAndStaysWhenDeclined()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(1024, 768)]
+    public async Task EditedRule_LeavingThroughTheNavigation_AsksFirstAndStaysWhenDeclined(int width, int height)
     {
         var id = await CreateFiveBlockRuleAsync("Unsaved edits");
-        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password", new ViewportSize { Width = width, Height = height });
         var page = alice.Page;
         await page.GotoAsync($"/rules/{id}");
+        // Below 1280 px the settings panel starts collapsed, leaving the canvas the room.
+        if (width < 1280) await page.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true }).ClickAsync();
         await page.GetByLabel("Rule name").FillAsync("Unsaved edits, renamed");
         await Expect(page.GetByText("Unsaved changes")).ToBeVisibleAsync();
 
