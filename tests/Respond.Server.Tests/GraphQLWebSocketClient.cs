@@ -12,10 +12,13 @@ public sealed class GraphQLWebSocketClient : IAsyncDisposable
 
     private GraphQLWebSocketClient(WebSocket socket) => _socket = socket;
 
-    public static async Task<GraphQLWebSocketClient> ConnectAsync(RespondApiFixture api, string client)
-    {
+    public static async Task<GraphQLWebSocketClient> ConnectAsync(RespondApiFixture api, string client) =>
         // The token first: the server closes a socket that has not sent connection_init within its timeout.
-        var token = await api.TokenAsync(client);
+        await ConnectWithTokenAsync(api, await api.TokenAsync(client));
+
+    /// <summary>With an access token obtained elsewhere (a user's password or code flow).</summary>
+    public static async Task<GraphQLWebSocketClient> ConnectWithTokenAsync(RespondApiFixture api, string token)
+    {
         var ws = api.Server.CreateWebSocketClient();
         ws.SubProtocols.Add("graphql-transport-ws");
         var socket = await ws.ConnectAsync(new Uri(api.Server.BaseAddress, "graphql"), CancellationToken.None);

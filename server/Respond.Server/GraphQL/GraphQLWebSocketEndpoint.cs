@@ -25,6 +25,7 @@ internal sealed class GraphQLWebSocketEndpoint(
     IGraphQLTextSerializer serializer,
     OpenIddictValidationService tokens,
     Identity.PrincipalStanding standing,
+    Messaging.RespondEvents events,
     IOptions<GraphQLOptions> options,
     TimeProvider time,
     ILogger<GraphQLWebSocketEndpoint> logger)
@@ -33,6 +34,7 @@ internal sealed class GraphQLWebSocketEndpoint(
     private IGraphQLTextSerializer Serializer { get; } = serializer;
     private OpenIddictValidationService Tokens { get; } = tokens;
     private Identity.PrincipalStanding Standing { get; } = standing;
+    private Messaging.RespondEvents Events { get; } = events;
     private GraphQLOptions Options { get; } = options.Value;
     private TimeProvider Time { get; } = time;
     private ILogger Logger { get; } = logger;
@@ -66,6 +68,7 @@ internal sealed class GraphQLWebSocketEndpoint(
         private ClaimsPrincipal? _user;
         private ITimer? _expiry;
         private ITimer? _recheck;
+        private IDisposable? _signInsEnded;
         private int _rechecking;
         private bool _initReceived;
         private (int Code, string Reason)? _close;
@@ -181,11 +184,16 @@ internal sealed class GraphQLWebSocketEndpoint(
         }
 
         /// <summary>
-        /// The token was checked once, here; the socket must not outlive it. It closes (4403) when the token expires, and
-        /// when a periodic check finds it revoked or its principal gone, so nothing more is delivered to that principal.
+        /// The token was checked once, here; the socket must not outlive it. It closes (4403) when the token expires, at
+        /// once when this node ends the principal's sign-ins (disabled, password reset), and when a periodic check finds
+        /// the token revoked, the user disabled or the principal gone (what another node did), so nothing more is delivered.
         /// </summary>
         private void WatchToken(string token, ClaimsPrincipal user)
         {
+            var subject = user.GetClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject);
+            if (subject is not null)
+                _signInsEnded = endpoint.Events.Observe<Identity.SignInsEnded>(e => e.Subject == subject)
+                    .Subscribe(new SignInsEndedObserver(this, user));
             var now = endpoint.Time.GetUtcNow();
             if (user.GetExpirationDate() is { } expiresAt)
                 _expiry = endpoint.Time.CreateTimer(_ => CloseForToken("Forbidden: the access token expired", user),
@@ -347,10 +355,18 @@ internal sealed class GraphQLWebSocketEndpoint(
         {
             _expiry?.Dispose();
             _recheck?.Dispose();
+            _signInsEnded?.Dispose();
             foreach (var operation in _operations.Values) operation.Dispose();
             _operations.Clear();
             _closing.Dispose();
             return ValueTask.CompletedTask;
+        }
+
+        private sealed class SignInsEndedObserver(Connection connection, ClaimsPrincipal user) : IObserver<Identity.SignInsEnded>
+        {
+            public void OnNext(Identity.SignInsEnded value) => connection.CloseForToken(value.Reason, user);
+            public void OnError(Exception error) { }
+            public void OnCompleted() { }
         }
 
         private sealed class StreamObserver(Connection connection, string id) : IObserver<ExecutionResult>

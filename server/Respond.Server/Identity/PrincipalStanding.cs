@@ -8,7 +8,7 @@ namespace Respond.Server.Identity;
 
 /// <summary>
 /// Whether an access token accepted earlier still stands: it is still valid (not revoked, not expired; OpenIddict checks
-/// its token entry) and its principal still exists as a user or client. Long-lived connections (WebSockets) ask again
+/// its token entry) and its principal still exists as a client or an enabled user. Long-lived connections (WebSockets) ask again
 /// while they stay open, since the token was only checked when they started.
 /// </summary>
 public sealed class PrincipalStanding(OpenIddictValidationService tokens, IServiceScopeFactory scopes)
@@ -27,7 +27,10 @@ public sealed class PrincipalStanding(OpenIddictValidationService tokens, IServi
         var subject = accepted.GetClaim(OpenIddictConstants.Claims.Subject);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-        var exists = await db.ServiceClients.AnyAsync(c => c.ClientId == subject, ct) || await db.Users.AnyAsync(u => u.Id == subject, ct);
-        return exists ? null : "Forbidden: the principal of this token no longer exists";
+        if (await db.ServiceClients.AnyAsync(c => c.ClientId == subject, ct)) return null;
+        var user = await db.Users.Where(u => u.Id == subject).Select(u => new { u.DisabledAt }).SingleOrDefaultAsync(ct);
+        return user is null ? "Forbidden: the principal of this token no longer exists"
+            : user.DisabledAt is not null ? "Forbidden: the user was disabled"
+            : null;
     }
 }

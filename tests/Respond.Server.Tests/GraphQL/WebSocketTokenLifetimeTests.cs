@@ -13,6 +13,7 @@ public sealed class WebSocketTokenLifetimeTests
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(10);
     private const string Subscription = "subscription { alertRaised { id } }";
+    private const string UserPassword = "viewer-password-1";
 
     private static (RespondApiFixture Api, FakeTimeProvider Time) Host(TimeSpan recheck)
     {
@@ -82,6 +83,80 @@ public sealed class WebSocketTokenLifetimeTests
 
         Assert.Equal(4403, code);
         Assert.Equal("Forbidden: the principal of this token no longer exists", reason);
+    }
+
+    [Fact]
+    public async Task Subscription_UserDisabledByAnAdmin_SocketClosed4403AtOnce()
+    {
+        // No check falls due while the test runs: only the disabling itself can close the socket.
+        var (api, _) = Host(recheck: TimeSpan.FromHours(1));
+        await using var __ = api;
+        var userId = await CreateUserAsync(api, "ann");
+        await using var socket = await GraphQLWebSocketClient.ConnectWithTokenAsync(api, await PasswordTokenAsync(api, "ann"));
+        await socket.SubscribeAsync("1", Subscription);
+
+        var disabled = await api.GraphQLAsync("admin", "mutation($id: ID!) { disableUser(input: { id: $id }) { user { disabled } errors { code } } }", new { id = userId });
+        var (code, reason) = await socket.ClosedAsync();
+
+        Assert.Empty(disabled.Errors("disableUser"));
+        Assert.Equal(4403, code);
+        Assert.Equal("Forbidden: the user was disabled", reason);
+    }
+
+    [Fact]
+    public async Task Subscription_AnotherUserDisabled_SocketStaysOpen()
+    {
+        var (api, _) = Host(recheck: TimeSpan.FromHours(1));
+        await using var __ = api;
+        await CreateUserAsync(api, "ann");
+        var bobId = await CreateUserAsync(api, "bob");
+        await using var socket = await GraphQLWebSocketClient.ConnectWithTokenAsync(api, await PasswordTokenAsync(api, "ann"));
+        await socket.SubscribeAsync("1", Subscription);
+
+        await api.GraphQLAsync("admin", "mutation($id: ID!) { disableUser(input: { id: $id }) { errors { code } } }", new { id = bobId });
+
+        Assert.Equal("pong", await socket.PingAsync());
+    }
+
+    /// <summary>Disabled where this node's signal does not reach (another node, or straight in the database): the periodic check closes it.</summary>
+    [Fact]
+    public async Task Subscription_UserDisabledElsewhere_SocketClosed4403AtNextCheck()
+    {
+        var (api, time) = Host(Recheck);
+        await using var _ = api;
+        var userId = await CreateUserAsync(api, "ann");
+        await using var socket = await GraphQLWebSocketClient.ConnectWithTokenAsync(api, await PasswordTokenAsync(api, "ann"));
+        await socket.SubscribeAsync("1", Subscription);
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.DisabledAt, time.GetUtcNow()));
+        }
+
+        time.Advance(Recheck);
+        var (code, reason) = await socket.ClosedAsync();
+
+        Assert.Equal(4403, code);
+        Assert.Equal("Forbidden: the user was disabled", reason);
+    }
+
+    private static async Task<string> CreateUserAsync(RespondApiFixture api, string userName)
+    {
+        var created = await api.GraphQLAsync("admin", "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } errors { code } } }",
+            new { input = new { userName, password = UserPassword, roles = new[] { "Viewer" }, organizations = new[] { "org-a" } } });
+        Assert.Empty(created.Errors("createUser"));
+        return created.Str("data.createUser.user.id");
+    }
+
+    private static async Task<string> PasswordTokenAsync(RespondApiFixture api, string userName)
+    {
+        using var http = api.CreateClient();
+        var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = "respond-cli", ["username"] = userName, ["password"] = UserPassword,
+        }));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!.Str("access_token");
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal sealed class ResetUserPassword(RespondDbContext db, IPasswordHasher<Use
         // The password itself is never audited, only that it changed.
         audit.Record(by, "user.passwordReset", "User", user.Id, CreateUser.AuditScope(user.Organizations), null, new { user.UserName });
         await db.SaveChangesAsync(ct);
-        await revocation.RevokeSubjectAsync(user.Id, ct);
+        await revocation.RevokeSubjectAsync(user.Id, "Forbidden: the user's password was reset", ct);
         return new UserPayload(user, []);
     }
 }

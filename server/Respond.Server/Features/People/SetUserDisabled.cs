@@ -35,7 +35,7 @@ internal sealed class SetUserDisabled(RespondDbContext db, AuditTrail audit, Sig
         audit.Record(by, disable ? "user.disabled" : "user.enabled", "User", user.Id, CreateUser.AuditScope(user.Organizations),
             new { Disabled = !disable }, new { Disabled = disable });
         await db.SaveChangesAsync(ct);
-        if (disable) await revocation.RevokeSubjectAsync(user.Id, ct);
+        if (disable) await revocation.RevokeSubjectAsync(user.Id, "Forbidden: the user was disabled", ct);
         return new UserPayload(user, []);
     }
 }
