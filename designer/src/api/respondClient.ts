@@ -1,6 +1,6 @@
 // The only module that talks to the server: OAuth (authorization code + PKCE, silent refresh), GraphQL over
 // HTTP, and subscriptions over graphql-ws. Tokens live in sessionStorage: a tab's sign-in ends with the tab.
-import { createClient, type Client } from 'graphql-ws';
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { codeChallenge, randomVerifier } from './pkce';
 import type { TypedDocumentString } from './generated/graphql';
 
@@ -133,6 +133,14 @@ export async function accessToken(): Promise<string> {
   return tokens.accessToken;
 }
 
+/** A new access token even if the stored one looks valid (the server refused it); starts a new sign-in when refresh fails. */
+async function renewedAccessToken(): Promise<string> {
+  const tokens = await refresh();
+  if (tokens) return tokens.accessToken;
+  sessionStorage.removeItem(TOKENS);
+  return startSignIn();
+}
+
 export function signOut(): void {
   sessionStorage.removeItem(TOKENS);
   void wsClient?.dispose();
@@ -196,16 +204,51 @@ export function onLiveChange(listener: (live: boolean) => void): () => void {
   };
 }
 
-function ws(): Client {
-  wsClient ??= createClient({
-    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
-    connectionParams: async () => ({ authorization: `Bearer ${await accessToken()}` }),
+/** The server closes a socket whose token no longer stands (expired, revoked, user disabled) with this code. */
+export const TOKEN_REFUSED_CLOSE = 4403;
+
+/** Where the live channel gets its token: the stored one, or a renewed one after the server refused the stored one. */
+export interface LiveTokens {
+  current: () => Promise<string>;
+  renewed: () => Promise<string>;
+}
+
+/**
+ * The graphql-ws options of the live channel. It reconnects after any close; after a 4403 (the server ended the token)
+ * the next connection_init carries a renewed token instead of offering the refused one again, and graphql-ws subscribes
+ * every open subscription again on the new socket, so the screens' streams go on without being subscribed anew.
+ */
+export function liveChannelOptions(url: string, tokens: LiveTokens, onLive: (live: boolean) => void): ClientOptions {
+  let tokenRefused = false;
+  return {
+    url,
+    connectionParams: async () => {
+      const token = tokenRefused ? await tokens.renewed() : await tokens.current();
+      tokenRefused = false;
+      return { authorization: `Bearer ${token}` };
+    },
     lazy: true,
     retryAttempts: Infinity,
     shouldRetry: () => true,
     retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** retries, 15_000))),
-    on: { connected: () => setLive(true), closed: () => setLive(false) },
-  });
+    on: {
+      connected: () => onLive(true),
+      closed: (event) => {
+        if ((event as { code?: number } | undefined)?.code === TOKEN_REFUSED_CLOSE) tokenRefused = true;
+        onLive(false);
+      },
+    },
+  };
+}
+
+function ws(): Client {
+  wsClient ??= createClient(
+    liveChannelOptions(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+      { current: accessToken, renewed: renewedAccessToken },
+      setLive,
+    ),
+  );
   return wsClient;
 }
 
