@@ -55,7 +55,7 @@ export function AuditPage() {
         </label>
         <label>
           Actor id
-          <input value={actorId} onChange={(e) => setActorId(e.target.value)} placeholder="Only theirs on a row fills it" />
+          <input value={actorId} onChange={(e) => setActorId(e.target.value)} placeholder="Only by … on a row fills it" />
         </label>
         <label>
           From
@@ -75,8 +75,8 @@ export function AuditPage() {
               <td>
                 <span title={e.actorId}>{e.actorName}</span>
                 <div>
-                  <button className="btn small" onClick={() => setActorId(e.actorId)} aria-label={`Only entries by ${e.actorName}`}>
-                    Only theirs
+                  <button className="btn small" onClick={() => setActorId(e.actorId)}>
+                    Only by {e.actorName}
                   </button>
                 </div>
               </td>
