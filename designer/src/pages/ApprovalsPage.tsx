@@ -193,7 +193,9 @@ export function ApprovalsPage() {
             </button>
           </div>
           <label className="field">
-            Justification for all selected <span aria-hidden="true">*</span>
+            <span className="nowrap">
+              Justification for all selected <span aria-hidden="true">*</span>
+            </span>
             <input
               value={justification}
               aria-invalid={bulkErrors.justification ? true : undefined}
