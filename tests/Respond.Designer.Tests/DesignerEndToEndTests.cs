@@ -268,4 +268,24 @@ public sealed class DesignerEndToEndTests(DesignerServer server) : IClassFixture
         Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"]);
         lock (violations) Assert.True(violations.Count == 0, "CSP violations:\n" + string.Join('\n', violations));
     }
+
+    /// <summary>Issue 15: GraphiQL loads the schema by the standard introspection query, so its Docs list the Query fields.</summary>
+    [Fact]
+    public async Task ApiExplorer_DocsPanel_ListsTheQueryFields()
+    {
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+
+        await page.GotoAsync("/explorer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show Documentation Explorer" }).ClickAsync();
+        var docs = page.GetByRole(AriaRole.Region, new() { Name = "Documentation Explorer" });
+        await docs.Locator("a.graphiql-doc-explorer-type-name", new() { HasTextString = "Query" }).First.ClickAsync();
+
+        var fields = docs.Locator(".graphiql-doc-explorer-field-name");
+        await Expect(fields.Filter(new() { HasTextRegex = new Regex("^viewer$") })).ToHaveCountAsync(1);
+        await Expect(fields.Filter(new() { HasTextRegex = new Regex("^rules$") })).ToHaveCountAsync(1);
+        await Expect(fields.Filter(new() { HasTextRegex = new Regex("^approvalRequests$") })).ToHaveCountAsync(1);
+        await Expect(docs).Not.ToContainTextAsync("Error fetching schema");
+        alice.AssertNoConsoleErrors();
+    }
 }
