@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Events;
+using Respond.Server.GraphQL;
 using Respond.Server.Persistence;
 
 namespace Respond.Server.Features.Approvals;
@@ -15,8 +16,7 @@ namespace Respond.Server.Features.Approvals;
 /// </summary>
 public sealed class ApprovalRelations(RespondDbContext db)
 {
-    private readonly List<ApprovalRequest> _listed = [];
-    private readonly HashSet<string> _listedIds = new(StringComparer.Ordinal);
+    private readonly ListedRows<ApprovalRequest> _listed = new(r => r.Id);
     private IReadOnlyDictionary<string, string>? _ruleNames;
     private IReadOnlyDictionary<string, Alert>? _alerts;
     private IReadOnlyDictionary<(string OrganizationId, string EventId), StoredEvent>? _events;
@@ -25,8 +25,7 @@ public sealed class ApprovalRelations(RespondDbContext db)
     /// <summary>Requests a list field returned: their relations load together when the first is asked for.</summary>
     public void Listed(IEnumerable<ApprovalRequest> requests)
     {
-        foreach (var request in requests)
-            if (_listedIds.Add(request.Id)) _listed.Add(request);
+        _listed.Add(requests);
         (_ruleNames, _alerts, _events, _actionReasons) = (null, null, null, null);
     }
 
@@ -42,12 +41,12 @@ public sealed class ApprovalRelations(RespondDbContext db)
     /// <summary>The gate's event, else the first event of its alert (null for a person's own submission).</summary>
     public async Task<StoredEvent?> EvidenceAsync(ApprovalRequest request, CancellationToken ct)
     {
-        var listed = _listedIds.Contains(request.Id);
+        var listed = _listed.Contains(request);
         var events = listed ? _events : null;
         if (events is null)
         {
             var wanted = new List<(string OrganizationId, string EventId)>();
-            foreach (var r in listed ? _listed : [request])
+            foreach (var r in _listed.BatchOf(request))
                 if (await EvidenceEventIdAsync(r, ct) is { } eventId) wanted.Add((r.OrganizationId, eventId));
             var organizationIds = wanted.Select(w => w.OrganizationId).Distinct().ToList();
             var eventIds = wanted.Select(w => w.EventId).Distinct().ToList();
@@ -63,11 +62,11 @@ public sealed class ApprovalRelations(RespondDbContext db)
     public async Task<ApprovalExplanation> ExplanationAsync(ApprovalRequest request, CancellationToken ct)
     {
         var ruleName = await RuleNameAsync(request, ct);
-        var listed = _listedIds.Contains(request.Id);
+        var listed = _listed.Contains(request);
         var reasons = listed ? _actionReasons : null;
         if (reasons is null)
         {
-            var ids = listed ? _listedIds.ToList() : [request.Id];
+            var ids = _listed.BatchOf(request).Select(r => r.Id).ToList();
             reasons = (await db.ResponseActions.AsNoTracking()
                     .Where(a => a.ApprovalRequestId != null && ids.Contains(a.ApprovalRequestId) && a.ApprovalReason != null)
                     .Select(a => new { RequestId = a.ApprovalRequestId!, Reason = a.ApprovalReason! }).ToListAsync(ct))
@@ -82,9 +81,9 @@ public sealed class ApprovalRelations(RespondDbContext db)
 
     private async Task<IReadOnlyDictionary<string, string>> RuleNamesAsync(ApprovalRequest request, CancellationToken ct)
     {
-        var listed = _listedIds.Contains(request.Id);
+        var listed = _listed.Contains(request);
         if (listed && _ruleNames is { } cached) return cached;
-        var ids = (listed ? _listed : [request]).Select(r => r.RuleId).OfType<string>().Distinct().ToList();
+        var ids = _listed.BatchOf(request).Select(r => r.RuleId).OfType<string>().Distinct().ToList();
         var names = ids.Count == 0 ? new Dictionary<string, string>() : await db.Rules.AsNoTracking().Where(r => ids.Contains(r.Id))
             .Select(r => new { r.Id, r.Name }).ToDictionaryAsync(r => r.Id, r => r.Name, StringComparer.Ordinal, ct);
         if (listed) _ruleNames = names;
@@ -93,9 +92,9 @@ public sealed class ApprovalRelations(RespondDbContext db)
 
     private async Task<IReadOnlyDictionary<string, Alert>> AlertsAsync(ApprovalRequest request, CancellationToken ct)
     {
-        var listed = _listedIds.Contains(request.Id);
+        var listed = _listed.Contains(request);
         if (listed && _alerts is { } cached) return cached;
-        var ids = (listed ? _listed : [request]).Select(r => r.AlertId).OfType<string>().Distinct().ToList();
+        var ids = _listed.BatchOf(request).Select(r => r.AlertId).OfType<string>().Distinct().ToList();
         var alerts = ids.Count == 0 ? new Dictionary<string, Alert>() : await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
         if (listed) _alerts = alerts;

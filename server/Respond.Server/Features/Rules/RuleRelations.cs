@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Organizations;
+using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
 
@@ -13,27 +14,25 @@ namespace Respond.Server.Features.Rules;
 /// </summary>
 public sealed class RuleRelations(RespondDbContext db)
 {
-    private readonly List<Rule> _listed = [];
-    private readonly HashSet<string> _listedIds = new(StringComparer.Ordinal);
+    private readonly ListedRows<Rule> _listed = new(r => r.Id);
     private Dictionary<string, Organization>? _organizations;
     private ILookup<string, RuleVersion>? _versions;
 
     /// <summary>Rules a list field returned: their relations load together when the first is asked for.</summary>
     public void Listed(IEnumerable<Rule> rules)
     {
-        foreach (var rule in rules)
-            if (_listedIds.Add(rule.Id)) _listed.Add(rule);
+        _listed.Add(rules);
         (_organizations, _versions) = (null, null);
     }
 
     /// <summary>The rule's organizations that <paramref name="by"/> may see, by name.</summary>
     public async Task<IReadOnlyList<Organization>> OrganizationsAsync(Rule rule, RespondPrincipal by, CancellationToken ct)
     {
-        var listed = _listedIds.Contains(rule.Id);
+        var listed = _listed.Contains(rule);
         var organizations = listed ? _organizations : null;
         if (organizations is null)
         {
-            var ids = (listed ? _listed : new List<Rule> { rule }).SelectMany(r => r.OrganizationIds).Distinct().ToList();
+            var ids = _listed.BatchOf(rule).SelectMany(r => r.OrganizationIds).Distinct().ToList();
             organizations = (await db.Organizations.AsNoTracking().Include(o => o.Connections).Where(o => ids.Contains(o.Id)).VisibleTo(by).ToListAsync(ct))
                 .ToDictionary(o => o.Id, StringComparer.Ordinal);
             if (listed) _organizations = organizations;
@@ -44,11 +43,11 @@ public sealed class RuleRelations(RespondDbContext db)
     /// <summary>Every saved version of the rule, newest first.</summary>
     public async Task<IReadOnlyList<RuleVersion>> VersionsAsync(Rule rule, CancellationToken ct)
     {
-        var listed = _listedIds.Contains(rule.Id);
+        var listed = _listed.Contains(rule);
         var versions = listed ? _versions : null;
         if (versions is null)
         {
-            var ids = listed ? _listedIds.ToList() : new List<string> { rule.Id };
+            var ids = _listed.BatchOf(rule).Select(r => r.Id).ToList();
             versions = (await db.RuleVersions.AsNoTracking().Where(v => ids.Contains(v.RuleId)).ToListAsync(ct)).ToLookup(v => v.RuleId, StringComparer.Ordinal);
             if (listed) _versions = versions;
         }
