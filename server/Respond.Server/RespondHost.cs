@@ -19,6 +19,7 @@ using Respond.Server.Features.Templates;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
+using Respond.Server.Features.Webhooks;
 using Respond.Server.Telemetry;
 
 namespace Respond.Server;
@@ -46,7 +47,7 @@ public static class RespondHost
         services.AddRespondGraphQL();
         services.AddConnectors().AddAudit().AddSettings().AddOrganizations().AddRules().AddTemplates();
         services.AddEngine().AddEvents().AddAlerts().AddApprovals().AddRuleTesting();
-        services.AddScripts().AddPeople();
+        services.AddScripts().AddPeople().AddWebhooks();
         services.AddResponseActions(configuration);
         services.AddDemo(configuration);
         services.AddHealth();

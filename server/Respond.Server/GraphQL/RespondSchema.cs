@@ -15,6 +15,7 @@ using Respond.Server.Features.Rules;
 using Respond.Server.Features.Scripts;
 using Respond.Server.Features.Settings;
 using Respond.Server.Features.Templates;
+using Respond.Server.Features.Webhooks;
 using Respond.Server.Identity;
 
 namespace Respond.Server.GraphQL;
@@ -65,6 +66,7 @@ public sealed class RespondQuery : ObjectGraphType
         RuleTestingFeature.Query(this);
         ScriptsFeature.Query(this);
         AgentsFeature.Query(this);
+        WebhooksFeature.Query(this);
     }
 }
 
@@ -87,6 +89,7 @@ public sealed class RespondMutation : ObjectGraphType
         UnlockSignIn.Mutation(this);
         PeopleFeature.Mutation(this);
         EngineFeature.Mutation(this);
+        WebhooksFeature.Mutation(this);
     }
 }
 

@@ -61,24 +61,28 @@ public static class PersistenceFeature
         if (provider == DatabaseProvider.SqlServer)
         {
             RequireConnectionString(provider, connectionString);
-            services.AddDbContext<RespondDbContext, SqlServerRespondDbContext>((sp, o) => o.UseSqlServer(connectionString).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
+            services.AddDbContext<RespondDbContext, SqlServerRespondDbContext>((sp, o) => o.UseSqlServer(connectionString).UseOpenIddict().AddInterceptors(SaveInterceptors(sp)));
             AddScheduler(services, store => store.UseSqlServer(connectionString!), cluster);
         }
         else if (provider == DatabaseProvider.PostgreSql)
         {
             RequireConnectionString(provider, connectionString);
-            services.AddDbContext<RespondDbContext, PostgreSqlRespondDbContext>((sp, o) => o.UseNpgsql(connectionString).UseOpenIddict().AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>()));
+            services.AddDbContext<RespondDbContext, PostgreSqlRespondDbContext>((sp, o) => o.UseNpgsql(connectionString).UseOpenIddict().AddInterceptors(SaveInterceptors(sp)));
             AddScheduler(services, store => store.UsePostgres(connectionString!), cluster);
         }
         else
         {
             var sqlite = SqliteConnectionString(connectionString, environment.ContentRootPath);
             services.AddDbContext<RespondDbContext, SqliteRespondDbContext>((sp, o) => o.UseSqlite(sqlite).UseOpenIddict()
-                .AddInterceptors(sp.GetRequiredService<Features.Audit.AuditPublisher>(), new SqlitePragmas()));
+                .AddInterceptors(SaveInterceptors(sp)).AddInterceptors(new SqlitePragmas()));
             AddScheduler(services, store => store.UseSqlite(sqlite), clustered: null);
         }
         return services;
     }
+
+    /// <summary>What every save passes through: the audit's publisher, and the webhook outbox's writer (same transaction as the change).</summary>
+    private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] SaveInterceptors(IServiceProvider sp) =>
+        [sp.GetRequiredService<Features.Audit.AuditPublisher>(), sp.GetRequiredService<Features.Webhooks.WebhookOutboxWriter>()];
 
     private static void RequireConnectionString(DatabaseProvider provider, string? connectionString)
     {

@@ -50,6 +50,9 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         model.UseOpenIddict();
         model.ApplyConfiguration(new AgentConfiguration());
         model.ApplyConfiguration(new AgentEnrollmentTokenConfiguration());
+        model.ApplyConfiguration(new Features.Webhooks.WebhookSubscriptionConfiguration());
+        model.ApplyConfiguration(new Features.Webhooks.WebhookMessageConfiguration());
+        model.ApplyConfiguration(new Features.Webhooks.WebhookAttemptConfiguration());
 
         model.Entity<Organization>(e =>
         {
