@@ -86,7 +86,8 @@ public sealed class WebhookDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         var now = time.GetUtcNow();
-        var lease = now + options.Value.AttemptTimeout + TimeSpan.FromSeconds(30);
+        // Twice the attempt's own limit: the send is bounded by it, the bookkeeping after it is short.
+        var lease = now + 2 * options.Value.AttemptTimeout;
         // The claim: only one node (or pass) moves the lease forward; the others find nothing to update.
         var claimed = await db.Set<WebhookMessage>()
             .Where(m => m.Id == messageId && m.Status == WebhookMessageStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
