@@ -23,7 +23,7 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
 
     /// <summary>org-a's objects the attacker aims at.</summary>
     private sealed record OrgA(string RuleId, string AlertId, string ApprovalRequestId, string ActionId, string ScriptId, string AgentId,
-        string EnrollmentTokenId, string BacktestId, string TemplateId, string UserId);
+        string EnrollmentTokenId, string BacktestId, string TemplateId, string UserId, string WebhookSubscriptionId, string WebhookMessageId);
 
     /// <summary>An API client of org-a (the fixture's clients are per organization).</summary>
     private const string OrgAClient = "author-a";
@@ -87,6 +87,12 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         ["rotateApiClientSecret"] = _ => [Input(new { clientId = OrgAClient })],
         ["revokeApiClient"] = _ => [Input(new { clientId = OrgAClient })],
         ["retryParkedEvent"] = _ => [Input(new { id = "1" }), Input(new { id = "2" })],
+        ["createWebhookSubscription"] = _ => [Input(new { organizationId = "org-a", url = "https://partner.example/hook", events = new[] { "alert.raised" } }),
+            Input(new { url = "https://partner.example/all", events = new[] { "alert.raised" } })],
+        ["updateWebhookSubscription"] = a => [Input(new { id = a.WebhookSubscriptionId, url = "https://attacker.example/hook" }), Input(new { id = a.WebhookSubscriptionId, enabled = false })],
+        ["rotateWebhookSecret"] = a => [Input(new { id = a.WebhookSubscriptionId })],
+        ["deleteWebhookSubscription"] = a => [Input(new { id = a.WebhookSubscriptionId })],
+        ["replayWebhookMessage"] = a => [Input(new { id = a.WebhookMessageId })],
     };
 
     private static readonly string[] Terms = ["RESPONSE_ACTIONS_AFFECT_USERS", "AUTOMATION_REQUIRES_VALIDATED_RULES", "ACTIONS_REQUIRE_HEALTHY_CONNECTION"];
@@ -147,6 +153,9 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
     {
         await api.ReadyAsync();
         var ruleId = await api.ActiveRuleAsync(CriticalRule, outcome: "AUTOMATIC");
+        var webhook = await api.GraphQLAsync("admin-a", "mutation { createWebhookSubscription(input: { organizationId: \"org-a\", url: \"https://127.0.0.1:9/hook\", events: [\"alert.raised\"] }) { subscription { id } errors { code message } } }");
+        Assert.Empty(webhook.Errors("createWebhookSubscription"));
+        var webhookId = webhook.Str("data.createWebhookSubscription.subscription.id");
         await api.PostEventsAsync("ingestor-a", [ResponseActionsApiTests.DeviceEvent("m-1", "dev-a1", type: "ransomware.detected", severity: "CRITICAL", pid: 4711)]);
         var alertId = (await api.GraphQLAsync("admin-a", "{ alerts { edges { node { id } } } }")).Str("data.alerts.edges.0.node.id");
         var submitted = await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-a1"));
@@ -163,9 +172,10 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         var template = (await api.GraphQLAsync("viewer", "{ communityTemplates { id } }")).Str("data.communityTemplates.0.id");
         var user = await api.GraphQLAsync("admin-a", "mutation { createUser(input: { userName: \"ann-a\", password: \"ann-a-password-1\", roles: [\"Approver\"], organizations: [\"org-a\"] }) { user { id } errors { code message } } }");
         Assert.Empty(user.Errors("createUser"));
+        var message = (await api.GraphQLAsync("admin-a", "query($id: ID!) { webhookMessages(subscriptionId: $id) { id } }", new { id = webhookId })).Str("data.webhookMessages.0.id");
         return new OrgA(ruleId, alertId, submitted.Str("data.submitResponseAction.approvalRequest.id"), submitted.Str("data.submitResponseAction.responseAction.id"),
             script.Str("data.createScript.script.id"), agentId, spareToken.Str("data.createAgentEnrollmentToken.enrollmentToken.id"),
-            backtest.Str("data.backtestRule.backtest.id"), template, user.Str("data.createUser.user.id"));
+            backtest.Str("data.backtestRule.backtest.id"), template, user.Str("data.createUser.user.id"), webhookId, message);
     }
 
     private static async Task AssertOrgAUnchangedAsync(RespondApiFixture api, OrgA orgA)
@@ -189,6 +199,10 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         Assert.All(state.At("data.agents").AsArray(), a => Assert.Null(a!["revokedAt"]));
         Assert.All(state.At("data.agentEnrollmentTokens").AsArray(), t => Assert.Null(t!["revokedAt"]));
         Assert.Equal(2, state.At("data.organizations.totalCount").GetValue<int>());
+        var webhooks = await api.GraphQLAsync("admin-a", "{ webhookSubscriptions { id url enabled version } }");
+        var webhook = Assert.Single(webhooks.At("data.webhookSubscriptions").AsArray())!;
+        Assert.Equal((orgA.WebhookSubscriptionId, "https://127.0.0.1:9/hook", true, 1),
+            (webhook.Str("id"), webhook.Str("url"), webhook["enabled"]!.GetValue<bool>(), webhook["version"]!.GetValue<int>()));
         var people = await api.GraphQLAsync("admin", "{ users { id userName disabled roles organizations } apiClients { clientId revoked } }");
         var ann = people.At("data.users").AsArray().Single(u => u!.Str("id") == orgA.UserId)!;
         Assert.False(ann["disabled"]!.GetValue<bool>());

@@ -28,7 +28,7 @@ internal sealed class CreateWebhookSubscription(
     public async Task<WebhookSubscriptionPayload> ExecuteAsync(CreateWebhookSubscriptionInput input, RespondPrincipal by, CancellationToken ct)
     {
         if (input.OrganizationId is null && !by.SeesAllOrganizations)
-            return WebhookSubscriptionPayload.Fail(new UserError("FORBIDDEN", "A subscription to every organization needs an administrator of every organization; name an organization.", "organizationId"));
+            return WebhookSubscriptionPayload.Fail(new UserError(UserErrorCode.Forbidden, "A subscription to every organization needs an administrator of every organization; name an organization.", "organizationId"));
         if (input.OrganizationId is { } org && (!by.CanSee(org) || !await db.Organizations.AnyAsync(o => o.Id == org, ct)))
             return WebhookSubscriptionPayload.Fail(UserError.NotFound("organization", "organizationId"));
         var events = input.Events.Distinct(StringComparer.Ordinal).ToList();

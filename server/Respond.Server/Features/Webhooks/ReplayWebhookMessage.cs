@@ -19,9 +19,9 @@ internal sealed class ReplayWebhookMessage(RespondDbContext db, WebhookSignal si
         if (message is null || subscription is null || !WebhookSubscriptionValidation.Visible(subscription, by))
             return new WebhookMessagePayload(null, [UserError.NotFound("webhook message")]);
         if (message.Status == WebhookMessageStatus.Pending)
-            return new WebhookMessagePayload(null, [new UserError("INVALID_STATE", "The message is still being delivered; replay it once it is delivered or given up.", "id")]);
+            return new WebhookMessagePayload(null, [new UserError(UserErrorCode.InvalidState, "The message is still being delivered; replay it once it is delivered or given up.", "id")]);
         if (!subscription.Enabled)
-            return new WebhookMessagePayload(null, [new UserError("INVALID_STATE", "The subscription is disabled; enable it first.", "id")]);
+            return new WebhookMessagePayload(null, [new UserError(UserErrorCode.InvalidState, "The subscription is disabled; enable it first.", "id")]);
         var before = message.Status;
         message.Status = WebhookMessageStatus.Pending;
         message.Attempts = 0;

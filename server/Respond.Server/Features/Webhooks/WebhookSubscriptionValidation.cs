@@ -14,23 +14,23 @@ internal sealed class WebhookSubscriptionValidation(OutboundAddressGuard guard, 
     public async Task<UserError?> UrlAsync(string url, CancellationToken ct)
     {
         if (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.UserInfo.Length > 0)
-            return new UserError("VALIDATION", "url: an absolute https URL without user name or password, at most 2048 characters.", "url");
+            return new UserError(UserErrorCode.Validation, "url: an absolute https URL without user name or password, at most 2048 characters.", "url");
         if (uri.Scheme == "http" && !options.Value.AllowPlainHttp)
-            return new UserError("VALIDATION", "url: must be https (signed bodies are still readable in transit over http); Respond:Webhooks:AllowPlainHttp allows http.", "url");
+            return new UserError(UserErrorCode.Validation, "url: must be https (signed bodies are still readable in transit over http); Respond:Webhooks:AllowPlainHttp allows http.", "url");
         return await guard.RefusalAsync(uri, ct) is { } refused
-            ? new UserError("OUTBOUND_ADDRESS_REFUSED", $"url: {refused} {OutboundAddressGuard.Advice}", "url")
+            ? new UserError(UserErrorCode.OutboundAddressRefused, $"url: {refused} {OutboundAddressGuard.Advice}", "url")
             : null;
     }
 
     public static UserError? Events(IReadOnlyList<string> events)
     {
-        if (events.Count == 0) return new UserError("VALIDATION", $"events: name at least one of {string.Join(", ", WebhookEventTypes.All)}.", "events");
+        if (events.Count == 0) return new UserError(UserErrorCode.Validation, $"events: name at least one of {string.Join(", ", WebhookEventTypes.All)}.", "events");
         for (var i = 0; i < events.Count; i++)
             if (!WebhookEventTypes.All.Contains(events[i]))
-                return UserError.At("VALIDATION", $"events[{i}]: '{events[i]}' is not an event; one of {string.Join(", ", WebhookEventTypes.All)}.", $"events.{i}");
+                return UserError.At(UserErrorCode.Validation, $"events[{i}]: '{events[i]}' is not an event; one of {string.Join(", ", WebhookEventTypes.All)}.", $"events.{i}");
         return null;
     }
 
     public static UserError? Description(string? description) =>
-        description is { Length: > 500 } ? new UserError("VALIDATION", "description: at most 500 characters.", "description") : null;
+        description is { Length: > 500 } ? new UserError(UserErrorCode.Validation, "description: at most 500 characters.", "description") : null;
 }

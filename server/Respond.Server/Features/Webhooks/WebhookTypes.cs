@@ -4,6 +4,27 @@ using Respond.Server.GraphQL;
 
 namespace Respond.Server.Features.Webhooks;
 
+/// <summary>The input of the mutations that name one subscription or one message by its id.</summary>
+public sealed record WebhookIdInput(string Id);
+
+public sealed class WebhookSubscriptionIdInputType : InputObjectGraphType<WebhookIdInput>
+{
+    public WebhookSubscriptionIdInputType()
+    {
+        Name = "WebhookSubscriptionIdInput";
+        Field<NonNullGraphType<IdGraphType>>("id");
+    }
+}
+
+public sealed class WebhookMessageIdInputType : InputObjectGraphType<WebhookIdInput>
+{
+    public WebhookMessageIdInputType()
+    {
+        Name = "WebhookMessageIdInput";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The message id (its webhook-id).");
+    }
+}
+
 public sealed class WebhookSubscriptionType : ObjectGraphType<WebhookSubscription>
 {
     public WebhookSubscriptionType()

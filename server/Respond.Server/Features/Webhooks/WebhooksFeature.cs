@@ -45,7 +45,7 @@ public static class WebhooksFeature
                 var id = c.GetArgument<string>("subscriptionId");
                 var subscription = await db.Set<WebhookSubscription>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, c.CancellationToken);
                 if (subscription is null || !WebhookSubscriptionValidation.Visible(subscription, by))
-                    throw new ExecutionError("No webhook subscription with that id is visible to you.") { Code = "NOT_FOUND" };
+                    throw new ExecutionError("No webhook subscription with that id is visible to you.") { Code = UserErrorCode.NotFound.ToSchemaName() };
                 var status = c.GetArgument<WebhookMessageStatus?>("status");
                 var first = Math.Clamp(c.GetArgument("first", 50), 1, 100);
                 var messages = await db.Set<WebhookMessage>().AsNoTracking().Where(m => m.SubscriptionId == id && (status == null || m.Status == status))
@@ -63,11 +63,11 @@ public static class WebhooksFeature
             .ResolveAsync(async c => await c.Service<CreateWebhookSubscription>().ExecuteAsync(c.GetArgument<CreateWebhookSubscriptionInput>("input"), c.Require(Roles.Admin), c.CancellationToken));
         mutation.Field<NonNullGraphType<WebhookSubscriptionPayloadType>>("updateWebhookSubscription").Argument<NonNullGraphType<UpdateWebhookSubscriptionInputType>>("input")
             .ResolveAsync(async c => await c.Service<UpdateWebhookSubscription>().ExecuteAsync(c.GetArgument<UpdateWebhookSubscriptionInput>("input"), c.Require(Roles.Admin), c.CancellationToken));
-        mutation.Field<NonNullGraphType<WebhookSubscriptionPayloadType>>("rotateWebhookSecret").Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async c => await c.Service<RotateWebhookSecret>().ExecuteAsync(c.GetArgument<string>("id"), c.Require(Roles.Admin), c.CancellationToken));
-        mutation.Field<NonNullGraphType<WebhookSubscriptionPayloadType>>("deleteWebhookSubscription").Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async c => await c.Service<DeleteWebhookSubscription>().ExecuteAsync(c.GetArgument<string>("id"), c.Require(Roles.Admin), c.CancellationToken));
-        mutation.Field<NonNullGraphType<WebhookMessagePayloadType>>("replayWebhookMessage").Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async c => await c.Service<ReplayWebhookMessage>().ExecuteAsync(c.GetArgument<string>("id"), c.Require(Roles.Admin), c.CancellationToken));
+        mutation.Field<NonNullGraphType<WebhookSubscriptionPayloadType>>("rotateWebhookSecret").Argument<NonNullGraphType<WebhookSubscriptionIdInputType>>("input")
+            .ResolveAsync(async c => await c.Service<RotateWebhookSecret>().ExecuteAsync(c.GetArgument<WebhookIdInput>("input").Id, c.Require(Roles.Admin), c.CancellationToken));
+        mutation.Field<NonNullGraphType<WebhookSubscriptionPayloadType>>("deleteWebhookSubscription").Argument<NonNullGraphType<WebhookSubscriptionIdInputType>>("input")
+            .ResolveAsync(async c => await c.Service<DeleteWebhookSubscription>().ExecuteAsync(c.GetArgument<WebhookIdInput>("input").Id, c.Require(Roles.Admin), c.CancellationToken));
+        mutation.Field<NonNullGraphType<WebhookMessagePayloadType>>("replayWebhookMessage").Argument<NonNullGraphType<WebhookMessageIdInputType>>("input")
+            .ResolveAsync(async c => await c.Service<ReplayWebhookMessage>().ExecuteAsync(c.GetArgument<WebhookIdInput>("input").Id, c.Require(Roles.Admin), c.CancellationToken));
     }
 }

@@ -183,7 +183,7 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
         await using var receiver = await Receiver.StartAsync();
         await using var api = Host().With("Respond:Webhooks:SecretOverlap", "00:10:00");
         var (subscriptionId, oldSecret) = await SubscribeAsync(api, receiver.Url);
-        var rotated = await api.GraphQLAsync("admin-a", $$"""mutation($id: ID!) { rotateWebhookSecret(id: $id) { subscription { {{SubscriptionFields}} } secret errors { code } } }""", new { id = subscriptionId });
+        var rotated = await api.GraphQLAsync("admin-a", $$"""mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { subscription { {{SubscriptionFields}} } secret errors { code } } }""", new { id = subscriptionId });
         Assert.Empty(rotated.Errors("rotateWebhookSecret"));
         var newSecret = rotated.Str("data.rotateWebhookSecret.secret");
         Assert.NotEqual(oldSecret, newSecret);
@@ -230,7 +230,7 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
         var enabled = await api.GraphQLAsync("admin-a", "mutation($id: ID!) { updateWebhookSubscription(input: { id: $id, enabled: true }) { subscription { enabled consecutiveFailures } errors { code } } }", new { id = subscriptionId });
         Assert.Equal(0, enabled.At("data.updateWebhookSubscription.subscription.consecutiveFailures").GetValue<int>());
         var messageId = (await MessagesAsync(api, subscriptionId))[0]!.Str("id");
-        var replayed = await api.GraphQLAsync("admin-a", "mutation($id: ID!) { replayWebhookMessage(id: $id) { message { id status } errors { code message } } }", new { id = messageId });
+        var replayed = await api.GraphQLAsync("admin-a", "mutation($id: ID!) { replayWebhookMessage(input: { id: $id }) { message { id status } errors { code message } } }", new { id = messageId });
         Assert.Empty(replayed.Errors("replayWebhookMessage"));
         await DispatchAsync(api);
         await WaitUntilAsync(api, subscriptionId, m => m.Str("id") == messageId && m.Str("status") == "DELIVERED");
@@ -263,8 +263,8 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
         // A second tenant's admin neither sees, changes, rotates, deletes nor subscribes to org-a.
         Assert.DoesNotContain(mine, (await api.GraphQLAsync("admin-b", "{ webhookSubscriptions { id } }")).At("data.webhookSubscriptions").AsArray().Select(s => s!.Str("id")));
         Assert.Equal("NOT_FOUND", (await api.GraphQLAsync("admin-b", "mutation($id: ID!) { updateWebhookSubscription(input: { id: $id, url: \"https://attacker.example/\" }) { errors { code } } }", new { id = mine })).Errors("updateWebhookSubscription")[0]!.Str("code"));
-        Assert.Equal("NOT_FOUND", (await api.GraphQLAsync("admin-b", "mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret errors { code } } }", new { id = mine })).Errors("rotateWebhookSecret")[0]!.Str("code"));
-        Assert.Equal("NOT_FOUND", (await api.GraphQLAsync("admin-b", "mutation($id: ID!) { deleteWebhookSubscription(id: $id) { errors { code } } }", new { id = mine })).Errors("deleteWebhookSubscription")[0]!.Str("code"));
+        Assert.Equal("NOT_FOUND", (await api.GraphQLAsync("admin-b", "mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret errors { code } } }", new { id = mine })).Errors("rotateWebhookSecret")[0]!.Str("code"));
+        Assert.Equal("NOT_FOUND", (await api.GraphQLAsync("admin-b", "mutation($id: ID!) { deleteWebhookSubscription(input: { id: $id }) { errors { code } } }", new { id = mine })).Errors("deleteWebhookSubscription")[0]!.Str("code"));
         Assert.Equal("NOT_FOUND", (await api.GraphQLAsync("admin-b", "mutation { createWebhookSubscription(input: { organizationId: \"org-a\", url: \"https://attacker.example/\", events: [\"alert.raised\"] }) { errors { code } } }")).Errors("createWebhookSubscription")[0]!.Str("code"));
         Assert.NotNull((await api.GraphQLAsync("admin-b", "query($id: ID!) { webhookMessages(subscriptionId: $id) { id } }", new { id = mine }))["errors"]);
         // Only an administrator of every organization subscribes to all of them; other roles not at all.
