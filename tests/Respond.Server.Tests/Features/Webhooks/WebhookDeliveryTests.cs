@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Respond.Server.Features.Webhooks;
 using Respond.Server.Tests.Connectors;
+using Respond.Server.Tests.Features.Actions;
 using Respond.Server.Tests.Features.Engine;
 using StandardWebhooks;
 
@@ -79,6 +80,24 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
             }
         }
 
+        /// <summary>Waits (bounded) until the requests received so far satisfy <paramref name="done"/>.</summary>
+        public async Task UntilAsync(Func<IReadOnlyList<RecordedRequest>, bool> done)
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            while (true)
+            {
+                lock (Received) if (done(Received)) return;
+                try
+                {
+                    await _arrived.WaitAsync(limit.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    lock (Received) throw new Xunit.Sdk.XunitException("Not received: " + string.Join("\n", Received.Select(r => r.Body)));
+                }
+            }
+        }
+
         public int Count
         {
             get { lock (Received) return Received.Count; }
@@ -146,6 +165,35 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
         var message = Assert.Single(messages);
         Assert.Equal(request.Header("webhook-id"), message!.Str("id"));
         await WaitUntilAsync(api, subscriptionId, m => m.Str("status") == "DELIVERED");
+    }
+
+    [SkippableFact]
+    public async Task ActionNeedingApproval_RequestedDecidedAndEachActionStatus_ReachTheSubscriber()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        // Real time here: the approved action runs through the scheduler to its end.
+        await using var api = ActionScenario.Host(database).With("Respond:Webhooks:AllowPlainHttp", "true");
+        await SubscribeAsync(api, receiver.Url, events: [WebhookEventTypes.ApprovalRequested, WebhookEventTypes.ApprovalDecided, WebhookEventTypes.ActionUpdated]);
+        await api.ReadyAsync();
+
+        var submitted = await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-a1"));
+        var requestId = submitted.Str("data.submitResponseAction.approvalRequest.id");
+        var actionId = submitted.Str("data.submitResponseAction.responseAction.id");
+        Assert.Empty((await api.DecideAsync("approver-a", requestId)).Errors("approveRequest"));
+
+        static IEnumerable<JsonObject> Of(IReadOnlyList<RecordedRequest> received, string type) => received.Select(r => r.Json).Where(j => j.Str("type") == type);
+        await receiver.UntilAsync(r => Of(r, "action.updated").Any(j => j.Str("data.status") == "COMPLETED"));
+        lock (receiver.Received)
+        {
+            var requested = Assert.Single(Of(receiver.Received, "approval.requested"));
+            Assert.Equal((requestId, "PENDING", "responder-a"), (requested.Str("data.id"), requested.Str("data.status"), requested.Str("data.requestedBy")));
+            var decided = Assert.Single(Of(receiver.Received, "approval.decided"));
+            Assert.Equal((requestId, "APPROVED", "approver-a"), (decided.Str("data.id"), decided.Str("data.status"), decided.Str("data.decidedBy")));
+            var statuses = Of(receiver.Received, "action.updated").Where(j => j.Str("data.id") == actionId).Select(j => j.Str("data.status")).Distinct().ToList();
+            Assert.Contains("PENDING_APPROVAL", statuses);
+            Assert.Contains("COMPLETED", statuses);
+            Assert.Equal(receiver.Received.Count, receiver.Received.Select(r => r.Header("webhook-id")).Distinct().Count());
+        }
     }
 
     [SkippableFact]
