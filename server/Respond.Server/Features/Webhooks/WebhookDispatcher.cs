@@ -33,6 +33,9 @@ public sealed class WebhookDispatcher(
     private const int Batch = 20;
     private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
 
+    /// <summary>Raised once an attempt and everything it changed are saved (a test seam: tests wait on it, not on time).</summary>
+    internal event Action? AttemptSaved;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -133,6 +136,7 @@ public sealed class WebhookDispatcher(
         if (message.Status == WebhookMessageStatus.Failed) await GaveUpAsync(db, subscription, message, ct);
         if (ok) WebhooksLog.Delivered(logger, message.Id, message.EventType, subscription.Id, message.Attempts);
         else WebhooksLog.AttemptFailed(logger, message.Id, subscription.Id, message.Attempts, error!);
+        AttemptSaved?.Invoke();
     }
 
     private async Task<(int? Status, string? Error, TimeSpan Elapsed)> PostAsync(WebhookSubscription subscription, WebhookMessage message, DateTimeOffset at, CancellationToken ct)

@@ -328,29 +328,44 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
         Assert.Contains(refusals.At("data.auditTrail.items").AsArray(), e => e!.Str("actorId") == "admin-b");
     }
 
-    private static async Task<JsonNode> WaitUntilAsync(RespondApiFixture api, string subscriptionId, Func<JsonNode, bool> condition)
-    {
-        JsonArray messages = [];
-        for (var started = DateTime.UtcNow; DateTime.UtcNow - started < TimeSpan.FromMinutes(1);)
-        {
-            messages = await MessagesAsync(api, subscriptionId);
-            if (messages.FirstOrDefault(m => condition(m!)) is { } found) return found;
-            await Task.Yield();
-        }
-        throw new Xunit.Sdk.XunitException("No message reached the expected state: " + messages.ToJsonString());
-    }
+    /// <summary>Reads the subscription's messages after each saved attempt until one satisfies <paramref name="condition"/> (bounded).</summary>
+    private static Task<JsonNode> WaitUntilAsync(RespondApiFixture api, string subscriptionId, Func<JsonNode, bool> condition) =>
+        AfterAttemptsAsync(api, async () => (await MessagesAsync(api, subscriptionId)).FirstOrDefault(m => condition(m!)), "No message reached the expected state");
 
-    private static async Task<JsonNode> WaitForSubscriptionAsync(RespondApiFixture api, string id, Func<JsonNode, bool> condition)
-    {
-        JsonNode? last = null;
-        for (var started = DateTime.UtcNow; DateTime.UtcNow - started < TimeSpan.FromMinutes(1);)
+    private static Task<JsonNode> WaitForSubscriptionAsync(RespondApiFixture api, string id, Func<JsonNode, bool> condition) =>
+        AfterAttemptsAsync(api, async () =>
         {
             var list = await api.GraphQLAsync("admin-a", $$"""{ webhookSubscriptions { {{SubscriptionFields}} } }""");
-            last = list.At("data.webhookSubscriptions").AsArray().FirstOrDefault(s => s!.Str("id") == id);
-            if (last is not null && condition(last)) return last;
-            await Task.Yield();
+            return list.At("data.webhookSubscriptions").AsArray().FirstOrDefault(s => s!.Str("id") == id && condition(s!));
+        }, "The subscription did not reach the expected state");
+
+    /// <summary>Runs <paramref name="read"/> now and after every attempt the dispatcher saves, until it finds something; a minute at most.</summary>
+    private static async Task<JsonNode> AfterAttemptsAsync(RespondApiFixture api, Func<Task<JsonNode?>> read, string failure)
+    {
+        var dispatcher = api.Services.GetRequiredService<WebhookDispatcher>();
+        using var saved = new SemaphoreSlim(0);
+        void Released() => saved.Release();
+        dispatcher.AttemptSaved += Released;
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            while (true)
+            {
+                if (await read() is { } found) return found;
+                try
+                {
+                    await saved.WaitAsync(limit.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new Xunit.Sdk.XunitException(failure + ".");
+                }
+            }
         }
-        throw new Xunit.Sdk.XunitException("The subscription did not reach the expected state: " + last?.ToJsonString());
+        finally
+        {
+            dispatcher.AttemptSaved -= Released;
+        }
     }
 
     public sealed class OnSqlite() : WebhookDeliveryTests(TestDatabase.Sqlite);
