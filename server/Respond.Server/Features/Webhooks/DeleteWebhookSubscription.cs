@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Audit;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -11,8 +10,7 @@ internal sealed class DeleteWebhookSubscription(RespondDbContext db, WebhookSubs
 {
     public async Task<WebhookSubscriptionPayload> ExecuteAsync(string id, RespondPrincipal by, CancellationToken ct)
     {
-        var subscription = await db.Set<WebhookSubscription>().SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (subscription is null || !WebhookSubscriptionValidation.Visible(subscription, by))
+        if (await WebhookSubscriptionValidation.FindVisibleAsync(db, id, by, ct) is not { } subscription)
             return WebhookSubscriptionPayload.Fail(UserError.NotFound("webhook subscription"));
         db.Remove(subscription);
         audit.Record(by, "webhook.deleted", "WebhookSubscription", subscription.Id, [subscription.OrganizationId ?? RespondPrincipal.AllOrganizations],

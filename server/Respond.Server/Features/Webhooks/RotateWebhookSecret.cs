@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Respond.Server.Features.Audit;
 using Respond.Server.GraphQL;
@@ -15,8 +14,7 @@ internal sealed class RotateWebhookSecret(RespondDbContext db, WebhookSecrets se
 {
     public async Task<WebhookSubscriptionPayload> ExecuteAsync(string id, RespondPrincipal by, CancellationToken ct)
     {
-        var subscription = await db.Set<WebhookSubscription>().SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (subscription is null || !WebhookSubscriptionValidation.Visible(subscription, by))
+        if (await WebhookSubscriptionValidation.FindVisibleAsync(db, id, by, ct) is not { } subscription)
             return WebhookSubscriptionPayload.Fail(UserError.NotFound("webhook subscription"));
         var secret = WebhookSecrets.NewSecret();
         subscription.PreviousSecretProtected = subscription.SecretProtected;

@@ -1,5 +1,4 @@
 using GraphQL.Types;
-using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Audit;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
@@ -27,8 +26,7 @@ internal sealed class UpdateWebhookSubscription(RespondDbContext db, WebhookSubs
 {
     public async Task<WebhookSubscriptionPayload> ExecuteAsync(UpdateWebhookSubscriptionInput input, RespondPrincipal by, CancellationToken ct)
     {
-        var subscription = await db.Set<WebhookSubscription>().SingleOrDefaultAsync(s => s.Id == input.Id, ct);
-        if (subscription is null || !WebhookSubscriptionValidation.Visible(subscription, by))
+        if (await WebhookSubscriptionValidation.FindVisibleAsync(db, input.Id, by, ct) is not { } subscription)
             return WebhookSubscriptionPayload.Fail(UserError.NotFound("webhook subscription"));
         var events = input.Events?.Distinct(StringComparer.Ordinal).ToList();
         var invalid = (events is null ? null : WebhookSubscriptionValidation.Events(events)) ?? WebhookSubscriptionValidation.Description(input.Description)

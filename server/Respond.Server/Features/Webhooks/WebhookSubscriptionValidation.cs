@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Respond.Server.Connectors.Outbound;
 using Respond.Server.GraphQL;
@@ -10,6 +11,10 @@ internal sealed class WebhookSubscriptionValidation(OutboundAddressGuard guard, 
 {
     public static bool Visible(WebhookSubscription subscription, RespondPrincipal by) =>
         subscription.OrganizationId is { } organization ? by.CanSee(organization) : by.SeesAllOrganizations;
+
+    /// <summary>The subscription, tracked, if <paramref name="by"/> may see it; null answers NOT_FOUND, as for one that does not exist.</summary>
+    public static async Task<WebhookSubscription?> FindVisibleAsync(Persistence.RespondDbContext db, string id, RespondPrincipal by, CancellationToken ct) =>
+        await db.Set<WebhookSubscription>().SingleOrDefaultAsync(s => s.Id == id, ct) is { } found && Visible(found, by) ? found : null;
 
     public async Task<UserError?> UrlAsync(string url, CancellationToken ct)
     {
