@@ -182,7 +182,9 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
         Assert.Empty((await api.DecideAsync("approver-a", requestId)).Errors("approveRequest"));
 
         static IEnumerable<JsonObject> Of(IReadOnlyList<RecordedRequest> received, string type) => received.Select(r => r.Json).Where(j => j.Str("type") == type);
-        await receiver.UntilAsync(r => Of(r, "action.updated").Any(j => j.Str("data.status") == "COMPLETED"));
+        // Messages are not ordered (docs/partners.md): wait for the last of each kind, not for COMPLETED alone.
+        static bool HasStatus(IReadOnlyList<RecordedRequest> r, string status) => Of(r, "action.updated").Any(j => j.Str("data.status") == status);
+        await receiver.UntilAsync(r => HasStatus(r, "PENDING_APPROVAL") && HasStatus(r, "COMPLETED") && Of(r, "approval.requested").Any() && Of(r, "approval.decided").Any());
         lock (receiver.Received)
         {
             var requested = Assert.Single(Of(receiver.Received, "approval.requested"));
