@@ -20,6 +20,8 @@ using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
 using Respond.Server.Features.Webhooks;
+using Respond.Server.Features.Chat;
+using Respond.Server.Features.Notifications;
 using Respond.Server.Telemetry;
 
 namespace Respond.Server;
@@ -47,7 +49,7 @@ public static class RespondHost
         services.AddRespondGraphQL();
         services.AddConnectors().AddAudit().AddSettings().AddOrganizations().AddRules().AddTemplates();
         services.AddEngine().AddEvents().AddAlerts().AddApprovals().AddRuleTesting();
-        services.AddScripts().AddPeople().AddWebhooks();
+        services.AddScripts().AddPeople().AddWebhooks().AddChat().AddNotifications();
         services.AddResponseActions(configuration);
         services.AddDemo(configuration);
         services.AddHealth();

@@ -163,6 +163,21 @@ public class RespondApiFixture : WebApplicationFactory<Program>
         return _tokens[clientId] = token;
     }
 
+    /// <summary>
+    /// Signs a person in (the password grant of the respond-cli client) and keeps the token under their user name, so
+    /// <see cref="GraphQLAsync"/> with that name calls as them.
+    /// </summary>
+    public async Task SignInAsync(string userName, string password)
+    {
+        using var http = CreateClient();
+        var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["client_id"] = "respond-cli", ["username"] = userName, ["password"] = password,
+        }));
+        response.EnsureSuccessStatusCode();
+        _tokens[userName] = (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+    }
+
     public async Task<HttpClient> ClientAsAsync(string clientId)
     {
         var http = CreateClient();

@@ -16,6 +16,8 @@ using Respond.Server.Features.Scripts;
 using Respond.Server.Features.Settings;
 using Respond.Server.Features.Templates;
 using Respond.Server.Features.Webhooks;
+using Respond.Server.Features.Chat;
+using Respond.Server.Features.Notifications;
 using Respond.Server.Identity;
 
 namespace Respond.Server.GraphQL;
@@ -67,6 +69,8 @@ public sealed class RespondQuery : ObjectGraphType
         ScriptsFeature.Query(this);
         AgentsFeature.Query(this);
         WebhooksFeature.Query(this);
+        ChatFeature.Query(this);
+        NotificationsFeature.Query(this);
     }
 }
 
@@ -90,6 +94,8 @@ public sealed class RespondMutation : ObjectGraphType
         PeopleFeature.Mutation(this);
         EngineFeature.Mutation(this);
         WebhooksFeature.Mutation(this);
+        ChatFeature.Mutation(this);
+        NotificationsFeature.Mutation(this);
     }
 }
 

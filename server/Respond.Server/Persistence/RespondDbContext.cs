@@ -53,6 +53,12 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         model.ApplyConfiguration(new Features.Webhooks.WebhookSubscriptionConfiguration());
         model.ApplyConfiguration(new Features.Webhooks.WebhookMessageConfiguration());
         model.ApplyConfiguration(new Features.Webhooks.WebhookAttemptConfiguration());
+        model.ApplyConfiguration(new Features.Chat.SlackIntegrationConfiguration());
+        model.ApplyConfiguration(new Features.Chat.TeamsIntegrationConfiguration());
+        model.ApplyConfiguration(new Features.Chat.SlackUserLinkConfiguration());
+        model.ApplyConfiguration(new Features.Chat.SlackLinkCodeConfiguration());
+        model.ApplyConfiguration(new Features.Chat.SlackInteractionReceiptConfiguration());
+        model.ApplyConfiguration(new Features.Notifications.NotificationPreferencesConfiguration());
 
         model.Entity<Organization>(e =>
         {

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Respond.Server.Features.Chat;
+using Respond.Server.Persistence;
 using Respond.Server.Tests.Connectors.Agents;
 using Respond.Server.Tests.Features.Actions;
 using Respond.Server.Tests.Features.Engine;
@@ -23,7 +26,8 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
 
     /// <summary>org-a's objects the attacker aims at.</summary>
     private sealed record OrgA(string RuleId, string AlertId, string ApprovalRequestId, string ActionId, string ScriptId, string AgentId,
-        string EnrollmentTokenId, string BacktestId, string TemplateId, string UserId, string WebhookSubscriptionId, string WebhookMessageId);
+        string EnrollmentTokenId, string BacktestId, string TemplateId, string UserId, string WebhookSubscriptionId, string WebhookMessageId,
+        string SlackCode);
 
     /// <summary>An API client of org-a (the fixture's clients are per organization).</summary>
     private const string OrgAClient = "author-a";
@@ -93,7 +97,19 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         ["rotateWebhookSecret"] = a => [Input(new { id = a.WebhookSubscriptionId })],
         ["deleteWebhookSubscription"] = a => [Input(new { id = a.WebhookSubscriptionId })],
         ["replayWebhookMessage"] = a => [Input(new { id = a.WebhookMessageId })],
+        ["configureSlackIntegration"] = _ => [Input(new { organizationId = "org-a", channelId = "CATTACK", botToken = "xoxb-attacker", signingSecret = "attacker-secret", apiBaseUrl = "https://127.0.0.1:9/evil" }),
+            Input(new { organizationId = "org-a", channelId = "CATTACK" })],
+        ["removeSlackIntegration"] = _ => [Input(new { organizationId = "org-a" })],
+        ["configureTeamsIntegration"] = _ => [Input(new { organizationId = "org-a", webhookUrl = "https://127.0.0.1:9/evil" })],
+        ["removeTeamsIntegration"] = _ => [Input(new { organizationId = "org-a" })],
+        // A code org-a's Slack app issued to one of its Slack users; and org-a's person's link.
+        ["linkSlackUser"] = a => [Input(new { code = a.SlackCode })],
+        ["unlinkSlackUser"] = _ => [Input(new { slackTeamId = SlackTeam, slackUserId = "UANNA" })],
+        // Only ever the caller's own preferences: an API client has none, and nobody names another person's.
+        ["updateNotificationPreferences"] = _ => [Input(new { email = false })],
     };
+
+    private const string SlackTeam = "TORGA";
 
     private static readonly string[] Terms = ["RESPONSE_ACTIONS_AFFECT_USERS", "AUTOMATION_REQUIRES_VALIDATED_RULES", "ACTIONS_REQUIRE_HEALTHY_CONNECTION"];
 
@@ -173,9 +189,21 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         var user = await api.GraphQLAsync("admin-a", "mutation { createUser(input: { userName: \"ann-a\", password: \"ann-a-password-1\", roles: [\"Approver\"], organizations: [\"org-a\"] }) { user { id } errors { code message } } }");
         Assert.Empty(user.Errors("createUser"));
         var message = (await api.GraphQLAsync("admin-a", "query($id: ID!) { webhookMessages(subscriptionId: $id) { id } }", new { id = webhookId })).Str("data.webhookMessages.0.id");
+        var slack = await api.GraphQLAsync("admin-a", "mutation { configureSlackIntegration(input: { organizationId: \"org-a\", channelId: \"CORGA\", botToken: \"xoxb-a\", signingSecret: \"secret-a\", apiBaseUrl: \"https://127.0.0.1:9/api\" }) { errors { code message } } }");
+        Assert.Empty(slack.Errors("configureSlackIntegration"));
+        var teams = await api.GraphQLAsync("admin-a", "mutation { configureTeamsIntegration(input: { organizationId: \"org-a\", webhookUrl: \"https://127.0.0.1:9/teams\" }) { errors { code message } } }");
+        Assert.Empty(teams.Errors("configureTeamsIntegration"));
+        string code;
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+            code = scope.ServiceProvider.GetRequiredService<SlackLinkCodes>().Issue(db, "org-a", SlackTeam, "UNEW", "new-a");
+            db.Add(new SlackUserLink { SlackTeamId = SlackTeam, SlackUserId = "UANNA", UserId = user.Str("data.createUser.user.id"), OrganizationId = "org-a" });
+            await db.SaveChangesAsync();
+        }
         return new OrgA(ruleId, alertId, submitted.Str("data.submitResponseAction.approvalRequest.id"), submitted.Str("data.submitResponseAction.responseAction.id"),
             script.Str("data.createScript.script.id"), agentId, spareToken.Str("data.createAgentEnrollmentToken.enrollmentToken.id"),
-            backtest.Str("data.backtestRule.backtest.id"), template, user.Str("data.createUser.user.id"), webhookId, message);
+            backtest.Str("data.backtestRule.backtest.id"), template, user.Str("data.createUser.user.id"), webhookId, message, code);
     }
 
     private static async Task AssertOrgAUnchangedAsync(RespondApiFixture api, OrgA orgA)
@@ -203,6 +231,16 @@ public abstract class TenantIsolationMatrixTests(TestDatabase database)
         var webhook = Assert.Single(webhooks.At("data.webhookSubscriptions").AsArray())!;
         Assert.Equal((orgA.WebhookSubscriptionId, "https://127.0.0.1:9/hook", true, 1),
             (webhook.Str("id"), webhook.Str("url"), webhook["enabled"]!.GetValue<bool>(), webhook["version"]!.GetValue<int>()));
+        var chat = await api.GraphQLAsync("admin-a", "{ chatIntegrations(organizationId: \"org-a\") { slack { channelId apiBaseUrl updatedBy } teams { webhookHost updatedBy } } }");
+        Assert.Equal(("CORGA", "https://127.0.0.1:9/api", "admin-a", "admin-a"), (chat.Str("data.chatIntegrations.0.slack.channelId"),
+            chat.Str("data.chatIntegrations.0.slack.apiBaseUrl"), chat.Str("data.chatIntegrations.0.slack.updatedBy"), chat.Str("data.chatIntegrations.0.teams.updatedBy")));
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+            Assert.Equal(orgA.UserId, (await db.Set<SlackUserLink>().SingleAsync(l => l.SlackUserId == "UANNA")).UserId);
+            Assert.Null((await db.Set<SlackLinkCode>().SingleAsync()).UsedAt);
+            Assert.False(await db.Set<SlackUserLink>().AnyAsync(l => l.SlackUserId == "UNEW"));
+        }
         var people = await api.GraphQLAsync("admin", "{ users { id userName disabled roles organizations } apiClients { clientId revoked } }");
         var ann = people.At("data.users").AsArray().Single(u => u!.Str("id") == orgA.UserId)!;
         Assert.False(ann["disabled"]!.GetValue<bool>());
