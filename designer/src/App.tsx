@@ -18,6 +18,8 @@ import { ActionsPage } from './pages/ActionsPage';
 import { AuditPage } from './pages/AuditPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { PeoplePage } from './pages/PeoplePage';
+import { WebhooksPage } from './pages/WebhooksPage';
+import { WebhookDeliveriesPage } from './pages/WebhookDeliveriesPage';
 import { landingFor, roleName } from './labels';
 
 // The canvas and GraphiQL are the heavy parts: loaded when first opened.
@@ -156,6 +158,7 @@ function Shell() {
           <div className="nav-group">Workspace</div>
           {can('Admin') && <NavLink to="/people" label="People" />}
           {can('Admin') && <NavLink to="/settings" label="Settings" />}
+          {can('Admin') && <NavLink to="/webhooks" label="Webhooks" />}
           <NavLink to="/explorer" label="API explorer" />
         </div>
         <div className="sidebar-foot">
@@ -214,6 +217,8 @@ function Routes({ path }: { path: string }) {
   if (path === '/audit') return <AuditPage />;
   if (path === '/settings') return <SettingsPage />;
   if (path === '/people') return <PeoplePage />;
+  if (path === '/webhooks') return <WebhooksPage />;
+  if ((m = match('/webhooks/:id', path))) return <WebhookDeliveriesPage key={m.id} subscriptionId={m.id ?? ''} />;
   if (path === '/explorer') return <ExplorerPage />;
   if (path === '/') return null;
   return (

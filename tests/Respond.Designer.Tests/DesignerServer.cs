@@ -56,6 +56,9 @@ public sealed class DesignerServer : IAsyncLifetime
             ["Respond__Actions__VerificationDelay"] = "00:00:02",
             // The walk-through connects an organization to the simulated connector, which production refuses by default.
             ["Respond__Connectors__AllowSimulated"] = "true",
+            // The webhooks screen's test receives on loopback over plain HTTP, which production refuses by default.
+            ["Respond__Webhooks__AllowPlainHttp"] = "true",
+            ["Respond__Outbound__AllowedNetworks__0"] = "127.0.0.1/32",
         };
         foreach (var (k, v) in env) start.Environment[k] = v;
         _server = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");

@@ -43,6 +43,8 @@ graphql(`
 `);
 graphql(`
   fragment SettingsFields on RespondSettings {
+    organizationId
+    inheritsDefaults
     enabled
     enabledAt
     enabledBy
@@ -51,6 +53,19 @@ graphql(`
     disabledAt
     disabledBy
     approvalRequirements
+    approvalPolicies {
+      type
+      approvalsRequired
+      approvers
+      escalation {
+        afterMinutes
+        notify
+      }
+      timeoutMinutes
+      fallback
+      autoApproveReason
+    }
+    onCall
     version
     updatedAt
     autoResponse {
@@ -366,6 +381,26 @@ export const UPDATE_APPROVALS = graphql(`
 export const UPDATE_AUTO_RESPONSE = graphql(`
   mutation UpdateAutoResponseSettings($input: UpdateAutoResponseSettingsInput!) {
     updateAutoResponseSettings(input: $input) {
+      settings {
+        ...SettingsFields
+      }
+      errors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const SETTINGS_OF = graphql(`
+  query SettingsOf($organizationId: ID) {
+    respondSettings(organizationId: $organizationId) {
+      ...SettingsFields
+    }
+  }
+`);
+export const UPDATE_APPROVAL_POLICIES = graphql(`
+  mutation UpdateApprovalPolicies($input: UpdateApprovalPoliciesInput!) {
+    updateApprovalPolicies(input: $input) {
       settings {
         ...SettingsFields
       }
@@ -1163,6 +1198,104 @@ export const REVOKE_API_CLIENT = graphql(`
   mutation RevokeApiClient($input: ApiClientIdInput!) {
     revokeApiClient(input: $input) {
       ...ApiClientPayloadFields
+    }
+  }
+`);
+
+graphql(`
+  fragment WebhookSubscriptionFields on WebhookSubscription {
+    id
+    organizationId
+    url
+    events
+    description
+    enabled
+    disabledReason
+    consecutiveFailures
+    previousSecretExpiresAt
+    createdBy
+    createdAt
+    version
+  }
+`);
+graphql(`
+  fragment WebhookSubscriptionPayloadFields on WebhookSubscriptionPayload {
+    subscription {
+      ...WebhookSubscriptionFields
+    }
+    secret
+    errors {
+      ...UserErrorFields
+    }
+  }
+`);
+export const WEBHOOK_SUBSCRIPTIONS = graphql(`
+  query WebhookSubscriptions {
+    webhookSubscriptions {
+      ...WebhookSubscriptionFields
+    }
+  }
+`);
+export const WEBHOOK_MESSAGES = graphql(`
+  query WebhookMessages($subscriptionId: ID!, $status: WebhookMessageStatus, $first: Int) {
+    webhookMessages(subscriptionId: $subscriptionId, status: $status, first: $first) {
+      id
+      eventType
+      status
+      payload
+      attemptCount
+      nextAttemptAt
+      deliveredAt
+      lastStatusCode
+      lastError
+      createdAt
+      attempts {
+        at
+        statusCode
+        error
+        durationMs
+      }
+    }
+  }
+`);
+export const CREATE_WEBHOOK_SUBSCRIPTION = graphql(`
+  mutation CreateWebhookSubscription($input: CreateWebhookSubscriptionInput!) {
+    createWebhookSubscription(input: $input) {
+      ...WebhookSubscriptionPayloadFields
+    }
+  }
+`);
+export const UPDATE_WEBHOOK_SUBSCRIPTION = graphql(`
+  mutation UpdateWebhookSubscription($input: UpdateWebhookSubscriptionInput!) {
+    updateWebhookSubscription(input: $input) {
+      ...WebhookSubscriptionPayloadFields
+    }
+  }
+`);
+export const ROTATE_WEBHOOK_SECRET = graphql(`
+  mutation RotateWebhookSecret($input: WebhookSubscriptionIdInput!) {
+    rotateWebhookSecret(input: $input) {
+      ...WebhookSubscriptionPayloadFields
+    }
+  }
+`);
+export const DELETE_WEBHOOK_SUBSCRIPTION = graphql(`
+  mutation DeleteWebhookSubscription($input: WebhookSubscriptionIdInput!) {
+    deleteWebhookSubscription(input: $input) {
+      ...WebhookSubscriptionPayloadFields
+    }
+  }
+`);
+export const REPLAY_WEBHOOK_MESSAGE = graphql(`
+  mutation ReplayWebhookMessage($input: WebhookMessageIdInput!) {
+    replayWebhookMessage(input: $input) {
+      message {
+        id
+        status
+      }
+      errors {
+        ...UserErrorFields
+      }
     }
   }
 `);

@@ -43,6 +43,15 @@ export const ACTION_TYPES = [
   'UNBLOCK_SIGN_IN',
 ] as const satisfies readonly G.ResponseActionType[];
 
+/** The events a webhook subscription may receive (WebhookEventTypes.All on the server), in that order. */
+export const WEBHOOK_EVENT_TYPES = [
+  'alert.raised',
+  'approval.requested',
+  'approval.decided',
+  'approval.escalated',
+  'action.updated',
+] as const;
+
 export interface UserError {
   code: string;
   message: string;
@@ -94,6 +103,9 @@ export type Backtest = NonNullable<G.BacktestQuery['backtest']>;
 
 export type EndpointAgent = G.AgentFieldsFragment;
 export type AgentEnrollmentToken = G.EnrollmentTokenFieldsFragment;
+
+export type WebhookSubscription = G.WebhookSubscriptionFieldsFragment;
+export type WebhookMessage = G.WebhookMessagesQuery['webhookMessages'][number];
 
 /** The nodes of a Relay connection page (the schema lets edges and nodes be null). */
 export function nodesOf<T>(connection: { edges: ({ node: T | null } | null)[] | null } | null | undefined): T[] {

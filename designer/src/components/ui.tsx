@@ -109,6 +109,28 @@ export function Confirm(props: {
   );
 }
 
+/** A secret the server issued, shown this once: it cannot be read again. */
+export function SecretDialog(props: { secret: string | null; title: string; onClose: () => void; children?: ReactNode }) {
+  return (
+    <Modal
+      open={props.secret !== null}
+      title={props.title}
+      onClose={props.onClose}
+      footer={
+        <button className="btn primary" onClick={props.onClose}>
+          I have stored it
+        </button>
+      }
+    >
+      <p>Copy it now: it is shown only this once and cannot be read again.</p>
+      {props.children}
+      <code className="mono wrap-anywhere" data-testid="issued-secret">
+        {props.secret}
+      </code>
+    </Modal>
+  );
+}
+
 const statusTone: Record<string, string> = {
   HEALTHY: 'ok',
   ACTIVE: 'ok',

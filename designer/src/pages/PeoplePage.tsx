@@ -16,7 +16,7 @@ import type { UserError } from '../api/types';
 import { useSession } from '../session';
 import { ROLES, roleLabel, roleName, type Role } from '../labels';
 import { fieldErrors } from '../rules/userErrors';
-import { Confirm, ErrorBox, Loading, Modal, StatusBadge, when, DataTable, DialogButtons } from '../components/ui';
+import { Confirm, ErrorBox, Loading, Modal, SecretDialog, StatusBadge, when, DataTable, DialogButtons } from '../components/ui';
 
 type User = UserFieldsFragment;
 type ApiClient = ApiClientFieldsFragment;
@@ -210,21 +210,7 @@ export function PeoplePage() {
           void run();
         }}
       />
-      <Modal
-        open={!!secret}
-        title={`Secret of ${secret?.clientId ?? ''}`}
-        onClose={() => setSecret(null)}
-        footer={
-          <button className="btn primary" onClick={() => setSecret(null)}>
-            I have stored it
-          </button>
-        }
-      >
-        <p>Copy it now: it is shown only this once and cannot be read again.</p>
-        <code className="mono wrap-anywhere" data-testid="issued-secret">
-          {secret?.secret}
-        </code>
-      </Modal>
+      <SecretDialog secret={secret?.secret ?? null} title={`Secret of ${secret?.clientId ?? ''}`} onClose={() => setSecret(null)} />
     </div>
   );
 }

@@ -1,18 +1,71 @@
 import { useState } from 'react';
 import { CloseIcon } from '../components/icons';
-import { mutate } from '../api/hooks';
-import { TURN_OFF, UPDATE_APPROVALS, UPDATE_AUTO_RESPONSE } from '../api/queries';
+import { mutate, useQuery } from '../api/hooks';
+import { SETTINGS_OF, TURN_OFF, UPDATE_APPROVALS, UPDATE_AUTO_RESPONSE } from '../api/queries';
 import type { ActiveHoursWindow, RespondSettings, ResponseActionType, UserError } from '../api/types';
 import { ACTION_TYPES } from '../api/types';
 import { useSession } from '../session';
-import { Confirm, ErrorBox, errorText, humanEnum, when } from '../components/ui';
+import { Confirm, ErrorBox, errorText, humanEnum, Loading, when } from '../components/ui';
+import { ApprovalPoliciesSection } from './ApprovalPoliciesSection';
 import { navigate } from '../router';
 
 const DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 type Payload = { settings: RespondSettings | null; errors: UserError[] };
 
+/** The defaults every organization inherits (Admins of every organization only) or one organization's own settings. */
 export function SettingsPage() {
-  const { settings, setSettings, toast, can, reloadSession } = useSession();
+  const { viewer, settings: defaults, setSettings, can } = useSession();
+  const [scope, setScope] = useState(viewer.allOrganizations ? '' : (viewer.organizations[0]?.id ?? ''));
+  const scoped = useQuery(SETTINGS_OF, { organizationId: scope }, scope === '' || !can('Admin'));
+  if (!can('Admin'))
+    return (
+      <div className="page">
+        <h1>Settings</h1>
+        <p className="muted">Only administrators can change workspace settings.</p>
+      </div>
+    );
+  const settings = scope === '' ? defaults : scoped.current ? scoped.data?.respondSettings : undefined;
+  const saved = (s: RespondSettings) => (scope === '' ? setSettings(s) : scoped.setData({ respondSettings: s }));
+  return (
+    <div className="page" style={{ maxWidth: 900 }}>
+      <h1>Settings</h1>
+      <label className="field" style={{ maxWidth: 420 }}>
+        Settings of
+        <select value={scope} onChange={(e) => setScope(e.target.value)}>
+          {viewer.allOrganizations && <option value="">Defaults for every organization</option>}
+          {viewer.organizations.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ErrorBox error={scope === '' ? null : scoped.error} onRetry={() => void scoped.reload()} />
+      {settings ? (
+        <>
+          <p className="muted">
+            {settings.organizationId && settings.inheritsDefaults
+              ? 'This organization uses the defaults; saving a change here gives it settings of its own. '
+              : ''}
+            Version {settings.version}, changed {when(settings.updatedAt)}.
+          </p>
+          <SettingsForm
+            key={`${scope}:${settings.organizationId ?? ''}`}
+            settings={settings}
+            organizationId={scope || null}
+            onSaved={saved}
+          />
+        </>
+      ) : (
+        <Loading />
+      )}
+    </div>
+  );
+}
+
+function SettingsForm(props: { settings: RespondSettings; organizationId: string | null; onSaved: (s: RespondSettings) => void }) {
+  const { settings, organizationId } = props;
+  const { toast, reloadSession } = useSession();
   const [required, setRequired] = useState<ResponseActionType[]>(settings.approvalRequirements);
   const [auto, setAuto] = useState(settings.autoResponse);
   const [hoursOn, setHoursOn] = useState(!!settings.autoResponse.activeHours);
@@ -22,27 +75,24 @@ export function SettingsPage() {
   );
   const [error, setError] = useState<string | null>(null);
   const [confirmOff, setConfirmOff] = useState(false);
-  if (!can('Admin'))
-    return (
-      <div className="page">
-        <h1>Settings</h1>
-        <p className="muted">Only administrators can change workspace settings.</p>
-      </div>
-    );
 
   const apply = (r: Payload, done: string) => {
     if (r.errors.length || !r.settings) {
       setError(errorText(r.errors));
       return false;
     }
-    setSettings(r.settings);
+    props.onSaved(r.settings);
     setError(null);
     toast(done);
     return true;
   };
   const saveApprovals = async () =>
     apply(
-      await mutate(UPDATE_APPROVALS, { approvalRequired: required, expectedVersion: settings.version }, 'updateApprovalRequirements'),
+      await mutate(
+        UPDATE_APPROVALS,
+        { approvalRequired: required, organizationId, expectedVersion: settings.version },
+        'updateApprovalRequirements',
+      ),
       'Approval requirements saved',
     );
   const saveAuto = async () =>
@@ -54,6 +104,7 @@ export function SettingsPage() {
           autoKillOnHigh: auto.autoKillOnHigh,
           alwaysRequireApproval: auto.alwaysRequireApproval,
           activeHours: hoursOn ? { timeZone: tz, windows } : null,
+          organizationId,
           expectedVersion: settings.version,
         },
         'updateAutoResponseSettings',
@@ -64,22 +115,18 @@ export function SettingsPage() {
     setConfirmOff(false);
     if (
       apply(
-        await mutate(TURN_OFF, { confirm: true, expectedVersion: settings.version }, 'turnOffRespond'),
+        await mutate(TURN_OFF, { confirm: true, organizationId, expectedVersion: settings.version }, 'turnOffRespond'),
         'Respond is off: rules no longer evaluate events',
       )
     ) {
       await reloadSession();
-      navigate('/turn-on');
+      if (!organizationId) navigate('/turn-on');
     }
   };
   const toggle = (list: ResponseActionType[], t: ResponseActionType) => (list.includes(t) ? list.filter((x) => x !== t) : [...list, t]);
 
   return (
-    <div className="page" style={{ maxWidth: 900 }}>
-      <h1>Settings</h1>
-      <p className="muted">
-        Version {settings.version}, changed {when(settings.updatedAt)}.
-      </p>
+    <>
       <ErrorBox error={error} />
       <div className="stack">
         <section className="card stack">
@@ -99,6 +146,7 @@ export function SettingsPage() {
             </button>
           </div>
         </section>
+        <ApprovalPoliciesSection settings={settings} organizationId={organizationId} onSaved={apply} />
         <section className="card stack">
           <h2>Auto-response</h2>
           <label className="check">
@@ -218,11 +266,11 @@ export function SettingsPage() {
         onConfirm={() => void turnOff()}
         body={
           <p>
-            Every organization stops evaluating Respond rules. Pending approvals stay, and nothing runs automatically until it is turned on
-            again.
+            {organizationId ? 'This organization stops' : 'Every organization that uses the defaults stops'} evaluating Respond rules.
+            Pending approvals stay, and nothing runs automatically until it is turned on again.
           </p>
         }
       />
-    </div>
+    </>
   );
 }

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Playwright;
+using StandardWebhooks;
+using static Microsoft.Playwright.Assertions;
+
+namespace Respond.Designer.Tests;
+
+/// <summary>
+/// Issue 16's screens against the real server in Debian's Chromium: an organization's approval policy (quorum,
+/// escalation, fallback) edited under Settings, and a partner's webhook added, delivered to a real local receiver,
+/// its delivery log read and a message replayed.
+/// </summary>
+[Collection("Approval reach screens")]
+public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFixture<DesignerServer>
+{
+    [Fact]
+    public async Task ApprovalPolicy_TwoApprovalsAndAnEscalationStep_SavedForOneOrganization_ServerErrorShownAtItsField()
+    {
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+        await page.GotoAsync("/settings");
+        await page.GetByLabel("Settings of").SelectOptionAsync(new SelectOptionValue { Label = "Contoso" });
+        await Expect(page.GetByText("This organization uses the defaults")).ToBeVisibleAsync();
+        await page.GetByLabel("Action type of the new policy").SelectOptionAsync("ISOLATE_DEVICE");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add policy" }).ClickAsync();
+
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New policy for Isolate device" });
+        await dialog.GetByLabel("Approvals required").FillAsync("2");
+        await dialog.GetByLabel("Asked first").FillAsync("bob, soc-tier1");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Add escalation step" }).ClickAsync();
+        await dialog.GetByLabel("Step 1: after minutes").FillAsync("15");
+        await dialog.GetByLabel("Step 1: tell").FillAsync("on-call, alice");
+        // Shorter than the escalation's delay: the server refuses it, and says so at the timeout field.
+        await dialog.GetByLabel("Timeout in minutes").FillAsync("10");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save policy" }).ClickAsync();
+        await Expect(dialog.Locator("label", new() { HasText = "Timeout in minutes" }).Locator(".field-error")).ToContainTextAsync("longer than all escalation delays");
+        await dialog.GetByLabel("Timeout in minutes").FillAsync("60");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save policy" }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(page.Locator("tr[data-policy='ISOLATE_DEVICE']")).ToContainTextAsync("2 approvals · asks bob, soc-tier1 · after 15 min tells on-call, alice · expires after 60 min");
+
+        await page.GetByLabel("On-call list").FillAsync("bob");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save on-call list" }).ClickAsync();
+        await Expect(page.GetByTestId("toast").Filter(new() { HasText = "On-call list saved" })).ToBeVisibleAsync();
+
+        var contoso = (await server.GraphQLAsync("""{ respondSettings(organizationId: "contoso") { inheritsDefaults onCall approvalPolicies { type approvalsRequired approvers escalation { afterMinutes notify } timeoutMinutes fallback } } }"""))["respondSettings"]!;
+        Assert.False(contoso["inheritsDefaults"]!.GetValue<bool>());
+        Assert.Equal("""["bob"]""", contoso["onCall"]!.ToJsonString());
+        Assert.Equal("""[{"type":"ISOLATE_DEVICE","approvalsRequired":2,"approvers":["bob","soc-tier1"],"escalation":[{"afterMinutes":15,"notify":["on-call","alice"]}],"timeoutMinutes":60,"fallback":"EXPIRE"}]""",
+            contoso["approvalPolicies"]!.ToJsonString());
+        // The defaults every other organization inherits are untouched.
+        Assert.Equal("[]", (await server.GraphQLAsync("{ respondSettings { approvalPolicies { type } } }"))["respondSettings"]!["approvalPolicies"]!.ToJsonString());
+
+        await page.Locator("tr[data-policy='ISOLATE_DEVICE']").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = "Remove the policy for Isolate device?" }).GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(page.Locator("tr[data-policy='ISOLATE_DEVICE']")).ToHaveCountAsync(0);
+        Assert.Equal("[]", (await server.GraphQLAsync("""{ respondSettings(organizationId: "contoso") { approvalPolicies { type } } }"""))["respondSettings"]!["approvalPolicies"]!.ToJsonString());
+        alice.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Webhook_AddedWithItsSecretShownOnce_ReceiverGetsTheSignedAlert_DeliveryLogShowsIt_ReplaySendsTheSameMessage()
+    {
+        using var receiver = new Receiver();
+        await server.EnsureRespondOnAndConnectedAsync(); // rules evaluate events only while Respond is on
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+        await page.GotoAsync("/webhooks");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add webhook" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Add webhook" });
+        await dialog.GetByLabel("Organization").SelectOptionAsync(new SelectOptionValue { Label = "Contoso" });
+        // A private address that the installation does not allow: refused, at the URL field.
+        await dialog.GetByLabel("Endpoint URL").FillAsync("http://10.20.30.40/hook");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await Expect(dialog.Locator("label", new() { HasText = "Endpoint URL" }).Locator(".field-error")).ToBeVisibleAsync();
+        await dialog.GetByLabel("Endpoint URL").FillAsync(receiver.Url);
+        foreach (var other in new[] { "approval.requested", "approval.decided", "approval.escalated", "action.updated" })
+            await dialog.GetByRole(AriaRole.Checkbox, new() { Name = other }).UncheckAsync();
+        await dialog.GetByLabel("Description").FillAsync("E2E ticketing");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+
+        var secretDialog = page.GetByRole(AriaRole.Dialog, new() { Name = $"Signing secret of {receiver.Url}" });
+        var secret = (await secretDialog.GetByTestId("issued-secret").TextContentAsync())!.Trim();
+        Assert.StartsWith("whsec_", secret);
+        await secretDialog.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
+        var row = page.Locator($"tr[data-webhook='{receiver.Url}']");
+        await Expect(row).ToContainTextAsync("alert.raised");
+        await Expect(row).ToContainTextAsync("Contoso");
+
+        await server.CreateActiveRuleAsync("E2E webhook alert", "ALERT_ONLY", """
+            { "schemaVersion": 1, "nodes": [
+              { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["e2e.webhook"] } },
+              { "id": "alert", "type": "alert.create", "config": { "title": "Webhook check on {{device.hostname}}", "severity": "HIGH" } } ],
+              "edges": [ { "from": "trigger", "to": "alert" } ] }
+            """);
+        await server.IngestAsync("e2e.webhook", 1);
+        var first = await receiver.NthAsync(1);
+        new StandardWebhook(secret).Verify(first.Body, first.Headers); // throws unless signed with the secret shown once
+        Assert.Equal("alert.raised", JsonNode.Parse(first.Body)!["type"]!.GetValue<string>());
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Delivery log" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delivery log" })).ToBeVisibleAsync();
+        var message = page.Locator("tr[data-event='alert.raised']");
+        await Expect(message).ToContainTextAsync("Delivered");
+        await Expect(message).ToContainTextAsync("HTTP 200");
+        await message.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        var second = await receiver.NthAsync(2);
+        Assert.Equal(first.Headers["webhook-id"], second.Headers["webhook-id"]);
+        Assert.Equal(first.Body, second.Body);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
+        await message.GetByRole(AriaRole.Button, new() { Name = "Attempts" }).ClickAsync();
+        await Expect(page.Locator("tr[data-attempt]")).ToHaveCountAsync(2);
+
+        await page.GotoAsync("/webhooks");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = $"Rotate the signing secret of {receiver.Url}?" }).GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
+        var rotated = (await secretDialog.GetByTestId("issued-secret").TextContentAsync())!.Trim();
+        Assert.NotEqual(secret, rotated);
+        await secretDialog.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("previous secret signs until");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = $"Delete the webhook to {receiver.Url}?" }).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+        Assert.Equal("[]", (await server.GraphQLAsync("{ webhookSubscriptions { id } }"))["webhookSubscriptions"]!.ToJsonString());
+        alice.AssertNoConsoleErrors();
+    }
+
+    private sealed record Received(string Body, HeaderDictionary Headers);
+
+    /// <summary>A partner's endpoint on 127.0.0.1: records every request and answers 200.</summary>
+    private sealed class Receiver : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly List<Received> _received = [];
+        private readonly SemaphoreSlim _arrived = new(0);
+        public string Url { get; }
+
+        public Receiver()
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            Url = $"http://127.0.0.1:{port}/hook/";
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await _listener.GetContextAsync(); }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
+                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+                var body = await reader.ReadToEndAsync();
+                var headers = new HeaderDictionary();
+                foreach (var name in context.Request.Headers.AllKeys) headers[name!] = context.Request.Headers[name];
+                lock (_received) _received.Add(new Received(body, headers));
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+                _arrived.Release();
+            }
+        }
+
+        /// <summary>The <paramref name="n"/>th request, waiting (bounded) for it.</summary>
+        public async Task<Received> NthAsync(int n)
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            while (true)
+            {
+                lock (_received) if (_received.Count >= n) return _received[n - 1];
+                await _arrived.WaitAsync(limit.Token);
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+}
