@@ -14,11 +14,15 @@ import { AlertsPage } from './pages/AlertsPage';
 import { AlertDetailPage } from './pages/AlertDetailPage';
 import { RuleRunsPage } from './pages/RuleRunsPage';
 import { ApprovalsPage } from './pages/ApprovalsPage';
+import { ApprovalDecisionPage } from './pages/ApprovalDecisionPage';
 import { ActionsPage } from './pages/ActionsPage';
 import { AuditPage } from './pages/AuditPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { WebhooksPage } from './pages/WebhooksPage';
+import { IntegrationsPage } from './pages/IntegrationsPage';
+import { NotificationsPage } from './pages/NotificationsPage';
+import { SlackLinkPage } from './pages/SlackLinkPage';
 import { WebhookDeliveriesPage } from './pages/WebhookDeliveriesPage';
 import { landingFor, roleName } from './labels';
 
@@ -159,6 +163,8 @@ function Shell() {
           {can('Admin') && <NavLink to="/people" label="People" />}
           {can('Admin') && <NavLink to="/settings" label="Settings" />}
           {can('Admin') && <NavLink to="/webhooks" label="Webhooks" />}
+          {can('Admin') && <NavLink to="/integrations" label="Chat integrations" />}
+          <NavLink to="/notifications" label="My notifications" />
           <NavLink to="/explorer" label="API explorer" />
         </div>
         <div className="sidebar-foot">
@@ -212,12 +218,16 @@ function Routes({ path }: { path: string }) {
   if (path === '/alerts') return <AlertsPage />;
   if ((m = match('/alerts/:id', path))) return <AlertDetailPage key={m.id} alertId={m.id ?? ''} />;
   if (path === '/approvals') return <ApprovalsPage />;
+  if ((m = match('/approvals/:id', path))) return <ApprovalDecisionPage key={m.id} requestId={m.id ?? ''} />;
   if (path === '/actions') return <ActionsPage />;
   if ((m = match('/actions/:id', path))) return <ActionsPage actionId={m.id} />;
   if (path === '/audit') return <AuditPage />;
   if (path === '/settings') return <SettingsPage />;
   if (path === '/people') return <PeoplePage />;
   if (path === '/webhooks') return <WebhooksPage />;
+  if (path === '/integrations') return <IntegrationsPage />;
+  if (path === '/notifications') return <NotificationsPage />;
+  if (path === '/link/slack') return <SlackLinkPage />;
   if ((m = match('/webhooks/:id', path))) return <WebhookDeliveriesPage key={m.id} subscriptionId={m.id ?? ''} />;
   if (path === '/explorer') return <ExplorerPage />;
   if (path === '/') return null;

@@ -11,7 +11,7 @@ namespace Respond.Designer.Tests;
 /// </summary>
 public sealed class AccessibilityTests(DesignerServer server) : IClassFixture<DesignerServer>
 {
-    private static readonly string[] Screens = ["/connections", "/rules", "/rules/new", "/templates", "/alerts", "/approvals", "/actions", "/audit", "/settings", "/people", "/webhooks"];
+    private static readonly string[] Screens = ["/connections", "/rules", "/rules/new", "/templates", "/alerts", "/approvals", "/actions", "/audit", "/settings", "/people", "/webhooks", "/integrations", "/notifications"];
 
     [Theory]
     [InlineData(ColorScheme.Light)]

@@ -20,6 +20,8 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
     [Fact]
     public async Task ApprovalPolicy_TwoApprovalsAndAnEscalationStep_SavedForOneOrganization_ServerErrorShownAtItsField()
     {
+        // Contoso's first change of its own copies the defaults, Respond on or off: on, like the other tests here need it.
+        await server.EnsureRespondOnAndConnectedAsync();
         await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
         var page = alice.Page;
         await page.GotoAsync("/settings");
@@ -98,7 +100,7 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
               "edges": [ { "from": "trigger", "to": "alert" } ] }
             """);
         await server.IngestAsync("e2e.webhook", 1);
-        var first = await receiver.NthAsync(1);
+        var first = await receiver.NthAsync(1, DiagnosisAsync);
         new StandardWebhook(secret).Verify(first.Body, first.Headers); // throws unless signed with the secret shown once
         Assert.Equal("alert.raised", JsonNode.Parse(first.Body)!["type"]!.GetValue<string>());
 
@@ -108,7 +110,7 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
         await Expect(message).ToContainTextAsync("Delivered");
         await Expect(message).ToContainTextAsync("HTTP 200");
         await message.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
-        var second = await receiver.NthAsync(2);
+        var second = await receiver.NthAsync(2, DiagnosisAsync);
         Assert.Equal(first.Headers["webhook-id"], second.Headers["webhook-id"]);
         Assert.Equal(first.Body, second.Body);
         await page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
@@ -128,6 +130,114 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
         await Expect(row).ToHaveCountAsync(0);
         Assert.Equal("[]", (await server.GraphQLAsync("{ webhookSubscriptions { id } }"))["webhookSubscriptions"]!.ToJsonString());
         alice.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task DecisionPage_TheLinkChatAndEmailCarry_ShowsTheRequestAndDecidesAsTheSignedInApprover_OwnAndForeignRequestsCannotBeDecided()
+    {
+        await server.EnsureRespondOnAndConnectedAsync();
+        var submitted = await server.GraphQLAsync("""
+            mutation { submitResponseAction(input: { organizationId: "contoso", type: ISOLATE_DEVICE, target: { deviceId: "link-dev" }, justification: "from a chat link" }) { approvalRequest { id } errors { message } } }
+            """);
+        var id = submitted["submitResponseAction"]!["approvalRequest"]!["id"]!.GetValue<string>();
+
+        await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
+        var page = bob.Page;
+        await page.GotoAsync($"/approvals/{id}");
+        var card = page.Locator($"article[data-approval='{id}']");
+        await Expect(card).ToContainTextAsync("Isolate device");
+        await Expect(card).ToContainTextAsync("link-dev");
+        await Expect(card).ToContainTextAsync("from a chat link");
+        await card.GetByLabel("Comment").FillAsync("checked the host first");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(card.Locator("[data-status='APPROVED']")).ToBeVisibleAsync();
+        var decided = await server.GraphQLAsync("query($id: ID!) { approvalRequest(id: $id) { status decidedByName comment } }", new { id });
+        Assert.Equal(("APPROVED", "bob", "checked the host first"), (decided["approvalRequest"]!["status"]!.GetValue<string>(),
+            decided["approvalRequest"]!["decidedByName"]!.GetValue<string>(), decided["approvalRequest"]!["comment"]!.GetValue<string>()));
+
+        // A request of bob's own: the page says why he cannot decide it (dual control) and offers no buttons.
+        var bobToken = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('respond.tokens')).accessToken");
+        var own = await server.GraphQLAsAsync(bobToken, """
+            mutation { submitResponseAction(input: { organizationId: "contoso", type: ISOLATE_DEVICE, target: { deviceId: "bobs-dev" }, justification: "bob's own" }) { approvalRequest { id } errors { message } } }
+            """);
+        var ownId = own["submitResponseAction"]!["approvalRequest"]!["id"]!.GetValue<string>();
+        await page.GotoAsync($"/approvals/{ownId}");
+        await Expect(page.GetByTestId("own-request")).ToContainTextAsync("someone else must decide it");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
+
+        // An id that is not visible (another organization's, or none): no request, no way to decide.
+        await page.GotoAsync("/approvals/apr-of-another-organization");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No such request" })).ToBeVisibleAsync();
+        bob.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task ChatIntegrations_SlackAndTeamsSetUpForContoso_SecretsNeverShownAgain_RefusalsAtTheirFields()
+    {
+        await using var alice = await DesignerSession.SignInAsync(server, "alice", "alice-password");
+        var page = alice.Page;
+        await page.GotoAsync("/integrations");
+        var contoso = page.Locator("section[data-organization='contoso']");
+        await contoso.GetByRole(AriaRole.Button, new() { Name = "Set up Slack" }).ClickAsync();
+        var slack = page.GetByRole(AriaRole.Dialog, new() { Name = "Slack for Contoso" });
+        await slack.GetByLabel("Channel id").FillAsync("C0E2E");
+        await slack.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        // The first setup needs both secrets: refused, at the token's field.
+        await Expect(slack.Locator("label", new() { HasText = "Bot token" }).Locator(".field-error")).ToBeVisibleAsync();
+        await slack.GetByLabel("Bot token").FillAsync("xoxb-e2e-bot-token");
+        await slack.GetByLabel("Signing secret").FillAsync("e2e-signing-secret-0123456789");
+        await slack.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(slack).ToBeHiddenAsync();
+        var slackPart = contoso.Locator("[data-integration='slack']");
+        await Expect(slackPart).ToContainTextAsync("C0E2E");
+        await Expect(slackPart.GetByTestId("slack-interactions-url")).ToHaveTextAsync($"{server.BaseUrl}/integrations/slack/interactions");
+        Assert.DoesNotContain("xoxb-e2e-bot-token", await page.ContentAsync());
+
+        await contoso.GetByRole(AriaRole.Button, new() { Name = "Set up Teams" }).ClickAsync();
+        var teams = page.GetByRole(AriaRole.Dialog, new() { Name = "Teams for Contoso" });
+        await teams.GetByLabel("Workflow URL").FillAsync("https://10.20.30.40/workflows/secret-path");
+        await teams.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(teams.Locator("label", new() { HasText = "Workflow URL" }).Locator(".field-error")).ToBeVisibleAsync(); // an internal address
+        await teams.GetByLabel("Workflow URL").FillAsync("https://127.0.0.1:9/workflows/secret-path");
+        await teams.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(teams).ToBeHiddenAsync();
+        await Expect(contoso.Locator("[data-integration='teams']")).ToContainTextAsync("127.0.0.1");
+        Assert.DoesNotContain("secret-path", await page.ContentAsync());
+
+        await contoso.GetByRole(AriaRole.Button, new() { Name = "Remove Teams" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = "Remove Teams from Contoso?" }).GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(contoso.GetByRole(AriaRole.Button, new() { Name = "Set up Teams" })).ToBeVisibleAsync();
+        var stored = (await server.GraphQLAsync("""{ chatIntegrations(organizationId: "contoso") { slack { channelId botTokenSet signingSecretSet } teams { webhookHost } } }"""))["chatIntegrations"]![0]!;
+        Assert.Equal("""{"slack":{"channelId":"C0E2E","botTokenSet":true,"signingSecretSet":true},"teams":null}""", stored.ToJsonString());
+        alice.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task MyNotifications_ChangedAndSaved_AreThoseTheServerKeeps()
+    {
+        await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
+        var page = bob.Page;
+        await page.GetByRole(AriaRole.Link, new() { Name = "My notifications" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "In the designer (always)" })).ToBeDisabledAsync();
+        var email = page.GetByRole(AriaRole.Checkbox, new() { Name = "Email to my account" });
+        var wasOn = await email.IsCheckedAsync();
+        await email.SetCheckedAsync(!wasOn);
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Escalations that name me, my role or the on-call list I am on" }).UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save preferences" }).ClickAsync();
+        await Expect(page.GetByTestId("toast").Filter(new() { HasText = "Notification preferences saved" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("No Slack user is linked to you.")).ToBeVisibleAsync();
+
+        await page.ReloadAsync();
+        await Expect(email).ToBeCheckedAsync(new() { Checked = !wasOn });
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Escalations that name me, my role or the on-call list I am on" })).Not.ToBeCheckedAsync();
+        bob.AssertNoConsoleErrors();
+    }
+
+    /// <summary>What the server stored and logged, for a failing delivery's diagnosis.</summary>
+    private async Task<string> DiagnosisAsync()
+    {
+        var state = await server.GraphQLAsync("""{ alerts(first: 5) { edges { node { title createdAt } } } webhookSubscriptions { id url enabled consecutiveFailures } evaluationLag { events } }""");
+        return state.ToJsonString() + "\n" + server.ServerLog();
     }
 
     private sealed record Received(string Body, HeaderDictionary Headers);
@@ -171,13 +281,20 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
         }
 
         /// <summary>The <paramref name="n"/>th request, waiting (bounded) for it.</summary>
-        public async Task<Received> NthAsync(int n)
+        public async Task<Received> NthAsync(int n, Func<Task<string>> diagnosis)
         {
             using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            while (true)
+            try
             {
-                lock (_received) if (_received.Count >= n) return _received[n - 1];
-                await _arrived.WaitAsync(limit.Token);
+                while (true)
+                {
+                    lock (_received) if (_received.Count >= n) return _received[n - 1];
+                    await _arrived.WaitAsync(limit.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"Request {n} never came.\n{await diagnosis()}");
             }
         }
 

@@ -151,6 +151,13 @@ public sealed class DesignerServer : IAsyncLifetime
         }));
         token.EnsureSuccessStatusCode();
         var accessToken = (await token.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        return await GraphQLAsAsync(accessToken, query, variables);
+    }
+
+    /// <summary>Runs a GraphQL operation with a signed-in person's access token (read from the browser's session).</summary>
+    public async Task<JsonNode> GraphQLAsAsync(string accessToken, string query, object? variables = null)
+    {
+        using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         var response = await http.PostAsJsonAsync($"{BaseUrl}/graphql", new { query, variables });
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;

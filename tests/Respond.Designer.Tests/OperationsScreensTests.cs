@@ -89,7 +89,7 @@ public abstract class OperationsScreensTests(DesignerServer server, int width, i
 
         // Bob's own request first (it expires soonest), then 249 proposed by the API client: 250 pending.
         var bobToken = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('respond.tokens')).accessToken");
-        var own = await GraphQLAsAsync(bobToken, """
+        var own = await server.GraphQLAsAsync(bobToken, """
             mutation { submitResponseAction(input: { organizationId: "contoso", type: ISOLATE_DEVICE, target: { deviceId: "own-dev" }, justification: "bob's own" }) { approvalRequest { id } errors { message } } }
             """);
         var ownId = own["submitResponseAction"]!["approvalRequest"]!["id"]!.GetValue<string>();
@@ -225,7 +225,7 @@ public abstract class OperationsScreensTests(DesignerServer server, int width, i
         await using var alice = await SignInAsync("alice", "alice-password");
         var aliceToken = await alice.Page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('respond.tokens')).accessToken");
         for (var i = 0; i < 3; i++) // the same action on the same device, proposed three times
-            await GraphQLAsAsync(aliceToken, $$"""
+            await server.GraphQLAsAsync(aliceToken, $$"""
                 mutation { submitResponseAction(input: { organizationId: "contoso", type: ISOLATE_DEVICE, target: { deviceId: "{{target}}" }, justification: "seen thrice" }) { approvalRequest { id } errors { message } } }
                 """);
         var ids = await UserIdsAsync();
@@ -333,15 +333,5 @@ public abstract class OperationsScreensTests(DesignerServer server, int width, i
             ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
         }));
         return response.StatusCode;
-    }
-
-    private async Task<JsonNode> GraphQLAsAsync(string accessToken, string query)
-    {
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        var response = await http.PostAsJsonAsync($"{server.BaseUrl}/graphql", new { query });
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        if (body["errors"] is JsonArray { Count: > 0 } errors) throw new InvalidOperationException(errors.ToJsonString());
-        return body["data"]!;
     }
 }

@@ -826,6 +826,13 @@ export const APPROVALS = graphql(`
     }
   }
 `);
+export const APPROVAL = graphql(`
+  query Approval($id: ID!) {
+    approvalRequest(id: $id) {
+      ...ApprovalFields
+    }
+  }
+`);
 export const PENDING_APPROVAL_GROUPS = graphql(`
   query PendingApprovalGroups($where: ApprovalFilterInput, $order: ApprovalOrder) {
     pendingApprovalGroups(first: 50, where: $where, order: $order) {
@@ -1292,6 +1299,139 @@ export const REPLAY_WEBHOOK_MESSAGE = graphql(`
       message {
         id
         status
+      }
+      errors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+graphql(`
+  fragment ChatIntegrationsFields on ChatIntegrations {
+    organizationId
+    slack {
+      channelId
+      apiBaseUrl
+      botTokenSet
+      signingSecretSet
+      interactionsPath
+      updatedBy
+      updatedAt
+    }
+    teams {
+      webhookUrlSet
+      webhookHost
+      updatedBy
+      updatedAt
+    }
+  }
+`);
+graphql(`
+  fragment ChatIntegrationsPayloadFields on ChatIntegrationsPayload {
+    chatIntegrations {
+      ...ChatIntegrationsFields
+    }
+    errors {
+      ...UserErrorFields
+    }
+  }
+`);
+export const CHAT_INTEGRATIONS = graphql(`
+  query ChatIntegrations {
+    chatIntegrations {
+      ...ChatIntegrationsFields
+    }
+  }
+`);
+export const CONFIGURE_SLACK = graphql(`
+  mutation ConfigureSlackIntegration($input: ConfigureSlackIntegrationInput!) {
+    configureSlackIntegration(input: $input) {
+      ...ChatIntegrationsPayloadFields
+    }
+  }
+`);
+export const REMOVE_SLACK = graphql(`
+  mutation RemoveSlackIntegration($input: RemoveChatIntegrationInput!) {
+    removeSlackIntegration(input: $input) {
+      ...ChatIntegrationsPayloadFields
+    }
+  }
+`);
+export const CONFIGURE_TEAMS = graphql(`
+  mutation ConfigureTeamsIntegration($input: ConfigureTeamsIntegrationInput!) {
+    configureTeamsIntegration(input: $input) {
+      ...ChatIntegrationsPayloadFields
+    }
+  }
+`);
+export const REMOVE_TEAMS = graphql(`
+  mutation RemoveTeamsIntegration($input: RemoveChatIntegrationInput!) {
+    removeTeamsIntegration(input: $input) {
+      ...ChatIntegrationsPayloadFields
+    }
+  }
+`);
+
+graphql(`
+  fragment SlackUserLinkFields on SlackUserLink {
+    slackTeamId
+    slackUserId
+    slackUserName
+    organizationId
+    linkedAt
+  }
+`);
+graphql(`
+  fragment NotificationPreferencesFields on NotificationPreferences {
+    inApp
+    email
+    slackDirectMessage
+    slackChannelMention
+    requestsICanDecide
+    escalationsToMe
+    updatedAt
+  }
+`);
+export const MY_NOTIFICATIONS = graphql(`
+  query MyNotifications {
+    notificationPreferences {
+      ...NotificationPreferencesFields
+    }
+    slackUserLinks {
+      ...SlackUserLinkFields
+    }
+  }
+`);
+export const UPDATE_NOTIFICATION_PREFERENCES = graphql(`
+  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {
+    updateNotificationPreferences(input: $input) {
+      notificationPreferences {
+        ...NotificationPreferencesFields
+      }
+      errors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+export const LINK_SLACK_USER = graphql(`
+  mutation LinkSlackUser($input: LinkSlackUserInput!) {
+    linkSlackUser(input: $input) {
+      slackUserLink {
+        ...SlackUserLinkFields
+      }
+      errors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+export const UNLINK_SLACK_USER = graphql(`
+  mutation UnlinkSlackUser($input: UnlinkSlackUserInput!) {
+    unlinkSlackUser(input: $input) {
+      slackUserLink {
+        ...SlackUserLinkFields
       }
       errors {
         ...UserErrorFields

@@ -9,13 +9,12 @@ import {
   PENDING_APPROVAL_GROUPS,
   REJECT,
 } from '../api/queries';
-import type { ApprovalRequest, ApprovalStatus, Json, Severity } from '../api/types';
-import { ACTION_TYPES, nodesOf, SEVERITIES, textOf } from '../api/types';
+import type { ApprovalRequest, ApprovalStatus, Severity } from '../api/types';
+import { ACTION_TYPES, nodesOf, SEVERITIES } from '../api/types';
 import type { ApprovalOrder, PendingApprovalGroupsQuery, ResponseActionType } from '../api/generated/graphql';
 import { linkProps } from '../router';
 import { useSession } from '../session';
 import {
-  ago,
   countdown,
   Empty,
   ErrorBox,
@@ -24,35 +23,17 @@ import {
   LiveBadge,
   Loading,
   Pager,
-  SeverityBadge,
-  StatusBadge,
-  when,
   withEnumsInWords,
   DataTable,
   EnumOptions,
 } from '../components/ui';
-import { RuleActivationDiff } from '../components/RuleActivationDiff';
+import { ApprovalCard } from './ApprovalCard';
 import { bulkOutcomeText, fieldErrors } from '../rules/userErrors';
 
 const PAGE = 100;
 
-function proposed(actions: Json): { type: string; target: string }[] {
-  if (!Array.isArray(actions)) return [];
-  return actions.map((a) => {
-    const o = a && typeof a === 'object' && !Array.isArray(a) ? a : {};
-    const target =
-      o.target && typeof o.target === 'object' && !Array.isArray(o.target)
-        ? Object.entries(o.target)
-            .filter(([, v]) => v !== null)
-            .map(([k, v]) => `${k} ${textOf(v)}`)
-            .join(', ')
-        : '';
-    return { type: humanEnum(textOf(o.type ?? 'action')), target };
-  });
-}
-
 export function ApprovalsPage() {
-  const { viewer, can, toast, orgName } = useSession();
+  const { can, toast } = useSession();
   const [status, setStatus] = useState<ApprovalStatus | ''>('PENDING');
   const [order, setOrder] = useState<ApprovalOrder>('EXPIRES_SOONEST');
   const [text, setText] = useState('');
@@ -260,158 +241,18 @@ export function ApprovalsPage() {
                 current={current}
               />
               <div className="stack">
-                {items.map((r) => {
-                  const own = r.requestedBy === viewer.id;
-                  // Dual control also bars whoever armed or changed the rule from deciding its requests.
-                  const steward = !own && (r.ruleActivatedBy === viewer.id || r.ruleEditedBy.includes(viewer.id));
-                  const activation = r.kind === 'RULE_ACTIVATION';
-                  const pending = r.status === 'PENDING';
-                  return (
-                    <article
-                      key={r.id}
-                      className="card stack"
-                      data-approval={r.id}
-                      data-expires={r.expiresAt}
-                      data-created={r.createdAt}
-                      aria-label={`Approval request ${r.id}`}
-                      style={{ gap: 8 }}
-                    >
-                      <div className="row">
-                        {pending && approver && (
-                          <input
-                            type="checkbox"
-                            aria-label={`Select request ${r.id}`}
-                            checked={selected.has(r.id)}
-                            onChange={() => toggle(r.id)}
-                          />
-                        )}
-                        <StatusBadge status={r.status} />
-                        <strong>
-                          {activation
-                            ? `Activate automatic rule (version ${r.ruleVersion ?? '?'})`
-                            : proposed(r.proposedActions)
-                                .map((a) => a.type)
-                                .join(', ') || 'Response action'}
-                        </strong>
-                        {activation && <span className="badge warn plain">Change control</span>}
-                        <span className="muted small">· {orgName(r.organizationId)}</span>
-                        <span className="spacer" />
-                        {pending ? (
-                          <span className="badge warn plain" title={r.expiresAt}>
-                            Expires in {countdown(r.expiresAt, now)}
-                          </span>
-                        ) : (
-                          <span className="small muted">
-                            Decided by {r.decidedByName ?? '—'} {ago(r.decidedAt)}
-                          </span>
-                        )}
-                      </div>
-                      <p className="small" data-testid="reason">
-                        {withEnumsInWords(r.reasonText)}
-                      </p>
-                      <dl className="kv small">
-                        <dt>{activation ? 'Acts with' : 'Proposed'}</dt>
-                        <dd>
-                          {proposed(r.proposedActions).map((a, i) => (
-                            <div key={i}>
-                              {a.type} <span className="muted">{a.target}</span>
-                            </div>
-                          ))}
-                        </dd>
-                        <dt>Requested by</dt>
-                        <dd>
-                          {own ? `${viewer.name} (you)` : r.requestedByName} · {ago(r.createdAt)}
-                        </dd>
-                        {r.decisions.length > 0 && (
-                          <>
-                            <dt>Decisions</dt>
-                            <dd>{r.decisions.map((d) => `${humanEnum(d.outcome)} by ${d.byName}`).join(', ')}</dd>
-                          </>
-                        )}
-                        {r.ruleId && (
-                          <>
-                            <dt>Rule</dt>
-                            <dd>
-                              <a {...linkProps(`/rules/${r.ruleId}`)}>{r.ruleName ?? r.ruleId}</a>
-                              {r.ruleVersion ? ` (version ${r.ruleVersion})` : ''}
-                            </dd>
-                          </>
-                        )}
-                        {r.alert && (
-                          <>
-                            <dt>Alert</dt>
-                            <dd>
-                              <a {...linkProps(`/alerts/${r.alert.id}`)}>{r.alert.title}</a> <SeverityBadge severity={r.alert.severity} />
-                            </dd>
-                          </>
-                        )}
-                        {r.evidence && (
-                          <>
-                            <dt>Evidence</dt>
-                            <dd className="wrap-anywhere">
-                              {r.evidence.type} from {r.evidence.source} at {when(r.evidence.time)}{' '}
-                              <span className="muted mono">{textOf(r.evidence.fields).slice(0, 160)}</span>
-                            </dd>
-                          </>
-                        )}
-                        {r.approvalsRequired > 1 && (
-                          <>
-                            <dt>Approvals</dt>
-                            <dd>
-                              {r.approvalsReceived} of {r.approvalsRequired}
-                            </dd>
-                          </>
-                        )}
-                        {r.justification && (
-                          <>
-                            <dt>Justification</dt>
-                            <dd>{r.justification}</dd>
-                          </>
-                        )}
-                        {r.comment && (
-                          <>
-                            <dt>Comment</dt>
-                            <dd>{r.comment}</dd>
-                          </>
-                        )}
-                        {activation && (
-                          <>
-                            <dt>What changes</dt>
-                            <dd>
-                              <RuleActivationDiff diff={r.ruleDiff} />
-                            </dd>
-                          </>
-                        )}
-                      </dl>
-                      {pending &&
-                        approver &&
-                        (own || steward ? (
-                          <div className="notice small" role="note" data-testid="own-request">
-                            {own
-                              ? 'You requested this, so someone else must decide it (dual control).'
-                              : 'You activated or changed this rule, so someone else must decide its requests (dual control).'}
-                          </div>
-                        ) : (
-                          <div className="row">
-                            <input
-                              aria-label="Comment"
-                              placeholder="Comment (optional)"
-                              style={{ flex: 1 }}
-                              value={comments[r.id] ?? ''}
-                              onChange={(e) => setComments({ ...comments, [r.id]: e.target.value })}
-                            />
-                            <button className="btn danger" onClick={() => void decide(r, false)}>
-                              Reject
-                            </button>
-                            <button className="btn primary" onClick={() => void decide(r, true)}>
-                              Approve
-                            </button>
-                          </div>
-                        ))}
-                      {pending && !approver && <p className="muted small">Only approvers can decide.</p>}
-                    </article>
-                  );
-                })}
+                {items.map((r) => (
+                  <ApprovalCard
+                    key={r.id}
+                    request={r}
+                    now={now}
+                    selected={approver && r.status === 'PENDING' ? selected.has(r.id) : undefined}
+                    onToggle={() => toggle(r.id)}
+                    comment={comments[r.id] ?? ''}
+                    onComment={(text) => setComments({ ...comments, [r.id]: text })}
+                    onDecide={(approve) => void decide(r, approve)}
+                  />
+                ))}
               </div>
             </>
           )}

@@ -192,6 +192,16 @@ public static class ApprovalsFeature
                 c.Service<ApprovalRelations>().Listed(page.Edges!.Select(e => e.Node!));
                 return page;
             });
+        query.Field<ApprovalRequestType>("approvalRequest").Argument<NonNullGraphType<IdGraphType>>("id")
+            .Description("One request, as the decision page that chat and email links open shows it; null when it is not visible to you.")
+            .ResolveAsync(async c =>
+            {
+                var by = c.RequireReader();
+                var id = c.GetArgument<string>("id");
+                var request = await c.Service<RespondDbContext>().ApprovalRequests.AsNoTracking().VisibleTo(by).SingleOrDefaultAsync(a => a.Id == id, c.CancellationToken);
+                if (request is not null) c.Service<PrincipalNames>().Expect(request.PrincipalIds);
+                return request;
+            });
         PendingApprovalGroups.Query(query);
     }
 

@@ -82,6 +82,22 @@ public sealed class ApprovalInboxApiTests
     }
 
     [Fact]
+    public async Task ApprovalRequest_ById_AnswersTheDecisionPage_ToItsOrganizationOnly()
+    {
+        await using var api = new RespondApiFixture();
+        await SeedPendingAsync(api, 1);
+        const string Query = "query($id: ID!) { approvalRequest(id: $id) { id status organizationId requestedByName approvalsRequired } }";
+
+        var own = await api.GraphQLAsync("approver-a", Query, new { id = "apr-seed-org-a-0000" });
+        var other = await api.GraphQLAsync("approver-b", Query, new { id = "apr-seed-org-a-0000" });
+        var missing = await api.GraphQLAsync("approver-a", Query, new { id = "apr-nothing" });
+
+        Assert.Equal(("apr-seed-org-a-0000", "PENDING", "org-a"), (own.Str("data.approvalRequest.id"), own.Str("data.approvalRequest.status"), own.Str("data.approvalRequest.organizationId")));
+        Assert.Null(other.At("data")["approvalRequest"]);
+        Assert.Null(missing.At("data")["approvalRequest"]);
+    }
+
+    [Fact]
     public async Task ApprovalRequests_TextAndActionTypeFilters_KeepOnlyMatches()
     {
         await using var api = ActionScenario.Host();
