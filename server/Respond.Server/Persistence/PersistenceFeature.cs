@@ -30,6 +30,18 @@ public sealed class ClusterOptions
 
     /// <summary>How long past a missed check-in the other nodes wait before taking over a node's jobs.</summary>
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a node's lease on an evaluation partition (an organization) and its own liveness last without renewal.
+    /// A node that stops renewing (crash, pause, lost network) loses its partitions to the other nodes after this.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a node renews its leases, counts the living nodes and takes or gives up partitions toward its fair share.</summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a node looks in the event log for events other nodes appended to the partitions it holds.</summary>
+    public TimeSpan LogPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public static class PersistenceFeature
@@ -49,6 +61,9 @@ public static class PersistenceFeature
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section)
             .Validate(o => o.CheckinInterval >= TimeSpan.FromMilliseconds(100), "Respond:Cluster:CheckinInterval must be at least 100 ms.")
             .Validate(o => o.CheckinMisfireThreshold >= TimeSpan.FromMilliseconds(100), "Respond:Cluster:CheckinMisfireThreshold must be at least 100 ms.")
+            .Validate(o => o.LeaseRenewInterval >= TimeSpan.FromMilliseconds(100), "Respond:Cluster:LeaseRenewInterval must be at least 100 ms.")
+            .Validate(o => o.LeaseDuration >= 2 * o.LeaseRenewInterval, "Respond:Cluster:LeaseDuration must be at least twice Respond:Cluster:LeaseRenewInterval.")
+            .Validate(o => o.LogPollInterval >= TimeSpan.FromMilliseconds(50), "Respond:Cluster:LogPollInterval must be at least 50 ms.")
             .ValidateOnStart();
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         // `--demo` writes organizations, rules and a stream of events: on a SQLite file of its own, never into the real
@@ -58,6 +73,8 @@ public static class PersistenceFeature
             provider = DatabaseProvider.Sqlite;
             connectionString = demo;
         }
+        // One node on SQLite evaluates every partition; nodes sharing a server database lease them (PartitionLeaseManager).
+        services.AddSingleton(new Features.Engine.PartitionOwnership(clustered: provider != DatabaseProvider.Sqlite));
         if (provider == DatabaseProvider.SqlServer)
         {
             RequireConnectionString(provider, connectionString);

@@ -39,6 +39,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<WindowStateRecord> WindowStates => Set<WindowStateRecord>();
     public DbSet<EvaluationCheckpoint> EvaluationCheckpoints => Set<EvaluationCheckpoint>();
     public DbSet<ParkedEvent> ParkedEvents => Set<ParkedEvent>();
+    public DbSet<PartitionLease> PartitionLeases => Set<PartitionLease>();
+    public DbSet<ClusterNode> ClusterNodes => Set<ClusterNode>();
     public DbSet<Script> Scripts => Set<Script>();
     public DbSet<ScriptVersion> ScriptVersions => Set<ScriptVersion>();
     public DbSet<ResponseAction> ResponseActions => Set<ResponseAction>();
@@ -202,6 +204,18 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         {
             e.HasKey(c => c.OrganizationId);
             e.Property(c => c.OrganizationId).HasMaxLength(64);
+        });
+        model.Entity<PartitionLease>(e =>
+        {
+            e.HasKey(l => l.OrganizationId);
+            e.Property(l => l.OrganizationId).HasMaxLength(64);
+            e.Property(l => l.NodeId).HasMaxLength(128);
+            e.HasIndex(l => l.NodeId);
+        });
+        model.Entity<ClusterNode>(e =>
+        {
+            e.HasKey(n => n.NodeId);
+            e.Property(n => n.NodeId).HasMaxLength(128);
         });
         model.Entity<ParkedEvent>(e =>
         {

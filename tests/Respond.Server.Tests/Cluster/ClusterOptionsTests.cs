@@ -8,6 +8,9 @@ public sealed class ClusterOptionsTests
     [Theory]
     [InlineData("Respond:Cluster:CheckinInterval")]
     [InlineData("Respond:Cluster:CheckinMisfireThreshold")]
+    [InlineData("Respond:Cluster:LeaseDuration")]
+    [InlineData("Respond:Cluster:LeaseRenewInterval")]
+    [InlineData("Respond:Cluster:LogPollInterval")]
     public async Task ClusterTiming_Zero_RefusedAtStartNamingTheKey(string key)
     {
         await using var api = new RespondApiFixture().With(key, "00:00:00");

@@ -26,6 +26,8 @@ public static class EngineFeature
         services.AddSingleton<Approvals.IApprovalWaiters>(sp => sp.GetRequiredService<RuleEvaluator>());
         services.AddSingleton<EventLogEvaluator>();
         services.AddHostedService(sp => sp.GetRequiredService<EventLogEvaluator>());
+        services.AddSingleton<PartitionLeaseManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<PartitionLeaseManager>());
         services.AddSingleton<IResumeScheduler, QuartzResumeScheduler>();
         services.AddScoped<EngineUnitOfWork>();
         services.AddScoped<Rules.IRuleRunHistory, StoredRuns>();
@@ -35,7 +37,10 @@ public static class EngineFeature
         return services;
     }
 
-    /// <summary>Loads active rules and each partition's checkpoint and state, and schedules again every timer that was pending at shutdown.</summary>
+    /// <summary>
+    /// Loads active rules and (on one node) each partition's checkpoint and state, and schedules again every timer that
+    /// was pending at shutdown. In a cluster a partition is loaded when this node takes its lease (PartitionLeaseManager).
+    /// </summary>
     public static async Task StartEngineAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var index = services.GetRequiredService<RuleIndex>();
@@ -43,9 +48,14 @@ public static class EngineFeature
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         var partitions = services.GetRequiredService<EvaluationPartitions>();
-        await partitions.LoadAsync(db, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
-        var evaluator = services.GetRequiredService<RuleEvaluator>();
-        foreach (var partition in partitions.All) await evaluator.ReplayWindowsAsync(partition, ct);
+        if (!services.GetRequiredService<PartitionOwnership>().Clustered)
+        {
+            await partitions.LoadAsync(db, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+            var evaluator = services.GetRequiredService<RuleEvaluator>();
+            foreach (var partition in partitions.All) await evaluator.ReplayWindowsAsync(partition, ct);
+        }
+        // A node joining a cluster takes its first share before it answers requests.
+        else await services.GetRequiredService<PartitionLeaseManager>().TickAsync(ct);
         var scheduler = services.GetRequiredService<IResumeScheduler>();
         var suspended = await db.WorkflowInstances.AsNoTracking()
             .Where(i => i.Status == nameof(InstanceStatus.Suspended) && i.ResumeAt != null).ToListAsync(ct);

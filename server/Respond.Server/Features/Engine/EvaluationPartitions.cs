@@ -19,11 +19,13 @@ public sealed class EvaluationPartitions
     private readonly ConcurrentDictionary<string, EvaluationPartition> _partitions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _work = new(0, 1);
     private readonly TimeProvider _time;
+    private readonly PartitionOwnership _ownership;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public EvaluationPartitions(TimeProvider time, RespondMetrics metrics)
+    public EvaluationPartitions(TimeProvider time, RespondMetrics metrics, PartitionOwnership ownership)
     {
         _time = time;
+        _ownership = ownership;
         metrics.ObserveEvaluationLag(() => Pending, () => LagSeconds);
     }
 
@@ -31,16 +33,22 @@ public sealed class EvaluationPartitions
 
     public IReadOnlyCollection<EvaluationPartition> All => [.. _partitions.Values];
 
-    /// <summary>Events appended to the log and not evaluated yet, over every partition: what backpressure measures.</summary>
-    public long Pending => _partitions.Values.Sum(p => p.Pending);
+    /// <summary>The partitions this node evaluates: every one on a single node, the leased ones in a cluster.</summary>
+    public IEnumerable<EvaluationPartition> Held => _partitions.Values.Where(p => _ownership.Holds(p.OrganizationId));
 
-    /// <summary>Seconds since the oldest event not yet evaluated was appended, over every partition; 0 when caught up.</summary>
+    /// <summary>The partitions this node evaluates or is about to take: all but those another living node leases.</summary>
+    private IEnumerable<EvaluationPartition> Ours => _partitions.Values.Where(p => !_ownership.LeasedElsewhere(p.OrganizationId));
+
+    /// <summary>Events appended to the log and not evaluated yet, over this node's partitions: what backpressure measures.</summary>
+    public long Pending => Ours.Sum(p => p.Pending);
+
+    /// <summary>Seconds since the oldest event not yet evaluated was appended, over this node's partitions; 0 when caught up.</summary>
     public double LagSeconds
     {
         get
         {
             var now = _time.GetUtcNow();
-            return _partitions.Values.Select(p => p.OldestPendingAppendedAt).OfType<DateTimeOffset>().Select(at => Math.Max(0, (now - at).TotalSeconds))
+            return Ours.Select(p => p.OldestPendingAppendedAt).OfType<DateTimeOffset>().Select(at => Math.Max(0, (now - at).TotalSeconds))
                 .DefaultIfEmpty(0).Max();
         }
     }
@@ -49,6 +57,7 @@ public sealed class EvaluationPartitions
     public void Appended(string organizationId, int count, long maxSequence)
     {
         For(organizationId).Appended(count, maxSequence, _time.GetUtcNow(), Activity.Current?.Context ?? default);
+        _ownership.Want(organizationId);
         Wake();
     }
 
@@ -65,50 +74,74 @@ public sealed class EvaluationPartitions
 
     /// <summary>
     /// Completes once every event appended before the call has been evaluated (or parked): each partition's checkpoint has
-    /// reached the head it had when called. Tests and the load driver use it; it never completes while evaluation is paused.
+    /// reached the head it had when called (all but the partitions another node leases). Tests and the load driver use
+    /// it; it never completes while evaluation is paused.
     /// </summary>
     public async Task CaughtUpAsync(CancellationToken ct)
     {
-        var heads = _partitions.Values.Select(p => (Partition: p, p.Head)).ToList();
+        // By organization: a partition taken over by this node is a new object (ReloadAsync).
+        var heads = Ours.Select(p => (p.OrganizationId, p.Head)).ToList();
         while (true)
         {
             var progress = Volatile.Read(ref _progress).Task;
-            if (heads.All(h => h.Partition.Checkpoint >= h.Head)) return;
+            if (heads.All(h => _ownership.LeasedElsewhere(h.OrganizationId) || For(h.OrganizationId).Checkpoint >= h.Head)) return;
             await progress.WaitAsync(ct);
         }
     }
 
     /// <summary>
-    /// Start-up: each organization's checkpoint, head and backlog, its windows as of their last snapshot (the evaluator
-    /// replays the rest) and its open suppressed alerts.
+    /// Start-up on a single node: every organization's partition (a cluster loads each partition as its lease is taken,
+    /// <see cref="ReloadAsync"/>).
     /// </summary>
     public async Task LoadAsync(RespondDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var organizations = await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct);
-        var checkpoints = await db.EvaluationCheckpoints.AsNoTracking().ToDictionaryAsync(c => c.OrganizationId, ct);
+        foreach (var loaded in await ReadAsync(db, organizations, now, ct)) _partitions[loaded.OrganizationId] = loaded;
+        Wake();
+    }
+
+    /// <summary>A partition as the database has it now, replacing what this process knew of it (a lease was taken).</summary>
+    public async Task<EvaluationPartition> ReloadAsync(RespondDbContext db, string organizationId, DateTimeOffset now, CancellationToken ct)
+    {
+        var loaded = (await ReadAsync(db, [organizationId], now, ct)).Single();
+        _partitions[organizationId] = loaded;
+        return loaded;
+    }
+
+    /// <summary>
+    /// Each organization's checkpoint, head and backlog, its windows as of their last snapshot (the evaluator replays the
+    /// rest) and its open suppressed alerts.
+    /// </summary>
+    private static async Task<List<EvaluationPartition>> ReadAsync(RespondDbContext db, IReadOnlyCollection<string> organizations, DateTimeOffset now, CancellationToken ct)
+    {
+        var checkpoints = await db.EvaluationCheckpoints.AsNoTracking().Where(c => organizations.Contains(c.OrganizationId)).ToDictionaryAsync(c => c.OrganizationId, ct);
+        var loaded = new Dictionary<string, EvaluationPartition>(StringComparer.Ordinal);
         foreach (var organization in organizations)
         {
             var stored = checkpoints.GetValueOrDefault(organization);
             var checkpoint = stored?.Sequence ?? 0;
             var head = await db.Events.Where(e => e.OrganizationId == organization).MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
             var pending = head > checkpoint ? await db.Events.CountAsync(e => e.OrganizationId == organization && e.Sequence > checkpoint, ct) : 0;
-            For(organization).Start(checkpoint, head, pending, now, stored?.WindowsSequence ?? 0);
+            var partition = loaded[organization] = new EvaluationPartition(organization);
+            partition.Start(checkpoint, head, pending, now, stored?.WindowsSequence ?? 0);
         }
         // Window keys carry the organization as the first part of their group key (BlockContext.WindowFor).
         var byLength = organizations.OrderByDescending(o => o.Length).ToList();
-        await foreach (var row in db.WindowStates.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
+        var windows = db.WindowStates.AsNoTracking();
+        if (organizations.Count == 1) windows = windows.Where(w => w.GroupKey.StartsWith(organizations.First() + "|"));
+        await foreach (var row in windows.AsAsyncEnumerable().WithCancellation(ct))
         {
             var organization = byLength.FirstOrDefault(o => row.GroupKey.StartsWith(o + "|", StringComparison.Ordinal));
             if (organization is null) continue;
-            For(organization).Windows.Load(new WindowKey(row.RuleId, row.NodeId, row.GroupKey),
+            loaded[organization].Windows.Load(new WindowKey(row.RuleId, row.NodeId, row.GroupKey),
                 JsonSerializer.Deserialize<List<WindowEntry>>(row.EntriesJson, RespondDbContext.JsonOptions) ?? []);
         }
         var since = now - TimeSpan.FromDays(1);
         var open = await db.Alerts.AsNoTracking()
-            .Where(a => a.SuppressUntil != null && a.SuppressUntil >= since && a.Status != AlertStatus.Closed)
+            .Where(a => organizations.Contains(a.OrganizationId) && a.SuppressUntil != null && a.SuppressUntil >= since && a.Status != AlertStatus.Closed)
             .Select(a => new { a.RuleId, a.OrganizationId, a.GroupKey, a.Id, a.SuppressUntil, a.CreatedAt }).ToListAsync(ct);
         foreach (var a in open.OrderBy(a => a.CreatedAt))
-            For(a.OrganizationId).OpenAlerts.Remember(a.RuleId, a.OrganizationId, a.GroupKey, a.Id, a.SuppressUntil!.Value);
-        Wake();
+            loaded[a.OrganizationId].OpenAlerts.Remember(a.RuleId, a.OrganizationId, a.GroupKey, a.Id, a.SuppressUntil!.Value);
+        return [.. loaded.Values];
     }
 }

@@ -16,6 +16,7 @@ namespace Respond.Server.Features.Engine;
 /// </summary>
 public sealed class EventLogEvaluator(
     EvaluationPartitions partitions,
+    PartitionOwnership ownership,
     RuleEvaluator evaluator,
     EvaluationBackpressure backpressure,
     IServiceScopeFactory scopes,
@@ -50,7 +51,7 @@ public sealed class EventLogEvaluator(
                 lock (_drains)
                 {
                     _drains.RemoveAll(t => t.IsCompleted);
-                    foreach (var partition in partitions.All.Where(p => p.HasWork))
+                    foreach (var partition in partitions.Held.Where(p => p.HasWork))
                         if (_draining.Add(partition.OrganizationId)) _drains.Add(DrainAsync(partition, stoppingToken));
                 }
                 partitions.Progressed();
@@ -72,7 +73,7 @@ public sealed class EventLogEvaluator(
             try
             {
                 using var _ = await partition.LockAsync(ct);
-                while (!_paused && !ct.IsCancellationRequested && await DrainChunkAsync(partition, ct)) { }
+                while (!_paused && !ct.IsCancellationRequested && ownership.Holds(partition.OrganizationId) && await DrainChunkAsync(partition, ct)) { }
             }
             finally
             {
@@ -80,6 +81,13 @@ public sealed class EventLogEvaluator(
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (PartitionLeaseLostException lost)
+        {
+            // Another node took the partition over while this one was evaluating: the chunk rolled back, the other node
+            // goes on from the checkpoint; this node rebuilds the partition from the database if it takes it back.
+            ownership.Drop(partition.OrganizationId);
+            EngineLog.LeaseLost(logger, partition.OrganizationId, lost.Message);
+        }
         catch (Exception ex)
         {
             // The database itself failed (parking did not commit either): nothing moved, the checkpoint holds. Try again later.
@@ -97,7 +105,7 @@ public sealed class EventLogEvaluator(
             catch (OperationCanceledException) { return; }
         }
         // Events appended while this drain was finishing are picked up by the next pass.
-        if (partition.HasWork) partitions.Wake();
+        if (partition.HasWork && ownership.Holds(partition.OrganizationId)) partitions.Wake();
     }
 
     /// <summary>Evaluates the next chunk of the partition's log; false when there was none.</summary>
@@ -128,7 +136,7 @@ public sealed class EventLogEvaluator(
             await evaluator.EvaluateFromLogAsync(partition, batch, enabled, ct);
             Evaluated(partition, batch.Count, batch[^1].Sequence);
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is not PartitionLeaseLostException)
         {
             span?.SetStatus(ActivityStatusCode.Error, "The chunk failed; its events are evaluated one by one.");
             EngineLog.ChunkFailed(logger, batch.Count, partition.OrganizationId, batch[0].Sequence, ex);
@@ -164,7 +172,7 @@ public sealed class EventLogEvaluator(
                 Evaluated(partition, 1, stored.Sequence);
                 return;
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
+            catch (Exception ex) when (!ct.IsCancellationRequested && ex is not PartitionLeaseLostException)
             {
                 last = ex;
                 EngineLog.EventFailed(logger, stored.Sequence, stored.EventId, stored.OrganizationId, attempt, ex);

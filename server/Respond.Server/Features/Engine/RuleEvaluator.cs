@@ -23,6 +23,7 @@ public sealed class RuleEvaluator(
     IServiceScopeFactory scopes,
     RuleIndex index,
     EvaluationPartitions partitions,
+    PartitionOwnership ownership,
     RespondEvents events,
     SqliteWriteGate writers,
     IResumeScheduler scheduler,
@@ -107,7 +108,7 @@ public sealed class RuleEvaluator(
             Attempts = attempts,
             ParkedAt = time.GetUtcNow(),
         });
-        await CheckpointStore.WriteAsync(db, partition.OrganizationId, stored.Sequence, null, time.GetUtcNow(), ct);
+        await CheckpointStore.WriteAsync(db, partition.OrganizationId, stored.Sequence, null, time.GetUtcNow(), FenceOf(partition), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -215,6 +216,10 @@ public sealed class RuleEvaluator(
         }, null, null, ct);
     }
 
+    /// <summary>The fence of a checkpoint write: none on one node; in a cluster, the lease this node must still hold.</summary>
+    private PartitionFence? FenceOf(EvaluationPartition partition) => !ownership.Clustered ? null
+        : ownership.FenceOf(partition.OrganizationId) ?? throw new PartitionLeaseLostException(partition.OrganizationId);
+
     private async Task<EvaluationPartition?> PartitionOfAsync(string instanceId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -240,19 +245,22 @@ public sealed class RuleEvaluator(
             new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
         T result;
         bool snapshot;
+        // In a cluster a unit that is not from the log (a decision, a timer) can run on a node that does not hold the
+        // partition: it stores its rows but neither the checkpoint nor windows, which belong to the holder.
+        var held = ownership.Holds(partition.OrganizationId);
         try
         {
             result = await work(engine, uow);
             var now = time.GetUtcNow();
             var checkpoint = checkpointTo ?? partition.Checkpoint;
-            snapshot = checkpointTo is null || !partition.Windows.HasChanges
+            snapshot = held && (checkpointTo is null || !partition.Windows.HasChanges
                 || now - partition.LastSnapshot >= engineOptions.Value.WindowSnapshotInterval
-                || checkpoint - partition.WindowsSequence >= engineOptions.Value.WindowSnapshotEvents;
+                || checkpoint - partition.WindowsSequence >= engineOptions.Value.WindowSnapshotEvents);
             using var turn = await writers.EnterAsync(uow.Db, ct);
             await using var tx = await uow.Db.Database.BeginTransactionAsync(ct);
             if (snapshot) await partition.Windows.WriteSnapshotAsync(uow.Db, ct);
             if (checkpointTo is not null || snapshot)
-                await CheckpointStore.WriteAsync(uow.Db, partition.OrganizationId, checkpoint, snapshot ? checkpoint : null, now, ct);
+                await CheckpointStore.WriteAsync(uow.Db, partition.OrganizationId, checkpoint, snapshot ? checkpoint : null, now, FenceOf(partition), ct);
             if (inTransaction is not null) await inTransaction(uow.Db, ct);
             await uow.Db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -290,9 +298,15 @@ internal static class RespondSwitch
 /// <summary>The partition checkpoint row, upserted inside the unit's transaction without EF's change tracker.</summary>
 internal static class CheckpointStore
 {
-    /// <summary>Moves the checkpoint to <paramref name="sequence"/>; with <paramref name="windowsSequence"/>, records the window snapshot's position too.</summary>
-    public static async Task WriteAsync(RespondDbContext db, string organizationId, long sequence, long? windowsSequence, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// Moves the checkpoint to <paramref name="sequence"/>; with <paramref name="windowsSequence"/>, records the window
+    /// snapshot's position too. With a <paramref name="fence"/> (a cluster) it first proves this node still holds the
+    /// partition's lease, or throws <see cref="PartitionLeaseLostException"/> and the unit rolls back.
+    /// </summary>
+    public static async Task WriteAsync(RespondDbContext db, string organizationId, long sequence, long? windowsSequence, DateTimeOffset at, PartitionFence? fence,
+        CancellationToken ct)
     {
+        if (fence is not null) await PartitionLeaseStore.PassFenceAsync(db, organizationId, fence, ct);
         var windows = windowsSequence is not null;
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
@@ -374,6 +388,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Evaluation of organization {OrganizationId} stopped on an error; it resumes from its checkpoint")]
     public static partial void PartitionFailed(ILogger logger, string organizationId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation of organization {OrganizationId} stopped: {Reason}")]
+    public static partial void LeaseLost(ILogger logger, string organizationId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Windows of organization {OrganizationId} rebuilt from the log: {Events} events replayed ({FromSequence} to {ToSequence})")]
     public static partial void WindowsReplayed(ILogger logger, string organizationId, int events, long fromSequence, long toSequence);

@@ -938,6 +938,20 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.ToTable("TeamsIntegrations", (string)null);
                 });
 
+            modelBuilder.Entity("Respond.Server.Features.Engine.ClusterNode", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("ClusterNodes");
+                });
+
             modelBuilder.Entity("Respond.Server.Features.Engine.EvaluationCheckpoint", b =>
                 {
                     b.Property<string>("OrganizationId")
@@ -1002,6 +1016,30 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "ParkedAt");
 
                     b.ToTable("ParkedEvents");
+                });
+
+            modelBuilder.Entity("Respond.Server.Features.Engine.PartitionLease", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId");
+
+                    b.HasIndex("NodeId");
+
+                    b.ToTable("PartitionLeases");
                 });
 
             modelBuilder.Entity("Respond.Server.Features.Engine.WindowStateRecord", b =>

@@ -930,6 +930,20 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.ToTable("TeamsIntegrations", (string)null);
                 });
 
+            modelBuilder.Entity("Respond.Server.Features.Engine.ClusterNode", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("ClusterNodes");
+                });
+
             modelBuilder.Entity("Respond.Server.Features.Engine.EvaluationCheckpoint", b =>
                 {
                     b.Property<string>("OrganizationId")
@@ -994,6 +1008,30 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "ParkedAt");
 
                     b.ToTable("ParkedEvents");
+                });
+
+            modelBuilder.Entity("Respond.Server.Features.Engine.PartitionLease", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId");
+
+                    b.HasIndex("NodeId");
+
+                    b.ToTable("PartitionLeases");
                 });
 
             modelBuilder.Entity("Respond.Server.Features.Engine.WindowStateRecord", b =>
