@@ -150,27 +150,3 @@ public sealed class ActionJob(IServiceScopeFactory scopes, ApprovalEscalations e
         });
     }
 }
-
-/// <summary>Alerts Respond raises about its own actions (a failed verification, a tripped blast-radius guard).</summary>
-public static class SystemAlerts
-{
-    public const string VerificationRule = "respond.verification";
-    public const string BlastRadiusRule = "respond.blast-radius";
-
-    public static Alert Create(string ruleId, string ruleName, string organizationId, string title, Workflows.Severity severity, string groupKey, object why, DateTimeOffset at) => new()
-    {
-        Id = "alert-" + Guid.NewGuid().ToString("N")[..16],
-        RuleId = ruleId,
-        RuleName = ruleName,
-        DefinitionHash = "",
-        OrganizationId = organizationId,
-        Title = title.Length > 500 ? title[..500] : title,
-        Severity = severity,
-        GroupKey = groupKey,
-        EventIds = [],
-        FirstEventAt = at,
-        LastEventAt = at,
-        WhyJson = System.Text.Json.JsonSerializer.Serialize(why, Persistence.RespondDbContext.JsonOptions),
-        CreatedAt = at,
-    };
-}

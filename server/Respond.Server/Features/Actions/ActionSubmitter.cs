@@ -1,3 +1,4 @@
+using Respond.Server.Features.Alerts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;

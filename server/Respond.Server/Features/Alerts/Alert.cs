@@ -12,6 +12,13 @@ public sealed class Alert
 {
     /// <summary>Most matched event ids kept on one alert; <see cref="Count"/> keeps counting past it.</summary>
     public const int MaxMatchedEventIds = 100;
+    public const int MaxTitleLength = 500;
+
+    /// <summary>A new alert's id, whoever raises it (a rule, or Respond itself about its own health).</summary>
+    public static string NewId() => "alert-" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>A title as stored: rendered templates can be long, the list shows at most <see cref="MaxTitleLength"/> characters.</summary>
+    public static string TitleOf(string title) => title.Length > MaxTitleLength ? title[..MaxTitleLength] : title;
 
     public required string Id { get; init; }
     public required string RuleId { get; init; }

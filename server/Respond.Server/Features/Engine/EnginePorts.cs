@@ -63,13 +63,13 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
         }
         var alert = new Alert
         {
-            Id = "alert-" + Guid.NewGuid().ToString("N")[..16],
+            Id = Alert.NewId(),
             RuleId = request.RuleId,
             RuleVersion = request.RuleVersion,
             DefinitionHash = request.DefinitionHash,
             RuleName = rules.Triggers.Find(request.RuleId)?.Snapshot.Name ?? request.RuleId,
             OrganizationId = request.OrganizationId,
-            Title = request.Title.Length > 500 ? request.Title[..500] : request.Title,
+            Title = Alert.TitleOf(request.Title),
             Severity = request.Severity,
             GroupKey = request.GroupKey,
             EventIds = ContributingEventIds(request),

@@ -165,9 +165,8 @@ public sealed class WebhookDispatcher(
         }
         catch (Exception ex) when (ex is HttpRequestException or OutboundAddressRefusedException)
         {
-            var reason = ex is OutboundAddressRefusedException || ex.InnerException is OutboundAddressRefusedException
-                ? (ex as OutboundAddressRefusedException ?? (OutboundAddressRefusedException)ex.InnerException!).Message
-                : ex.Message;
+            // The address guard refuses inside the connection callback, so its refusal usually arrives wrapped by HttpClient.
+            var reason = (ex as OutboundAddressRefusedException ?? ex.InnerException as OutboundAddressRefusedException)?.Message ?? ex.Message;
             return (null, reason.Length > 1000 ? reason[..1000] : reason, Stopwatch.GetElapsedTime(started));
         }
     }
@@ -191,21 +190,9 @@ public sealed class WebhookDispatcher(
         Alert? alert = null;
         if (subscription.OrganizationId is { } organizationId)
         {
-            alert = new Alert
-            {
-                Id = "alert-" + Guid.NewGuid().ToString("N")[..16],
-                RuleId = WebhookAlerts.RuleId,
-                DefinitionHash = "",
-                RuleName = WebhookAlerts.RuleName,
-                OrganizationId = organizationId,
-                Title = $"Webhook to {new Uri(subscription.Url).Host} disabled: {limit} messages in a row could not be delivered",
-                Severity = Workflows.Severity.High,
-                GroupKey = subscription.Id,
-                FirstEventAt = time.GetUtcNow(),
-                LastEventAt = time.GetUtcNow(),
-                WhyJson = System.Text.Json.JsonSerializer.Serialize(new { webhookSubscriptionId = subscription.Id, subscription.Url, lastError = message.LastError }),
-                CreatedAt = time.GetUtcNow(),
-            };
+            alert = SystemAlerts.Create(SystemAlerts.WebhooksRule, "Respond: webhook delivery", organizationId,
+                $"Webhook to {new Uri(subscription.Url).Host} disabled: {limit} messages in a row could not be delivered", Workflows.Severity.High, subscription.Id,
+                new { webhookSubscriptionId = subscription.Id, subscription.Url, lastError = message.LastError }, time.GetUtcNow());
             db.Alerts.Add(alert);
         }
         await db.SaveChangesAsync(ct);
@@ -229,12 +216,6 @@ public sealed class WebhookDispatcher(
 }
 
 /// <summary>The alerts Respond raises about its webhooks (not from a rule): their rule id and name.</summary>
-public static class WebhookAlerts
-{
-    public const string RuleId = "respond.webhooks";
-    public const string RuleName = "Respond: webhook delivery";
-}
-
 internal static partial class WebhooksLog
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook message {MessageId} ({EventType}) delivered to subscription {SubscriptionId} on attempt {Attempt}")]

@@ -271,7 +271,7 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
         Assert.Contains("2 messages in a row", subscription.Str("disabledReason"));
         Assert.All(await MessagesAsync(api, subscriptionId), m => Assert.Equal("FAILED", m!.Str("status")));
         var alerts = await api.GraphQLAsync("admin-a", "{ alerts(first: 50) { items { title ruleId organizationId } } }");
-        Assert.Single(alerts.At("data.alerts.items").AsArray(), a => a!.Str("ruleId") == WebhookAlerts.RuleId && a!.Str("organizationId") == "org-a");
+        Assert.Single(alerts.At("data.alerts.items").AsArray(), a => a!.Str("ruleId") == Respond.Server.Features.Alerts.SystemAlerts.WebhooksRule && a!.Str("organizationId") == "org-a");
         var audit = await api.GraphQLAsync("admin", "{ auditTrail(first: 50, where: { action: \"webhook.disabled\" }) { items { subjectId actorId } } }");
         Assert.Equal(subscriptionId, Assert.Single(audit.At("data.auditTrail.items").AsArray())!.Str("subjectId"));
 
