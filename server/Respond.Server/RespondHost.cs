@@ -77,6 +77,7 @@ public static class RespondHost
         app.MapAuditExport();
         app.MapConnectors();
         app.MapAgentsApi();
+        app.MapSlackInteractions();
         return app;
     }
 }

@@ -76,6 +76,10 @@ public enum UserErrorCode
     AlreadyCounted,
     [Description("The approval request expired before the decision.")]
     Expired,
+    [Description("A signed request from outside (a Slack interaction) failed its signature, timestamp or replay check; nothing was done.")]
+    SignatureRefused,
+    [Description("The Slack user who clicked is not linked to a Respond user; the answer carries a one-time link to link them (linkSlackUser).")]
+    NotLinked,
 
     // Connections and actions
     [Description("The organization has no connection that can run this action type.")]

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -28,7 +25,7 @@ public sealed class PublicOriginOptions
 /// the addresses Kestrel listens on (a wildcard host read as <c>localhost</c>) — and never from the request's Host header,
 /// which whoever sends the request chooses. Every other client keeps its registered URIs.
 /// </summary>
-internal sealed class ConfiguredRedirectUri(IOpenIddictApplicationManager applications, IOptions<PublicOriginOptions> options, IServer server)
+internal sealed class ConfiguredRedirectUri(IOpenIddictApplicationManager applications, PublicOrigins origins)
     : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -55,18 +52,6 @@ internal sealed class ConfiguredRedirectUri(IOpenIddictApplicationManager applic
     }
 
     /// <summary>The designer's accepted callback URIs.</summary>
-    internal IEnumerable<string> DesignerCallbacks()
-    {
-        if (options.Value.Origin is { } origin)
-            return [new Uri(origin, AuthorizationEndpoint.CallbackPath.TrimStart('/')).AbsoluteUri];
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        return addresses.Select(ListeningOrigin).OfType<string>().Select(o => o + AuthorizationEndpoint.CallbackPath);
-    }
-
-    private static string? ListeningOrigin(string address)
-    {
-        var normalised = address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal);
-        return Uri.TryCreate(normalised, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : null;
-    }
+    internal IEnumerable<string> DesignerCallbacks() =>
+        origins.All().Select(o => new Uri(o, AuthorizationEndpoint.CallbackPath.TrimStart('/')).AbsoluteUri);
 }

@@ -30,6 +30,7 @@ public static class IdentityFeature
         services.AddScoped<UnlockSignIn>();
         services.AddScoped<Bootstrap>();
         services.AddScoped<PrincipalNames>();
+        services.AddSingleton<PublicOrigins>();
         services.TryAddSingleton(_ => new FirstUserConsole(Console.Out));
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, TokenKeyStore>();
 

@@ -99,7 +99,8 @@ public static class PersistenceFeature
 
     /// <summary>What every save passes through: the audit's publisher, and the webhook outbox's writer (same transaction as the change).</summary>
     private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] SaveInterceptors(IServiceProvider sp) =>
-        [sp.GetRequiredService<Features.Audit.AuditPublisher>(), sp.GetRequiredService<Features.Webhooks.WebhookOutboxWriter>()];
+        [sp.GetRequiredService<Features.Audit.AuditPublisher>(), sp.GetRequiredService<Features.Webhooks.WebhookOutboxWriter>(),
+            sp.GetRequiredService<Features.Notifications.ApprovalNotificationWriter>()];
 
     private static void RequireConnectionString(DatabaseProvider provider, string? connectionString)
     {

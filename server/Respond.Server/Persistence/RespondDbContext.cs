@@ -61,6 +61,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         model.ApplyConfiguration(new Features.Chat.SlackLinkCodeConfiguration());
         model.ApplyConfiguration(new Features.Chat.SlackInteractionReceiptConfiguration());
         model.ApplyConfiguration(new Features.Notifications.NotificationPreferencesConfiguration());
+        model.ApplyConfiguration(new Features.Notifications.ApprovalNotificationConfiguration());
 
         model.Entity<Organization>(e =>
         {

@@ -25,7 +25,7 @@ public static class WebhookCallbackEndpoint
         ConnectionSettingsReader reader, WebhookReplayGuard replays, TimeProvider time)
     {
         var ct = http.RequestAborted;
-        if (await ReadBodyAsync(http.Request, ct) is not { } body)
+        if (await Messaging.LimitedRequestBody.ReadAsync(http.Request, MaxBodyBytes, ct) is not { } body)
             return Refuse(413, "Body too large", $"The body may be at most {MaxBodyBytes / 1024} KB.");
 
         var connection = await db.Connections.AsNoTracking()
@@ -87,20 +87,6 @@ public static class WebhookCallbackEndpoint
 
     private static string? String(JsonObject json, string field) =>
         json[field] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int n;
-        while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, n);
-            if (buffer.Length > MaxBodyBytes) return null;
-        }
-        return buffer.ToArray();
-    }
 
     private static IResult Refuse(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
 }

@@ -164,7 +164,7 @@ public static class ApprovalsFeature
             .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Respond:Approvals:DefaultTimeout must be positive.")
             .Validate(o => o.RuleActivationTimeout > TimeSpan.Zero, "Respond:Approvals:RuleActivationTimeout must be positive.").ValidateOnStart();
         services.AddSingleton<IApprovalNoticeChannel, InAppNoticeChannel>().AddSingleton<ApprovalNotifier>()
-            .AddSingleton<ApprovalEscalations>().AddScoped<EscalateApproval>();
+            .AddSingleton<ApprovalEscalations>().AddScoped<EscalateApproval>().AddScoped<ApprovalEvidenceReader>();
         return services.AddScoped<DecideApproval>().AddSingleton<ApprovalDecisions>().AddScoped<ApprovalRequestOpener>().AddScoped<DecideApprovalRequests>().AddScoped<ApprovalRelations>()
             .AddSingleton<IAlertEvidenceFields, AlertApprovalRequests>();
     }
@@ -236,10 +236,10 @@ public static class ApprovalsFeature
         DecideApprovalRequests.Mutation(mutation);
         mutation.Field<NonNullGraphType<ApprovalRequestPayloadType>>("approveRequest").Argument<NonNullGraphType<DecideApprovalInputType>>("input")
             .ResolveAsync(async c => await c.Service<ApprovalDecisions>().DecideAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Approved,
-                c.Require(Roles.Admin, Roles.Approver), c.CancellationToken));
+                c.Require(ApprovalDecisions.DeciderRoles), c.CancellationToken));
         mutation.Field<NonNullGraphType<ApprovalRequestPayloadType>>("rejectRequest").Argument<NonNullGraphType<DecideApprovalInputType>>("input")
             .ResolveAsync(async c => await c.Service<ApprovalDecisions>().DecideAsync(c.GetArgument<DecideApprovalInput>("input"), ApprovalStatus.Rejected,
-                c.Require(Roles.Admin, Roles.Approver), c.CancellationToken));
+                c.Require(ApprovalDecisions.DeciderRoles), c.CancellationToken));
     }
 
     public static void Subscription(ObjectGraphType subscription)

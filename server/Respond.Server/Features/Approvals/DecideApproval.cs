@@ -19,6 +19,9 @@ public sealed class ApprovalDecisions(IServiceScopeFactory scopes, ILogger<Appro
 {
     public const int MaxAttempts = 5;
 
+    /// <summary>The roles that may decide at all (every way in: the API, a chat button); the request's own rules come after.</summary>
+    public static readonly string[] DeciderRoles = [Roles.Admin, Roles.Approver];
+
     public async Task<ApprovalRequestPayload> DecideAsync(DecideApprovalInput input, ApprovalStatus outcome, RespondPrincipal by, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)

@@ -16,9 +16,9 @@ public static class ChatFeature
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.IsValid, "Respond:Chat needs a positive SignatureTolerance and CallTimeout.").ValidateOnStart();
-        services.AddSingleton<ChatSecrets>().AddSingleton<SlackLinkCodes>();
+        services.AddSingleton<ChatSecrets>().AddSingleton<SlackLinkCodes>().AddSingleton<SlackClient>().AddSingleton<TeamsClient>();
         return services.AddScoped<ChatIntegrationAccess>().AddScoped<ConfigureSlackIntegration>().AddScoped<RemoveSlackIntegration>()
-            .AddScoped<ConfigureTeamsIntegration>().AddScoped<RemoveTeamsIntegration>().AddScoped<LinkSlackUser>().AddScoped<UnlinkSlackUser>();
+            .AddScoped<ConfigureTeamsIntegration>().AddScoped<RemoveTeamsIntegration>().AddScoped<LinkSlackUser>().AddScoped<UnlinkSlackUser>().AddScoped<SlackInteractions>();
     }
 
     public static void Query(ObjectGraphType query)

@@ -12,6 +12,8 @@ public sealed class NotificationPreferences
 {
     public required string UserId { get; init; }
     public bool Email { get; set; } = true;
+    /// <summary>Where mail goes; none: no mail (Respond keeps no other address for a person).</summary>
+    public string? EmailAddress { get; set; }
     public bool SlackDirectMessage { get; set; }
     public bool SlackChannelMention { get; set; } = true;
     public bool RequestsICanDecide { get; set; } = true;
@@ -28,5 +30,6 @@ internal sealed class NotificationPreferencesConfiguration : IEntityTypeConfigur
         e.ToTable("NotificationPreferences");
         e.HasKey(p => p.UserId);
         e.Property(p => p.UserId).HasMaxLength(128);
+        e.Property(p => p.EmailAddress).HasMaxLength(254);
     }
 }

@@ -10,7 +10,8 @@ public sealed class NotificationPreferencesType : ObjectGraphType<NotificationPr
         Name = "NotificationPreferences";
         Description = "How you hear of approval requests; the in-app notice is always on.";
         Field<NonNullGraphType<BooleanGraphType>>("inApp").Description("Always true: the designer's live notices cannot be turned off.").Resolve(_ => true);
-        Field(p => p.Email).Description("Mail to your account's address (Respond:Email configured).");
+        Field(p => p.Email).Description("Mail to emailAddress (when the server has Respond:Email configured).");
+        Field(p => p.EmailAddress, nullable: true).Description("Where mail goes; null: no mail.");
         Field(p => p.SlackDirectMessage).Description("A direct message to your linked Slack user.");
         Field(p => p.SlackChannelMention).Description("Mention your linked Slack user in the organization's Slack channel post.");
         Field(p => p.RequestsICanDecide).Description("Hear of new requests you may decide.");
@@ -19,7 +20,7 @@ public sealed class NotificationPreferencesType : ObjectGraphType<NotificationPr
     }
 }
 
-public sealed record UpdateNotificationPreferencesInput(bool? Email, bool? SlackDirectMessage, bool? SlackChannelMention, bool? RequestsICanDecide, bool? EscalationsToMe);
+public sealed record UpdateNotificationPreferencesInput(bool? Email, string? EmailAddress, bool? SlackDirectMessage, bool? SlackChannelMention, bool? RequestsICanDecide, bool? EscalationsToMe);
 
 public sealed class UpdateNotificationPreferencesInputType : InputObjectGraphType<UpdateNotificationPreferencesInput>
 {
@@ -28,6 +29,7 @@ public sealed class UpdateNotificationPreferencesInputType : InputObjectGraphTyp
         Name = "UpdateNotificationPreferencesInput";
         Description = "Omitted fields keep their value.";
         Field(i => i.Email, nullable: true);
+        Field(i => i.EmailAddress, nullable: true).Description("An address, or \"\" to remove it.");
         Field(i => i.SlackDirectMessage, nullable: true);
         Field(i => i.SlackChannelMention, nullable: true);
         Field(i => i.RequestsICanDecide, nullable: true);

@@ -6,11 +6,19 @@ using Respond.Server.Persistence;
 
 namespace Respond.Server.Features.Notifications;
 
-/// <summary>How approval requests reach people beyond the designer: per-person preferences (issue 16).</summary>
+/// <summary>How approval requests reach people beyond the designer (issue 16): the notification outbox and its sender (Slack, Teams, mail), per-person preferences.</summary>
 public static class NotificationsFeature
 {
-    public static IServiceCollection AddNotifications(this IServiceCollection services) =>
-        services.AddScoped<UpdateNotificationPreferences>();
+    public static IServiceCollection AddNotifications(this IServiceCollection services)
+    {
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.IsValid, "Respond:Notifications needs positive delays, PollInterval at most a day, MaxRetryDelay >= FirstRetryDelay.").ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
+            .Validate(o => o.IsValid, "Respond:Email needs a port 1-65535, a From address, a positive Timeout, and UserName with Password (both or neither).").ValidateOnStart();
+        services.AddSingleton<ApprovalNotificationWriter>().AddSingleton<ApprovalMailer>();
+        services.AddSingleton<ApprovalNotificationDispatcher>().AddHostedService(sp => sp.GetRequiredService<ApprovalNotificationDispatcher>());
+        return services.AddScoped<UpdateNotificationPreferences>().AddScoped<ApprovalNotificationSender>();
+    }
 
     public static void Query(ObjectGraphType query)
     {

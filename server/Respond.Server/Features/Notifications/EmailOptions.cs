@@ -1,0 +1,32 @@
+using MailKit.Security;
+
+namespace Respond.Server.Features.Notifications;
+
+/// <summary>
+/// The <c>Respond:Email</c> section: the SMTP server approval mails go through. No <see cref="Host"/>: no mail is sent.
+/// </summary>
+public sealed class EmailOptions
+{
+    public const string Section = "Respond:Email";
+
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    /// <summary>None, Auto, SslOnConnect, StartTls (default: STARTTLS is required), StartTlsWhenAvailable.</summary>
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.StartTls;
+
+    /// <summary>The sender, e.g. <c>Respond &lt;respond@example.com&gt;</c>.</summary>
+    public string From { get; set; } = "Respond <respond@localhost>";
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
+
+    public bool IsValid => (!Enabled || Port is > 0 and < 65536) && MimeKit.MailboxAddress.TryParse(From, out _) && Timeout > TimeSpan.Zero
+        && (UserName is null) == (Password is null);
+}
