@@ -9,6 +9,7 @@ namespace Respond.Server.Tests;
 public sealed class GraphQLWebSocketClient : IAsyncDisposable
 {
     private readonly WebSocket _socket;
+    private readonly Queue<JsonNode> _early = new();
 
     private GraphQLWebSocketClient(WebSocket socket) => _socket = socket;
 
@@ -41,10 +42,21 @@ public sealed class GraphQLWebSocketClient : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Subscribes and returns once the server has registered the subscription: the server handles a socket's messages
+    /// in order and answers a ping only after the subscribe before it is set up, so the pong is the registration's receipt.
+    /// </summary>
     public async Task SubscribeAsync(string id, string query)
     {
         await SendAsync(new { id, type = "subscribe", payload = new { query } });
-        await Task.Delay(200);
+        await SendAsync(new { type = "ping" });
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var message = await ReadAsync(until - DateTime.UtcNow) ?? throw new Xunit.Sdk.XunitException($"No pong after subscribing {id}.");
+            if (message["type"]?.GetValue<string>() == "pong") return;
+            _early.Enqueue(message); // an error for this subscription, or a message of another one: read later
+        }
     }
 
     /// <summary>The next `next` payload's data for subscription <paramref name="id"/>; fails after the timeout.</summary>
@@ -67,7 +79,9 @@ public sealed class GraphQLWebSocketClient : IAsyncDisposable
     private Task SendAsync(object message) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, true, CancellationToken.None);
 
-    private async Task<JsonNode?> ReceiveAsync(TimeSpan timeout)
+    private Task<JsonNode?> ReceiveAsync(TimeSpan timeout) => _early.TryDequeue(out var early) ? Task.FromResult<JsonNode?>(early) : ReadAsync(timeout);
+
+    private async Task<JsonNode?> ReadAsync(TimeSpan timeout)
     {
         var buffer = new byte[256 * 1024];
         using var cts = new CancellationTokenSource(timeout);

@@ -145,7 +145,12 @@ public sealed class GraphQLWebSocketEndpointTests(RespondApiFixture api) : IClas
         using var subscriberAll = await InitAsync("viewer");
         await SendAsync(subscriberB, new { id = "b", type = "subscribe", payload = new { query = "subscription { auditRecorded { subjectId organizationIds } }" } });
         await SendAsync(subscriberAll, new { id = "all", type = "subscribe", payload = new { query = "subscription { auditRecorded { subjectId organizationIds } }" } });
-        await Task.Delay(200);
+        // A socket's messages are handled in order: the pong answers only once the subscribe before it is registered.
+        foreach (var subscriber in new[] { subscriberB, subscriberAll })
+        {
+            await SendAsync(subscriber, new { type = "ping" });
+            Assert.Equal("pong", (await ReceiveAsync(subscriber))!.Str("type"));
+        }
 
         await api.GraphQLAsync("admin", "mutation { testConnection(input: { organizationId: \"org-a\" }) { errors { code } } }");
         await api.GraphQLAsync("admin", "mutation { connectOrganization(input: { organizationId: \"org-a\", connector: SIMULATED }) { errors { code } } }");
