@@ -233,6 +233,74 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
         bob.AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task SlackLink_AnUnlinkedClickAnswersALink_BobConfirmsItSignedIn_ThenHisClickApprovesAsHim_AndTheCodeCannotBeUsedTwice()
+    {
+        const string SigningSecret = "e2e-slack-signing-secret-42";
+        await server.EnsureRespondOnAndConnectedAsync();
+        // Posting to Slack goes to an address where nothing listens: this test is about the clicks coming back.
+        await server.GraphQLAsync("""
+            mutation($s: String!) { configureSlackIntegration(input: { organizationId: "contoso", channelId: "C0LINK", botToken: "xoxb-e2e", signingSecret: $s, apiBaseUrl: "https://127.0.0.1:9/api" }) { errors { message } } }
+            """, new { s = SigningSecret });
+        var submitted = await server.GraphQLAsync("""
+            mutation { submitResponseAction(input: { organizationId: "contoso", type: ISOLATE_DEVICE, target: { deviceId: "slack-dev" }, justification: "from Slack" }) { approvalRequest { id } errors { message } } }
+            """);
+        var requestId = submitted["submitResponseAction"]!["approvalRequest"]!["id"]!.GetValue<string>();
+
+        var unlinked = await ClickAsync(SigningSecret, "UBOB", requestId);
+        var code = System.Text.RegularExpressions.Regex.Match(unlinked, @"/link/slack\?code=([A-Za-z0-9_%\-]+)").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(code), unlinked);
+        Assert.Equal("PENDING", await StatusAsync(requestId));
+
+        await using var bob = await DesignerSession.SignInAsync(server, "bob", "bob-password");
+        var page = bob.Page;
+        await page.GotoAsync($"/link/slack?code={code}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link to bob" }).ClickAsync();
+        await Expect(page.GetByTestId("slack-linked")).ToContainTextAsync("is linked to bob");
+
+        await ClickAsync(SigningSecret, "UBOB", requestId);
+        Assert.Equal("APPROVED", await StatusAsync(requestId));
+        Assert.Equal("bob", (await server.GraphQLAsync("query($id: ID!) { approvalRequest(id: $id) { decidedByName } }", new { id = requestId }))["approvalRequest"]!["decidedByName"]!.GetValue<string>());
+
+        // The code linked once; opened again (by anyone) it links nothing.
+        await page.GotoAsync($"/link/slack?code={code}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link to bob" }).ClickAsync();
+        await Expect(page.Locator(".error-box")).ToBeVisibleAsync();
+
+        await page.GotoAsync("/notifications");
+        var link = page.Locator("tr[data-slack-user='UBOB']");
+        await link.GetByRole(AriaRole.Button, new() { Name = "Unlink" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Unlink" }).ClickAsync();
+        await Expect(page.GetByText("No Slack user is linked to you.")).ToBeVisibleAsync();
+        bob.AssertNoConsoleErrors();
+    }
+
+    /// <summary>A click on Approve as Slack sends it (form-encoded payload, v0 signature over timestamp and body); returns the answer's text.</summary>
+    private async Task<string> ClickAsync(string signingSecret, string slackUser, string requestId)
+    {
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions", ["trigger_id"] = Guid.NewGuid().ToString("N"),
+            ["team"] = new JsonObject { ["id"] = "TE2E" },
+            ["user"] = new JsonObject { ["id"] = slackUser, ["username"] = slackUser.ToLowerInvariant(), ["team_id"] = "TE2E" },
+            ["actions"] = new JsonArray { new JsonObject { ["action_id"] = "respond_approve", ["block_id"] = "respond_decision", ["value"] = requestId } },
+        };
+        var body = "payload=" + Uri.EscapeDataString(payload.ToJsonString());
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingSecret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}"));
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{server.BaseUrl}/integrations/slack/interactions") { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(mac));
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return text;
+    }
+
+    private async Task<string> StatusAsync(string requestId) =>
+        (await server.GraphQLAsync("query($id: ID!) { approvalRequest(id: $id) { status } }", new { id = requestId }))["approvalRequest"]!["status"]!.GetValue<string>();
+
     /// <summary>What the server stored and logged, for a failing delivery's diagnosis.</summary>
     private async Task<string> DiagnosisAsync()
     {
