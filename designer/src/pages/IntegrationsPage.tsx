@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { mutate, useQuery } from '../api/hooks';
 import { CHAT_INTEGRATIONS, CONFIGURE_SLACK, CONFIGURE_TEAMS, REMOVE_SLACK, REMOVE_TEAMS } from '../api/queries';
 import type { ChatIntegrationsFieldsFragment } from '../api/generated/graphql';
@@ -57,13 +57,15 @@ export function IntegrationsPage() {
             >
               <h2>{orgName(i.organizationId)}</h2>
               <div className="grid-cards" style={{ gridTemplateColumns: 'repeat(auto-fill, minmax(300px, 1fr))' }}>
-                <div className="stack" data-integration="slack">
-                  <div className="row">
-                    <strong>Slack</strong>
-                    <StatusBadge status={i.slack ? 'ACTIVE' : 'NOT_CONNECTED'} />
-                  </div>
-                  {i.slack ? (
-                    <dl className="kv small">
+                <IntegrationPart
+                  kind="slack"
+                  label="Slack"
+                  changed={i.slack}
+                  onEdit={() => setEditing({ kind: 'slack', integrations: i })}
+                  onRemove={() => setRemoving({ kind: 'slack', integrations: i })}
+                >
+                  {i.slack && (
+                    <>
                       <dt>Channel</dt>
                       <dd className="mono">{i.slack.channelId}</dd>
                       <dt>Interactivity URL</dt>
@@ -76,53 +78,23 @@ export function IntegrationsPage() {
                           <dd className="mono wrap-anywhere">{i.slack.apiBaseUrl}</dd>
                         </>
                       )}
-                      <dt>Changed</dt>
-                      <dd>
-                        by {i.slack.updatedBy}, {when(i.slack.updatedAt)}
-                      </dd>
-                    </dl>
-                  ) : (
-                    <p className="muted small">Not set up: requests of this organization are not posted to Slack.</p>
+                    </>
                   )}
-                  <div className="row">
-                    <button className="btn small" onClick={() => setEditing({ kind: 'slack', integrations: i })}>
-                      {i.slack ? 'Change Slack' : 'Set up Slack'}
-                    </button>
-                    {i.slack && (
-                      <button className="btn small danger" onClick={() => setRemoving({ kind: 'slack', integrations: i })}>
-                        Remove Slack
-                      </button>
-                    )}
-                  </div>
-                </div>
-                <div className="stack" data-integration="teams">
-                  <div className="row">
-                    <strong>Microsoft Teams</strong>
-                    <StatusBadge status={i.teams ? 'ACTIVE' : 'NOT_CONNECTED'} />
-                  </div>
-                  {i.teams ? (
-                    <dl className="kv small">
+                </IntegrationPart>
+                <IntegrationPart
+                  kind="teams"
+                  label="Teams"
+                  changed={i.teams}
+                  onEdit={() => setEditing({ kind: 'teams', integrations: i })}
+                  onRemove={() => setRemoving({ kind: 'teams', integrations: i })}
+                >
+                  {i.teams && (
+                    <>
                       <dt>Workflow on</dt>
                       <dd className="mono">{i.teams.webhookHost}</dd>
-                      <dt>Changed</dt>
-                      <dd>
-                        by {i.teams.updatedBy}, {when(i.teams.updatedAt)}
-                      </dd>
-                    </dl>
-                  ) : (
-                    <p className="muted small">Not set up: requests of this organization are not posted to Teams.</p>
+                    </>
                   )}
-                  <div className="row">
-                    <button className="btn small" onClick={() => setEditing({ kind: 'teams', integrations: i })}>
-                      {i.teams ? 'Change Teams' : 'Set up Teams'}
-                    </button>
-                    {i.teams && (
-                      <button className="btn small danger" onClick={() => setRemoving({ kind: 'teams', integrations: i })}>
-                        Remove Teams
-                      </button>
-                    )}
-                  </div>
-                </div>
+                </IntegrationPart>
               </div>
             </section>
           ))}
@@ -159,6 +131,47 @@ export function IntegrationsPage() {
         onConfirm={() => removing && void remove(removing)}
         body={<p>Requests are no longer posted there; buttons on messages already posted stop deciding. Linked Slack users stay linked.</p>}
       />
+    </div>
+  );
+}
+
+/** One integration of an organization: set up or not, what it holds (children), when it changed, and its buttons. */
+function IntegrationPart(props: {
+  kind: Editing['kind'];
+  label: string;
+  changed: { updatedBy: string; updatedAt: string } | null;
+  onEdit: () => void;
+  onRemove: () => void;
+  children: ReactNode;
+}) {
+  const { changed, label } = props;
+  return (
+    <div className="stack" data-integration={props.kind}>
+      <div className="row">
+        <strong>{props.kind === 'teams' ? 'Microsoft Teams' : label}</strong>
+        <StatusBadge status={changed ? 'ACTIVE' : 'NOT_CONNECTED'} />
+      </div>
+      {changed ? (
+        <dl className="kv small">
+          {props.children}
+          <dt>Changed</dt>
+          <dd>
+            by {changed.updatedBy}, {when(changed.updatedAt)}
+          </dd>
+        </dl>
+      ) : (
+        <p className="muted small">Not set up: requests of this organization are not posted to {label}.</p>
+      )}
+      <div className="row">
+        <button className="btn small" onClick={props.onEdit}>
+          {changed ? `Change ${label}` : `Set up ${label}`}
+        </button>
+        {changed && (
+          <button className="btn small danger" onClick={props.onRemove}>
+            Remove {label}
+          </button>
+        )}
+      </div>
     </div>
   );
 }
