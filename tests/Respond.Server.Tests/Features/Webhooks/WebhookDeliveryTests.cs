@@ -199,6 +199,34 @@ public abstract class WebhookDeliveryTests(TestDatabase database)
     }
 
     [SkippableFact]
+    public async Task ApprovalEscalated_StepFires_TheSubscriberReceivesApprovalEscalated()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        await using var api = Host();
+        await SubscribeAsync(api, receiver.Url, events: [WebhookEventTypes.ApprovalEscalated]);
+        await api.ReadyAsync();
+        var policy = await api.GraphQLAsync("admin-a", "mutation($input: UpdateApprovalPoliciesInput!) { updateApprovalPolicies(input: $input) { errors { code message } } }", new
+        {
+            input = new
+            {
+                organizationId = "org-a",
+                policies = new[] { new { type = "ISOLATE_DEVICE", approvalsRequired = 1, approvers = new[] { "approver-a" }, escalation = new[] { new { afterMinutes = 15, notify = new[] { "admin-a" } } }, timeoutMinutes = 45 } },
+            },
+        });
+        Assert.Empty(policy.Errors("updateApprovalPolicies"));
+        var requestId = (await api.SubmitAsync("responder-a", "ISOLATE_DEVICE", ActionScenario.Device("dev-a1"))).Str("data.submitResponseAction.approvalRequest.id");
+
+        // The escalation step's job body, run once its time has come on the fake clock (ApprovalEscalationTests drives Quartz itself).
+        _time.Advance(TimeSpan.FromMinutes(15));
+        await api.Services.GetRequiredService<Respond.Server.Features.Approvals.ApprovalEscalations>().EscalateAsync(requestId, CancellationToken.None);
+        await DispatchAsync(api);
+        var escalated = (await receiver.NthAsync(1)).Json;
+
+        Assert.Equal(("approval.escalated", requestId, "PENDING"), (escalated.Str("type"), escalated.Str("data.id"), escalated.Str("data.status")));
+        Assert.Equal(1, receiver.Count);
+    }
+
+    [SkippableFact]
     public async Task FailingReceiver_GetsTheSameMessageAgainAfterEachBackoff_UntilItAnswers2xx()
     {
         await using var receiver = await Receiver.StartAsync(500, 503, 500);
