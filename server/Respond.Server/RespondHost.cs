@@ -6,6 +6,7 @@ using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Demo;
 using Respond.Server.Features.Audit;
+using Respond.Server.Features.Cluster;
 using Respond.Server.Features.Engine;
 using Respond.Server.Features.Events;
 using Respond.Server.Features.Health;
@@ -49,7 +50,7 @@ public static class RespondHost
         services.AddRespondGraphQL();
         services.AddConnectors().AddAudit().AddSettings().AddOrganizations().AddRules().AddTemplates();
         services.AddEngine().AddEvents().AddAlerts().AddApprovals().AddRuleTesting();
-        services.AddScripts().AddPeople().AddWebhooks().AddChat().AddNotifications();
+        services.AddScripts().AddPeople().AddWebhooks().AddChat().AddNotifications().AddCluster();
         services.AddResponseActions(configuration);
         services.AddDemo(configuration);
         services.AddHealth();

@@ -97,10 +97,13 @@ public static class PersistenceFeature
         return services;
     }
 
-    /// <summary>What every save passes through: the audit's publisher, and the webhook outbox's writer (same transaction as the change).</summary>
+    /// <summary>
+    /// What every save passes through: the audit's publisher, the webhook outbox's writer, the approval notifications'
+    /// writer and (PostgreSQL) the notices to the other nodes, the writers in the same transaction as the change.
+    /// </summary>
     private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] SaveInterceptors(IServiceProvider sp) =>
         [sp.GetRequiredService<Features.Audit.AuditPublisher>(), sp.GetRequiredService<Features.Webhooks.WebhookOutboxWriter>(),
-            sp.GetRequiredService<Features.Notifications.ApprovalNotificationWriter>()];
+            sp.GetRequiredService<Features.Notifications.ApprovalNotificationWriter>(), sp.GetRequiredService<Features.Cluster.ClusterNoticeWriter>()];
 
     private static void RequireConnectionString(DatabaseProvider provider, string? connectionString)
     {

@@ -59,10 +59,10 @@ public sealed class RespondMetrics : IDisposable
     public RespondMetrics(RespondEvents events)
     {
         _announcements = new CompositeSubscription(
-            events.Observe<Alert>(_ => true).Subscribe(new Observer<Alert>(a => RaisedAlerts.Add(1, new KeyValuePair<string, object?>("severity", Label(a.Severity))))),
-            events.Observe<ApprovalRequested>(_ => true).Subscribe(new Observer<ApprovalRequested>(r =>
+            events.ObserveThisNode<Alert>(_ => true).Subscribe(new Observer<Alert>(a => RaisedAlerts.Add(1, new KeyValuePair<string, object?>("severity", Label(a.Severity))))),
+            events.ObserveThisNode<ApprovalRequested>(_ => true).Subscribe(new Observer<ApprovalRequested>(r =>
                 OpenedApprovals.Add(1, new KeyValuePair<string, object?>("kind", Label(r.Request.Kind))))),
-            events.Observe<ApprovalDecided>(_ => true).Subscribe(new Observer<ApprovalDecided>(Decided)));
+            events.ObserveThisNode<ApprovalDecided>(_ => true).Subscribe(new Observer<ApprovalDecided>(Decided)));
         Live.TryAdd(this, 0);
     }
 
