@@ -223,12 +223,17 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
         var wasOn = await email.IsCheckedAsync();
         await email.SetCheckedAsync(!wasOn);
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Escalations that name me, my role or the on-call list I am on" }).UncheckAsync();
+        await page.GetByLabel("Email address").FillAsync("bob at contoso");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save preferences" }).ClickAsync();
+        await Expect(page.Locator("label", new() { HasText = "Email address" }).Locator(".field-error")).ToBeVisibleAsync(); // not an address
+        await page.GetByLabel("Email address").FillAsync("bob@contoso.example");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save preferences" }).ClickAsync();
         await Expect(page.GetByTestId("toast").Filter(new() { HasText = "Notification preferences saved" })).ToBeVisibleAsync();
         await Expect(page.GetByText("No Slack user is linked to you.")).ToBeVisibleAsync();
 
         await page.ReloadAsync();
         await Expect(email).ToBeCheckedAsync(new() { Checked = !wasOn });
+        await Expect(page.GetByLabel("Email address")).ToHaveValueAsync("bob@contoso.example");
         await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Escalations that name me, my role or the on-call list I am on" })).Not.ToBeCheckedAsync();
         bob.AssertNoConsoleErrors();
     }

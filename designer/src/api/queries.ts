@@ -1386,6 +1386,7 @@ graphql(`
   fragment NotificationPreferencesFields on NotificationPreferences {
     inApp
     email
+    emailAddress
     slackDirectMessage
     slackChannelMention
     requestsICanDecide

@@ -3,10 +3,11 @@ import { mutate, useQuery } from '../api/hooks';
 import { MY_NOTIFICATIONS, UNLINK_SLACK_USER, UPDATE_NOTIFICATION_PREFERENCES } from '../api/queries';
 import type { NotificationPreferencesFieldsFragment, SlackUserLinkFieldsFragment } from '../api/generated/graphql';
 import { Confirm, DataTable, ErrorBox, errorText, Loading, when } from '../components/ui';
+import { fieldErrors } from '../rules/userErrors';
 import { useSession } from '../session';
 
 type Preferences = NotificationPreferencesFieldsFragment;
-type Choice = keyof Omit<Preferences, 'inApp' | 'updatedAt'>;
+type Choice = keyof Omit<Preferences, 'inApp' | 'updatedAt' | 'emailAddress'>;
 
 const CHANNELS: { key: Choice; label: string }[] = [
   { key: 'email', label: 'Email to my account' },
@@ -24,17 +25,18 @@ export function NotificationsPage() {
   const { data, error, loading, reload, setData } = useQuery(MY_NOTIFICATIONS);
   const [draft, setDraft] = useState<Preferences | null>(null);
   const [unlinking, setUnlinking] = useState<SlackUserLinkFieldsFragment | null>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const prefs = draft ?? data?.notificationPreferences ?? null;
   const save = async () => {
     if (!prefs || !data) return;
     const { email, slackDirectMessage, slackChannelMention, requestsICanDecide, escalationsToMe } = prefs;
+    const emailAddress = (prefs.emailAddress ?? '').trim();
     const r = await mutate(
       UPDATE_NOTIFICATION_PREFERENCES,
-      { email, slackDirectMessage, slackChannelMention, requestsICanDecide, escalationsToMe },
+      { email, emailAddress, slackDirectMessage, slackChannelMention, requestsICanDecide, escalationsToMe },
       'updateNotificationPreferences',
     );
-    setSaveError(r.errors.length ? errorText(r.errors) : null);
+    setErrors(fieldErrors(r.errors));
     if (r.notificationPreferences) {
       setData({ ...data, notificationPreferences: r.notificationPreferences });
       setDraft(null);
@@ -59,7 +61,7 @@ export function NotificationsPage() {
     <div className="page" style={{ maxWidth: 900 }}>
       <h1>My notifications</h1>
       <p className="muted">How {viewer.name} hears of approval requests. The designer&apos;s own notices are always on.</p>
-      <ErrorBox error={error ?? saveError} onRetry={() => void reload()} />
+      <ErrorBox error={error ?? errors.form ?? null} onRetry={() => void reload()} />
       {loading && !data ? (
         <Loading />
       ) : (
@@ -73,6 +75,18 @@ export function NotificationsPage() {
                 In the designer (always)
               </label>
               {CHANNELS.map(choice)}
+              <label className="field" style={{ maxWidth: 420 }}>
+                Email address
+                <input
+                  type="email"
+                  autoComplete="email"
+                  value={prefs.emailAddress ?? ''}
+                  onChange={(e) => setDraft({ ...prefs, emailAddress: e.target.value })}
+                  aria-invalid={errors.emailAddress ? true : undefined}
+                />
+                <span className="help">Where approval mail goes; Respond keeps no other address for you.</span>
+                {errors.emailAddress && <span className="field-error">{errors.emailAddress}</span>}
+              </label>
               <h2>About</h2>
               {EVENTS.map(choice)}
               <div>
