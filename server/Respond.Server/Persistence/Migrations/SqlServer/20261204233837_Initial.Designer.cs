@@ -12,8 +12,8 @@ using Respond.Server.Persistence;
 namespace Respond.Server.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRespondDbContext))]
-    [Migration("20261204230117_ApprovalNotifications")]
-    partial class ApprovalNotifications
+    [Migration("20261204233837_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

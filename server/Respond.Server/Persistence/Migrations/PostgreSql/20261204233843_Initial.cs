@@ -86,6 +86,27 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "ApprovalNotifications",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ApprovalRequestId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: false),
+                    LockedUntil = table.Column<long>(type: "bigint", nullable: true),
+                    Delivered = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalNotifications", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApprovalRequests",
                 columns: table => new
                 {
@@ -109,6 +130,14 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     DecidedBy = table.Column<string>(type: "text", nullable: true),
                     DecidedAt = table.Column<long>(type: "bigint", nullable: true),
                     Comment = table.Column<string>(type: "text", nullable: true),
+                    ApprovalsRequired = table.Column<int>(type: "integer", nullable: false),
+                    Decisions = table.Column<string>(type: "text", nullable: false),
+                    Escalation = table.Column<string>(type: "text", nullable: false),
+                    EscalationLevel = table.Column<int>(type: "integer", nullable: false),
+                    NextEscalationAt = table.Column<long>(type: "bigint", nullable: true),
+                    Notices = table.Column<string>(type: "text", nullable: false),
+                    Fallback = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    AutoApproveReason = table.Column<string>(type: "text", nullable: true),
                     ExpiresAt = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false),
                     Version = table.Column<int>(type: "integer", nullable: false)
@@ -142,11 +171,24 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "ClusterNodes",
+                columns: table => new
+                {
+                    NodeId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClusterNodes", x => x.NodeId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "EvaluationCheckpoints",
                 columns: table => new
                 {
                     OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    WindowsSequence = table.Column<long>(type: "bigint", nullable: false),
                     UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
@@ -193,6 +235,24 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_IocRules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationPreferences",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Email = table.Column<bool>(type: "boolean", nullable: false),
+                    EmailAddress = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    SlackDirectMessage = table.Column<bool>(type: "boolean", nullable: false),
+                    SlackChannelMention = table.Column<bool>(type: "boolean", nullable: false),
+                    RequestsICanDecide = table.Column<bool>(type: "boolean", nullable: false),
+                    EscalationsToMe = table.Column<bool>(type: "boolean", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationPreferences", x => x.UserId);
                 });
 
             migrationBuilder.CreateTable(
@@ -270,6 +330,20 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ParkedEvents", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PartitionLeases",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    NodeId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Token = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PartitionLeases", x => x.OrganizationId);
                 });
 
             migrationBuilder.CreateTable(
@@ -427,7 +501,8 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 {
                     ClientId = table.Column<string>(type: "text", nullable: false),
                     Roles = table.Column<List<string>>(type: "text[]", nullable: false),
-                    Organizations = table.Column<List<string>>(type: "text[]", nullable: false)
+                    Organizations = table.Column<List<string>>(type: "text[]", nullable: false),
+                    RevokedAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -446,6 +521,8 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     DisabledAt = table.Column<long>(type: "bigint", nullable: true),
                     DisabledBy = table.Column<string>(type: "text", nullable: true),
                     ApprovalRequired = table.Column<string>(type: "text", nullable: false),
+                    ApprovalPolicies = table.Column<string>(type: "text", nullable: false),
+                    OnCall = table.Column<List<string>>(type: "text[]", nullable: false),
                     AutoResponse = table.Column<string>(type: "text", nullable: false),
                     ProtectedDevices = table.Column<List<string>>(type: "text[]", nullable: false),
                     ProtectedAccounts = table.Column<List<string>>(type: "text[]", nullable: false),
@@ -455,6 +532,85 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Settings", x => x.OrganizationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlackIntegrations",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BotTokenProtected = table.Column<string>(type: "text", nullable: false),
+                    SigningSecretProtected = table.Column<string>(type: "text", nullable: false),
+                    ChannelId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ApiBaseUrl = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    UpdatedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlackIntegrations", x => x.OrganizationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlackInteractionReceipts",
+                columns: table => new
+                {
+                    Signature = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    ReceivedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlackInteractionReceipts", x => x.Signature);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlackLinkCodes",
+                columns: table => new
+                {
+                    CodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SlackTeamId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SlackUserId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SlackUserName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false),
+                    UsedAt = table.Column<long>(type: "bigint", nullable: true),
+                    UsedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlackLinkCodes", x => x.CodeHash);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlackUserLinks",
+                columns: table => new
+                {
+                    SlackTeamId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SlackUserId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SlackUserName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    UserId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    LinkedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlackUserLinks", x => new { x.SlackTeamId, x.SlackUserId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TeamsIntegrations",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    WebhookUrlProtected = table.Column<string>(type: "text", nullable: false),
+                    WebhookHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    UpdatedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TeamsIntegrations", x => x.OrganizationId);
                 });
 
             migrationBuilder.CreateTable(
@@ -479,11 +635,77 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     PasswordHash = table.Column<string>(type: "text", nullable: false),
                     Roles = table.Column<List<string>>(type: "text[]", nullable: false),
                     Organizations = table.Column<List<string>>(type: "text[]", nullable: false),
-                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    DisabledAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MessageId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SubscriptionId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    At = table.Column<long>(type: "bigint", nullable: false),
+                    StatusCode = table.Column<int>(type: "integer", nullable: true),
+                    Error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    DurationMs = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookAttempts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookMessages",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SubscriptionId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    EventType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PayloadJson = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: false),
+                    LockedUntil = table.Column<long>(type: "bigint", nullable: true),
+                    DeliveredAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastStatusCode = table.Column<int>(type: "integer", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookSubscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    Events = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    DisabledReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    SecretProtected = table.Column<string>(type: "text", nullable: false),
+                    PreviousSecretProtected = table.Column<string>(type: "text", nullable: true),
+                    PreviousSecretExpiresAt = table.Column<long>(type: "bigint", nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "integer", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookSubscriptions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -630,6 +852,11 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 columns: new[] { "RuleId", "GroupKey", "SuppressUntil" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApprovalNotifications_Status_NextAttemptAt",
+                table: "ApprovalNotifications",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApprovalRequests_OrganizationId_Status",
                 table: "ApprovalRequests",
                 columns: new[] { "OrganizationId", "Status" });
@@ -699,6 +926,11 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 columns: new[] { "OrganizationId", "ParkedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PartitionLeases_NodeId",
+                table: "PartitionLeases",
+                column: "NodeId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ResponseActions_AlertId",
                 table: "ResponseActions",
                 column: "AlertId");
@@ -751,10 +983,45 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SlackInteractionReceipts_ReceivedAt",
+                table: "SlackInteractionReceipts",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlackLinkCodes_ExpiresAt",
+                table: "SlackLinkCodes",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlackUserLinks_UserId",
+                table: "SlackUserLinks",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Users_UserName",
                 table: "Users",
                 column: "UserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookAttempts_MessageId",
+                table: "WebhookAttempts",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookMessages_Status_NextAttemptAt",
+                table: "WebhookMessages",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookMessages_SubscriptionId_CreatedAt",
+                table: "WebhookMessages",
+                columns: new[] { "SubscriptionId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookSubscriptions_OrganizationId",
+                table: "WebhookSubscriptions",
+                column: "OrganizationId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkflowInstances_RuleId_StartedAt",
@@ -780,10 +1047,16 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 name: "Alerts");
 
             migrationBuilder.DropTable(
+                name: "ApprovalNotifications");
+
+            migrationBuilder.DropTable(
                 name: "ApprovalRequests");
 
             migrationBuilder.DropTable(
                 name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "ClusterNodes");
 
             migrationBuilder.DropTable(
                 name: "Connections");
@@ -798,6 +1071,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 name: "IocRules");
 
             migrationBuilder.DropTable(
+                name: "NotificationPreferences");
+
+            migrationBuilder.DropTable(
                 name: "OpenIddictScopes");
 
             migrationBuilder.DropTable(
@@ -805,6 +1081,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "ParkedEvents");
+
+            migrationBuilder.DropTable(
+                name: "PartitionLeases");
 
             migrationBuilder.DropTable(
                 name: "ResponseActions");
@@ -828,10 +1107,34 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 name: "Settings");
 
             migrationBuilder.DropTable(
+                name: "SlackIntegrations");
+
+            migrationBuilder.DropTable(
+                name: "SlackInteractionReceipts");
+
+            migrationBuilder.DropTable(
+                name: "SlackLinkCodes");
+
+            migrationBuilder.DropTable(
+                name: "SlackUserLinks");
+
+            migrationBuilder.DropTable(
+                name: "TeamsIntegrations");
+
+            migrationBuilder.DropTable(
                 name: "TokenKeys");
 
             migrationBuilder.DropTable(
                 name: "Users");
+
+            migrationBuilder.DropTable(
+                name: "WebhookAttempts");
+
+            migrationBuilder.DropTable(
+                name: "WebhookMessages");
+
+            migrationBuilder.DropTable(
+                name: "WebhookSubscriptions");
 
             migrationBuilder.DropTable(
                 name: "WindowStates");

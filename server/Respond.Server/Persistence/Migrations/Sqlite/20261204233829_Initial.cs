@@ -84,6 +84,27 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ApprovalNotifications",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ApprovalRequestId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    Delivered = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalNotifications", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApprovalRequests",
                 columns: table => new
                 {
@@ -107,6 +128,14 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     DecidedBy = table.Column<string>(type: "TEXT", nullable: true),
                     DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Comment = table.Column<string>(type: "TEXT", nullable: true),
+                    ApprovalsRequired = table.Column<int>(type: "INTEGER", nullable: false),
+                    Decisions = table.Column<string>(type: "TEXT", nullable: false),
+                    Escalation = table.Column<string>(type: "TEXT", nullable: false),
+                    EscalationLevel = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextEscalationAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Notices = table.Column<string>(type: "TEXT", nullable: false),
+                    Fallback = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    AutoApproveReason = table.Column<string>(type: "TEXT", nullable: true),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
@@ -140,11 +169,24 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ClusterNodes",
+                columns: table => new
+                {
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClusterNodes", x => x.NodeId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "EvaluationCheckpoints",
                 columns: table => new
                 {
                     OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    WindowsSequence = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -191,6 +233,24 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_IocRules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationPreferences",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Email = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EmailAddress = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    SlackDirectMessage = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SlackChannelMention = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RequestsICanDecide = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EscalationsToMe = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationPreferences", x => x.UserId);
                 });
 
             migrationBuilder.CreateTable(
@@ -268,6 +328,20 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ParkedEvents", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PartitionLeases",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Token = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PartitionLeases", x => x.OrganizationId);
                 });
 
             migrationBuilder.CreateTable(
@@ -425,7 +499,8 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 {
                     ClientId = table.Column<string>(type: "TEXT", nullable: false),
                     Roles = table.Column<string>(type: "TEXT", nullable: false),
-                    Organizations = table.Column<string>(type: "TEXT", nullable: false)
+                    Organizations = table.Column<string>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -444,6 +519,8 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     DisabledAt = table.Column<long>(type: "INTEGER", nullable: true),
                     DisabledBy = table.Column<string>(type: "TEXT", nullable: true),
                     ApprovalRequired = table.Column<string>(type: "TEXT", nullable: false),
+                    ApprovalPolicies = table.Column<string>(type: "TEXT", nullable: false),
+                    OnCall = table.Column<string>(type: "TEXT", nullable: false),
                     AutoResponse = table.Column<string>(type: "TEXT", nullable: false),
                     ProtectedDevices = table.Column<string>(type: "TEXT", nullable: false),
                     ProtectedAccounts = table.Column<string>(type: "TEXT", nullable: false),
@@ -453,6 +530,85 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Settings", x => x.OrganizationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlackIntegrations",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BotTokenProtected = table.Column<string>(type: "TEXT", nullable: false),
+                    SigningSecretProtected = table.Column<string>(type: "TEXT", nullable: false),
+                    ChannelId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ApiBaseUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlackIntegrations", x => x.OrganizationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlackInteractionReceipts",
+                columns: table => new
+                {
+                    Signature = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlackInteractionReceipts", x => x.Signature);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlackLinkCodes",
+                columns: table => new
+                {
+                    CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SlackTeamId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SlackUserId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SlackUserName = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UsedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlackLinkCodes", x => x.CodeHash);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SlackUserLinks",
+                columns: table => new
+                {
+                    SlackTeamId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SlackUserId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SlackUserName = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LinkedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SlackUserLinks", x => new { x.SlackTeamId, x.SlackUserId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TeamsIntegrations",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    WebhookUrlProtected = table.Column<string>(type: "TEXT", nullable: false),
+                    WebhookHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TeamsIntegrations", x => x.OrganizationId);
                 });
 
             migrationBuilder.CreateTable(
@@ -477,11 +633,77 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     PasswordHash = table.Column<string>(type: "TEXT", nullable: false),
                     Roles = table.Column<string>(type: "TEXT", nullable: false),
                     Organizations = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DisabledAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    DurationMs = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookAttempts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookMessages",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SubscriptionId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EventType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PayloadJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastStatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookSubscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    Events = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DisabledReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    SecretProtected = table.Column<string>(type: "TEXT", nullable: false),
+                    PreviousSecretProtected = table.Column<string>(type: "TEXT", nullable: true),
+                    PreviousSecretExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookSubscriptions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -628,6 +850,11 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 columns: new[] { "RuleId", "GroupKey", "SuppressUntil" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApprovalNotifications_Status_NextAttemptAt",
+                table: "ApprovalNotifications",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApprovalRequests_OrganizationId_Status",
                 table: "ApprovalRequests",
                 columns: new[] { "OrganizationId", "Status" });
@@ -697,6 +924,11 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 columns: new[] { "OrganizationId", "ParkedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PartitionLeases_NodeId",
+                table: "PartitionLeases",
+                column: "NodeId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ResponseActions_AlertId",
                 table: "ResponseActions",
                 column: "AlertId");
@@ -749,10 +981,45 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SlackInteractionReceipts_ReceivedAt",
+                table: "SlackInteractionReceipts",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlackLinkCodes_ExpiresAt",
+                table: "SlackLinkCodes",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SlackUserLinks_UserId",
+                table: "SlackUserLinks",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Users_UserName",
                 table: "Users",
                 column: "UserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookAttempts_MessageId",
+                table: "WebhookAttempts",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookMessages_Status_NextAttemptAt",
+                table: "WebhookMessages",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookMessages_SubscriptionId_CreatedAt",
+                table: "WebhookMessages",
+                columns: new[] { "SubscriptionId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookSubscriptions_OrganizationId",
+                table: "WebhookSubscriptions",
+                column: "OrganizationId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkflowInstances_RuleId_StartedAt",
@@ -778,10 +1045,16 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 name: "Alerts");
 
             migrationBuilder.DropTable(
+                name: "ApprovalNotifications");
+
+            migrationBuilder.DropTable(
                 name: "ApprovalRequests");
 
             migrationBuilder.DropTable(
                 name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "ClusterNodes");
 
             migrationBuilder.DropTable(
                 name: "Connections");
@@ -796,6 +1069,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 name: "IocRules");
 
             migrationBuilder.DropTable(
+                name: "NotificationPreferences");
+
+            migrationBuilder.DropTable(
                 name: "OpenIddictScopes");
 
             migrationBuilder.DropTable(
@@ -803,6 +1079,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ParkedEvents");
+
+            migrationBuilder.DropTable(
+                name: "PartitionLeases");
 
             migrationBuilder.DropTable(
                 name: "ResponseActions");
@@ -826,10 +1105,34 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 name: "Settings");
 
             migrationBuilder.DropTable(
+                name: "SlackIntegrations");
+
+            migrationBuilder.DropTable(
+                name: "SlackInteractionReceipts");
+
+            migrationBuilder.DropTable(
+                name: "SlackLinkCodes");
+
+            migrationBuilder.DropTable(
+                name: "SlackUserLinks");
+
+            migrationBuilder.DropTable(
+                name: "TeamsIntegrations");
+
+            migrationBuilder.DropTable(
                 name: "TokenKeys");
 
             migrationBuilder.DropTable(
                 name: "Users");
+
+            migrationBuilder.DropTable(
+                name: "WebhookAttempts");
+
+            migrationBuilder.DropTable(
+                name: "WebhookMessages");
+
+            migrationBuilder.DropTable(
+                name: "WebhookSubscriptions");
 
             migrationBuilder.DropTable(
                 name: "WindowStates");
