@@ -17,7 +17,7 @@ public static class ConnectorsFeature
         services.AddSingleton<IConnector, SimulatedConnector>();
         services.AddSingleton<IConnector, GraphConnector>();
         services.AddSingleton<IConnector, WebhookConnector>();
-        services.AddSingleton<WebhookReplayGuard>();
+        services.AddScoped<WebhookReplayGuard>();
         services.AddAgents();
         return services;
     }

@@ -213,6 +213,13 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(l => l.NodeId).HasMaxLength(128);
             e.HasIndex(l => l.NodeId);
         });
+        model.Entity<Connectors.Webhook.AcceptedWebhookCallback>(e =>
+        {
+            e.ToTable("AcceptedWebhookCallbacks");
+            e.HasKey(a => new { a.OrganizationId, a.Signature });
+            e.Property(a => a.OrganizationId).HasMaxLength(64);
+            e.Property(a => a.Signature).HasMaxLength(200);
+        });
         model.Entity<ClusterNode>(e =>
         {
             e.HasKey(n => n.NodeId);

@@ -47,7 +47,7 @@ public static class WebhookCallbackEndpoint
         if (http.RequestServices.GetService<IActionResults>() is not { } results)
             return Refuse(503, "Unavailable", "Response actions are not available on this server.");
 
-        if (!replays.TryAccept(organizationId, signature, signedAt))
+        if (!await replays.TryAcceptAsync(organizationId, signature, signedAt, ct))
             return Refuse(401, "Replayed", "This signed callback was already accepted.");
         try
         {
@@ -56,7 +56,7 @@ public static class WebhookCallbackEndpoint
         }
         catch
         {
-            replays.Release(organizationId, signature);
+            await replays.ReleaseAsync(organizationId, signature);
             throw;
         }
     }

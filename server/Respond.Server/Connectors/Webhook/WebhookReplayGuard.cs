@@ -1,34 +1,55 @@
-using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Respond.Server.Persistence;
 
 namespace Respond.Server.Connectors.Webhook;
 
+/// <summary>A callback signature accepted and remembered until its timestamp can no longer be accepted.</summary>
+public sealed class AcceptedWebhookCallback
+{
+    public required string OrganizationId { get; init; }
+
+    /// <summary>The signature header, lower case.</summary>
+    public required string Signature { get; init; }
+
+    public DateTimeOffset ForgetAt { get; init; }
+}
+
 /// <summary>
 /// The callback signatures accepted while their timestamp is still acceptable, so a captured callback cannot be
-/// replayed. In memory: one Respond instance (or sticky routing) per webhook.
+/// replayed. In the database (a row per accepted signature, unique per organization): a replay is refused by every node
+/// sharing it, not only by the node that accepted the original.
 /// </summary>
-internal sealed class WebhookReplayGuard(TimeProvider time)
+internal sealed class WebhookReplayGuard(RespondDbContext db, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _accepted = new();
-    private DateTimeOffset _nextSweep;
-
     /// <summary>Claims the signature; false if it was accepted before. <paramref name="signedAt"/> bounds how long it must be remembered.</summary>
-    public bool TryAccept(string organizationId, string signature, DateTimeOffset signedAt)
+    public async Task<bool> TryAcceptAsync(string organizationId, string signature, DateTimeOffset signedAt, CancellationToken ct)
     {
-        Sweep();
-        return _accepted.TryAdd(Key(organizationId, signature), signedAt + WebhookSignature.Tolerance + TimeSpan.FromSeconds(1));
+        var now = time.GetUtcNow();
+        await db.Set<AcceptedWebhookCallback>().Where(a => a.OrganizationId == organizationId && a.ForgetAt <= now).ExecuteDeleteAsync(ct);
+        var claim = new AcceptedWebhookCallback
+        {
+            OrganizationId = organizationId,
+            Signature = signature.ToLowerInvariant(),
+            ForgetAt = signedAt + WebhookSignature.Tolerance + TimeSpan.FromSeconds(1),
+        };
+        db.Add(claim);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+        finally
+        {
+            db.Entry(claim).State = EntityState.Detached;
+        }
     }
 
     /// <summary>Gives a claim back when the callback could not be processed, so the sender can try again.</summary>
-    public void Release(string organizationId, string signature) => _accepted.TryRemove(Key(organizationId, signature), out _);
-
-    private static string Key(string organizationId, string signature) => organizationId + " " + signature.ToLowerInvariant();
-
-    private void Sweep()
-    {
-        var now = time.GetUtcNow();
-        if (now < _nextSweep) return;
-        _nextSweep = now.AddMinutes(1);
-        foreach (var (key, forgetAt) in _accepted)
-            if (forgetAt <= now) _accepted.TryRemove(key, out _);
-    }
+    public Task ReleaseAsync(string organizationId, string signature) =>
+        db.Set<AcceptedWebhookCallback>().Where(a => a.OrganizationId == organizationId && a.Signature == signature.ToLowerInvariant())
+            .ExecuteDeleteAsync(CancellationToken.None);
 }

@@ -339,6 +339,24 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.ToTable("AgentEnrollmentTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Respond.Server.Connectors.Webhook.AcceptedWebhookCallback", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Signature")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("ForgetAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Signature");
+
+                    b.ToTable("AcceptedWebhookCallbacks", (string)null);
+                });
+
             modelBuilder.Entity("Respond.Server.Features.Actions.ResponseAction", b =>
                 {
                     b.Property<string>("Id")

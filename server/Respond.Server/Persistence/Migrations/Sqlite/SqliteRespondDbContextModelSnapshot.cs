@@ -331,6 +331,24 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.ToTable("AgentEnrollmentTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Respond.Server.Connectors.Webhook.AcceptedWebhookCallback", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Signature")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ForgetAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Signature");
+
+                    b.ToTable("AcceptedWebhookCallbacks", (string)null);
+                });
+
             modelBuilder.Entity("Respond.Server.Features.Actions.ResponseAction", b =>
                 {
                     b.Property<string>("Id")
