@@ -143,9 +143,11 @@ public sealed class PartitionLeaseTests : IAsyncLifetime
         var checkpointBefore = await CheckpointAsync(a, "org-a");
         Assert.True(a.Ownership.Holds("org-a"), "A has not noticed yet: it renews no more");
 
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.Ownership.Dropped += organizationId => { if (organizationId == "org-a") dropped.TrySetResult(); };
         await a.Api.PostEventsAsync("ingestor-a", [EngineScenario.Event("stale-1"), EngineScenario.Event("stale-2")], waitForEvaluation: false);
-        using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
-            while (a.Ownership.Holds("org-a")) await Task.Delay(50, limit.Token);
+        await dropped.Task.WaitAsync(TimeSpan.FromMinutes(1)); // the fence refused A's unit, so A gave the partition up
+        Assert.False(a.Ownership.Holds("org-a"));
         var alertsFromA = await AlertsAsync(a, rule);
         var checkpointAfterA = await CheckpointAsync(a, "org-a");
         await b.Leases.PollLogAsync(default);

@@ -85,7 +85,15 @@ public sealed class PartitionOwnership(bool clustered)
 
     internal void Hold(string organizationId, long token) => _held[organizationId] = token;
 
-    internal bool Drop(string organizationId) => _held.TryRemove(organizationId, out _);
+    internal bool Drop(string organizationId)
+    {
+        if (!_held.TryRemove(organizationId, out _)) return false;
+        Dropped?.Invoke(organizationId);
+        return true;
+    }
+
+    /// <summary>A held partition was given up or lost (its organization id); a seam for tests.</summary>
+    internal event Action<string>? Dropped;
 }
 
 /// <summary>The lease rows: taking, renewing, giving up, and the fence a checkpoint write passes in its transaction.</summary>

@@ -39,6 +39,7 @@ public sealed class FakeHttpServer : IAsyncDisposable
     public string Url { get; }
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
     public Func<RecordedRequest, FakeResponse> Handler { get; set; }
+    private readonly SemaphoreSlim _arrived = new(0);
 
     private FakeHttpServer(WebApplication app, Func<RecordedRequest, FakeResponse> handler)
     {
@@ -60,6 +61,18 @@ public sealed class FakeHttpServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Waits (bounded) until a request matching <paramref name="match"/> has arrived, woken by each arrival.</summary>
+    public async Task<RecordedRequest> WaitForAsync(Func<RecordedRequest, bool> match)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (Requests.FirstOrDefault(match) is { } found) return found;
+            try { await _arrived.WaitAsync(limit.Token); }
+            catch (OperationCanceledException) { throw new Xunit.Sdk.XunitException("No matching request arrived: " + string.Join(", ", Requests.Select(r => r.Target))); }
+        }
+    }
+
     /// <summary>A URL on which nothing listens.</summary>
     public static string Unreachable()
     {
@@ -75,6 +88,7 @@ public sealed class FakeHttpServer : IAsyncDisposable
         var request = new RecordedRequest(context.Request.Method, context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget,
             headers, await reader.ReadToEndAsync());
         Requests.Enqueue(request);
+        _arrived.Release();
         var response = Handler(request);
         context.Response.StatusCode = response.Status;
         foreach (var (k, v) in response.Headers ?? new Dictionary<string, string>()) context.Response.Headers[k] = v;

@@ -256,7 +256,7 @@ public abstract partial class SlackApprovalTests(TestDatabase database) : IAsync
         Assert.Equal("PENDING", (await RequestAsync(requestId)).Str("status"));
         Assert.Empty((await RequestAsync(requestId))["decisions"]!.AsArray());
         Assert.Contains(await RefusalsAsync($"slack:{Team}/UNOBODY"), r => r.Str("reason") == "NOT_LINKED");
-        await WaitForAsync(() => _slack.Requests.Any(r => r.Path == "/response/1" && r.Body.Contains("link/slack?code=")));
+        await _slack.WaitForAsync(r => r.Path == "/response/1" && r.Body.Contains("link/slack?code="));
     }
 
     [SkippableFact]
@@ -348,16 +348,6 @@ public abstract partial class SlackApprovalTests(TestDatabase database) : IAsync
         Assert.Empty(unlinked.Errors("unlinkSlackUser"));
         Assert.Matches(LinkPattern(), answer.Text);
         Assert.Equal("PENDING", (await RequestAsync(requestId)).Str("status"));
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            Assert.False(limit.IsCancellationRequested, "The condition did not hold in time.");
-            await Task.Delay(20, CancellationToken.None);
-        }
     }
 
     public sealed class OnSqlite() : SlackApprovalTests(TestDatabase.Sqlite);
