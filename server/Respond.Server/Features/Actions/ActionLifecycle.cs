@@ -124,6 +124,10 @@ public sealed class ActionScheduler(ISchedulerFactory schedulers)
 
     public async Task<bool> ExistsAsync(ActionJobKind kind, string id, CancellationToken ct) =>
         await (await schedulers.GetScheduler(ct)).Exists(Key(kind, id), ct);
+
+    /// <summary>Whether the job store is shared by several nodes (PostgreSQL, SQL Server), so jobs run on any of them.</summary>
+    public async Task<bool> ClusteredAsync(CancellationToken ct) =>
+        (await (await schedulers.GetScheduler(ct)).GetMetadata(ct)).JobStoreClustered;
 }
 
 /// <summary>Thin: the kind comes from the job group, the id from the data map; <see cref="ActionRunner"/> does the work.</summary>
@@ -143,7 +147,7 @@ public sealed class ActionJob(IServiceScopeFactory scopes, ApprovalEscalations e
         var runner = scope.ServiceProvider.GetRequiredService<ActionRunner>();
         await (kind switch
         {
-            ActionJobKind.Execute => runner.ExecuteAsync(id, ct),
+            ActionJobKind.Execute => runner.ExecuteAsync(id, context.Recovering, ct),
             ActionJobKind.Verify => runner.VerifyAsync(id, ct),
             ActionJobKind.ResultDeadline => runner.ResultDeadlineAsync(id, ct),
             _ => runner.ExpireApprovalAsync(id, ct),

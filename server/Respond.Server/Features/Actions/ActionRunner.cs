@@ -36,9 +36,20 @@ public sealed class ActionRunner(
 {
     private static readonly RespondPrincipal System = RespondPrincipal.System;
 
-    public async Task ExecuteAsync(string actionId, CancellationToken ct)
+    /// <summary>
+    /// Runs a queued action. <paramref name="recovering"/>: the scheduler re-runs the job because the node that was running
+    /// it died (crash, SIGKILL); an action that node had left EXECUTING ends FAILED with its outcome unknown, never
+    /// executed a second time.
+    /// </summary>
+    public async Task ExecuteAsync(string actionId, bool recovering, CancellationToken ct)
     {
         var action = await db.ResponseActions.SingleOrDefaultAsync(a => a.Id == actionId, ct);
+        if (recovering && action is { Status: ResponseActionStatus.Executing, AwaitingResult: false })
+        {
+            FailInterrupted(action);
+            await SaveAsync(ct);
+            return;
+        }
         if (action is not { Status: ResponseActionStatus.Queued }) return;
         if (!(await db.ForAsync(action.OrganizationId, ct)).Enabled)
         {
@@ -295,18 +306,26 @@ public sealed class ActionRunner(
         _ => new ActionTarget(target, null, null, null, null, null),
     };
 
-    /// <summary>Start-up: queued actions get their job back if it was lost; executions cut off by a stop end FAILED with an honest reason.</summary>
+    /// <summary>
+    /// Start-up: queued actions get their job back if it was lost; on one node, executions cut off by a stop end FAILED
+    /// with an honest reason. With several nodes (clustered scheduler) an action EXECUTING may be running on a living
+    /// node, so a starting node leaves it alone: the job of a node that died is re-run as a recovery, which settles it.
+    /// </summary>
     public async Task RecoverAsync(ActionScheduler scheduler, CancellationToken ct)
     {
         foreach (var action in await db.ResponseActions.Where(a => a.Status == ResponseActionStatus.Queued).ToListAsync(ct))
             if (!await scheduler.ExistsAsync(ActionJobKind.Execute, action.Id, ct))
                 lifecycle.Schedule(ActionJobKind.Execute, action.Id, action.NextAttemptAt ?? time.GetUtcNow());
-        foreach (var action in await db.ResponseActions.Where(a => a.Status == ResponseActionStatus.Executing && !a.AwaitingResult).ToListAsync(ct))
-        {
-            action.FailureReason = "Respond stopped while the action was executing; its outcome is unknown. Check the target before submitting it again.";
-            lifecycle.Move(action, ResponseActionStatus.Failed, System, action.FailureReason);
-        }
+        if (!await scheduler.ClusteredAsync(ct))
+            foreach (var action in await db.ResponseActions.Where(a => a.Status == ResponseActionStatus.Executing && !a.AwaitingResult).ToListAsync(ct))
+                FailInterrupted(action);
         await SaveAsync(ct);
+    }
+
+    private void FailInterrupted(ResponseAction action)
+    {
+        action.FailureReason = "Respond stopped while the action was executing; its outcome is unknown. Check the target before submitting it again.";
+        lifecycle.Move(action, ResponseActionStatus.Failed, System, action.FailureReason);
     }
 
     public static ActionCommand Command(ResponseAction action) =>

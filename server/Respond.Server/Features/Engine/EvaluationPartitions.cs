@@ -116,10 +116,16 @@ public sealed class EvaluationPartitions
     {
         var checkpoints = await db.EvaluationCheckpoints.AsNoTracking().Where(c => organizations.Contains(c.OrganizationId)).ToDictionaryAsync(c => c.OrganizationId, ct);
         var loaded = new Dictionary<string, EvaluationPartition>(StringComparer.Ordinal);
+        // Suppression is judged by event time: open alerts are loaded back to a day before the event time evaluation
+        // reached (the window the running index keeps, see OpenAlertIndex.Prune), not before the wall clock, so a stream
+        // of events older than a day suppresses the same after a restart or a takeover as without one.
+        var since = now;
         foreach (var organization in organizations)
         {
             var stored = checkpoints.GetValueOrDefault(organization);
             var checkpoint = stored?.Sequence ?? 0;
+            if (await db.Events.Where(e => e.Sequence == checkpoint && e.OrganizationId == organization).Select(e => (DateTimeOffset?)e.Time).SingleOrDefaultAsync(ct) is { } reached && reached < since)
+                since = reached;
             var head = await db.Events.Where(e => e.OrganizationId == organization).MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
             var pending = head > checkpoint ? await db.Events.CountAsync(e => e.OrganizationId == organization && e.Sequence > checkpoint, ct) : 0;
             var partition = loaded[organization] = new EvaluationPartition(organization);
@@ -136,7 +142,7 @@ public sealed class EvaluationPartitions
             loaded[organization].Windows.Load(new WindowKey(row.RuleId, row.NodeId, row.GroupKey),
                 JsonSerializer.Deserialize<List<WindowEntry>>(row.EntriesJson, RespondDbContext.JsonOptions) ?? []);
         }
-        var since = now - TimeSpan.FromDays(1);
+        since -= TimeSpan.FromDays(1);
         var open = await db.Alerts.AsNoTracking()
             .Where(a => organizations.Contains(a.OrganizationId) && a.SuppressUntil != null && a.SuppressUntil >= since && a.Status != AlertStatus.Closed)
             .Select(a => new { a.RuleId, a.OrganizationId, a.GroupKey, a.Id, a.SuppressUntil, a.CreatedAt }).ToListAsync(ct);
