@@ -1,77 +1,68 @@
-using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Respond.Server.Persistence;
 
 namespace Respond.Server.Identity;
 
 /// <summary>
-/// Failures per key (a source address, a client id) within a sliding window, in memory: one Respond process is
-/// assumed and a restart forgets them. Each key keeps at most <c>limit</c> timestamps, and keys without a failure in
-/// the window are pruned (at most once per window) so a spray of keys cannot grow it without bound.
+/// Failures per key (a source address, a client id) within a sliding window, in the database (a row of
+/// <see cref="CredentialFailure"/> per failure): every node sharing it counts the same failures, so a guesser gets the
+/// allowance once, not once per node. Each failure is its own insert, so parallel failures all count. Rows older than the
+/// window are deleted at most once per window by whichever node counts a failure then.
 /// </summary>
-internal sealed class FailureWindow(TimeProvider time, int limit, TimeSpan window)
+internal sealed class FailureWindow(IServiceScopeFactory scopes, TimeProvider time, string kind, int limit, TimeSpan window)
 {
-    private const int PruneAbove = 10_000;
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.OrdinalIgnoreCase);
+    public const string Sources = "source";
+    public const string Clients = "client";
     private long _nextPruneTicks;
 
     public int Limit { get; } = limit;
 
     /// <summary>How long until <paramref name="key"/> has fewer than <see cref="Limit"/> failures in the window; null when it has fewer now.</summary>
-    public TimeSpan? ThrottledFor(string key)
+    public async Task<TimeSpan?> ThrottledForAsync(string key, CancellationToken ct)
     {
-        if (!_failures.TryGetValue(key, out var queue)) return null;
         var now = time.GetUtcNow();
-        lock (queue)
-        {
-            Trim(queue, now);
-            return queue.Count >= Limit ? queue.Peek() + window - now : null;
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var limitReachedAt = await Recent(scope, key, now).OrderByDescending(f => f.FailedAt).Skip(Limit - 1).Select(f => f.FailedAt).Take(1).ToListAsync(ct);
+        return limitReachedAt.Count == 0 ? null : limitReachedAt[0] + window - now;
     }
 
     /// <summary>Whether <paramref name="key"/> failed at all within the window.</summary>
-    public bool HasFailed(string key)
+    public async Task<bool> HasFailedAsync(string key, CancellationToken ct)
     {
-        if (!_failures.TryGetValue(key, out var queue)) return false;
-        lock (queue)
-        {
-            Trim(queue, time.GetUtcNow());
-            return queue.Count > 0;
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        return await Recent(scope, key, time.GetUtcNow()).AnyAsync(ct);
     }
 
-    /// <summary>Counts a failure; true when this one brought the key to the limit (it is throttled from now on).</summary>
-    public bool Failed(string key)
+    /// <summary>
+    /// Counts a failure; true when this one brought the key to the limit (it is throttled from now on). Not cancellable:
+    /// a caller hanging up must not escape being counted.
+    /// </summary>
+    public async Task<bool> FailedAsync(string key)
     {
+        var ct = CancellationToken.None;
         var now = time.GetUtcNow();
-        if (_failures.Count > PruneAbove) Prune(now);
-        var queue = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
-        lock (queue)
-        {
-            Trim(queue, now);
-            var wasBelowLimit = queue.Count < Limit;
-            if (!wasBelowLimit) queue.Dequeue();
-            queue.Enqueue(now);
-            return wasBelowLimit && queue.Count == Limit;
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        await PruneAsync(db, now, ct);
+        db.Add(new CredentialFailure { Kind = kind, Key = ThrottleKey.Of(key), FailedAt = now });
+        await db.SaveChangesAsync(ct);
+        return await Recent(scope, key, now).CountAsync(ct) == Limit;
     }
 
-    public bool Forget(string key) => _failures.TryRemove(key, out _);
-
-    private void Trim(Queue<DateTimeOffset> queue, DateTimeOffset now)
+    private IQueryable<CredentialFailure> Recent(AsyncServiceScope scope, string key, DateTimeOffset now)
     {
-        while (queue.Count > 0 && queue.Peek() + window <= now) queue.Dequeue();
+        var stored = ThrottleKey.Of(key);
+        var since = now - window;
+        return scope.ServiceProvider.GetRequiredService<RespondDbContext>().Set<CredentialFailure>().AsNoTracking()
+            .Where(f => f.Kind == kind && f.Key == stored && f.FailedAt > since);
     }
 
-    private void Prune(DateTimeOffset now)
+    /// <summary>Deletes this kind's failures older than the window; at most once per window per node, so a spray of keys costs no delete per request.</summary>
+    private async Task PruneAsync(RespondDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var due = Interlocked.Read(ref _nextPruneTicks);
         if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextPruneTicks, (now + window).UtcTicks, due) != due) return;
-        foreach (var (key, queue) in _failures)
-        {
-            lock (queue)
-            {
-                Trim(queue, now);
-                if (queue.Count == 0) _failures.TryRemove(key, out _);
-            }
-        }
+        var before = now - window;
+        await db.Set<CredentialFailure>().Where(f => f.Kind == kind && f.FailedAt <= before).ExecuteDeleteAsync(ct);
     }
 }

@@ -67,10 +67,10 @@ internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAc
     {
         var name = userName?.Trim() ?? "";
         // Refused unchecked and not audited one by one: the address was audited when it became throttled.
-        if (sources.ThrottledFor(source) is { } wait) return new(PasswordSignInStatus.SourceThrottled, null, wait);
+        if (await sources.ThrottledForAsync(source, ct) is { } wait) return new(PasswordSignInStatus.SourceThrottled, null, wait);
 
         var user = name.Length == 0 ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == name, ct);
-        if (throttle.LockedFor(name, source) is { } locked)
+        if (await throttle.LockedForAsync(name, source, ct) is { } locked)
         {
             await FailedAsync(user, "locked out", source, via, null);
             return new(PasswordSignInStatus.LockedOut, null, locked);
@@ -80,19 +80,19 @@ internal sealed class PasswordSignIn(RespondDbContext db, IPasswordHasher<UserAc
         // A disabled user is told what a wrong password is told: the answer never says which accounts exist or are disabled.
         if (user is null || !verified || user.DisabledAt is not null)
         {
-            var lockout = throttle.Failed(name, source);
+            var lockout = await throttle.FailedAsync(name, source);
             await FailedAsync(user, user is null ? "unknown user name" : !verified ? "wrong password" : "user disabled", source, via, lockout);
             return lockout is { } duration
                 ? new(PasswordSignInStatus.LockedOut, null, duration)
                 : new(PasswordSignInStatus.Wrong, null, TimeSpan.Zero);
         }
-        throttle.Succeeded(name);
+        await throttle.SucceededAsync(name);
         return new(PasswordSignInStatus.SignedIn, user, TimeSpan.Zero);
     }
 
     private async Task FailedAsync(UserAccount? user, string reason, string source, string via, TimeSpan? lockout)
     {
-        var throttled = sources.Failed(source);
+        var throttled = await sources.FailedAsync(source);
         await audit.SignInRefusedAsync(user, reason, source, via);
         if (lockout is { } duration) await audit.LockedOutAsync(user, duration, source);
         if (throttled) await audit.SourceThrottledAsync(source, SourceThrottle.Window);

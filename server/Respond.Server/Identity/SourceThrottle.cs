@@ -6,23 +6,24 @@ namespace Respond.Server.Identity;
 
 /// <summary>
 /// Failed credential checks per source address, across every user name and client id and every way in (the login
-/// page, the password grant, client authentication at the token, introspection and revocation endpoints). An address
-/// with <see cref="SignInOptions.MaxFailuresPerSource"/> failures within a minute is refused without any check until
-/// the oldest one is a minute old: one address cannot spray guesses over many names, nor hash-flood the server.
+/// page, the password grant, client authentication at the token, introspection and revocation endpoints) and every node
+/// sharing the database. An address with <see cref="SignInOptions.MaxFailuresPerSource"/> failures within a minute is
+/// refused without any check until the oldest one is a minute old: one address cannot spray guesses over many names, nor
+/// hash-flood the server.
 /// </summary>
-internal sealed class SourceThrottle(IOptions<SignInOptions> options, TimeProvider time)
+internal sealed class SourceThrottle(IOptions<SignInOptions> options, TimeProvider time, IServiceScopeFactory scopes)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private readonly FailureWindow _failures = new(time, options.Value.MaxFailuresPerSource, Window);
+    private readonly FailureWindow _failures = new(scopes, time, FailureWindow.Sources, options.Value.MaxFailuresPerSource, Window);
 
     /// <summary>How long the source is still refused; null when it may try.</summary>
-    public TimeSpan? ThrottledFor(string source) => _failures.ThrottledFor(source);
+    public Task<TimeSpan?> ThrottledForAsync(string source, CancellationToken ct) => _failures.ThrottledForAsync(source, ct);
 
     /// <summary>Whether the source failed a credential check within the last minute.</summary>
-    public bool HasFailed(string source) => _failures.HasFailed(source);
+    public Task<bool> HasFailedAsync(string source, CancellationToken ct) => _failures.HasFailedAsync(source, ct);
 
     /// <summary>Counts a failure; true when this one throttled the source.</summary>
-    public bool Failed(string source) => _failures.Failed(source);
+    public Task<bool> FailedAsync(string source) => _failures.FailedAsync(source);
 }
 
 /// <summary>

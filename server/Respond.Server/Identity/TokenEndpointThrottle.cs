@@ -12,32 +12,32 @@ namespace Respond.Server.Identity;
 
 /// <summary>
 /// Holds back client-secret guessing at the endpoints that authenticate clients (token, introspection, revocation).
-/// Failures are counted per source address (<see cref="SourceThrottle"/>, shared with password sign-ins) and per client id,
+/// Failures are counted, in the database shared by every node, per source address (<see cref="SourceThrottle"/>, shared with password sign-ins) and per client id,
 /// each within a minute. An address at <see cref="SignInOptions.MaxFailuresPerSource"/> is refused unchecked; a client id at
 /// <see cref="SignInOptions.MaxFailuresPerClient"/> is refused unchecked to every address that itself failed within the minute,
 /// so one guesser cannot shut a client out of its own credentials, while a distributed guess still gets one try per address.
 /// A throttled request answers 429 with Retry-After and <c>temporarily_unavailable</c>; every failed client authentication is
 /// an audit entry (<see cref="SignInAudit"/>).
 /// </summary>
-internal sealed class TokenEndpointThrottle(IOptions<SignInOptions> options, TimeProvider time, SourceThrottle sources)
+internal sealed class TokenEndpointThrottle(IOptions<SignInOptions> options, TimeProvider time, SourceThrottle sources, IServiceScopeFactory scopes)
 {
     private readonly SourceThrottle sources = sources;
     private const string ThrottledProperty = ".respond_throttled_for";
-    private readonly FailureWindow _clients = new(time, options.Value.MaxFailuresPerClient, SourceThrottle.Window);
+    private readonly FailureWindow _clients = new(scopes, time, FailureWindow.Clients, options.Value.MaxFailuresPerClient, SourceThrottle.Window);
 
     public static bool AuthenticatesClients(OpenIddictServerEndpointType endpoint) =>
         endpoint is OpenIddictServerEndpointType.Token or OpenIddictServerEndpointType.Introspection or OpenIddictServerEndpointType.Revocation;
 
     /// <summary>How long a request from <paramref name="source"/> for <paramref name="clientId"/> is still refused unchecked; null when it may try.</summary>
-    public TimeSpan? ThrottledFor(string? clientId, string source) =>
-        sources.ThrottledFor(source)
-        ?? (string.IsNullOrEmpty(clientId) || !sources.HasFailed(source) ? null : _clients.ThrottledFor(clientId));
+    public async Task<TimeSpan?> ThrottledForAsync(string? clientId, string source, CancellationToken ct) =>
+        await sources.ThrottledForAsync(source, ct)
+        ?? (string.IsNullOrEmpty(clientId) || !await sources.HasFailedAsync(source, ct) ? null : await _clients.ThrottledForAsync(clientId, ct));
 
     /// <summary>Counts a failed client authentication; true when it throttled the source.</summary>
-    public bool Failed(string? clientId, string source)
+    public async Task<bool> FailedAsync(string? clientId, string source)
     {
-        if (!string.IsNullOrEmpty(clientId)) _clients.Failed(clientId);
-        return sources.Failed(source);
+        if (!string.IsNullOrEmpty(clientId)) await _clients.FailedAsync(clientId);
+        return await sources.FailedAsync(source);
     }
 
     /// <summary>Runs before OpenIddict looks at the client: a throttled caller gets no verification at all.</summary>
@@ -50,21 +50,22 @@ internal sealed class TokenEndpointThrottle(IOptions<SignInOptions> options, Tim
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
-        public ValueTask HandleAsync(ProcessAuthenticationContext context)
+        public async ValueTask HandleAsync(ProcessAuthenticationContext context)
         {
-            if (!AuthenticatesClients(context.EndpointType)) return ValueTask.CompletedTask;
-            var source = SourceAddress.Of(context.Transaction.GetHttpRequest()?.HttpContext);
-            if (throttle.sources.ThrottledFor(source) is { } wait)
+            if (!AuthenticatesClients(context.EndpointType)) return;
+            var http = context.Transaction.GetHttpRequest()?.HttpContext;
+            var source = SourceAddress.Of(http);
+            var ct = http?.RequestAborted ?? CancellationToken.None;
+            if (await throttle.sources.ThrottledForAsync(source, ct) is { } wait)
             {
                 context.Transaction.Properties[ThrottledProperty] = wait;
                 context.Reject(Errors.TemporarilyUnavailable, "Too many failed sign-ins from this address; try again later.");
             }
-            else if (throttle.ThrottledFor(context.ClientId, source) is { } clientWait)
+            else if (await throttle.ThrottledForAsync(context.ClientId, source, ct) is { } clientWait)
             {
                 context.Transaction.Properties[ThrottledProperty] = clientWait;
                 context.Reject(Errors.TemporarilyUnavailable, "Too many failed authentications of this client; try again later.");
             }
-            return ValueTask.CompletedTask;
         }
     }
 
@@ -94,7 +95,7 @@ internal sealed class TokenEndpointThrottle(IOptions<SignInOptions> options, Tim
             var source = SourceAddress.Of(http);
             var clientId = context.Transaction.Request?.ClientId;
             var unknown = context.Transaction.Properties.ContainsKey(UnknownClientStandIn.UnknownClientProperty) || string.IsNullOrEmpty(clientId);
-            var throttled = throttle.Failed(clientId, source);
+            var throttled = await throttle.FailedAsync(clientId, source);
             var organizations = unknown ? null
                 : (await db.ServiceClients.AsNoTracking().Where(c => c.ClientId == clientId).Select(c => c.Organizations).SingleOrDefaultAsync(http.RequestAborted));
             var reason = unknown ? "unknown client id"

@@ -32,7 +32,7 @@ public sealed class UnlockSignInPayloadType : ObjectGraphType<UnlockSignInPayloa
 }
 
 /// <summary>
-/// Lets an administrator of every organization lift a sign-in lockout at once (a user locked out by someone guessing
+/// Lets an administrator of every organization lift a sign-in lockout at once, on every node (a user locked out by someone guessing
 /// at their name), instead of waiting it out. Audited.
 /// </summary>
 internal sealed class UnlockSignIn(RespondDbContext db, SignInThrottle throttle, AuditTrail audit)
@@ -51,7 +51,7 @@ internal sealed class UnlockSignIn(RespondDbContext db, SignInThrottle throttle,
         var name = input.UserName.Trim();
         var user = name.Length == 0 ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == name, ct);
         if (user is null) return new(null, false, [UserError.NotFound("user", "userName")]);
-        var wasLocked = throttle.Forget(user.UserName);
+        var wasLocked = await throttle.ForgetAsync(user.UserName);
         audit.Record(by, "user.signInUnlocked", "User", user.Id, user.Organizations.Where(o => o != RespondPrincipal.AllOrganizations), null,
             new { user.UserName, WasLocked = wasLocked });
         await db.SaveChangesAsync(ct);

@@ -220,6 +220,29 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(a => a.OrganizationId).HasMaxLength(64);
             e.Property(a => a.Signature).HasMaxLength(200);
         });
+        model.Entity<Identity.CredentialFailure>(e =>
+        {
+            e.ToTable("CredentialFailures");
+            e.Property(f => f.Kind).HasMaxLength(16);
+            e.Property(f => f.Key).HasMaxLength(Identity.ThrottleKey.MaxLength);
+            e.HasIndex(f => new { f.Kind, f.Key, f.FailedAt });
+            e.HasIndex(f => f.FailedAt);
+        });
+        model.Entity<Identity.SignInLockout>(e =>
+        {
+            e.ToTable("SignInLockouts");
+            e.HasKey(l => l.UserNameKey);
+            e.Property(l => l.UserNameKey).HasMaxLength(Identity.ThrottleKey.MaxLength);
+            e.HasIndex(l => l.LastFailure);
+        });
+        model.Entity<Identity.SignInLockoutSource>(e =>
+        {
+            e.ToTable("SignInLockoutSources");
+            e.HasKey(s => new { s.UserNameKey, s.Source });
+            e.Property(s => s.UserNameKey).HasMaxLength(Identity.ThrottleKey.MaxLength);
+            e.Property(s => s.Source).HasMaxLength(Identity.ThrottleKey.MaxLength);
+            e.HasIndex(s => s.FailedAt);
+        });
         model.Entity<ClusterNode>(e =>
         {
             e.HasKey(n => n.NodeId);

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Respond.Server.Identity;
 
@@ -106,15 +104,16 @@ public sealed class SignInLockoutBySourceTests
     }
 
     [Fact]
-    public void Throttle_FailuresFromMoreAddressesThanItTracks_LockTheNameForEveryAddress()
+    public async Task Throttle_FailuresFromMoreAddressesThanItTracks_LockTheNameForEveryAddress()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var throttle = new SignInThrottle(Options.Create(new SignInOptions { MaxFailures = 5 }), time, NullLogger<SignInThrottle>.Instance);
+        var (api, _) = Host();
+        await using var _ = api;
+        var throttle = api.Services.GetRequiredService<SignInThrottle>();
 
-        for (var i = 0; i <= SignInThrottle.MaxSourcesPerName; i++) throttle.Failed("alice", "source-" + i);
+        for (var i = 0; i <= SignInThrottle.MaxSourcesPerName; i++) await throttle.FailedAsync("alice", "source-" + i);
 
-        Assert.NotNull(throttle.LockedFor("alice", "source-0"));
-        Assert.NotNull(throttle.LockedFor("alice", "a-source-that-never-failed"));
-        Assert.Null(throttle.LockedFor("bob", "source-0"));
+        Assert.NotNull(await throttle.LockedForAsync("alice", "source-0", CancellationToken.None));
+        Assert.NotNull(await throttle.LockedForAsync("alice", "a-source-that-never-failed", CancellationToken.None));
+        Assert.Null(await throttle.LockedForAsync("bob", "source-0", CancellationToken.None));
     }
 }

@@ -4,8 +4,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Respond.Server.Identity;
 
@@ -109,27 +107,26 @@ public sealed class SignInLockoutTests
     }
 
     [Fact]
-    public void Throttle_RepeatedLockouts_DoubleUpToTheMaximum()
+    public async Task Throttle_RepeatedLockouts_DoubleUpToTheMaximum()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var throttle = new SignInThrottle(Options.Create(new SignInOptions
-        {
-            MaxFailures = 3, LockoutDuration = TimeSpan.FromMinutes(1), MaxLockoutDuration = TimeSpan.FromMinutes(3),
-        }), time, NullLogger<SignInThrottle>.Instance);
+        await using var api = new RespondApiFixture().With("Respond:Identity:SignIn:MaxFailures", "3")
+            .With("Respond:Identity:SignIn:LockoutDuration", "00:01:00").With("Respond:Identity:SignIn:MaxLockoutDuration", "00:03:00")
+            .WithServices(s => s.AddSingleton<TimeProvider>(_time));
+        var throttle = api.Services.GetRequiredService<SignInThrottle>();
         var lockouts = new List<TimeSpan?>();
 
         for (var round = 0; round < 4; round++)
         {
-            Assert.Null(throttle.Failed("mallory", "source"));
-            Assert.Null(throttle.Failed("mallory", "source"));
-            lockouts.Add(throttle.Failed("mallory", "source"));
-            Assert.Equal(lockouts[^1], throttle.LockedFor("Mallory", "source"));
-            time.Advance(lockouts[^1]!.Value);
-            Assert.Null(throttle.LockedFor("mallory", "source"));
+            Assert.Null(await throttle.FailedAsync("mallory", "source"));
+            Assert.Null(await throttle.FailedAsync("mallory", "source"));
+            lockouts.Add(await throttle.FailedAsync("mallory", "source"));
+            Assert.Equal(lockouts[^1], await throttle.LockedForAsync("Mallory", "source", CancellationToken.None));
+            _time.Advance(lockouts[^1]!.Value);
+            Assert.Null(await throttle.LockedForAsync("mallory", "source", CancellationToken.None));
         }
-        Assert.True(throttle.Forget("mallory"));
+        Assert.True(await throttle.ForgetAsync("mallory"));
 
         Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(3)], lockouts);
-        Assert.Null(throttle.Failed("mallory", "source")); // an unlock forgets the history
+        Assert.Null(await throttle.FailedAsync("mallory", "source")); // an unlock forgets the history
     }
 }

@@ -1882,6 +1882,36 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.ToTable("WebhookSubscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Respond.Server.Identity.CredentialFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("FailedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FailedAt");
+
+                    b.HasIndex("Kind", "Key", "FailedAt");
+
+                    b.ToTable("CredentialFailures", (string)null);
+                });
+
             modelBuilder.Entity("Respond.Server.Identity.ServiceClient", b =>
                 {
                     b.Property<string>("ClientId")
@@ -1901,6 +1931,54 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.HasKey("ClientId");
 
                     b.ToTable("ServiceClients");
+                });
+
+            modelBuilder.Entity("Respond.Server.Identity.SignInLockout", b =>
+                {
+                    b.Property<string>("UserNameKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("FailedFromTooManySources")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastFailure")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LockedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Lockouts")
+                        .HasColumnType("integer");
+
+                    b.HasKey("UserNameKey");
+
+                    b.HasIndex("LastFailure");
+
+                    b.ToTable("SignInLockouts", (string)null);
+                });
+
+            modelBuilder.Entity("Respond.Server.Identity.SignInLockoutSource", b =>
+                {
+                    b.Property<string>("UserNameKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("FailedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserNameKey", "Source");
+
+                    b.HasIndex("FailedAt");
+
+                    b.ToTable("SignInLockoutSources", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Identity.TokenKey", b =>

@@ -1884,6 +1884,36 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.ToTable("WebhookSubscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Respond.Server.Identity.CredentialFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("FailedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FailedAt");
+
+                    b.HasIndex("Kind", "Key", "FailedAt");
+
+                    b.ToTable("CredentialFailures", (string)null);
+                });
+
             modelBuilder.Entity("Respond.Server.Identity.ServiceClient", b =>
                 {
                     b.Property<string>("ClientId")
@@ -1903,6 +1933,54 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.HasKey("ClientId");
 
                     b.ToTable("ServiceClients");
+                });
+
+            modelBuilder.Entity("Respond.Server.Identity.SignInLockout", b =>
+                {
+                    b.Property<string>("UserNameKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<bool>("FailedFromTooManySources")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("int");
+
+                    b.Property<long>("LastFailure")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LockedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Lockouts")
+                        .HasColumnType("int");
+
+                    b.HasKey("UserNameKey");
+
+                    b.HasIndex("LastFailure");
+
+                    b.ToTable("SignInLockouts", (string)null);
+                });
+
+            modelBuilder.Entity("Respond.Server.Identity.SignInLockoutSource", b =>
+                {
+                    b.Property<string>("UserNameKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("FailedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserNameKey", "Source");
+
+                    b.HasIndex("FailedAt");
+
+                    b.ToTable("SignInLockoutSources", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Identity.TokenKey", b =>

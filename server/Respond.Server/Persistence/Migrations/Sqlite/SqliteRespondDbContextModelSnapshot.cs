@@ -1866,6 +1866,34 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.ToTable("WebhookSubscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Respond.Server.Identity.CredentialFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FailedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FailedAt");
+
+                    b.HasIndex("Kind", "Key", "FailedAt");
+
+                    b.ToTable("CredentialFailures", (string)null);
+                });
+
             modelBuilder.Entity("Respond.Server.Identity.ServiceClient", b =>
                 {
                     b.Property<string>("ClientId")
@@ -1885,6 +1913,54 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.HasKey("ClientId");
 
                     b.ToTable("ServiceClients");
+                });
+
+            modelBuilder.Entity("Respond.Server.Identity.SignInLockout", b =>
+                {
+                    b.Property<string>("UserNameKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FailedFromTooManySources")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastFailure")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Lockouts")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserNameKey");
+
+                    b.HasIndex("LastFailure");
+
+                    b.ToTable("SignInLockouts", (string)null);
+                });
+
+            modelBuilder.Entity("Respond.Server.Identity.SignInLockoutSource", b =>
+                {
+                    b.Property<string>("UserNameKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FailedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserNameKey", "Source");
+
+                    b.HasIndex("FailedAt");
+
+                    b.ToTable("SignInLockoutSources", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Identity.TokenKey", b =>
