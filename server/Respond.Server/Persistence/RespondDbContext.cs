@@ -243,6 +243,16 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(s => s.Source).HasMaxLength(Identity.ThrottleKey.MaxLength);
             e.HasIndex(s => s.FailedAt);
         });
+        model.Entity<Features.RuleTesting.BacktestRecord>(e =>
+        {
+            e.ToTable("Backtests");
+            e.HasKey(b => b.Id);
+            e.Property(b => b.Id).HasMaxLength(32);
+            e.Property(b => b.RuleId).HasMaxLength(128);
+            e.Property(b => b.RequestedBy).HasMaxLength(128);
+            e.Property(b => b.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(b => b.StartedAt);
+        });
         model.Entity<ClusterNode>(e =>
         {
             e.HasKey(n => n.NodeId);

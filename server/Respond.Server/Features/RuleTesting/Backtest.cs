@@ -45,25 +45,76 @@ public sealed class Backtest
     internal CancellationTokenSource Cancellation { get; } = new();
     internal Task Task { get; set; } = Task.CompletedTask;
 
+    /// <summary>A backtest read back from its row (on any node).</summary>
+    internal static Backtest Read(BacktestRecord row, bool abandoned)
+    {
+        var backtest = new Backtest
+        {
+            Id = row.Id,
+            RuleId = row.RuleId,
+            RequestedBy = row.RequestedBy,
+            OrganizationScope = JsonSerializer.Deserialize<List<string>>(row.OrganizationScope) ?? [],
+            From = row.From,
+            To = row.To,
+            StartedAt = row.StartedAt,
+            FinishedAt = row.FinishedAt,
+            Status = abandoned ? BacktestStatus.Failed : row.Status,
+            TotalEvents = row.TotalEvents,
+            ProcessedEvents = row.ProcessedEvents,
+            TriggeredEvents = row.TriggeredEvents,
+            AlertCount = row.AlertCount,
+            SuppressedMatches = row.SuppressedMatches,
+            Error = abandoned ? "The node running this backtest stopped; start it again." : row.Error,
+        };
+        if (row.Report is { } json && JsonSerializer.Deserialize<BacktestReport>(json, RespondDbContext.JsonOptions) is { } report)
+        {
+            foreach (var day in report.PerDay) backtest.PerDay[day.Day] = day;
+            foreach (var key in report.TopGroupKeys) backtest.GroupKeys[key.Key] = key.Count;
+            foreach (var target in report.TopTargets) backtest.Targets[target.Key] = target.Count;
+            backtest.Samples.AddRange(report.Samples);
+        }
+        return backtest;
+    }
+
+    internal BacktestReport Report() => new([.. PerDay.Values], [.. TopGroupKeys], [.. TopTargets], [.. Samples]);
+
     public double Progress => TotalEvents == 0 ? (Status == BacktestStatus.Running ? 0 : 1) : (double)ProcessedEvents / TotalEvents;
     public IEnumerable<BacktestCount> TopGroupKeys => GroupKeys.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(10).Select(kv => new BacktestCount(kv.Key, kv.Value));
     public IEnumerable<BacktestCount> TopTargets => Targets.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(10).Select(kv => new BacktestCount(kv.Key, kv.Value));
 }
 
 /// <summary>
-/// Runs backtests in the background (one task each, own database scope) and keeps the last 100 in memory so
-/// the designer can poll progress, read the report, or cancel. A backtest has no side effects.
+/// Runs backtests in the background (one task each, own database scope) on the node that started them, and keeps each
+/// as a row of <see cref="BacktestRecord"/> (progress after every page, the report at the end), so the designer can poll
+/// progress, read the report or cancel through any node. Only who started a backtest, or a principal of every
+/// organization, reads it. The last 100 are kept. A backtest whose node stopped writing progress for
+/// <see cref="AbandonedAfter"/> reads as FAILED. A backtest has no side effects.
 /// </summary>
 public sealed class BacktestRunner(IServiceScopeFactory scopes, TimeProvider time, ILogger<BacktestRunner> logger, Respond.Workflows.Runtime.Ports.IExpressionEvaluator? expressions = null)
 {
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
     private const int PageSize = 2_000;
     private const int Kept = 100;
-    private readonly ConcurrentDictionary<string, Backtest> _backtests = new();
+    private readonly ConcurrentDictionary<string, Backtest> _running = new();
 
-    public Backtest? Find(string id, RespondPrincipal by) =>
-        _backtests.TryGetValue(id, out var b) && (b.RequestedBy == by.Id || by.SeesAllOrganizations) ? b : null;
+    public async Task<Backtest?> FindAsync(string id, RespondPrincipal by, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<RespondDbContext>().Set<BacktestRecord>().AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
+        if (row is null || !(row.RequestedBy == by.Id || by.SeesAllOrganizations)) return null;
+        return Backtest.Read(row, abandoned: row.Status == BacktestStatus.Running && time.GetUtcNow() - row.ProgressAt > AbandonedAfter);
+    }
 
-    public Backtest Start(RuleSnapshot rule, IReadOnlyList<string> scope, DateTimeOffset from, DateTimeOffset to, RespondPrincipal by)
+    /// <summary>Asks the node running the backtest to stop (at its next page); this node's own run stops at once.</summary>
+    public async Task CancelAsync(string id, CancellationToken ct)
+    {
+        if (_running.TryGetValue(id, out var local)) await local.Cancellation.CancelAsync();
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<RespondDbContext>().Set<BacktestRecord>().Where(b => b.Id == id && b.Status == BacktestStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.CancelRequested, true), ct);
+    }
+
+    public async Task<Backtest> StartAsync(RuleSnapshot rule, IReadOnlyList<string> scope, DateTimeOffset from, DateTimeOffset to, RespondPrincipal by, CancellationToken ct)
     {
         var backtest = new Backtest
         {
@@ -75,11 +126,48 @@ public sealed class BacktestRunner(IServiceScopeFactory scopes, TimeProvider tim
             To = to,
             StartedAt = time.GetUtcNow(),
         };
-        foreach (var old in _backtests.Values.Where(b => b.Status != BacktestStatus.Running).OrderBy(b => b.StartedAt).Take(Math.Max(0, _backtests.Count - Kept + 1)))
-            _backtests.TryRemove(old.Id, out _);
-        _backtests[backtest.Id] = backtest;
+        var now = backtest.StartedAt;
+        await using (var started = scopes.CreateAsyncScope())
+        {
+            var db = started.ServiceProvider.GetRequiredService<RespondDbContext>();
+            var stale = now - AbandonedAfter;
+            var beyondKept = db.Set<BacktestRecord>().OrderByDescending(b => b.StartedAt).Skip(Kept - 1).Select(b => b.Id);
+            await db.Set<BacktestRecord>().Where(b => beyondKept.Contains(b.Id) && (b.Status != BacktestStatus.Running || b.ProgressAt < stale)).ExecuteDeleteAsync(ct);
+            db.Add(new BacktestRecord
+            {
+                Id = backtest.Id, RuleId = backtest.RuleId, RequestedBy = backtest.RequestedBy, OrganizationScope = JsonSerializer.Serialize(scope),
+                From = from, To = to, StartedAt = now, ProgressAt = now, Status = BacktestStatus.Running,
+            });
+            await db.SaveChangesAsync(ct);
+        }
+        _running[backtest.Id] = backtest;
         backtest.Task = Task.Run(() => RunAsync(backtest, rule));
         return backtest;
+    }
+
+    /// <summary>Writes the counts so far (any node reads them); throws when a cancel was asked through any node.</summary>
+    private async Task SaveProgressAsync(RespondDbContext db, Backtest b, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await db.Set<BacktestRecord>().Where(r => r.Id == b.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.TotalEvents, b.TotalEvents).SetProperty(r => r.ProcessedEvents, b.ProcessedEvents)
+            .SetProperty(r => r.TriggeredEvents, b.TriggeredEvents).SetProperty(r => r.AlertCount, b.AlertCount)
+            .SetProperty(r => r.SuppressedMatches, b.SuppressedMatches).SetProperty(r => r.ProgressAt, now), ct);
+        if (await db.Set<BacktestRecord>().Where(r => r.Id == b.Id).Select(r => r.CancelRequested).SingleAsync(ct)) await b.Cancellation.CancelAsync();
+        ct.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Writes how the backtest ended and its report; not cancellable, so a cancelled one is recorded as such.</summary>
+    private async Task SaveEndAsync(Backtest b)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var report = b.Status == BacktestStatus.Completed ? JsonSerializer.Serialize(b.Report(), RespondDbContext.JsonOptions) : null;
+        await scope.ServiceProvider.GetRequiredService<RespondDbContext>().Set<BacktestRecord>().Where(r => r.Id == b.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, b.Status).SetProperty(r => r.FinishedAt, b.FinishedAt).SetProperty(r => r.Error, b.Error)
+            .SetProperty(r => r.TotalEvents, b.TotalEvents).SetProperty(r => r.ProcessedEvents, b.ProcessedEvents)
+            .SetProperty(r => r.TriggeredEvents, b.TriggeredEvents).SetProperty(r => r.AlertCount, b.AlertCount)
+            .SetProperty(r => r.SuppressedMatches, b.SuppressedMatches).SetProperty(r => r.ProgressAt, b.FinishedAt!.Value)
+            .SetProperty(r => r.Report, report));
     }
 
     private async Task RunAsync(Backtest backtest, RuleSnapshot rule)
@@ -91,6 +179,7 @@ public sealed class BacktestRunner(IServiceScopeFactory scopes, TimeProvider tim
             var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
             var events = Query(db, backtest);
             backtest.TotalEvents = await events.CountAsync(ct);
+            await SaveProgressAsync(db, backtest, ct);
             var compiled = CompiledRule.Compile(rule);
             var alerts = new RecordingAlertSink();
             var actions = new RecordingActionDispatcher();
@@ -120,6 +209,7 @@ public sealed class BacktestRunner(IServiceScopeFactory scopes, TimeProvider tim
                     backtest.ProcessedEvents++;
                 }
                 cursor = (page[^1].Time, page[^1].Sequence);
+                await SaveProgressAsync(db, backtest, ct);
             }
             backtest.Status = BacktestStatus.Completed;
         }
@@ -134,6 +224,18 @@ public sealed class BacktestRunner(IServiceScopeFactory scopes, TimeProvider tim
             backtest.Status = BacktestStatus.Failed;
         }
         backtest.FinishedAt = time.GetUtcNow();
+        try
+        {
+            await SaveEndAsync(backtest);
+        }
+        catch (Exception ex)
+        {
+            RuleTestingLog.BacktestFailed(logger, ex, backtest.Id);
+        }
+        finally
+        {
+            _running.TryRemove(backtest.Id, out _);
+        }
     }
 
     private static IQueryable<StoredEvent> Query(RespondDbContext db, Backtest backtest)

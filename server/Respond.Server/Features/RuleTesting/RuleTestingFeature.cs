@@ -74,7 +74,7 @@ public static class RuleTestingFeature
 
     public static void Query(ObjectGraphType query) =>
         query.Field<BacktestType>("backtest").Argument<NonNullGraphType<IdGraphType>>("id")
-            .Resolve(c => c.Service<BacktestRunner>().Find(c.GetArgument<string>("id"), c.Require(Roles.Admin, Roles.RuleAuthor)));
+            .ResolveAsync(async c => await c.Service<BacktestRunner>().FindAsync(c.GetArgument<string>("id"), c.Require(Roles.Admin, Roles.RuleAuthor), c.CancellationToken));
 
     public static void Mutation(ObjectGraphType mutation)
     {
@@ -96,16 +96,17 @@ public static class RuleTestingFeature
                 var scope = rule.OrganizationIds.Count > 0
                     ? rule.OrganizationIds.Where(by.CanSee).ToList()
                     : by.SeesAllOrganizations ? [] : [.. by.Organizations];
-                var backtest = c.Service<BacktestRunner>().Start(rule, scope, from, to, by);
+                var backtest = await c.Service<BacktestRunner>().StartAsync(rule, scope, from, to, by, c.CancellationToken);
                 await Task.WhenAny(backtest.Task, Task.Delay(InlineWait, c.CancellationToken));
                 return new BacktestPayload(backtest, []);
             });
         mutation.Field<NonNullGraphType<BacktestPayloadType>>("cancelBacktest").Argument<NonNullGraphType<IdGraphType>>("id")
-            .Resolve(c =>
+            .ResolveAsync(async c =>
             {
-                var backtest = c.Service<BacktestRunner>().Find(c.GetArgument<string>("id"), c.Require(Roles.Admin, Roles.RuleAuthor));
+                var runner = c.Service<BacktestRunner>();
+                var backtest = await runner.FindAsync(c.GetArgument<string>("id"), c.Require(Roles.Admin, Roles.RuleAuthor), c.CancellationToken);
                 if (backtest is null) return new BacktestPayload(null, [UserError.NotFound("backtest")]);
-                backtest.Cancellation.Cancel();
+                await runner.CancelAsync(backtest.Id, c.CancellationToken);
                 return new BacktestPayload(backtest, []);
             });
     }

@@ -1347,6 +1347,77 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.ToTable("Connections");
                 });
 
+            modelBuilder.Entity("Respond.Server.Features.RuleTesting.BacktestRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("AlertCount")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("From")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OrganizationScope")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("ProcessedEvents")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ProgressAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Report")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("SuppressedMatches")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("To")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("TotalEvents")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TriggeredEvents")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("Backtests", (string)null);
+                });
+
             modelBuilder.Entity("Respond.Server.Features.Rules.IocRule", b =>
                 {
                     b.Property<string>("Id")

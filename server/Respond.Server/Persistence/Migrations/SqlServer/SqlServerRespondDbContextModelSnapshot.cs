@@ -1349,6 +1349,77 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.ToTable("Connections");
                 });
 
+            modelBuilder.Entity("Respond.Server.Features.RuleTesting.BacktestRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<int>("AlertCount")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("From")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OrganizationScope")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("ProcessedEvents")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ProgressAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Report")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<int>("SuppressedMatches")
+                        .HasColumnType("int");
+
+                    b.Property<long>("To")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("TotalEvents")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TriggeredEvents")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("Backtests", (string)null);
+                });
+
             modelBuilder.Entity("Respond.Server.Features.Rules.IocRule", b =>
                 {
                     b.Property<string>("Id")
