@@ -52,6 +52,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         model.UseOpenIddict();
         model.ApplyConfiguration(new AgentConfiguration());
         model.ApplyConfiguration(new AgentEnrollmentTokenConfiguration());
+        model.ApplyConfiguration(new RelayedAgentCommandConfiguration());
         model.ApplyConfiguration(new Features.Webhooks.WebhookSubscriptionConfiguration());
         model.ApplyConfiguration(new Features.Webhooks.WebhookMessageConfiguration());
         model.ApplyConfiguration(new Features.Webhooks.WebhookAttemptConfiguration());

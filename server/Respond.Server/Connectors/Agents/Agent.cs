@@ -21,6 +21,9 @@ public sealed class Agent
     public string? RevokedBy { get; private set; }
     public string? RevokedReason { get; private set; }
 
+    /// <summary>The node holding the agent's channel (several nodes on PostgreSQL); null while it is not connected.</summary>
+    public string? ConnectedNodeId { get; private set; }
+
     /// <summary>(Re-)enrols the device: the previous secret stops working at once, and a revoked device is admitted again.</summary>
     public void Enrol(string hostname, string os, string secret, DateTimeOffset now)
     {
@@ -44,6 +47,14 @@ public sealed class Agent
     }
 
     public bool Accepts(string secret) => RevokedAt is null && SecretHash.Length > 0 && AgentSecrets.Matches(secret, SecretHash);
+
+    public void ConnectedTo(string nodeId) => ConnectedNodeId = nodeId;
+
+    /// <summary>The channel to <paramref name="nodeId"/> closed; a newer channel to another node stays recorded.</summary>
+    public void DisconnectedFrom(string nodeId)
+    {
+        if (ConnectedNodeId == nodeId) ConnectedNodeId = null;
+    }
 
     public void Seen(DateTimeOffset now)
     {

@@ -10,11 +10,12 @@ namespace Respond.Server.Connectors.Agents;
 /// <summary>
 /// <c>GET /api/agents/connect</c>: the WebSocket an agent holds open, authenticated before the upgrade by
 /// <c>Authorization: Basic base64(agentId:agentSecret)</c>. The server sends commands; the agent sends acks, results
-/// and heartbeats. Every message refreshes lastSeenAt (written at most every few seconds).
+/// and heartbeats. Every message refreshes lastSeenAt (written at most every few seconds). With several nodes the agent's
+/// row names the node holding its channel while it is open, so the others relay commands to it (<see cref="AgentCommandRelay"/>).
 /// </summary>
 internal sealed class AgentChannel(
-    AgentRegistry registry, IServiceScopeFactory scopes, IOptions<AgentsOptions> options, IHostApplicationLifetime lifetime,
-    TimeProvider time, ILogger<AgentChannel> logger)
+    AgentRegistry registry, Features.Engine.PartitionOwnership node, IServiceScopeFactory scopes, IOptions<AgentsOptions> options,
+    IHostApplicationLifetime lifetime, TimeProvider time, ILogger<AgentChannel> logger)
 {
     private static readonly TimeSpan SeenWriteInterval = TimeSpan.FromSeconds(5);
 
@@ -59,7 +60,7 @@ internal sealed class AgentChannel(
             connection.MarkClosed();
             try
             {
-                await MarkSeenAsync(connection.AgentId, CancellationToken.None);
+                await MarkSeenAsync(connection.AgentId, CancellationToken.None, disconnected: registry.Find(connection.OrganizationId, connection.DeviceId) is null);
             }
             catch (ObjectDisposedException)
             {
@@ -94,6 +95,7 @@ internal sealed class AgentChannel(
             return null;
         }
         agent.Seen(time.GetUtcNow());
+        if (node.Clustered) agent.ConnectedTo(node.NodeId);
         await db.SaveChangesAsync(ct);
         return (agent.Id, agent.OrganizationId, agent.DeviceId);
     }
@@ -152,13 +154,15 @@ internal sealed class AgentChannel(
         }
     }
 
-    private async Task MarkSeenAsync(string agentId, CancellationToken ct)
+    /// <summary><paramref name="disconnected"/>: the channel closed and no newer one of the device is open on this node.</summary>
+    private async Task MarkSeenAsync(string agentId, CancellationToken ct, bool disconnected = false)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         var agent = await db.Set<Agent>().SingleOrDefaultAsync(a => a.Id == agentId, ct);
         if (agent is null) return;
         agent.Seen(time.GetUtcNow());
+        if (disconnected) agent.DisconnectedFrom(node.NodeId);
         await db.SaveChangesAsync(ct);
     }
 }

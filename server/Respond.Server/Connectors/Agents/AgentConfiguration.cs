@@ -17,6 +17,7 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         e.Property(a => a.SecretHash).HasMaxLength(64);
         e.Property(a => a.RevokedBy).HasMaxLength(128);
         e.Property(a => a.RevokedReason).HasMaxLength(500);
+        e.Property(a => a.ConnectedNodeId).HasMaxLength(128);
         // One agent per device and organization: re-enrolment updates this row, it never adds a second one.
         e.HasIndex(a => new { a.OrganizationId, a.DeviceId }).IsUnique();
     }

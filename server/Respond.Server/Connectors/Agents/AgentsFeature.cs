@@ -16,6 +16,7 @@ public static class AgentsFeature
             .ValidateOnStart();
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<AgentChannel>();
+        services.AddSingleton<AgentCommandRelay>();
         services.AddSingleton<IConnector, EndpointAgentConnector>();
         return services.AddScoped<EnrollAgent>().AddScoped<CreateAgentEnrollmentToken>().AddScoped<RevokeAgent>();
     }

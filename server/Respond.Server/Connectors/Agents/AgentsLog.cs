@@ -28,4 +28,13 @@ internal static partial class AgentsLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {AgentId} of device {DeviceId} in {OrganizationId} revoked by {By}")]
     public static partial void Revoked(ILogger logger, string agentId, string deviceId, string organizationId, string by);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} relayed to node {NodeId}, which holds the agent's channel")]
+    public static partial void CommandRelayed(ILogger logger, string commandId, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relayed command {CommandId} refused: action {ActionId} is not an action of organization {OrganizationId}")]
+    public static partial void RelayRefused(ILogger logger, string commandId, string actionId, string organizationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering relayed command {CommandId} failed")]
+    public static partial void RelayFailed(ILogger logger, string commandId, Exception exception);
 }

@@ -12,11 +12,13 @@ namespace Respond.Server.Connectors.Agents;
 /// <summary>
 /// ENDPOINT_AGENT: response actions carried out by the agent of the target device over its channel. The connector
 /// waits for the agent's result, so an action never sits in "dispatched" because of a lost message: no agent, no
-/// answer or a dropped channel is a transient failure the response-action core retries.
+/// answer or a dropped channel is a transient failure the response-action core retries. An agent connected to another
+/// node (PostgreSQL) is reached through that node (<see cref="AgentCommandRelay"/>).
 /// Settings (none required): <c>commandTimeoutSeconds</c> (1 to 600).
 /// </summary>
 internal sealed class EndpointAgentConnector(
-    AgentRegistry registry, IServiceScopeFactory scopes, IOptions<AgentsOptions> options, TimeProvider time, ILogger<EndpointAgentConnector> logger) : IConnector
+    AgentRegistry registry, AgentCommandRelay relay, IServiceScopeFactory scopes, IOptions<AgentsOptions> options, TimeProvider time,
+    ILogger<EndpointAgentConnector> logger) : IConnector
 {
     public ConnectorKind Kind => ConnectorKind.EndpointAgent;
     public IReadOnlyList<string> RequiredSettings => [];
@@ -83,12 +85,22 @@ internal sealed class EndpointAgentConnector(
     private async Task<AgentAnswer> AskAsync(ActionCommand command, string kind, JsonObject? facts, ConnectorSettings settings, CancellationToken ct)
     {
         var deviceId = command.Target.DeviceId!;
-        var connection = registry.Find(command.OrganizationId, deviceId);
-        if (connection is null) return new AgentAnswer.NoAnswer(await OfflineReasonAsync(command.OrganizationId, deviceId, ct));
         var message = new AgentCommandMessage("cmd-" + Guid.NewGuid().ToString("N"), command.ActionId, kind, ApiEnumName.Format(command.Type),
             command.Target, (JsonObject)command.Parameters.DeepClone(), (JsonObject?)facts?.DeepClone());
-        AgentsLog.CommandSent(logger, message.CommandId, kind, message.ActionType, command.ActionId, deviceId);
-        var answer = await connection.AskAsync(message, CommandTimeout(settings), time, ct);
+        AgentAnswer answer;
+        if (registry.Find(command.OrganizationId, deviceId) is { } connection)
+        {
+            AgentsLog.CommandSent(logger, message.CommandId, kind, message.ActionType, command.ActionId, deviceId);
+            answer = await connection.AskAsync(message, CommandTimeout(settings), time, ct);
+        }
+        else if (await relay.AskAsync(message, command.OrganizationId, deviceId, CommandTimeout(settings), ct) is { } relayed)
+        {
+            answer = relayed;
+        }
+        else
+        {
+            return new AgentAnswer.NoAnswer(await OfflineReasonAsync(command.OrganizationId, deviceId, ct));
+        }
         AgentsLog.CommandEnded(logger, message.CommandId, command.ActionId, answer switch
         {
             AgentAnswer.Replied { Succeeded: true } => "succeeded",

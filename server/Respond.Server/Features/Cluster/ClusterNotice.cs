@@ -1,7 +1,7 @@
 namespace Respond.Server.Features.Cluster;
 
 /// <summary>What a committed change announces to the other nodes: its kind and the id of the row to load.</summary>
-public enum ClusterNoticeKind { AlertRaised, ApprovalRequested, ApprovalDecided, ActionUpdated, AuditAppended, RuleChanged }
+public enum ClusterNoticeKind { AlertRaised, ApprovalRequested, ApprovalDecided, ActionUpdated, AuditAppended, RuleChanged, AgentCommandRelayed, AgentCommandAnswered }
 
 /// <summary>
 /// One PostgreSQL notification on <see cref="Channel"/>, sent in the transaction of the change (so only committed changes

@@ -13,12 +13,13 @@ namespace Respond.Server.Features.Cluster;
 /// On PostgreSQL, one dedicated connection per node that <c>LISTEN</c>s on <see cref="ClusterNotice.Channel"/>. A notice
 /// from another node is loaded from the database and published on this node's <see cref="RespondEvents"/> (GraphQL
 /// subscribers see what any node did) or, for a rule, reloads it in this node's rule index. The node's own notices are
-/// skipped: its code published them already. A lost connection is opened again after a second; what was committed
+/// skipped: its code published them already. Agent commands relayed between nodes travel the same way (ids only). A lost connection is opened again after a second; what was committed
 /// while it was down is not announced again (docs/scale-out.md says what a subscriber misses).
 /// </summary>
 public sealed class ClusterNoticeListener(
     PartitionOwnership node,
     IServiceScopeFactory scopes,
+    IServiceProvider services,
     RespondEvents events,
     RuleIndex rules,
     TimeProvider time,
@@ -83,10 +84,17 @@ public sealed class ClusterNoticeListener(
 
     private async Task PublishAsync(ClusterNotice notice, CancellationToken ct)
     {
-        if (notice.Kind == ClusterNoticeKind.RuleChanged)
+        switch (notice.Kind)
         {
-            await rules.RuleChangedAsync(notice.Id, ct);
-            return;
+            case ClusterNoticeKind.RuleChanged:
+                await rules.RuleChangedAsync(notice.Id, ct);
+                return;
+            case ClusterNoticeKind.AgentCommandRelayed:
+                services.GetRequiredService<Connectors.Agents.AgentCommandRelay>().Deliver(notice.Id, ct);
+                return;
+            case ClusterNoticeKind.AgentCommandAnswered:
+                services.GetRequiredService<Connectors.Agents.AgentCommandRelay>().Answered(notice.Id);
+                return;
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();

@@ -66,6 +66,12 @@ internal sealed class ClusterNoticeWriter(PartitionOwnership node) : SaveChanges
             case Rule rule when entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted:
                 yield return new Pending(ClusterNoticeKind.RuleChanged, rule.Id, null);
                 break;
+            case Connectors.Agents.RelayedAgentCommand command when entry.State == EntityState.Added:
+                yield return new Pending(ClusterNoticeKind.AgentCommandRelayed, command.Id, null);
+                break;
+            case Connectors.Agents.RelayedAgentCommand command when entry.State == EntityState.Modified && entry.Property(nameof(command.AnswerJson)).IsModified:
+                yield return new Pending(ClusterNoticeKind.AgentCommandAnswered, command.Id, null);
+                break;
         }
     }
 
