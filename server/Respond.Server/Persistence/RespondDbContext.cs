@@ -36,7 +36,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
     public DbSet<WorkflowInstanceRecord> WorkflowInstances => Set<WorkflowInstanceRecord>();
-    public DbSet<WindowStateRecord> WindowStates => Set<WindowStateRecord>();
+    public DbSet<WindowSnapshotPart> WindowSnapshots => Set<WindowSnapshotPart>();
     public DbSet<EvaluationCheckpoint> EvaluationCheckpoints => Set<EvaluationCheckpoint>();
     public DbSet<ParkedEvent> ParkedEvents => Set<ParkedEvent>();
     public DbSet<PartitionLease> PartitionLeases => Set<PartitionLease>();
@@ -194,13 +194,12 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.HasIndex(i => new { i.RuleId, i.StartedAt });
             e.HasIndex(i => i.Status);
         });
-        model.Entity<WindowStateRecord>(e =>
+        model.Entity<WindowSnapshotPart>(e =>
         {
-            e.ToTable("WindowStates");
-            e.HasKey(w => new { w.RuleId, w.NodeId, w.GroupKey });
-            e.Property(w => w.RuleId).HasMaxLength(64);
-            e.Property(w => w.NodeId).HasMaxLength(128);
-            e.Property(w => w.GroupKey).HasMaxLength(512);
+            e.ToTable("WindowSnapshots");
+            e.HasKey(w => new { w.OrganizationId, w.Part });
+            e.Property(w => w.OrganizationId).HasMaxLength(64);
+            e.Property(w => w.Part).ValueGeneratedNever();
         });
         model.Entity<EvaluationCheckpoint>(e =>
         {

@@ -22,13 +22,16 @@ public sealed class WorkflowInstanceRecord
     public string? Error { get; set; }
 }
 
-/// <summary>The entries of one sliding window (threshold or correlate), so counts survive a restart.</summary>
-public sealed class WindowStateRecord
+/// <summary>
+/// One part of an organization's window snapshot: every sliding window (threshold, correlate) of its partition, in
+/// <see cref="WindowSnapshot"/>'s binary form, cut into parts of at most <see cref="WindowSnapshot.PartBytes"/>. The
+/// parts in <see cref="Part"/> order are one snapshot; a new snapshot replaces all of them in its unit's transaction.
+/// </summary>
+public sealed class WindowSnapshotPart
 {
-    public required string RuleId { get; init; }
-    public required string NodeId { get; init; }
-    public required string GroupKey { get; init; }
-    public required string EntriesJson { get; set; }
+    public required string OrganizationId { get; init; }
+    public int Part { get; init; }
+    public required byte[] Data { get; init; }
 }
 
 /// <summary>

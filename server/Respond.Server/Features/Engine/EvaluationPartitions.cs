@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Persistence;
 using Respond.Server.Telemetry;
-using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Features.Engine;
 
@@ -131,17 +129,7 @@ public sealed class EvaluationPartitions
             var partition = loaded[organization] = new EvaluationPartition(organization);
             partition.Start(checkpoint, head, pending, now, stored?.WindowsSequence ?? 0);
         }
-        // Window keys carry the organization as the first part of their group key (BlockContext.WindowFor).
-        var byLength = organizations.OrderByDescending(o => o.Length).ToList();
-        var windows = db.WindowStates.AsNoTracking();
-        if (organizations.Count == 1) windows = windows.Where(w => w.GroupKey.StartsWith(organizations.First() + "|"));
-        await foreach (var row in windows.AsAsyncEnumerable().WithCancellation(ct))
-        {
-            var organization = byLength.FirstOrDefault(o => row.GroupKey.StartsWith(o + "|", StringComparison.Ordinal));
-            if (organization is null) continue;
-            loaded[organization].Windows.Load(new WindowKey(row.RuleId, row.NodeId, row.GroupKey),
-                JsonSerializer.Deserialize<List<WindowEntry>>(row.EntriesJson, RespondDbContext.JsonOptions) ?? []);
-        }
+        foreach (var organization in organizations) loaded[organization].Windows.Load(await WindowSnapshot.ReadAsync(db, organization, ct));
         since -= TimeSpan.FromDays(1);
         var open = await db.Alerts.AsNoTracking()
             .Where(a => organizations.Contains(a.OrganizationId) && a.SuppressUntil != null && a.SuppressUntil >= since && a.Status != AlertStatus.Closed)

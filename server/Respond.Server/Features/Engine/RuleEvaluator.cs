@@ -253,18 +253,24 @@ public sealed class RuleEvaluator(
             result = await work(engine, uow);
             var now = time.GetUtcNow();
             var checkpoint = checkpointTo ?? partition.Checkpoint;
-            snapshot = held && (checkpointTo is null || !partition.Windows.HasChanges
-                || now - partition.LastSnapshot >= engineOptions.Value.WindowSnapshotInterval
-                || checkpoint - partition.WindowsSequence >= engineOptions.Value.WindowSnapshotEvents);
+            // Windows unchanged since the stored snapshot: it reflects this checkpoint too, nothing to write. Otherwise the
+            // snapshot is written when due, and always when this unit (not from the log) changed a window itself.
+            var changed = partition.Windows.HasChanges;
+            var due = checkpointTo is null ? partition.Windows.UnitChanged
+                : now - partition.LastSnapshot >= engineOptions.Value.WindowSnapshotInterval
+                  || checkpoint - partition.WindowsSequence >= engineOptions.Value.WindowSnapshotEvents;
+            var write = held && changed && due;
+            snapshot = held && (!changed || write);
             using var turn = await writers.EnterAsync(uow.Db, ct);
             await using var tx = await uow.Db.Database.BeginTransactionAsync(ct);
-            if (snapshot) await partition.Windows.WriteSnapshotAsync(uow.Db, ct);
+            if (write) await partition.Windows.WriteSnapshotAsync(uow.Db, partition.OrganizationId, ct);
             if (checkpointTo is not null || snapshot)
                 await CheckpointStore.WriteAsync(uow.Db, partition.OrganizationId, checkpoint, snapshot ? checkpoint : null, now, FenceOf(partition), ct);
             if (inTransaction is not null) await inTransaction(uow.Db, ct);
             await uow.Db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            if (snapshot) (partition.WindowsSequence, partition.LastSnapshot) = (checkpoint, now);
+            if (snapshot) partition.WindowsSequence = checkpoint;
+            if (write) partition.LastSnapshot = now;
         }
         catch
         {
@@ -354,13 +360,11 @@ public sealed class EngineOptions
     [System.ComponentModel.DataAnnotations.Range(1, 100)] public int MaxEvaluationAttempts { get; set; } = 3;
 
     /// <summary>
-    /// How often a partition writes its changed windows (a snapshot, with the log position it reflects). Between snapshots
-    /// windows live in memory; after a crash the log since the snapshot is replayed to rebuild them, so a longer interval
-    /// writes less and replays more at start-up. Zero (the default) writes them with every unit: a snapshot every 30 s
-    /// writes its windows in one burst while it holds SQLite's writer, which put alert p99 at 3.3 s against 87 ms at a
-    /// steady 1,000 events/s (docs/performance.md).
+    /// How often a partition whose windows changed writes them (a snapshot of all its windows, with the log position it
+    /// reflects). Between snapshots windows live in memory; after a crash the log since the snapshot is replayed to
+    /// rebuild them, so a longer interval writes less and replays more at start-up. Zero writes them with every unit.
     /// </summary>
-    public TimeSpan WindowSnapshotInterval { get; set; } = TimeSpan.Zero;
+    public TimeSpan WindowSnapshotInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A snapshot is also due once this many events were evaluated since the last one (bounds the replay).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)] public long WindowSnapshotEvents { get; set; } = 200_000;

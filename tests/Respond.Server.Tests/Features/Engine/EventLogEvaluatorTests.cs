@@ -160,8 +160,11 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
     {
         await using var scope = api.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>();
-        var rows = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.WindowStates);
-        return [.. rows.Select(w => $"window {w.GroupKey} {w.EntriesJson}").Order()];
+        var windows = new List<string>();
+        foreach (var organization in new[] { "org-a", "org-b" })
+            windows.AddRange((await WindowSnapshot.ReadAsync(db, organization, default))
+                .Select(w => $"window {w.Key.GroupKey} {string.Join(',', w.Value.Select(e => $"{e.EventId}@{e.Time:O}"))}"));
+        return [.. windows.Order()];
     }
 
     [SkippableFact]

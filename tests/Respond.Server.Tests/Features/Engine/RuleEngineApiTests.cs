@@ -300,8 +300,8 @@ public abstract class RuleEngineApiTests(TestDatabase database)
         await first.PostEventsAsync("ingestor-a", [Event(1), Event(2), Event(3)]);
         await using (var scope = first.Services.CreateAsyncScope())
         {
-            var stored = await scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>().WindowStates.AsNoTracking()
-                .Where(w => w.RuleId == rule).Select(w => w.EntriesJson).SingleAsync();
+            var windows = await WindowSnapshot.ReadAsync(scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>(), "org-a", default);
+            var stored = Assert.Single(windows, w => w.Key.RuleId == rule).Value.Select(e => e.EventId).ToList();
             Assert.Contains("s-0", stored);
             Assert.DoesNotContain("s-3", stored);
         }

@@ -34,4 +34,32 @@ public sealed class WindowCacheTests
 
         Assert.Empty(await cache.GetAsync(key, default));
     }
+
+    [Fact]
+    public void Snapshot_RoundTrip_KeepsEveryWindowEntryTimeOffsetAndSignal()
+    {
+        IReadOnlyList<WindowEntry> threshold = [new WindowEntry(Now.AddMinutes(-3), "e1", null), new WindowEntry(Now, "e2", null)];
+        IReadOnlyList<WindowEntry> correlate = [new WindowEntry(Now.ToOffset(TimeSpan.FromHours(-5)), "e3", "phish"), new WindowEntry(Now.AddSeconds(1), "é4 ✓", "login")];
+        var windows = new Dictionary<WindowKey, IReadOnlyList<WindowEntry>>
+        {
+            [new WindowKey("rule-1", "burst", "org-a|alice")] = threshold,
+            [new WindowKey("rule-2", "chain", "org-a|bob|10.0.0.1")] = correlate,
+        };
+
+        var read = WindowSnapshot.Deserialize(new MemoryStream(WindowSnapshot.Serialize(windows)));
+
+        Assert.Equal(2, read.Count);
+        foreach (var (key, entries) in read)
+        {
+            Assert.Equal(windows[key], entries);
+            Assert.Equal(windows[key].Select(e => e.Time.Offset), entries.Select(e => e.Time.Offset));
+        }
+    }
+
+    [Fact]
+    public void Snapshot_OfAnotherVersion_IsRefusedWithItsVersion()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => WindowSnapshot.Deserialize(new MemoryStream([9, 0, 0, 0, 0])));
+        Assert.Contains("version 9", error.Message);
+    }
 }

@@ -1108,27 +1108,22 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.ToTable("PartitionLeases");
                 });
 
-            modelBuilder.Entity("Respond.Server.Features.Engine.WindowStateRecord", b =>
+            modelBuilder.Entity("Respond.Server.Features.Engine.WindowSnapshotPart", b =>
                 {
-                    b.Property<string>("RuleId")
+                    b.Property<string>("OrganizationId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("NodeId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                    b.Property<int>("Part")
+                        .HasColumnType("integer");
 
-                    b.Property<string>("GroupKey")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
-
-                    b.Property<string>("EntriesJson")
+                    b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("bytea");
 
-                    b.HasKey("RuleId", "NodeId", "GroupKey");
+                    b.HasKey("OrganizationId", "Part");
 
-                    b.ToTable("WindowStates", (string)null);
+                    b.ToTable("WindowSnapshots", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Features.Engine.WorkflowInstanceRecord", b =>

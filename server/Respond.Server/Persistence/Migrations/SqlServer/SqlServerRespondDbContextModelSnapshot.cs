@@ -1110,27 +1110,22 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.ToTable("PartitionLeases");
                 });
 
-            modelBuilder.Entity("Respond.Server.Features.Engine.WindowStateRecord", b =>
+            modelBuilder.Entity("Respond.Server.Features.Engine.WindowSnapshotPart", b =>
                 {
-                    b.Property<string>("RuleId")
+                    b.Property<string>("OrganizationId")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
-                    b.Property<string>("NodeId")
-                        .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)");
+                    b.Property<int>("Part")
+                        .HasColumnType("int");
 
-                    b.Property<string>("GroupKey")
-                        .HasMaxLength(512)
-                        .HasColumnType("nvarchar(512)");
-
-                    b.Property<string>("EntriesJson")
+                    b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)");
+                        .HasColumnType("varbinary(max)");
 
-                    b.HasKey("RuleId", "NodeId", "GroupKey");
+                    b.HasKey("OrganizationId", "Part");
 
-                    b.ToTable("WindowStates", (string)null);
+                    b.ToTable("WindowSnapshots", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Features.Engine.WorkflowInstanceRecord", b =>

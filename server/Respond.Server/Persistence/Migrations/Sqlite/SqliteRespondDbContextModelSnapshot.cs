@@ -1100,27 +1100,22 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.ToTable("PartitionLeases");
                 });
 
-            modelBuilder.Entity("Respond.Server.Features.Engine.WindowStateRecord", b =>
+            modelBuilder.Entity("Respond.Server.Features.Engine.WindowSnapshotPart", b =>
                 {
-                    b.Property<string>("RuleId")
+                    b.Property<string>("OrganizationId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("NodeId")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                    b.Property<int>("Part")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<string>("GroupKey")
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EntriesJson")
+                    b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
-                    b.HasKey("RuleId", "NodeId", "GroupKey");
+                    b.HasKey("OrganizationId", "Part");
 
-                    b.ToTable("WindowStates", (string)null);
+                    b.ToTable("WindowSnapshots", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Features.Engine.WorkflowInstanceRecord", b =>
