@@ -20,6 +20,10 @@ public sealed class BenchOptions
     public int LatencyRequestSize { get; private set; } = 100;
     public int ProbesPerRequest { get; private set; } = 2;
     public bool Keep { get; private set; }
+    public bool PostgreSql { get; private set; }
+    public string? Connection { get; private set; }
+    public bool ExistingDatabase { get; private set; }
+    public int Nodes { get; private set; } = 1;
     public Dictionary<string, string> ServerEnvironment { get; } = new(StringComparer.Ordinal);
 
     public const string Usage = """
@@ -41,6 +45,13 @@ public sealed class BenchOptions
           --probes <n>              bench.alert probes per request in that phase (2)
           --server-env KEY=VALUE    an extra environment variable for the server (repeatable), e.g. DOTNET_gcServer=0
           --keep                    keep the temporary directory (server database, naive database)
+          --provider <p>            sqlite (default) or postgresql
+          --connection "<cs>"       PostgreSQL: a server connection string whose role may create databases; a throw-away
+                                    database is made on it and dropped afterwards
+          --existing-database       PostgreSQL: run in the (empty) database --connection names instead; it is left in place
+          --nodes <n>               server processes on the one PostgreSQL database, clustered (1); senders are spread
+                                    round-robin over them, and each probe's alert is awaited on another node than the one
+                                    that received it
         """;
 
     public static BenchOptions? Parse(string[] args)
@@ -67,6 +78,14 @@ public sealed class BenchOptions
                 case "--latency-request": o.LatencyRequestSize = Number(); break;
                 case "--probes": o.ProbesPerRequest = Number(); break;
                 case "--keep": o.Keep = true; break;
+                case "--provider":
+                    var provider = Value();
+                    if (provider is not ("sqlite" or "postgresql")) return Refuse("--provider is sqlite or postgresql");
+                    o.PostgreSql = provider == "postgresql";
+                    break;
+                case "--connection": o.Connection = Value(); break;
+                case "--existing-database": o.ExistingDatabase = true; break;
+                case "--nodes": o.Nodes = Number(); break;
                 case "--server-env":
                     var pair = Value().Split('=', 2);
                     o.ServerEnvironment[pair[0]] = pair.Length > 1 ? pair[1] : "";
@@ -79,6 +98,16 @@ public sealed class BenchOptions
                     return null;
             }
         }
+        if (o.PostgreSql && string.IsNullOrWhiteSpace(o.Connection)) return Refuse("--connection is required with --provider postgresql");
+        if (!o.PostgreSql && (o.Connection is not null || o.ExistingDatabase)) return Refuse("--connection and --existing-database need --provider postgresql");
+        if (o.Nodes < 1) return Refuse("--nodes must be at least 1");
+        if (o.Nodes > 1 && !o.PostgreSql) return Refuse("--nodes above 1 needs --provider postgresql (SQLite is one node)");
         return o;
+    }
+
+    private static BenchOptions? Refuse(string message)
+    {
+        Console.Error.WriteLine($"{message}\n{Usage}");
+        return null;
     }
 }

@@ -61,6 +61,7 @@ public sealed class BenchReport
     public required string ServerDll { get; init; }
     public required string Root { get; init; }
     public double AverageEventBytes { get; set; }
+    public string Provider { get; set; } = "SQLite";
     public List<NaiveResult> Naive { get; } = [];
     public double StartSeconds { get; set; }
     public Dictionary<string, int> RuleKinds { get; set; } = [];
@@ -107,19 +108,19 @@ public sealed class BenchReport
         b.AppendLine();
         b.AppendLine("| | |");
         b.AppendLine("| --- | --- |");
-        b.AppendLine(CultureInfo.InvariantCulture, $"| server | `{ServerDll}` (`ASPNETCORE_ENVIRONMENT=Production`, log level Warning, SQLite in a fresh temp directory), started in {F(StartSeconds)} s{(Options.ServerEnvironment.Count == 0 ? "" : "; extra environment: " + string.Join(", ", Options.ServerEnvironment.Select(e => $"`{e.Key}={e.Value}`")))} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| server | `{ServerDll}` (`ASPNETCORE_ENVIRONMENT=Production`, log level Warning, {(Provider == "SQLite" ? "SQLite in a fresh temp directory" : "PostgreSQL, a fresh database")}), **{Provider}, {Options.Nodes} node(s)**{(Options.Nodes > 1 ? " clustered on one database, senders round-robin over the nodes, each probe awaited on another node than the one it was sent to; server CPU summed over the nodes, RSS of one node" : "")}, node 1 started in {F(StartSeconds)} s{(Options.ServerEnvironment.Count == 0 ? "" : "; extra environment: " + string.Join(", ", Options.ServerEnvironment.Select(e => $"`{e.Key}={e.Value}`")))} |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| rules | {string.Join(", ", RuleKinds.Select(k => $"{k.Value} {k.Key}"))} (all active, ALERT_ONLY, every organization) + 1 latency-probe rule, created and activated through GraphQL (2 at a time) in {F(RulesSeconds)} s |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| events | {N(Options.Events)} measured after {N(Options.WarmupEvents)} warm-up, {F(AverageEventBytes, 0)} bytes on average, {Options.Organizations} organizations, random GUID ids, event time +{EventGenerator.Step.TotalMilliseconds:F0} ms per event |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| pipeline load | `POST /api/events`, JSON arrays of {N(Options.BatchSize)} events, {Options.Senders} concurrent senders (each sends its next request when the last one answered), HTTP/1.1 on loopback |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| naive insert | one connection, one prepared statement, transactions of {N(Options.BatchSize)} rows, same rows and JSON, before the server starts |");
-        b.AppendLine(CultureInfo.InvariantCulture, $"| latency load | {N(Options.LatencyRate)} events/s as {N(Options.LatencyRate / Options.LatencyRequestSize)} requests/s of {Options.LatencyRequestSize} events on a fixed schedule for {Options.LatencySeconds} s; {Options.ProbesPerRequest} events per request are `bench.alert` probes (each raises a new alert titled with its id); one graphql-transport-ws subscriber of `alertRaised` |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| latency load | {N(Options.LatencyRate)} events/s as {N(Options.LatencyRate / Options.LatencyRequestSize)} requests/s of {Options.LatencyRequestSize} events on a fixed schedule for {Options.LatencySeconds} s; {Options.ProbesPerRequest} events per request are `bench.alert` probes (each raises a new alert titled with its id); {(Options.Nodes > 1 ? "one graphql-transport-ws subscriber of `alertRaised` per node, each probe awaited on the node after the one it was sent to" : "one graphql-transport-ws subscriber of `alertRaised`")} |");
         b.AppendLine();
         b.AppendLine("### Results");
         b.AppendLine();
         b.AppendLine("| measure | value | target | |");
         b.AppendLine("| --- | ---: | --- | --- |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| pipeline (HTTP, parse, idempotency, matching, persistence, alerts) | **{N(Pipeline.EventsPerSecond)} events/s** | | |");
-        b.AppendLine(CultureInfo.InvariantCulture, $"| naive SQLite insert (WAL, synchronous=NORMAL, unique index) | **{N(naive.PerSecond)} events/s** | | |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| naive {Provider} insert ({(Provider == "SQLite" ? "WAL, synchronous=NORMAL, " : "")}unique index) | **{N(naive.PerSecond)} events/s** | | |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| ratio pipeline / naive | **{F(ratio, 2)}×** | ≥ 1.0× (stretch 2×) | {Verdict(ratio >= 1.0)}{(ratio >= 1.0 ? "" : $" by {F((1 - ratio) * 100, 0)} %")} |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| alert latency p50 / p95 / p99 / max | {F(Latency.P(50))} / {F(Latency.P(95))} / **{F(Latency.P(99))}** / {F(Latency.Max)} ms | p99 ≤ 50 ms | {Verdict(Latency.P(99) <= 50 && Latency.Missing == 0)}{(Latency.P(99) <= 50 ? "" : $" by {F(Latency.P(99) - 50)} ms")} |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| server RSS idle (after start, {N(RuleCount)} rules and the {N(Options.IngestOnlyEvents)} store-only events; just started: {F(StartRss, 0)} MiB) | {F(IdleRss, 0)} MiB | ≤ 200 MB | {Verdict(IdleRss <= 200)} |");

@@ -26,10 +26,12 @@ public sealed class LatencyResult
 /// A steady load (requests of N events on a fixed schedule, each sent on time whether or not the previous one has
 /// answered) in which a few events per request are <c>bench.alert</c> probes. The latency of a probe is from just
 /// before its request is sent to the arrival of the <c>alertRaised</c> message carrying its id at a graphql-ws subscriber.
+/// With several nodes, request r goes to node r mod nodes and its probes are awaited by the subscriber of the next node,
+/// so every probe crosses nodes (the alert reaches that subscriber through the database's notices).
 /// </summary>
 public static class LatencyProbe
 {
-    public static async Task<LatencyResult> RunAsync(RespondClient client, ServerProcess server, EventGenerator generator, BenchOptions options)
+    public static async Task<LatencyResult> RunAsync(IReadOnlyList<RespondClient> clients, IReadOnlyList<ServerProcess> servers, EventGenerator generator, BenchOptions options)
     {
         var requestsPerSecond = (double)options.LatencyRate / options.LatencyRequestSize;
         var interval = TimeSpan.FromSeconds(1 / requestsPerSecond);
@@ -52,11 +54,28 @@ public static class LatencyProbe
             planned.Add((EventGenerator.Body(events), [.. probes], events.Count));
         }
 
-        await using var subscriber = new AlertSubscriber();
-        await subscriber.ConnectAsync(server.BaseAddress, client.Token);
-        await Task.Delay(500);
+        var subscribers = new List<AlertSubscriber>();
+        try
+        {
+            for (var n = 0; n < servers.Count; n++)
+            {
+                subscribers.Add(new AlertSubscriber());
+                await subscribers[n].ConnectAsync(servers[n].BaseAddress, clients[n].Token);
+            }
+            await Task.Delay(500);
+            return await MeasureAsync(clients, servers, subscribers, planned, interval, requests);
+        }
+        finally
+        {
+            foreach (var subscriber in subscribers) await subscriber.DisposeAsync();
+        }
+    }
 
+    private static async Task<LatencyResult> MeasureAsync(IReadOnlyList<RespondClient> clients, IReadOnlyList<ServerProcess> servers, List<AlertSubscriber> subscribers,
+        List<(byte[] Body, string[] Probes, int Events)> planned, TimeSpan interval, int requests)
+    {
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var awaitedBy = new ConcurrentDictionary<string, AlertSubscriber>(StringComparer.Ordinal);
         var requestTimes = new ConcurrentBag<double>();
         using var stop = new CancellationTokenSource();
         var peak = 0.0;
@@ -64,11 +83,11 @@ public static class LatencyProbe
         {
             while (!stop.IsCancellationRequested)
             {
-                peak = Math.Max(peak, server.Memory().Rss);
+                peak = Math.Max(peak, servers.Max(s => s.Memory().Rss));
                 try { await Task.Delay(100, stop.Token); } catch (OperationCanceledException) { }
             }
         });
-        var serverCpu = server.CpuTime();
+        var serverCpu = ServerProcess.CpuTime(servers);
         var inFlight = new List<Task>(requests);
         var watch = Stopwatch.StartNew();
         var eventsSent = 0;
@@ -78,10 +97,16 @@ public static class LatencyProbe
             var wait = due - watch.Elapsed;
             if (wait > TimeSpan.Zero) await Task.Delay(wait);
             var (body, probes, count) = planned[r];
+            var client = clients[r % clients.Count];
+            var subscriber = subscribers[(r + 1) % subscribers.Count];
             inFlight.Add(Task.Run(async () =>
             {
                 var at = Stopwatch.GetTimestamp();
-                foreach (var id in probes) sent[id] = at;
+                foreach (var id in probes)
+                {
+                    awaitedBy[id] = subscriber;
+                    sent[id] = at;
+                }
                 await client.PostEventsAsync(body);
                 requestTimes.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
             }));
@@ -89,12 +114,12 @@ public static class LatencyProbe
         }
         await Task.WhenAll(inFlight);
         var duration = watch.Elapsed;
-        var serverCores = (server.CpuTime() - serverCpu).TotalSeconds / duration.TotalSeconds;
+        var serverCores = (ServerProcess.CpuTime(servers) - serverCpu).TotalSeconds / duration.TotalSeconds;
 
         // Evaluation follows the log: let it catch up, give late alerts a moment, then count what never came.
-        await client.WaitForEvaluationAsync();
+        await RespondClient.WaitForEvaluationAsync(clients);
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(5) && sent.Keys.Any(id => !subscriber.Arrivals.ContainsKey(id)))
+        while (deadline.Elapsed < TimeSpan.FromSeconds(5) && sent.Keys.Any(id => !awaitedBy[id].Arrivals.ContainsKey(id)))
             await Task.Delay(50);
         await stop.CancelAsync();
         await sampler;
@@ -103,7 +128,7 @@ public static class LatencyProbe
         var missing = 0;
         foreach (var (id, at) in sent)
         {
-            if (subscriber.Arrivals.TryGetValue(id, out var arrived)) samples.Add(Stopwatch.GetElapsedTime(at, arrived).TotalMilliseconds);
+            if (awaitedBy[id].Arrivals.TryGetValue(id, out var arrived)) samples.Add(Stopwatch.GetElapsedTime(at, arrived).TotalMilliseconds);
             else missing++;
         }
         return new LatencyResult
@@ -111,13 +136,13 @@ public static class LatencyProbe
             Samples = samples,
             Probes = sent.Count,
             Missing = missing,
-            OtherAlerts = subscriber.OtherAlerts,
+            OtherAlerts = subscribers[0].OtherAlerts,
             AchievedRate = eventsSent / duration.TotalSeconds,
             Duration = duration,
             ServerCores = serverCores,
             PeakRss = peak,
             RequestMilliseconds = [.. requestTimes],
-            SubscriberFailure = subscriber.Failure,
+            SubscriberFailure = subscribers.Select(s => s.Failure).FirstOrDefault(f => f is not null),
         };
     }
 }

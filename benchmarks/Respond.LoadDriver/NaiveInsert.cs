@@ -27,10 +27,10 @@ public static class NaiveInsert
         SqliteConnection.ClearAllPools();
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString());
         connection.Open();
-        Exec(connection, "PRAGMA journal_mode=WAL;");
-        if (synchronous is not null) Exec(connection, $"PRAGMA synchronous={synchronous};");
+        BenchDatabase.Exec(connection, "PRAGMA journal_mode=WAL;");
+        if (synchronous is not null) BenchDatabase.Exec(connection, $"PRAGMA synchronous={synchronous};");
         // The server's table (EF migrations RuleEngine, TenantSettings): an AUTOINCREMENT sequence and the unique (OrganizationId, Source, EventId) index.
-        Exec(connection, """
+        BenchDatabase.Exec(connection, """
             CREATE TABLE "Events" (
                 "Sequence" INTEGER NOT NULL CONSTRAINT "PK_Events" PRIMARY KEY AUTOINCREMENT,
                 "EventId" TEXT NOT NULL,
@@ -43,9 +43,9 @@ public static class NaiveInsert
                 "Json" TEXT NOT NULL);
             CREATE UNIQUE INDEX "IX_Events_OrganizationId_Source_EventId" ON "Events" ("OrganizationId", "Source", "EventId");
             """);
-        if (serverShape) Exec(connection, """CREATE INDEX "IX_Events_OrganizationId_Time" ON "Events" ("OrganizationId", "Time");""");
-        var journal = Scalar(connection, "PRAGMA journal_mode;");
-        var sync = Scalar(connection, "PRAGMA synchronous;") switch { "0" => "OFF (0)", "1" => "NORMAL (1)", "2" => "FULL (2)", "3" => "EXTRA (3)", var s => s };
+        if (serverShape) BenchDatabase.Exec(connection, """CREATE INDEX "IX_Events_OrganizationId_Time" ON "Events" ("OrganizationId", "Time");""");
+        var journal = BenchDatabase.Scalar(connection, "PRAGMA journal_mode;");
+        var sync = BenchDatabase.Scalar(connection, "PRAGMA synchronous;") switch { "0" => "OFF (0)", "1" => "NORMAL (1)", "2" => "FULL (2)", "3" => "EXTRA (3)", var s => s };
 
         var sql = """
             INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
@@ -88,19 +88,5 @@ public static class NaiveInsert
         connection.Close();
         SqliteConnection.ClearAllPools();
         return new NaiveResult(name, events.Count, watch.Elapsed, journal, sync);
-    }
-
-    private static void Exec(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static string Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 }

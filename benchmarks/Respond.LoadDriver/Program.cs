@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Respond.LoadDriver;
 
 // The ingestion benchmark of issue 4. See docs/performance.md for what it measures and how to run it:
@@ -33,25 +32,53 @@ var warmupBodies = Chunk(warmupEvents, options.BatchSize);
 var bodies = Chunk(measured, options.BatchSize);
 Log($"generated {offEvents.Count + warmupEvents.Count + measured.Count:N0} events, {report.AverageEventBytes:F0} bytes on average");
 
-// 2. The machine's limit: the same rows by a plain prepared insert, before the server runs (nothing competes).
-var naivePath = Path.Combine(work.FullName, "naive.db");
-report.Naive.Add(NaiveInsert.Run("Naive insert (the target's baseline): WAL, synchronous=NORMAL, unique (OrganizationId, Source, EventId)", naivePath, measured, options.BatchSize, "NORMAL", serverShape: false));
-report.Naive.Add(NaiveInsert.Run("Naive insert with the server's pragmas: WAL, SQLite's default synchronous", naivePath, measured, options.BatchSize, null, serverShape: false));
-report.Naive.Add(NaiveInsert.Run("The server's write alone: its pragmas, both its indexes, INSERT … ON CONFLICT DO NOTHING RETURNING", naivePath, measured, options.BatchSize, null, serverShape: true));
-foreach (var n in report.Naive) Log($"{n.Name}: {n.PerSecond:N0} events/s ({n.Elapsed.TotalSeconds:F1} s; journal {n.JournalMode}, synchronous {n.Synchronous})");
-File.Delete(naivePath);
+// The database the nodes share: SQLite in the work directory, or a PostgreSQL database (throw-away unless given).
+await using var database = options.PostgreSql
+    ? await BenchDatabase.PostgreSqlAsync(options.Connection!, options.ExistingDatabase)
+    : BenchDatabase.Sqlite(work.FullName);
+report.Provider = database.Provider;
+Log($"{database.Provider}, {options.Nodes} node(s)");
 
-// 3. The server.
+// 2. The machine's limit: the same rows by a plain prepared insert, before the server runs (nothing competes).
+if (database.IsPostgreSql)
+{
+    report.Naive.Add(database.NaivePostgreSqlInsert(measured, options.BatchSize));
+}
+else
+{
+    var naivePath = Path.Combine(work.FullName, "naive.db");
+    report.Naive.Add(NaiveInsert.Run("Naive insert (the target's baseline): WAL, synchronous=NORMAL, unique (OrganizationId, Source, EventId)", naivePath, measured, options.BatchSize, "NORMAL", serverShape: false));
+    report.Naive.Add(NaiveInsert.Run("Naive insert with the server's pragmas: WAL, SQLite's default synchronous", naivePath, measured, options.BatchSize, null, serverShape: false));
+    report.Naive.Add(NaiveInsert.Run("The server's write alone: its pragmas, both its indexes, INSERT … ON CONFLICT DO NOTHING RETURNING", naivePath, measured, options.BatchSize, null, serverShape: true));
+    File.Delete(naivePath);
+}
+foreach (var n in report.Naive) Log($"{n.Name}: {n.PerSecond:N0} events/s ({n.Elapsed.TotalSeconds:F1} s; journal {n.JournalMode}, synchronous {n.Synchronous})");
+
+// 3. The server: node 1 first (it migrates the database and makes the key ring in the shared work directory), then the others.
 var startWatch = Stopwatch.StartNew();
 report.LoadBefore = MachineInfo.LoadAverage();
-await using (var server = await ServerProcess.StartAsync(serverDll, work.FullName, organizations, options.ServerEnvironment, TimeSpan.FromSeconds(90)))
+var environment = new Dictionary<string, string>(database.ServerEnvironment);
+foreach (var (key, value) in options.ServerEnvironment) environment[key] = value;
+var servers = new List<ServerProcess>();
+var clients = new List<RespondClient>();
+try
 {
+    servers.Add(await ServerProcess.StartAsync(serverDll, work.FullName, organizations, environment, TimeSpan.FromSeconds(90)));
     report.StartSeconds = startWatch.Elapsed.TotalSeconds;
-    Log($"server pid {server.Pid} at {server.BaseAddress} in {report.StartSeconds:F1} s");
+    servers.AddRange(await Task.WhenAll(Enumerable.Range(1, options.Nodes - 1)
+        .Select(_ => ServerProcess.StartAsync(serverDll, work.FullName, organizations, environment, TimeSpan.FromSeconds(90)))));
+    var server = servers[0];
+    foreach (var node in servers) Log($"server pid {node.Pid} at {node.BaseAddress}");
+    Log($"node 1 started in {report.StartSeconds:F1} s, all {servers.Count} in {startWatch.Elapsed.TotalSeconds:F1} s");
     await Task.Delay(TimeSpan.FromSeconds(2));
     report.StartRss = server.Memory().Rss;
-    using var client = new RespondClient(server.BaseAddress);
-    await client.AuthenticateAsync(ServerProcess.ClientId, ServerProcess.ClientSecret);
+    foreach (var node in servers)
+    {
+        var nodeClient = new RespondClient(node.BaseAddress);
+        clients.Add(nodeClient);
+        await nodeClient.AuthenticateAsync(ServerProcess.ClientId, ServerProcess.ClientSecret);
+    }
+    var client = clients[0];
 
     var rulesWatch = Stopwatch.StartNew();
     var rules = RuleSet.Build().Concat(RuleSet.Library(options.Rules)).ToList();
@@ -65,7 +92,7 @@ await using (var server = await ServerProcess.StartAsync(serverDll, work.FullNam
     // Diagnostic: Respond still off, so the same pipeline stores and runs nothing (HTTP, parse, validation, insert).
     if (offBodies.Count > 0)
     {
-        report.IngestOnly = await Throughput.RunAsync(client, server, offBodies, options.Senders, TimeSpan.FromMilliseconds(100));
+        report.IngestOnly = await Throughput.RunAsync(clients, servers, offBodies, options.Senders, TimeSpan.FromMilliseconds(100));
         Log($"Respond off (store only): {report.IngestOnly.EventsPerSecond:N0} events/s");
     }
 
@@ -75,24 +102,29 @@ await using (var server = await ServerProcess.StartAsync(serverDll, work.FullNam
     Log($"idle RSS {report.IdleRss:F0} MiB (just started: {report.StartRss:F0} MiB)");
 
     foreach (var body in warmupBodies) await client.PostEventsAsync(body.Body);
-    await client.WaitForEvaluationAsync();
+    await RespondClient.WaitForEvaluationAsync(clients);
     Log($"warm-up: {warmupEvents.Count:N0} events");
 
     // The pipeline's time runs until the last event is evaluated, not only stored.
-    report.Pipeline = await Throughput.RunAsync(client, server, bodies, options.Senders, TimeSpan.FromMilliseconds(100), waitForEvaluation: true);
+    report.Pipeline = await Throughput.RunAsync(clients, servers, bodies, options.Senders, TimeSpan.FromMilliseconds(100), waitForEvaluation: true);
     Log($"pipeline: {report.Pipeline.EventsPerSecond:N0} events/s ({report.Pipeline.Elapsed.TotalSeconds:F1} s, accepted {report.Pipeline.Accepted:N0}, " +
-        $"server CPU {report.Pipeline.ServerCores:F2} cores, peak RSS {report.Pipeline.PeakRss:F0} MiB, {client.Refused} requests refused with 503 and re-sent)");
+        $"server CPU {report.Pipeline.ServerCores:F2} cores, peak RSS {report.Pipeline.PeakRss:F0} MiB, {clients.Sum(c => c.Refused)} requests refused with 503 and re-sent)");
 
-    report.Latency = await LatencyProbe.RunAsync(client, server, generator, options);
+    report.Latency = await LatencyProbe.RunAsync(clients, servers, generator, options);
     Log($"latency: p50 {report.Latency.P(50):F1} ms, p95 {report.Latency.P(95):F1} ms, p99 {report.Latency.P(99):F1} ms, max {report.Latency.Max:F1} ms " +
         $"({report.Latency.Samples.Count} probes, {report.Latency.Missing} missing, {report.Latency.AchievedRate:N0} events/s sent)");
     report.EndRss = server.Memory();
     report.LoadAfter = MachineInfo.LoadAverage();
-    if (server.Output.Length > 0) report.ServerOutput = server.Output;
+    if (string.Join('\n', servers.Where(s => s.Output.Length > 0).Select(s => s.Output)) is { Length: > 0 } output) report.ServerOutput = output;
+}
+finally
+{
+    foreach (var c in clients) c.Dispose();
+    foreach (var node in servers) await node.DisposeAsync();
 }
 
 // 4. What the run left in the server's database.
-report.Database = DatabaseCounts(Path.Combine(work.FullName, "respond.db"));
+report.Database = database.Counts();
 report.Machine = MachineInfo.Read(root);
 
 var markdown = report.ToMarkdown();
@@ -126,32 +158,6 @@ static string FindRepositoryRoot()
             if (File.Exists(Path.Combine(dir.FullName, "Respond.sln"))) return dir.FullName;
     }
     throw new InvalidOperationException("Run from inside the repository (Respond.sln not found above the current directory).");
-}
-
-static Dictionary<string, long> DatabaseCounts(string path)
-{
-    var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-    using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-    connection.Open();
-    foreach (var (name, sql) in new[]
-    {
-        ("events", "SELECT COUNT(*) FROM Events"),
-        ("alerts", "SELECT COUNT(*) FROM Alerts"),
-        ("alert matches (sum of counts)", "SELECT COALESCE(SUM(Count), 0) FROM Alerts"),
-        ("stored rule runs (WorkflowInstances)", "SELECT COUNT(*) FROM WorkflowInstances"),
-        ("threshold windows (WindowStates)", "SELECT COUNT(*) FROM WindowStates"),
-    })
-    {
-        try
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            counts[name] = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        }
-        catch (SqliteException) { }
-    }
-    counts["database size (MiB)"] = new FileInfo(path).Length / (1024 * 1024);
-    return counts;
 }
 
 /// <summary>One request body of the throughput phases.</summary>

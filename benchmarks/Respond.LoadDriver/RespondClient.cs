@@ -112,16 +112,21 @@ public sealed class RespondClient : IDisposable
     public int Refused => Volatile.Read(ref _refused);
 
     /// <summary>
-    /// Ingestion answers once events are in the log; evaluation follows. Waits until the server reports no lag, so a
-    /// phase's time covers evaluating what it sent, not only storing it.
+    /// Ingestion answers once events are in the log; evaluation follows, so a phase's time covers evaluating what it sent.
+    /// Every node's view is read: on PostgreSQL (clustered, even with one node) a node's <c>evaluationLag.events</c> was seen to stay
+    /// above zero after every event had been evaluated, and a node that does not hold an organization's lease may keep a
+    /// stale view of it. Waits until, for every organization, the furthest checkpoint
+    /// any node reports has reached the newest head any node reports (read from all nodes in the same round).
     /// </summary>
-    public async Task WaitForEvaluationAsync(CancellationToken ct = default)
+    public static async Task WaitForEvaluationAsync(IReadOnlyList<RespondClient> nodes, CancellationToken ct = default)
     {
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var result = await GraphQLAsync("{ evaluationLag { events } }");
-            if (result["evaluationLag"]!["events"]!.GetValue<long>() == 0) return;
+            var views = await Task.WhenAll(nodes.Select(n => n.GraphQLAsync("{ evaluationLag { partitions { organizationId checkpoint head } } }")));
+            var partitions = views.SelectMany(v => v["evaluationLag"]!["partitions"]!.AsArray())
+                .Select(p => (Organization: p!["organizationId"]!.GetValue<string>(), Checkpoint: p["checkpoint"]!.GetValue<long>(), Head: p["head"]!.GetValue<long>()));
+            if (partitions.GroupBy(p => p.Organization).All(g => g.Max(p => p.Checkpoint) >= g.Max(p => p.Head))) return;
             await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
         }
     }

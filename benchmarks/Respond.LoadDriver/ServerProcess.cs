@@ -133,6 +133,9 @@ public sealed class ServerProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
+    /// <summary>CPU time all <paramref name="servers"/> have used so far.</summary>
+    public static TimeSpan CpuTime(IEnumerable<ServerProcess> servers) => servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

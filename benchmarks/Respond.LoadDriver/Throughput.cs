@@ -23,12 +23,13 @@ public sealed class ThroughputResult
 
 /// <summary>
 /// Sends the prepared bodies with N concurrent senders (each takes the next body as soon as its previous request
-/// answered), sampling the server's RSS while it runs. With <c>waitForEvaluation</c> the phase ends when the server has
+/// answered; with several nodes, sender k sends to node k mod nodes), sampling the nodes' RSS while it runs. Server CPU
+/// is the sum over the nodes, peak RSS the highest of one node. With <c>waitForEvaluation</c> the phase ends when the server has
 /// also evaluated everything (ingestion answers once events are in the log; evaluation follows from it).
 /// </summary>
 public static class Throughput
 {
-    public static async Task<ThroughputResult> RunAsync(RespondClient client, ServerProcess server, IReadOnlyList<Batch> bodies, int senders, TimeSpan sampleEvery, bool waitForEvaluation = false)
+    public static async Task<ThroughputResult> RunAsync(IReadOnlyList<RespondClient> clients, IReadOnlyList<ServerProcess> servers, IReadOnlyList<Batch> bodies, int senders, TimeSpan sampleEvery, bool waitForEvaluation = false)
     {
         var next = -1;
         int accepted = 0, duplicates = 0, errors = 0;
@@ -39,15 +40,16 @@ public static class Throughput
         {
             while (!stop.IsCancellationRequested)
             {
-                peak = Math.Max(peak, server.Memory().Rss);
+                peak = Math.Max(peak, servers.Max(s => s.Memory().Rss));
                 try { await Task.Delay(sampleEvery, stop.Token); } catch (OperationCanceledException) { }
             }
         });
-        var serverCpu = server.CpuTime();
+        var serverCpu = ServerProcess.CpuTime(servers);
         var driverCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        var tasks = Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
+        var tasks = Enumerable.Range(0, senders).Select(k => Task.Run(async () =>
         {
+            var client = clients[k % clients.Count];
             int i;
             while ((i = Interlocked.Increment(ref next)) < bodies.Count)
             {
@@ -61,9 +63,9 @@ public static class Throughput
             }
         })).ToArray();
         await Task.WhenAll(tasks);
-        if (waitForEvaluation) await client.WaitForEvaluationAsync();
+        if (waitForEvaluation) await RespondClient.WaitForEvaluationAsync(clients);
         watch.Stop();
-        var serverCores = (server.CpuTime() - serverCpu).TotalSeconds / watch.Elapsed.TotalSeconds;
+        var serverCores = (ServerProcess.CpuTime(servers) - serverCpu).TotalSeconds / watch.Elapsed.TotalSeconds;
         var driverCores = (Process.GetCurrentProcess().TotalProcessorTime - driverCpu).TotalSeconds / watch.Elapsed.TotalSeconds;
         await stop.CancelAsync();
         await sampler;
