@@ -13,7 +13,7 @@ using Respond.Server.Persistence;
 namespace Respond.Server.Persistence.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlRespondDbContext))]
-    [Migration("20261205021238_WindowSnapshots")]
+    [Migration("20261205023447_WindowSnapshots")]
     partial class WindowSnapshots
     {
         /// <inheritdoc />
@@ -240,6 +240,10 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("ConnectedNodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("DeviceId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -338,6 +342,50 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("AgentEnrollmentTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Respond.Server.Connectors.Agents.RelayedAgentCommand", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("MessageJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RelayedAgentCommands", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Connectors.Webhook.AcceptedWebhookCallback", b =>
