@@ -175,6 +175,25 @@ public sealed class PartitionLeaseTests : IAsyncLifetime
         var alert = Assert.Single(await AlertsAsync(b, rule));
         Assert.Equal(["burst-1", "burst-2", "burst-3", "burst-4", "burst-5"], alert!.At("node.eventIds").AsArray().Select(e => e!.GetValue<string>()));
     }
+
+    [SkippableFact]
+    public async Task EventsIngestedThroughTheNodeNotHoldingThePartition_ItsEvaluationLagReadsZeroOnceTheHolderEvaluatedThem()
+    {
+        var (a, b, _) = await TwoNodesAsync(MatchEverySignIn);
+        await SplitAsync(a, b);
+
+        // org-a is A's partition; B stores its events and counts them as appended, but A evaluates them.
+        await b.Api.PostEventsAsync("ingestor-a", [EngineScenario.Event("via-b-1"), EngineScenario.Event("via-b-2")], waitForEvaluation: false);
+        await a.Leases.PollLogAsync(default);
+        await a.Api.EvaluatedAsync();
+        var lag = await b.Api.GraphQLAsync("admin", "{ evaluationLag { events partitions { organizationId events checkpoint head } } }");
+
+        var orgA = lag.At("data.evaluationLag.partitions").AsArray().Single(p => p!["organizationId"]!.GetValue<string>() == "org-a")!;
+        Assert.Equal(0, orgA["events"]!.GetValue<long>());
+        Assert.Equal(await CheckpointAsync(a, "org-a"), orgA["checkpoint"]!.GetValue<long>());
+        Assert.Equal(orgA["checkpoint"]!.GetValue<long>(), orgA["head"]!.GetValue<long>());
+        Assert.Equal(0, lag.At("data.evaluationLag.events").GetValue<long>());
+    }
 }
 
 /// <summary>One node on SQLite needs no lease: it evaluates every partition and writes no lease row.</summary>

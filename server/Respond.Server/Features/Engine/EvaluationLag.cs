@@ -12,7 +12,8 @@ public sealed record PartitionLag(string OrganizationId, long Events, double Sec
 public sealed record EvaluationLagReport(long Events, double Seconds, long MaxEvents, bool Paused, double EventsPerSecond, IReadOnlyList<PartitionLag> Partitions);
 
 /// <summary>`evaluationLag`: how far evaluation is behind the log, in events and in seconds (the oldest event not yet evaluated), per organization.</summary>
-internal sealed class ReadEvaluationLag(RespondDbContext db, EvaluationPartitions partitions, EvaluationBackpressure backpressure, EventLogEvaluator evaluator, TimeProvider time)
+internal sealed class ReadEvaluationLag(RespondDbContext db, EvaluationPartitions partitions, PartitionOwnership ownership, EvaluationBackpressure backpressure,
+    EventLogEvaluator evaluator, TimeProvider time)
 {
     public async Task<EvaluationLagReport> ExecuteAsync(RespondPrincipal by, CancellationToken ct)
     {
@@ -20,6 +21,11 @@ internal sealed class ReadEvaluationLag(RespondDbContext db, EvaluationPartition
         var lags = new List<PartitionLag>();
         foreach (var partition in partitions.All.Where(p => by.CanSee(p.OrganizationId)).OrderBy(p => p.OrganizationId, StringComparer.Ordinal))
         {
+            if (ownership.LeasedElsewhere(partition.OrganizationId))
+            {
+                lags.Add(await StoredLagAsync(partition.OrganizationId, now, ct));
+                continue;
+            }
             var checkpoint = partition.Checkpoint;
             var oldest = partition.HasWork
                 ? await db.Events.AsNoTracking().Where(e => e.OrganizationId == partition.OrganizationId && e.Sequence > checkpoint)
@@ -29,6 +35,21 @@ internal sealed class ReadEvaluationLag(RespondDbContext db, EvaluationPartition
         }
         return new EvaluationLagReport(lags.Sum(l => l.Events), lags.Count == 0 ? 0 : lags.Max(l => l.Seconds), backpressure.Limit, evaluator.Paused,
             backpressure.EventsPerSecond, lags);
+    }
+
+    /// <summary>
+    /// A partition another node evaluates: what this node counted of it is only what it appended itself, never what the
+    /// holder evaluated, so its lag is read from the log and the holder's checkpoint.
+    /// </summary>
+    private async Task<PartitionLag> StoredLagAsync(string organizationId, DateTimeOffset now, CancellationToken ct)
+    {
+        var checkpoint = await db.EvaluationCheckpoints.AsNoTracking().Where(c => c.OrganizationId == organizationId)
+            .Select(c => (long?)c.Sequence).SingleOrDefaultAsync(ct) ?? 0;
+        var pending = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint);
+        var events = await pending.LongCountAsync(ct);
+        var head = events == 0 ? checkpoint : await pending.MaxAsync(e => e.Sequence, ct);
+        var oldest = events == 0 ? null : await pending.OrderBy(e => e.Sequence).Select(e => (DateTimeOffset?)e.ReceivedAt).FirstOrDefaultAsync(ct);
+        return new PartitionLag(organizationId, events, oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0, checkpoint, head);
     }
 }
 

@@ -77,6 +77,16 @@ public sealed class EvaluationPartition(string organizationId)
             while (_appends.TryPeek(out var oldest) && oldest.LastSequence <= checkpoint) _appends.Dequeue();
     }
 
+    /// <summary>
+    /// The log holds nothing past the checkpoint: nothing is pending, whatever was counted. Appends are counted when
+    /// ingestion reports them, and a partition loaded from the database (start-up, a lease taken) counted the backlog it
+    /// found, which may already hold an append whose report comes after: the count is set right each time it catches up.
+    /// </summary>
+    internal void CaughtUp()
+    {
+        if (Head <= Checkpoint) Interlocked.Exchange(ref _pending, 0);
+    }
+
     internal void Start(long checkpoint, long head, long pending, DateTimeOffset at, long windowsSequence)
     {
         WindowsSequence = Math.Min(windowsSequence, checkpoint);

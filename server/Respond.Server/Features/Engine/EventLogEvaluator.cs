@@ -126,6 +126,7 @@ public sealed class EventLogEvaluator(
             if (batch.Count == 0)
             {
                 if (head > checkpoint) partition.Evaluated(0, head);
+                partition.CaughtUp();
                 return false;
             }
             enabled = await RespondSwitch.IsOnAsync(db, partition.OrganizationId, ct);

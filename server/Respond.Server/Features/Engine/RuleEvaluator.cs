@@ -261,9 +261,10 @@ public sealed class RuleEvaluator(
                   || checkpoint - partition.WindowsSequence >= engineOptions.Value.WindowSnapshotEvents;
             var write = held && changed && due;
             snapshot = held && (!changed || write);
+            var windows = write ? partition.Windows.Snapshot() : null;
             using var turn = await writers.EnterAsync(uow.Db, ct);
             await using var tx = await uow.Db.Database.BeginTransactionAsync(ct);
-            if (write) await partition.Windows.WriteSnapshotAsync(uow.Db, partition.OrganizationId, ct);
+            if (windows is not null) await WindowSnapshot.WriteAsync(uow.Db, partition.OrganizationId, windows, ct);
             if (checkpointTo is not null || snapshot)
                 await CheckpointStore.WriteAsync(uow.Db, partition.OrganizationId, checkpoint, snapshot ? checkpoint : null, now, FenceOf(partition), ct);
             if (inTransaction is not null) await inTransaction(uow.Db, ct);

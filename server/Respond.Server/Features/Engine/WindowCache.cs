@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Respond.Server.Persistence;
 using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Features.Engine;
@@ -49,9 +48,8 @@ public sealed class WindowCache : IWindowStore
 
     private void Remember(WindowKey key) => _unit.TryAdd(key, _windows.TryGetValue(key, out var before) ? before : Absent);
 
-    /// <summary>Writes every window of the partition as its snapshot, inside the caller's transaction.</summary>
-    public Task WriteSnapshotAsync(RespondDbContext db, string organizationId, CancellationToken ct) =>
-        WindowSnapshot.WriteAsync(db, organizationId, _windows, ct);
+    /// <summary>Every window of the partition in <see cref="WindowSnapshot"/>'s form, to be written as its snapshot.</summary>
+    public byte[] Snapshot() => WindowSnapshot.Serialize(_windows);
 
     /// <summary>
     /// The unit's transaction committed. With <paramref name="snapshotWritten"/> every change is now stored; otherwise the

@@ -20,11 +20,12 @@ public static class WindowSnapshot
 
     private const byte Version = 1;
 
-    /// <summary>Replaces the organization's stored snapshot with <paramref name="windows"/>, inside the caller's transaction.</summary>
-    public static async Task WriteAsync(RespondDbContext db, string organizationId, IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> windows,
-        CancellationToken ct)
+    /// <summary>
+    /// Replaces the organization's stored snapshot with <paramref name="bytes"/> (<see cref="Serialize"/>d before the
+    /// caller took SQLite's writer, so the writer is held only for the rows), inside the caller's transaction.
+    /// </summary>
+    public static async Task WriteAsync(RespondDbContext db, string organizationId, byte[] bytes, CancellationToken ct)
     {
-        var bytes = Serialize(windows);
         await db.WindowSnapshots.Where(p => p.OrganizationId == organizationId).ExecuteDeleteAsync(ct);
         for (int offset = 0, part = 0; offset < bytes.Length; offset += PartBytes, part++)
             db.WindowSnapshots.Add(new WindowSnapshotPart { OrganizationId = organizationId, Part = part, Data = bytes[offset..Math.Min(bytes.Length, offset + PartBytes)] });
@@ -41,7 +42,7 @@ public static class WindowSnapshot
         return Deserialize(stream);
     }
 
-    internal static byte[] Serialize(IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> windows)
+    public static byte[] Serialize(IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> windows)
     {
         var list = windows.ToList();
         using var stream = new MemoryStream();
