@@ -12,6 +12,19 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AcceptedWebhookCallbacks",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Signature = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ForgetAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AcceptedWebhookCallbacks", x => new { x.OrganizationId, x.Signature });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AgentEnrollmentTokens",
                 columns: table => new
                 {
@@ -45,7 +58,8 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     LastSeenAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RevokedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    RevokedReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                    RevokedReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    ConnectedNodeId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -169,6 +183,34 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Backtests",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    RuleId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    OrganizationScope = table.Column<string>(type: "TEXT", nullable: false),
+                    From = table.Column<long>(type: "INTEGER", nullable: false),
+                    To = table.Column<long>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ProgressAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    TotalEvents = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProcessedEvents = table.Column<int>(type: "INTEGER", nullable: false),
+                    TriggeredEvents = table.Column<int>(type: "INTEGER", nullable: false),
+                    AlertCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    SuppressedMatches = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    Report = table.Column<string>(type: "TEXT", nullable: true),
+                    CancelRequested = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Backtests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClusterNodes",
                 columns: table => new
                 {
@@ -178,6 +220,21 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ClusterNodes", x => x.NodeId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CredentialFailures",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FailedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CredentialFailures", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -342,6 +399,25 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_PartitionLeases", x => x.OrganizationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RelayedAgentCommands",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DeviceId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    ActionId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    MessageJson = table.Column<string>(type: "TEXT", nullable: false),
+                    TimeoutSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AnswerJson = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RelayedAgentCommands", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -533,6 +609,35 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SignInLockouts",
+                columns: table => new
+                {
+                    UserNameKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Failures = table.Column<int>(type: "INTEGER", nullable: false),
+                    Lockouts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastFailure = table.Column<long>(type: "INTEGER", nullable: false),
+                    FailedFromTooManySources = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInLockouts", x => x.UserNameKey);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SignInLockoutSources",
+                columns: table => new
+                {
+                    UserNameKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FailedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInLockoutSources", x => new { x.UserNameKey, x.Source });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SlackIntegrations",
                 columns: table => new
                 {
@@ -707,17 +812,16 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "WindowStates",
+                name: "WindowSnapshots",
                 columns: table => new
                 {
-                    RuleId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    NodeId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    GroupKey = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
-                    EntriesJson = table.Column<string>(type: "TEXT", nullable: false)
+                    OrganizationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Part = table.Column<int>(type: "INTEGER", nullable: false),
+                    Data = table.Column<byte[]>(type: "BLOB", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_WindowStates", x => new { x.RuleId, x.NodeId, x.GroupKey });
+                    table.PrimaryKey("PK_WindowSnapshots", x => new { x.OrganizationId, x.Part });
                 });
 
             migrationBuilder.CreateTable(
@@ -870,6 +974,21 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 columns: new[] { "SubjectType", "SubjectId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Backtests_StartedAt",
+                table: "Backtests",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CredentialFailures_FailedAt",
+                table: "CredentialFailures",
+                column: "FailedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CredentialFailures_Kind_Key_FailedAt",
+                table: "CredentialFailures",
+                columns: new[] { "Kind", "Key", "FailedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Events_OrganizationId_Sequence",
                 table: "Events",
                 columns: new[] { "OrganizationId", "Sequence" });
@@ -981,6 +1100,16 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SignInLockouts_LastFailure",
+                table: "SignInLockouts",
+                column: "LastFailure");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInLockoutSources_FailedAt",
+                table: "SignInLockoutSources",
+                column: "FailedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SlackInteractionReceipts_ReceivedAt",
                 table: "SlackInteractionReceipts",
                 column: "ReceivedAt");
@@ -1036,6 +1165,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "AcceptedWebhookCallbacks");
+
+            migrationBuilder.DropTable(
                 name: "AgentEnrollmentTokens");
 
             migrationBuilder.DropTable(
@@ -1054,10 +1186,16 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "Backtests");
+
+            migrationBuilder.DropTable(
                 name: "ClusterNodes");
 
             migrationBuilder.DropTable(
                 name: "Connections");
+
+            migrationBuilder.DropTable(
+                name: "CredentialFailures");
 
             migrationBuilder.DropTable(
                 name: "EvaluationCheckpoints");
@@ -1084,6 +1222,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 name: "PartitionLeases");
 
             migrationBuilder.DropTable(
+                name: "RelayedAgentCommands");
+
+            migrationBuilder.DropTable(
                 name: "ResponseActions");
 
             migrationBuilder.DropTable(
@@ -1103,6 +1244,12 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Settings");
+
+            migrationBuilder.DropTable(
+                name: "SignInLockouts");
+
+            migrationBuilder.DropTable(
+                name: "SignInLockoutSources");
 
             migrationBuilder.DropTable(
                 name: "SlackIntegrations");
@@ -1135,7 +1282,7 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                 name: "WebhookSubscriptions");
 
             migrationBuilder.DropTable(
-                name: "WindowStates");
+                name: "WindowSnapshots");
 
             migrationBuilder.DropTable(
                 name: "WorkflowInstances");

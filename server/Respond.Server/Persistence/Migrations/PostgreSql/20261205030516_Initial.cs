@@ -14,6 +14,19 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AcceptedWebhookCallbacks",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Signature = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ForgetAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AcceptedWebhookCallbacks", x => new { x.OrganizationId, x.Signature });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AgentEnrollmentTokens",
                 columns: table => new
                 {
@@ -47,7 +60,8 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     LastSeenAt = table.Column<long>(type: "bigint", nullable: true),
                     RevokedAt = table.Column<long>(type: "bigint", nullable: true),
                     RevokedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    RevokedReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    RevokedReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    ConnectedNodeId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -171,6 +185,34 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "Backtests",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    RuleId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    OrganizationScope = table.Column<string>(type: "text", nullable: false),
+                    From = table.Column<long>(type: "bigint", nullable: false),
+                    To = table.Column<long>(type: "bigint", nullable: false),
+                    StartedAt = table.Column<long>(type: "bigint", nullable: false),
+                    FinishedAt = table.Column<long>(type: "bigint", nullable: true),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ProgressAt = table.Column<long>(type: "bigint", nullable: false),
+                    TotalEvents = table.Column<int>(type: "integer", nullable: false),
+                    ProcessedEvents = table.Column<int>(type: "integer", nullable: false),
+                    TriggeredEvents = table.Column<int>(type: "integer", nullable: false),
+                    AlertCount = table.Column<int>(type: "integer", nullable: false),
+                    SuppressedMatches = table.Column<int>(type: "integer", nullable: false),
+                    Error = table.Column<string>(type: "text", nullable: true),
+                    Report = table.Column<string>(type: "text", nullable: true),
+                    CancelRequested = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Backtests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClusterNodes",
                 columns: table => new
                 {
@@ -180,6 +222,21 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ClusterNodes", x => x.NodeId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CredentialFailures",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    FailedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CredentialFailures", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -344,6 +401,25 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_PartitionLeases", x => x.OrganizationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RelayedAgentCommands",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DeviceId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    ActionId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    NodeId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    MessageJson = table.Column<string>(type: "text", nullable: false),
+                    TimeoutSeconds = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    AnswerJson = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RelayedAgentCommands", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -535,6 +611,35 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "SignInLockouts",
+                columns: table => new
+                {
+                    UserNameKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    Lockouts = table.Column<int>(type: "integer", nullable: false),
+                    LockedUntil = table.Column<long>(type: "bigint", nullable: false),
+                    LastFailure = table.Column<long>(type: "bigint", nullable: false),
+                    FailedFromTooManySources = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInLockouts", x => x.UserNameKey);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SignInLockoutSources",
+                columns: table => new
+                {
+                    UserNameKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    FailedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInLockoutSources", x => new { x.UserNameKey, x.Source });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SlackIntegrations",
                 columns: table => new
                 {
@@ -709,17 +814,16 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
-                name: "WindowStates",
+                name: "WindowSnapshots",
                 columns: table => new
                 {
-                    RuleId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    NodeId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    GroupKey = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    EntriesJson = table.Column<string>(type: "text", nullable: false)
+                    OrganizationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Part = table.Column<int>(type: "integer", nullable: false),
+                    Data = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_WindowStates", x => new { x.RuleId, x.NodeId, x.GroupKey });
+                    table.PrimaryKey("PK_WindowSnapshots", x => new { x.OrganizationId, x.Part });
                 });
 
             migrationBuilder.CreateTable(
@@ -872,6 +976,21 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 columns: new[] { "SubjectType", "SubjectId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Backtests_StartedAt",
+                table: "Backtests",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CredentialFailures_FailedAt",
+                table: "CredentialFailures",
+                column: "FailedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CredentialFailures_Kind_Key_FailedAt",
+                table: "CredentialFailures",
+                columns: new[] { "Kind", "Key", "FailedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Events_OrganizationId_Sequence",
                 table: "Events",
                 columns: new[] { "OrganizationId", "Sequence" });
@@ -983,6 +1102,16 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SignInLockouts_LastFailure",
+                table: "SignInLockouts",
+                column: "LastFailure");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInLockoutSources_FailedAt",
+                table: "SignInLockoutSources",
+                column: "FailedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SlackInteractionReceipts_ReceivedAt",
                 table: "SlackInteractionReceipts",
                 column: "ReceivedAt");
@@ -1038,6 +1167,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "AcceptedWebhookCallbacks");
+
+            migrationBuilder.DropTable(
                 name: "AgentEnrollmentTokens");
 
             migrationBuilder.DropTable(
@@ -1056,10 +1188,16 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "Backtests");
+
+            migrationBuilder.DropTable(
                 name: "ClusterNodes");
 
             migrationBuilder.DropTable(
                 name: "Connections");
+
+            migrationBuilder.DropTable(
+                name: "CredentialFailures");
 
             migrationBuilder.DropTable(
                 name: "EvaluationCheckpoints");
@@ -1086,6 +1224,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 name: "PartitionLeases");
 
             migrationBuilder.DropTable(
+                name: "RelayedAgentCommands");
+
+            migrationBuilder.DropTable(
                 name: "ResponseActions");
 
             migrationBuilder.DropTable(
@@ -1105,6 +1246,12 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "Settings");
+
+            migrationBuilder.DropTable(
+                name: "SignInLockouts");
+
+            migrationBuilder.DropTable(
+                name: "SignInLockoutSources");
 
             migrationBuilder.DropTable(
                 name: "SlackIntegrations");
@@ -1137,7 +1284,7 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                 name: "WebhookSubscriptions");
 
             migrationBuilder.DropTable(
-                name: "WindowStates");
+                name: "WindowSnapshots");
 
             migrationBuilder.DropTable(
                 name: "WorkflowInstances");

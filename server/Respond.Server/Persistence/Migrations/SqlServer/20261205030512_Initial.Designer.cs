@@ -12,8 +12,8 @@ using Respond.Server.Persistence;
 namespace Respond.Server.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRespondDbContext))]
-    [Migration("20261205014953_SharedBacktests")]
-    partial class SharedBacktests
+    [Migration("20261205030512_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -242,6 +242,10 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("ConnectedNodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
                     b.Property<string>("DeviceId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -340,6 +344,50 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("AgentEnrollmentTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Respond.Server.Connectors.Agents.RelayedAgentCommand", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("ActionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("MessageJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RelayedAgentCommands", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Connectors.Webhook.AcceptedWebhookCallback", b =>
@@ -1065,27 +1113,22 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.ToTable("PartitionLeases");
                 });
 
-            modelBuilder.Entity("Respond.Server.Features.Engine.WindowStateRecord", b =>
+            modelBuilder.Entity("Respond.Server.Features.Engine.WindowSnapshotPart", b =>
                 {
-                    b.Property<string>("RuleId")
+                    b.Property<string>("OrganizationId")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
-                    b.Property<string>("NodeId")
-                        .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)");
+                    b.Property<int>("Part")
+                        .HasColumnType("int");
 
-                    b.Property<string>("GroupKey")
-                        .HasMaxLength(512)
-                        .HasColumnType("nvarchar(512)");
-
-                    b.Property<string>("EntriesJson")
+                    b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)");
+                        .HasColumnType("varbinary(max)");
 
-                    b.HasKey("RuleId", "NodeId", "GroupKey");
+                    b.HasKey("OrganizationId", "Part");
 
-                    b.ToTable("WindowStates", (string)null);
+                    b.ToTable("WindowSnapshots", (string)null);
                 });
 
             modelBuilder.Entity("Respond.Server.Features.Engine.WorkflowInstanceRecord", b =>
