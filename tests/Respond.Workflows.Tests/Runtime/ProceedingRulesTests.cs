@@ -104,6 +104,36 @@ public sealed class ProceedingRulesTests
     }
 
     [Fact]
+    public void ReplaceOneRule_ActivatedPausedAndEditedOneByOne_AnswersAsAnIndexBuiltWhole_AndOthersAreNotCompiledAgain()
+    {
+        var index = new TriggerIndex();
+        foreach (var rule in Rules) index.Replace(rule.RuleId, rule);
+        Assert.Equal(Rules.Length, index.Compilations);
+        var kept = index.Find("eq-user");
+
+        // Pause two (one looked up by value, one scanned), edit one looked up by value, scope one to an organization.
+        index.Replace("contains", null);
+        index.Replace("regex", null);
+        var edited = Match("any-user", """{ "any": [ { "field": "user.id", "op": "eq", "value": "eve" } ] }""") with { Version = 2, DefinitionHash = "edited" };
+        index.Replace("any-user", edited);
+        var scoped = Rules.Single(r => r.RuleId == "cidr") with { OrganizationIds = ["org-a"], Version = 2 };
+        index.Replace("cidr", scoped);
+        index.Replace("never-active", null);
+        var final = Rules.Where(r => r.RuleId is not ("contains" or "regex" or "any-user" or "cidr")).Append(edited).Append(scoped).ToList();
+        var whole = new TriggerIndex(final);
+
+        Assert.Equal(Rules.Length + 2, index.Compilations);
+        Assert.Same(kept, index.Find("eq-user"));
+        Assert.Equal(whole.Rules.Select(r => r.RuleId), index.Rules.Select(r => r.RuleId));
+        foreach (var e in Events().Concat(Events().Select(e => e with { OrganizationId = "org-a" })))
+        {
+            Assert.Equal(whole.Candidates(e).Select(r => r.RuleId), index.Candidates(e).Select(r => r.RuleId));
+            Assert.Equal(whole.Proceeding(e).Select(r => r.RuleId), index.Proceeding(e).Select(r => r.RuleId));
+        }
+        Assert.Contains(index.Proceeding(RuntimeHarness.Event("""{ "user": { "id": "eve" } }""")), r => r.RuleId == "any-user");
+    }
+
+    [Fact]
     public void Proceeding_RuleRequiringAValue_FoundByTheEventsValueIgnoringCaseAndOnceForAList()
     {
         var index = new TriggerIndex([Rules.Single(r => r.RuleId == "eq-user"), Rules.Single(r => r.RuleId == "roles-list")]);
