@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Respond.Server.Features.Demo;
 
 namespace Respond.Server.Tests.Features.Demo;
@@ -34,8 +36,10 @@ public sealed class DemoModeTests
     {
         await using var api = new RespondApiFixture();
         await api.GraphQLAsync("admin", "{ viewer { id } }");
-        await Task.Delay(2000);
 
+        // Seeding runs before the first request is served, and without the setting no generator is there to run at all
+        // (it sends its first burst the moment it starts, so a registered one would have been the thing to wait for).
+        Assert.DoesNotContain(api.Services.GetServices<IHostedService>(), s => s is DemoEventGenerator);
         var state = await api.GraphQLAsync("admin", "{ organizations { totalCount } rules { totalCount } alerts { totalCount } }");
         Assert.Equal(2, state.At("data.organizations.totalCount").GetValue<int>());
         Assert.Equal(0, state.At("data.rules.totalCount").GetValue<int>());

@@ -1,5 +1,3 @@
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.TestHost;
@@ -120,14 +118,18 @@ public abstract class RuleEngineApiTests(TestDatabase database)
         await using var api = Host();
         await api.TurnOnAsync();
         await api.ActiveRuleAsync(EngineScenario.MatchAlertRule);
-        using var a = await SubscribeAsync(api, "viewer-a", "subscription { alertRaised(minSeverity: HIGH) { title organizationId } }");
-        using var b = await SubscribeAsync(api, "viewer-b", "subscription { alertRaised { title organizationId } }");
+        await using var a = await SubscribedAsync(api, "viewer-a", "subscription { alertRaised(minSeverity: HIGH) { title organizationId } }");
+        await using var b = await SubscribedAsync(api, "viewer-b", "subscription { alertRaised { title organizationId } }");
+        // Subscribed after b: the event bus offers each alert to its subscribers in the order they subscribed, so once
+        // this one has the alert, b has been offered it too.
+        await using var witness = await SubscribedAsync(api, "viewer", "subscription { alertRaised { organizationId } }");
 
         await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("live-1", type: "process.started")]);
 
-        var message = await ReceiveAsync(a, TimeSpan.FromSeconds(10));
-        Assert.Equal("org-a", message!.Str("payload.data.alertRaised.organizationId"));
-        Assert.Null(await ReceiveAsync(b, TimeSpan.FromMilliseconds(1500)));
+        Assert.Equal("org-a", (await a.NextAsync("1", 10)).Str("alertRaised.organizationId"));
+        Assert.Equal("org-a", (await witness.NextAsync("1", 10)).Str("alertRaised.organizationId"));
+        // Had b let the alert through, its `next` would be queued on b's socket ahead of the pong.
+        Assert.Equal("pong", await b.PingAsync());
     }
 
     [SkippableFact]
@@ -137,13 +139,13 @@ public abstract class RuleEngineApiTests(TestDatabase database)
         await using var api = Host(dispatcher);
         await api.TurnOnAsync();
         await api.ActiveRuleAsync(EngineScenario.ApprovalRule, outcome: "MANUAL_APPROVAL");
-        using var inbox = await SubscribeAsync(api, "approver-a", "subscription { approvalRequested { id proposedActions requestedBy } }");
+        await using var inbox = await SubscribedAsync(api, "approver-a", "subscription { approvalRequested { id proposedActions requestedBy } }");
 
         await api.PostEventsAsync("ingestor-a", [new { id = "mw-1", organizationId = "org-a", source = "edr", type = "malware.detected", severity = "CRITICAL", time = "2026-11-23T10:00:00Z", device = new { id = "dev-42" } }]);
-        var requested = (await ReceiveAsync(inbox, TimeSpan.FromSeconds(10)))!;
-        var requestId = requested.Str("payload.data.approvalRequested.id");
-        Assert.Equal("engine", requested.Str("payload.data.approvalRequested.requestedBy"));
-        Assert.Contains("dev-42", requested.At("payload.data.approvalRequested.proposedActions").ToJsonString());
+        var requested = await inbox.NextAsync("1", 10);
+        var requestId = requested.Str("approvalRequested.id");
+        Assert.Equal("engine", requested.Str("approvalRequested.requestedBy"));
+        Assert.Contains("dev-42", requested.At("approvalRequested.proposedActions").ToJsonString());
         Assert.Empty(dispatcher.Dispatched);
 
         var decided = await api.GraphQLAsync("approver-a", "mutation($id: ID!) { approveRequest(input: { id: $id, comment: \"confirmed\" }) { approvalRequest { status decidedBy } errors { code } } }", new { id = requestId });
@@ -202,8 +204,7 @@ public abstract class RuleEngineApiTests(TestDatabase database)
         var run = (await api.GraphQLAsync("admin", "{ ruleExecutions(where: { status: \"SUSPENDED\" }) { edges { node { id bookmark } } } }")).At("data.ruleExecutions.edges.0.node");
 
         var scheduler = await api.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.TriggerJob(QuartzResumeScheduler.Key(run.Str("id"), run.Str("bookmark.id")));
-        await Task.Delay(500);
+        await scheduler.RunNowAsync(QuartzResumeScheduler.Key(run.Str("id"), run.Str("bookmark.id")));
 
         var status = await api.GraphQLAsync("admin", "{ approvalRequests { edges { node { status } } } }");
         Assert.Equal("PENDING", status.Str("data.approvalRequests.edges.0.node.status"));
@@ -329,35 +330,12 @@ public abstract class RuleEngineApiTests(TestDatabase database)
         throw new Xunit.Sdk.XunitException("Timed out waiting for " + query);
     }
 
-    private static async Task<WebSocket> SubscribeAsync(RespondApiFixture api, string client, string query)
+    /// <summary>A socket with <paramref name="query"/> subscribed as "1", returned once the server has registered it.</summary>
+    private static async Task<GraphQLWebSocketClient> SubscribedAsync(RespondApiFixture api, string client, string query)
     {
-        var token = await api.TokenAsync(client);
-        var ws = api.Server.CreateWebSocketClient();
-        ws.SubProtocols.Add("graphql-transport-ws");
-        var socket = await ws.ConnectAsync(new Uri(api.Server.BaseAddress, "graphql"), CancellationToken.None);
-        await SendAsync(socket, new { type = "connection_init", payload = new { authorization = "Bearer " + token } });
-        Assert.Equal("connection_ack", (await ReceiveAsync(socket, TimeSpan.FromSeconds(10)))!.Str("type"));
-        await SendAsync(socket, new { id = "1", type = "subscribe", payload = new { query } });
-        await Task.Delay(200);
+        var socket = await GraphQLWebSocketClient.ConnectAsync(api, client);
+        await socket.SubscribeAsync("1", query);
         return socket;
-    }
-
-    private static Task SendAsync(WebSocket socket, object message) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<JsonNode?> ReceiveAsync(WebSocket socket, TimeSpan timeout)
-    {
-        var buffer = new byte[64 * 1024];
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            var result = await socket.ReceiveAsync(buffer, cts.Token);
-            return result.MessageType == WebSocketMessageType.Close ? null : JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count));
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
     }
 
     public sealed class OnSqlite() : RuleEngineApiTests(TestDatabase.Sqlite);
