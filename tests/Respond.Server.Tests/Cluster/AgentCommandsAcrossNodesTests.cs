@@ -66,18 +66,6 @@ public sealed class AgentCommandsAcrossNodesTests : IAsyncLifetime
         return await command.ExecuteScalarAsync();
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (limit.IsCancellationRequested) throw new Xunit.Sdk.XunitException($"{what} did not happen; last seen: {value}");
-            await Task.Delay(200);
-        }
-    }
-
     /// <summary>Nodes A and B on one database, A firing no jobs, org-a acting through ENDPOINT_AGENT; returns clients of A and B.</summary>
     private async Task<(RespondServerProcess A, RespondServerProcess B, HttpClient ThroughA, HttpClient ThroughB)> TwoNodesAsync()
     {
@@ -152,14 +140,14 @@ public sealed class AgentCommandsAcrossNodesTests : IAsyncLifetime
     {
         var (a, _, throughA, throughB) = await TwoNodesAsync();
         using var agent = await ConnectAgentAsync(a, throughA, "dev-relay");
-        await EventuallyAsync(() => ConnectedNodeAsync("dev-relay"), n => n.Contains($"-{a.ProcessId}-", StringComparison.Ordinal), "The agent's row naming node A");
+        await SharedDatabaseWait.UntilAsync(_database!, () => ConnectedNodeAsync("dev-relay"), n => n.Contains($"-{a.ProcessId}-", StringComparison.Ordinal), "The agent's row naming node A");
         await TestConnectionAsync(throughA);
 
         var id = await SubmitAsync(throughB, "org-a", "dev-relay");
         var command = await ReceiveAsync(agent, TimeSpan.FromMinutes(1)) ?? throw new Xunit.Sdk.XunitException("The agent on node A received no command.");
         await SendAsync(agent, new { type = "ack", commandId = command["commandId"]!.GetValue<string>() });
         await SendAsync(agent, new { type = "result", commandId = command["commandId"]!.GetValue<string>(), succeeded = true, details = "Killed PID 4242.", facts = new { pid = 4242 } });
-        var done = await EventuallyAsync(() => ActionAsync(throughB, id), x => x["status"]!.GetValue<string>() is "COMPLETED" or "FAILED", "The action ending");
+        var done = await SharedDatabaseWait.UntilAsync(_database!, () => ActionAsync(throughB, id), x => x["status"]!.GetValue<string>() is "COMPLETED" or "FAILED", "The action ending");
 
         Assert.Equal(("execute", "KILL_PROCESS", id, 4242), (command["kind"]!.GetValue<string>(), command["actionType"]!.GetValue<string>(),
             command["actionId"]!.GetValue<string>(), command["target"]!["processId"]!.GetValue<int>()));
@@ -178,14 +166,14 @@ public sealed class AgentCommandsAcrossNodesTests : IAsyncLifetime
         var (a, _, throughA, throughB) = await TwoNodesAsync();
         using (var agent = await ConnectAgentAsync(a, throughA, "dev-gone"))
         {
-            await EventuallyAsync(() => ConnectedNodeAsync("dev-gone"), n => n.Length > 0, "The agent's row naming node A");
+            await SharedDatabaseWait.UntilAsync(_database!, () => ConnectedNodeAsync("dev-gone"), n => n.Length > 0, "The agent's row naming node A");
             await agent.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
         }
-        await EventuallyAsync(() => ConnectedNodeAsync("dev-gone"), n => n.Length == 0, "Node A clearing the agent's node on disconnect");
+        await SharedDatabaseWait.UntilAsync(_database!, () => ConnectedNodeAsync("dev-gone"), n => n.Length == 0, "Node A clearing the agent's node on disconnect");
         await TestConnectionAsync(throughA);
 
         var id = await SubmitAsync(throughB, "org-a", "dev-gone");
-        var queued = await EventuallyAsync(() => ActionAsync(throughB, id), x => x["attempts"]!.GetValue<int>() == 1 && x["status"]!.GetValue<string>() != "EXECUTING", "The first attempt ending");
+        var queued = await SharedDatabaseWait.UntilAsync(_database!, () => ActionAsync(throughB, id), x => x["attempts"]!.GetValue<int>() == 1 && x["status"]!.GetValue<string>() != "EXECUTING", "The first attempt ending");
 
         Assert.Equal("QUEUED", queued["status"]!.GetValue<string>());
         Assert.Contains("agent offline", queued["timeline"]!.AsArray().Last()!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -197,7 +185,7 @@ public sealed class AgentCommandsAcrossNodesTests : IAsyncLifetime
     {
         var (a, _, throughA, _) = await TwoNodesAsync();
         using var agent = await ConnectAgentAsync(a, throughA, "dev-forged");
-        var nodeOfA = await EventuallyAsync(() => ConnectedNodeAsync("dev-forged"), n => n.Length > 0, "The agent's row naming node A");
+        var nodeOfA = await SharedDatabaseWait.UntilAsync(_database!, () => ConnectedNodeAsync("dev-forged"), n => n.Length > 0, "The agent's row naming node A");
         // A relayed command for org-a's agent naming an action that is not org-a's (another tenant's id), written straight
         // into the database with its notice, as a hostile or broken node would.
         const string foreign = "act-of-org-b";
@@ -212,7 +200,7 @@ public sealed class AgentCommandsAcrossNodesTests : IAsyncLifetime
             SELECT pg_notify('respond_changes', 'hostile-node|AgentCommandRelayed|cmd-forged');
             """, ("action", foreign), ("node", nodeOfA), ("message", message));
 
-        var answer = await EventuallyAsync(async () => await ScalarAsync("""SELECT "AnswerJson" FROM "RelayedAgentCommands" WHERE "Id" = 'cmd-forged'""") as string ?? "",
+        var answer = await SharedDatabaseWait.UntilAsync(_database!, async () => await ScalarAsync("""SELECT "AnswerJson" FROM "RelayedAgentCommands" WHERE "Id" = 'cmd-forged'""") as string ?? "",
             json => json.Length > 0, "Node A answering the forged command");
 
         Assert.Contains("refused", answer, StringComparison.Ordinal);

@@ -53,18 +53,6 @@ public sealed class CrossNodeEventsTests : IAsyncLifetime
         return node;
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (limit.IsCancellationRequested) throw new Xunit.Sdk.XunitException($"{what} did not happen; last seen: {value}");
-            await Task.Delay(200);
-        }
-    }
-
     /// <summary>Which node's process holds each organization's lease (node ids carry the process id).</summary>
     private async Task<Dictionary<string, string>> LeaseHoldersAsync()
     {
@@ -85,7 +73,7 @@ public sealed class CrossNodeEventsTests : IAsyncLifetime
         using (var http = await a.ClientAsync())
             await RespondServerProcess.GraphQLAsync(http, $"mutation {{ turnOnRespond(input: {{ acknowledgedTerms: {EngineScenario.AllTerms} }}) {{ errors {{ code }} }} }}");
         var b = await StartNodeAsync("node-b");
-        var holders = await EventuallyAsync(LeaseHoldersAsync, h => h.Count == 2 && h.Values.Distinct().Count() == 2, "The two nodes splitting the partitions");
+        var holders = await SharedDatabaseWait.UntilAsync(_database!, LeaseHoldersAsync, h => h.Count == 2 && h.Values.Distinct().Count() == 2, "The two nodes splitting the partitions");
         return holders["org-a"].Contains($"-{a.ProcessId}-", StringComparison.Ordinal) ? (a, b) : (b, a);
     }
 
@@ -126,7 +114,7 @@ public sealed class CrossNodeEventsTests : IAsyncLifetime
 
         // The rule reaches the owner's index asynchronously: send until its first alert is stored, then the rest. (Waiting
         // on the subscriber instead would cancel a socket receive, which aborts the WebSocket.)
-        await EventuallyAsync(async () =>
+        await SharedDatabaseWait.UntilAsync(_database!, async () =>
         {
             await PostEventsAsync(throughOwner, "probe-" + Guid.NewGuid().ToString("N")[..6]);
             return (await RespondServerProcess.GraphQLAsync(throughOther, "{ alerts(first: 1) { items { title } } }"))["alerts"]!["items"]!.AsArray().Count;

@@ -116,18 +116,6 @@ public sealed class NodeTakeoverTests(ITestOutputHelper output) : IAsyncLifetime
         return rows;
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (limit.IsCancellationRequested) throw new Xunit.Sdk.XunitException($"{what} did not happen; last seen: {value}");
-            await Task.Delay(200);
-        }
-    }
-
     private static Task<JsonObject> ActionAsync(HttpClient http, string id) =>
         RespondServerProcess.GraphQLAsync(http, "query($id: ID!) { responseAction(id: $id) { status attempts failureReason timeline { status } } }", new { id })
             .ContinueWith(t => t.Result["responseAction"]!.AsObject(), TaskScheduler.Default);
@@ -163,7 +151,7 @@ public sealed class NodeTakeoverTests(ITestOutputHelper output) : IAsyncLifetime
         _database = PostgreSqlTestServer.CreateDatabase();
         var a = await StartNodeAsync("node-a");
         var nodeA = $"-{a.ProcessId}-";
-        await EventuallyAsync(LeaseHoldersAsync, h => h.Count == 2 && h.Values.All(n => n.Contains(nodeA, StringComparison.Ordinal)), "Node A leasing both organizations");
+        await SharedDatabaseWait.UntilAsync(_database!, LeaseHoldersAsync, h => h.Count == 2 && h.Values.All(n => n.Contains(nodeA, StringComparison.Ordinal)), "Node A leasing both organizations");
         using var throughA = await a.ClientAsync();
         await RespondServerProcess.GraphQLAsync(throughA, $"mutation {{ turnOnRespond(input: {{ acknowledgedTerms: {EngineScenario.AllTerms} }}) {{ errors {{ code }} }} }}");
         await RespondServerProcess.GraphQLAsync(throughA, """
@@ -179,24 +167,24 @@ public sealed class NodeTakeoverTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Executing on A (the only node) when A dies: its connector call never returns.
         var executing = await SubmitAsync(throughA, "org-b", "KILL_PROCESS", "{ deviceId: \"dev-2\", processId: 4242 }");
-        await EventuallyAsync(() => ActionAsync(throughA, executing), x => x["status"]!.GetValue<string>() == "EXECUTING", "Node A executing the org-b action");
+        await SharedDatabaseWait.UntilAsync(_database!, () => ActionAsync(throughA, executing), x => x["status"]!.GetValue<string>() == "EXECUTING", "Node A executing the org-b action");
 
         // B joins: A keeps org-a (it gives up its surplus from the end of the ordered list), B takes org-b.
         var b = await StartNodeAsync("node-b");
         var nodeB = $"-{b.ProcessId}-";
-        await EventuallyAsync(LeaseHoldersAsync, h => h.Count == 2 && h["org-a"].Contains(nodeA, StringComparison.Ordinal) && h["org-b"].Contains(nodeB, StringComparison.Ordinal),
+        await SharedDatabaseWait.UntilAsync(_database!, LeaseHoldersAsync, h => h.Count == 2 && h["org-a"].Contains(nodeA, StringComparison.Ordinal) && h["org-b"].Contains(nodeB, StringComparison.Ordinal),
             "A holding org-a and B org-b");
         using var throughB = await b.ClientAsync();
         Assert.Equal("EXECUTING", (await ActionAsync(throughB, executing))["status"]!.GetValue<string>());
 
         // A retry queued for after the kill, and an approval request whose timeout comes due after it.
         var retried = await SubmitAsync(throughA, "org-a", "KILL_PROCESS", "{ deviceId: \"dev-1\", processId: 999 }");
-        await EventuallyAsync(() => ActionAsync(throughA, retried), x => x["status"]!.GetValue<string>() == "QUEUED" && x["attempts"]!.GetValue<int>() == 1, "The first attempt failing transiently");
+        await SharedDatabaseWait.UntilAsync(_database!, () => ActionAsync(throughA, retried), x => x["status"]!.GetValue<string>() == "QUEUED" && x["attempts"]!.GetValue<int>() == 1, "The first attempt failing transiently");
         var gated = await SubmitAsync(throughA, "org-a", "ISOLATE_DEVICE", "{ deviceId: \"dev-7\" }");
 
         // Round 1 is evaluated by A; rounds 2 and 3 are acknowledged by A but A's unit is held at its checkpoint write.
         await PostRoundsAsync(throughA, 1);
-        await EventuallyAsync(EvaluationOfOrgAAsync, e => e.Stored == Users && e.Checkpoint == e.Head, "Node A evaluating round 1");
+        await SharedDatabaseWait.UntilAsync(_database!, EvaluationOfOrgAAsync, e => e.Stored == Users && e.Checkpoint == e.Head, "Node A evaluating round 1");
         await using var gate = await OpenAsync();
         await using (var hold = new NpgsqlCommand("""
             SELECT pg_advisory_lock(4343);
@@ -205,7 +193,7 @@ public sealed class NodeTakeoverTests(ITestOutputHelper output) : IAsyncLifetime
             CREATE TRIGGER hold_node_a BEFORE INSERT OR UPDATE ON "EvaluationCheckpoints" FOR EACH ROW EXECUTE FUNCTION hold_node_a();
             """, gate)) await hold.ExecuteNonQueryAsync();
         await PostRoundsAsync(throughA, 2, 3);
-        await EventuallyAsync(
+        await SharedDatabaseWait.UntilAsync(_database!,
             async () => await ScalarAsync("SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'") as string ?? "",
             name => name == "node-a", "Node A evaluating rounds 2 and 3");
         var held = await EvaluationOfOrgAAsync();
@@ -220,13 +208,13 @@ public sealed class NodeTakeoverTests(ITestOutputHelper output) : IAsyncLifetime
         await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(4343)", gate)) await release.ExecuteNonQueryAsync();
         await PostRoundsAsync(throughB, 4, 5);
 
-        var evaluated = await EventuallyAsync(EvaluationOfOrgAAsync, e => e.Stored == 5 * Users && e.Checkpoint == e.Head, "Node B evaluating org-a to the log's head");
+        var evaluated = await SharedDatabaseWait.UntilAsync(_database!, EvaluationOfOrgAAsync, e => e.Stored == 5 * Users && e.Checkpoint == e.Head, "Node B evaluating org-a to the log's head");
         output.WriteLine($"org-a evaluated to the head by node B {killed.Elapsed.TotalSeconds:0.0} s after the kill");
         Assert.Contains(nodeB, (await LeaseHoldersAsync())["org-a"], StringComparison.Ordinal);
-        var interrupted = await EventuallyAsync(() => ActionAsync(throughB, executing), x => x["status"]!.GetValue<string>() == "FAILED", "The interrupted execution settling");
+        var interrupted = await SharedDatabaseWait.UntilAsync(_database!, () => ActionAsync(throughB, executing), x => x["status"]!.GetValue<string>() == "FAILED", "The interrupted execution settling");
         output.WriteLine($"the interrupted execution settled {killed.Elapsed.TotalSeconds:0.0} s after the kill");
-        var done = await EventuallyAsync(() => ActionAsync(throughB, retried), x => x["status"]!.GetValue<string>() == "COMPLETED", "The queued retry running");
-        var expired = await EventuallyAsync(() => ActionAsync(throughB, gated), x => x["status"]!.GetValue<string>() == "CANCELLED", "The approval timeout firing");
+        var done = await SharedDatabaseWait.UntilAsync(_database!, () => ActionAsync(throughB, retried), x => x["status"]!.GetValue<string>() == "COMPLETED", "The queued retry running");
+        var expired = await SharedDatabaseWait.UntilAsync(_database!, () => ActionAsync(throughB, gated), x => x["status"]!.GetValue<string>() == "CANCELLED", "The approval timeout firing");
         var alerts = await AlertsByTitleAsync();
 
         // Every event evaluated once: an alert per event, one burst per user (its five events spread over both owners),
