@@ -31,20 +31,24 @@ public static class QuartzWaits
         }
     }
 
-    /// <summary>Returns once the job <paramref name="key"/> exists: already stored, or scheduled while waiting (JobScheduled).</summary>
-    public static async Task WaitForJobAsync(this IScheduler scheduler, JobKey key)
+    /// <summary>
+    /// Returns once the job <paramref name="key"/> has a trigger still to fire: one already stored, or one scheduled while
+    /// waiting (JobScheduled). A trigger that has fired and whose job is still running has none left, so this tells a job
+    /// scheduled again from inside its own run apart from that run.
+    /// </summary>
+    public static async Task WaitForPendingTriggerAsync(this IScheduler scheduler, JobKey key)
     {
         var listener = new JobScheduledListener(key);
         scheduler.ListenerManager.AddSchedulerListener(listener);
         try
         {
-            // Listening first, then looking: a job scheduled in between is seen by one or the other.
-            if (await scheduler.Exists(key)) return;
+            // Listening first, then looking: a trigger stored in between is seen by one or the other.
+            if ((await scheduler.GetTriggersOfJob(key)).Any(t => t.NextFireTimeUtc is not null)) return;
             await listener.Scheduled.Task.WaitAsync(Limit);
         }
         catch (TimeoutException)
         {
-            throw new Xunit.Sdk.XunitException($"Job {key} was not scheduled within {Limit.TotalSeconds:0} s.");
+            throw new Xunit.Sdk.XunitException($"No trigger for job {key} was scheduled within {Limit.TotalSeconds:0} s.");
         }
         finally
         {

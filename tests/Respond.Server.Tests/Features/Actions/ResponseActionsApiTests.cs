@@ -146,10 +146,10 @@ public abstract class ResponseActionsApiTests(TestDatabase database)
         await first.ReadyAsync(new { transientFailures = 1 });
         var id = (await first.SubmitAsync("responder-a", "KILL_PROCESS", new { deviceId = "dev-1", processId = 999 })).Str("data.submitResponseAction.responseAction.id");
         await first.WaitForAsync(id, a => a.Str("status") == "QUEUED" && a["attempts"]!.GetValue<int>() == 1);
-        // The retry's job is scheduled right after the QUEUED status commits: stop the host only once it exists.
-        var scheduler = first.Services.GetRequiredService<Respond.Server.Features.Actions.ActionScheduler>();
-        for (var until = DateTime.UtcNow.AddSeconds(30); !await scheduler.ExistsAsync(Respond.Server.Features.Actions.ActionJobKind.Execute, id, default) && DateTime.UtcNow < until;)
-            await Task.Delay(20);
+        // The retry's trigger is scheduled right after the QUEUED status commits (from inside the first attempt's job, whose
+        // own fired trigger has nothing left to fire): stop the host only once the retry's is stored.
+        var scheduler = await first.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        await scheduler.WaitForPendingTriggerAsync(Respond.Server.Features.Actions.ActionScheduler.Key(Respond.Server.Features.Actions.ActionJobKind.Execute, id));
         await first.DisposeHostOnlyAsync();
 
         // The retry's job is a row in Respond's own database while the host is down.
