@@ -45,20 +45,10 @@ public static class ActionScenario
         return result.At("data").AsObject()["responseAction"];
     }
 
-    /// <summary>Polls until the action satisfies <paramref name="done"/>; fails with the last state seen.</summary>
-    public static async Task<JsonNode> WaitForAsync(this RespondApiFixture api, string id, Func<JsonNode, bool> done, int seconds = 30)
-    {
-        JsonNode? last = null;
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            last = await api.ActionAsync(id);
-            if (last is not null && done(last)) return last;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"Action {id} did not reach the expected state; last seen: {last?.ToJsonString()}");
-        return last!;
-    }
+    /// <summary>Re-reads the action on every change the host publishes until it satisfies <paramref name="done"/>; fails with the last state seen.</summary>
+    public static async Task<JsonNode> WaitForAsync(this RespondApiFixture api, string id, Func<JsonNode, bool> done, int seconds = 30) =>
+        (await api.UntilAsync(() => api.ActionAsync(id), a => a is not null && done(a), TimeSpan.FromSeconds(seconds),
+            last => $"Action {id} did not reach the expected state; last seen: {last?.ToJsonString()}"))!;
 
     public static Task<JsonNode> WaitForStatusAsync(this RespondApiFixture api, string id, string status, int seconds = 30) =>
         api.WaitForAsync(id, a => a.Str("status") == status, seconds);

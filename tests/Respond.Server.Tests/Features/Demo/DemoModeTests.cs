@@ -12,16 +12,10 @@ public sealed class DemoModeTests
         await using var api = new RespondApiFixture().With("Respond:Demo:Enabled", "true").With("Respond:Demo:Interval", "00:00:00.500");
         const string query = "{ organizations { edges { node { id connectionStatus } } } rules(where: { status: ACTIVE }) { edges { node { outcome } } } alerts { totalCount } approvalRequests { totalCount } responseActions { totalCount } }";
 
-        var until = DateTime.UtcNow.AddSeconds(60);
-        System.Text.Json.Nodes.JsonObject state;
-        do
-        {
-            state = await api.GraphQLAsync("admin", query);
-            if (state.At("data.alerts.totalCount").GetValue<int>() > 0 && state.At("data.approvalRequests.totalCount").GetValue<int>() > 0
-                && state.At("data.responseActions.totalCount").GetValue<int>() > 0) break;
-            await Task.Delay(500);
-        }
-        while (DateTime.UtcNow < until);
+        var state = await api.UntilAsync(() => api.GraphQLAsync("admin", query),
+            s => s.At("data.alerts.totalCount").GetValue<int>() > 0 && s.At("data.approvalRequests.totalCount").GetValue<int>() > 0
+                && s.At("data.responseActions.totalCount").GetValue<int>() > 0,
+            TimeSpan.FromSeconds(60), last => "No alert, approval request and action within a minute: " + last.ToJsonString());
 
         Assert.True(state.At("data.responseActions.totalCount").GetValue<int>() > 0, state.ToJsonString());
         Assert.True(state.At("data.approvalRequests.totalCount").GetValue<int>() > 0, state.ToJsonString());
@@ -71,17 +65,12 @@ public sealed class DemoModeTests
 
         await using var second = RespondApiFixture.On(before).With("Respond:Demo:Enabled", "true").With("Respond:Demo:Interval", "00:00:00.500");
         var again = DemoRuleIds(await second.GraphQLAsync("admin", ActiveDemoRules));
-        var until = DateTime.UtcNow.AddSeconds(60);
-        var approvals = 0;
-        while (approvals == 0 && DateTime.UtcNow < until)
-        {
-            approvals = (await second.GraphQLAsync("admin", "{ approvalRequests(where: { kind: GATE }) { totalCount } }")).At("data.approvalRequests.totalCount").GetValue<int>();
-            if (approvals == 0) await Task.Delay(500);
-        }
+        await second.UntilAsync(
+            async () => (await second.GraphQLAsync("admin", "{ approvalRequests(where: { kind: GATE }) { totalCount } }")).At("data.approvalRequests.totalCount").GetValue<int>(),
+            approvals => approvals > 0, TimeSpan.FromSeconds(60), _ => "The demo's MANUAL_APPROVAL rule opened no approval request.");
 
         Assert.Equal(3, seeded.Count);
         Assert.Equal(seeded, again);
-        Assert.True(approvals > 0, "The demo's MANUAL_APPROVAL rule opened no approval request.");
         Assert.True(File.Exists(demoDatabase));
         Assert.False(File.Exists(second.DatabasePath), "The demo wrote into the configured database.");
     }

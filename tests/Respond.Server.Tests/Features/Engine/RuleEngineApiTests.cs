@@ -315,20 +315,18 @@ public abstract class RuleEngineApiTests(TestDatabase database)
         Assert.Equal(["s-0", "s-1", "s-2", "s-3", "s-4"], alert!["node"]!["eventIds"]!.AsArray().Select(id => (string)id!).Order());
     }
 
-    private static async Task<JsonObject> WaitForAsync(RespondApiFixture api, string query, Func<JsonObject, bool> done)
-    {
-        for (var i = 0; i < 100; i++)
+    private static Task<JsonObject> WaitForAsync(RespondApiFixture api, string query, Func<JsonObject, bool> done) =>
+        api.UntilAsync(() => api.GraphQLAsync("admin", query), result =>
         {
-            var result = await api.GraphQLAsync("admin", query);
             try
             {
-                if (done(result)) return result;
+                return done(result);
             }
-            catch (Xunit.Sdk.XunitException) { }
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException("Timed out waiting for " + query);
-    }
+            catch (Xunit.Sdk.XunitException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), last => $"Timed out waiting for {query}; last seen: {last.ToJsonString()}");
 
     /// <summary>A socket with <paramref name="query"/> subscribed as "1", returned once the server has registered it.</summary>
     private static async Task<GraphQLWebSocketClient> SubscribedAsync(RespondApiFixture api, string client, string query)

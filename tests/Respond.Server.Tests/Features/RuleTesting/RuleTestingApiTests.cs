@@ -149,13 +149,10 @@ public sealed class RuleTestingApiTests
         var scheduler = await api.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         Assert.True(await scheduler.Exists(new JobKey(rule, ScheduledRuleJob.Group)));
 
-        JsonNode? alert = null;
-        for (var i = 0; i < 50 && alert is null; i++)
-        {
-            await Task.Delay(200);
-            alert = (await api.GraphQLAsync("admin", "query($r: ID) { alerts(where: { ruleId: $r }) { edges { node { title organizationId } } } }", new { r = rule }))
-                .At("data.alerts.edges").AsArray().FirstOrDefault();
-        }
+        var alert = await api.UntilAsync(
+            async () => (await api.GraphQLAsync("admin", "query($r: ID) { alerts(where: { ruleId: $r }) { edges { node { title organizationId } } } }", new { r = rule }))
+                .At("data.alerts.edges").AsArray().FirstOrDefault(),
+            a => a is not null, TimeSpan.FromSeconds(10), _ => "The scheduled rule raised no alert.");
         Assert.NotNull(alert);
         Assert.Equal("org-a", alert.Str("node.organizationId"));
 
