@@ -97,7 +97,8 @@ try
     }
 
     await client.TurnOnRespondAsync();
-    await Task.Delay(TimeSpan.FromSeconds(3));
+    // Idle: nothing sent for 15 s (the server trims what a burst left committed once it is quiet; IdleMemoryTrim).
+    await Task.Delay(TimeSpan.FromSeconds(15));
     report.IdleRss = server.Memory().Rss;
     Log($"idle RSS {report.IdleRss:F0} MiB (just started: {report.StartRss:F0} MiB)");
 

@@ -54,6 +54,8 @@ public static class RespondHost
         services.AddResponseActions(configuration);
         services.AddDemo(configuration);
         services.AddHealth();
+        services.AddOptions<IdleMemoryTrimOptions>().BindConfiguration(IdleMemoryTrimOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IdleMemoryTrim>().AddHostedService(sp => sp.GetRequiredService<IdleMemoryTrim>());
         services.AddTelemetry(configuration);
         return services;
     }

@@ -28,6 +28,8 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
     }
 
     private readonly Dictionary<string, Alert> _touchedAlerts = [];
+    private const int MaxAbsorbingLoaded = 200;
+    private bool _absorbingLoaded;
     private readonly Dictionary<string, WorkflowInstanceRecord> _records = [];
     private readonly HashSet<(string RuleId, string EventId)> _suppressedMatches = [];
     public List<Alert> RaisedAlerts { get; } = [];
@@ -50,8 +52,20 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
         {
             if (!_touchedAlerts.TryGetValue(openId, out var open))
             {
-                open = await db.Alerts.FindAsync([openId], ct);
-                if (open is not null) _touchedAlerts[openId] = open;
+                if (!_absorbingLoaded)
+                {
+                    // The first suppressed match of the unit loads the partition's absorbing alerts in one query: a chunk
+                    // usually touches most of them, and one query beats one per alert.
+                    _absorbingLoaded = true;
+                    var absorbing = OpenAlerts.AbsorbingAt(request.EventTime, MaxAbsorbingLoaded);
+                    foreach (var loaded in await db.Alerts.Where(a => absorbing.Contains(a.Id)).ToListAsync(ct))
+                        _touchedAlerts.TryAdd(loaded.Id, loaded);
+                }
+                if (!_touchedAlerts.TryGetValue(openId, out open))
+                {
+                    open = await db.Alerts.FindAsync([openId], ct);
+                    if (open is not null) _touchedAlerts[openId] = open;
+                }
             }
             if (open is not null && open.Status != AlertStatus.Closed && open.OrganizationId == request.OrganizationId)
             {

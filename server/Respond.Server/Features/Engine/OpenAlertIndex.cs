@@ -21,6 +21,10 @@ public sealed class OpenAlertIndex
     public void Remember(string ruleId, string organizationId, string groupKey, string alertId, DateTimeOffset suppressUntil) =>
         _open[(ruleId, organizationId, groupKey)] = (alertId, suppressUntil);
 
+    /// <summary>Up to <paramref name="limit"/> alerts still absorbing matches at <paramref name="eventTime"/>: what a unit of work loads in one query.</summary>
+    public List<string> AbsorbingAt(DateTimeOffset eventTime, int limit) =>
+        [.. _open.Values.Where(open => open.SuppressUntil >= eventTime).Select(open => open.AlertId).Distinct(StringComparer.Ordinal).Take(limit)];
+
     public void Forget(string ruleId, string organizationId, string groupKey) => _open.TryRemove((ruleId, organizationId, groupKey), out _);
 
     /// <summary>Drops entries whose window ended before <paramref name="eventTime"/> minus a day of late events.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Respond.Server.GraphQL;
 using Respond.Workflows;
@@ -20,16 +21,29 @@ public static class EventParser
 
     /// <summary>The error code of an event holding text that is not Unicode; <c>POST /api/events</c> answers 400 for it.</summary>
     private const int MaxText = 1024;
-    private static readonly string[] TopLevel = ["id", "organizationId", "source", "type", "severity", "time", "user", "device", "src", "dst", "process", "file", "raw"];
-    private static readonly Dictionary<string, string[]> Entities = new()
+    private const int MaxFieldText = 4096;
+    private static readonly byte[][] TopLevelUtf8 = Utf8Names(["id", "organizationId", "source", "type", "severity", "time", "user", "device", "src", "dst", "process", "file", "raw"]);
+    private static readonly (string Entity, (string[] Names, byte[][] Utf8) Fields)[] Entities =
+    [
+        ("user", Fields("id", "name", "email")),
+        ("device", Fields("id", "hostname")),
+        ("src", Fields("ip")),
+        ("dst", Fields("ip")),
+        ("process", Fields("pid", "name", "path", "commandLine")),
+        ("file", Fields("path", "sha256")),
+    ];
+
+    private static (string[] Names, byte[][] Utf8) Fields(params string[] names) => (names, Utf8Names(names));
+
+    private static byte[][] Utf8Names(string[] names) => [.. names.Select(System.Text.Encoding.UTF8.GetBytes)];
+
+    // Compares the property's name without decoding it to a string (every field of every event goes through here).
+    private static bool IsOneOf(JsonProperty property, byte[][] names)
     {
-        ["user"] = ["id", "name", "email"],
-        ["device"] = ["id", "hostname"],
-        ["src"] = ["ip"],
-        ["dst"] = ["ip"],
-        ["process"] = ["pid", "name", "path", "commandLine"],
-        ["file"] = ["path", "sha256"],
-    };
+        foreach (var name in names)
+            if (property.NameEquals(name)) return true;
+        return false;
+    }
 
     public static (ParsedEvent? Event, UserError? Error) Parse(JsonElement e, int index)
     {
@@ -43,7 +57,7 @@ public static class EventParser
                 $"events[{index}]{(badText.Length > 0 ? "." + badText : "")}: not valid Unicode text (invalid UTF-8, a lone surrogate or U+0000); send UTF-8",
                 ["input", "events", index.ToString(CultureInfo.InvariantCulture), .. badText.Split('.', StringSplitOptions.RemoveEmptyEntries)]));
         foreach (var p in e.EnumerateObject())
-            if (!TopLevel.Contains(p.Name)) return (null, Fail(p.Name, "unknown field; put extra data under 'raw'"));
+            if (!IsOneOf(p, TopLevelUtf8)) return (null, Fail(p.Name, "unknown field; put extra data under 'raw'"));
 
         string? Text(string name, bool required, int max = MaxText)
         {
@@ -72,20 +86,22 @@ public static class EventParser
             if (value.ValueKind != JsonValueKind.Object) return (null, Fail(entity, "must be an object"));
             foreach (var p in value.EnumerateObject())
             {
-                var path = entity + "." + p.Name;
-                if (!fields.Contains(p.Name)) return (null, Fail(path, $"unknown field; {entity} has {string.Join(", ", fields)}"));
+                if (!IsOneOf(p, fields.Utf8)) return (null, Fail(entity + "." + p.Name, $"unknown field; {entity} has {string.Join(", ", fields.Names)}"));
                 if (p.Value.ValueKind == JsonValueKind.Null) continue;
-                if (path == "process.pid")
+                if (entity == "process" && p.NameEquals("pid"u8))
                 {
                     if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt64(out var pid) || pid < 0)
-                        return (null, Fail(path, "must be a non-negative whole number"));
+                        return (null, Fail("process.pid", "must be a non-negative whole number"));
                     continue;
                 }
-                if (p.Value.ValueKind != JsonValueKind.String || p.Value.GetString()!.Length > 4096)
-                    return (null, Fail(path, "must be a string of at most 4096 characters"));
-                var text = p.Value.GetString()!;
-                if (p.Name == "ip" && !IPAddress.TryParse(text, out _)) return (null, Fail(path, $"'{text}' is not an IPv4 or IPv6 address"));
-                if (path == "file.sha256" && (text.Length != 64 || !text.All(Uri.IsHexDigit))) return (null, Fail(path, "must be 64 hexadecimal characters"));
+                // Raw UTF-8 is at least as long as its text: only values near the limit are decoded to count characters.
+                if (p.Value.ValueKind != JsonValueKind.String
+                    || (JsonMarshal.GetRawUtf8Value(p.Value).Length > MaxFieldText && p.Value.GetString()!.Length > MaxFieldText))
+                    return (null, Fail(entity + "." + p.Name, $"must be a string of at most {MaxFieldText} characters"));
+                if (p.NameEquals("ip"u8) && !IPAddress.TryParse(p.Value.GetString()!, out _))
+                    return (null, Fail(entity + "." + p.Name, $"'{p.Value.GetString()}' is not an IPv4 or IPv6 address"));
+                if (entity == "file" && p.NameEquals("sha256"u8) && p.Value.GetString() is var sha && (sha!.Length != 64 || !sha.All(Uri.IsHexDigit)))
+                    return (null, Fail("file.sha256", "must be 64 hexadecimal characters"));
             }
         }
         if (e.TryGetProperty("raw", out var raw) && raw.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
@@ -96,24 +112,37 @@ public static class EventParser
         return (new ParsedEvent(id, org, source, type, severity, time, json), null);
     }
 
-    /// <summary>The stored form: known fields only, severity in API spelling, time in UTC ISO-8601.</summary>
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_canonical;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// The stored form: the event's fields as sent, except severity in API spelling and time in UTC ISO-8601. Values are
+    /// copied as their raw JSON (already validated by the parser), so a string is not decoded and escaped again.
+    /// </summary>
     private static string Canonical(JsonElement e, Severity severity, DateTimeOffset time)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
+        var buffer = t_canonical ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        w.Reset(buffer);
+        w.WriteStartObject();
+        foreach (var p in e.EnumerateObject())
         {
-            w.WriteStartObject();
-            foreach (var p in e.EnumerateObject())
+            if (p.NameEquals("severity"u8)) w.WriteString("severity"u8, ApiEnumName.Format(severity));
+            else if (p.NameEquals("time"u8)) w.WriteString("time"u8, time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            else
             {
-                switch (p.Name)
-                {
-                    case "severity": w.WriteString("severity", ApiEnumName.Format(severity)); break;
-                    case "time": w.WriteString("time", time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)); break;
-                    default: p.WriteTo(w); break;
-                }
+                var name = JsonMarshal.GetRawUtf8PropertyName(p);
+                // A name sent with escapes is written from its decoded text: the raw bytes would be escaped twice.
+                if (name.IndexOf((byte)'\\') < 0) w.WritePropertyName(name);
+                else w.WritePropertyName(p.Name);
+                w.WriteRawValue(JsonMarshal.GetRawUtf8Value(p.Value), skipInputValidation: true);
             }
-            w.WriteEndObject();
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        w.WriteEndObject();
+        w.Flush();
+        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 4 * MaxEventBytes) t_canonical = null; // an oversized event's buffer is not kept per thread
+        return json;
     }
 }
