@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Respond.Server.Persistence;
 using Respond.Server.Tests.Features.Engine;
 
 namespace Respond.Server.Tests.Cluster;
@@ -205,6 +206,10 @@ public sealed class AgentCommandsAcrossNodesTests : IAsyncLifetime
 
         Assert.Contains("refused", answer, StringComparison.Ordinal);
         Assert.Contains("org-a", answer, StringComparison.Ordinal);
+        // The refusal is audited, in the organization whose agent the command addressed.
+        var audited = await ScalarAsync(
+            "SELECT \"Organizations\" FROM \"AuditEntries\" WHERE \"Action\" = 'agent.command.refused' AND \"SubjectId\" = @action", ("action", foreign)) as string;
+        Assert.Equal(OrganizationScope.Encode(["org-a"]), audited);
         await SendAsync(agent, new { type = "heartbeat" });
         Assert.Null(await ReceiveAsync(agent, TimeSpan.FromSeconds(1)));
     }

@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Respond.Server.Features.Audit;
 using Respond.Server.Features.Engine;
+using Respond.Server.Identity;
 using Respond.Server.Persistence;
 
 namespace Respond.Server.Connectors.Agents;
@@ -146,7 +148,11 @@ internal sealed class AgentCommandRelay(
             || !await db.ResponseActions.AnyAsync(a => a.Id == relayed.ActionId && a.OrganizationId == relayed.OrganizationId, ct))
         {
             AgentsLog.RelayRefused(logger, relayed.Id, relayed.ActionId, relayed.OrganizationId);
-            answer = new AgentAnswer.Replied(false, $"refused: action {relayed.ActionId} is not an action of organization {relayed.OrganizationId}.", null, Transient: false);
+            var reason = $"refused: action {relayed.ActionId} is not an action of organization {relayed.OrganizationId}.";
+            answer = new AgentAnswer.Replied(false, reason, null, Transient: false);
+            // Audited with the answer (one transaction), in the organization whose agent the command addressed.
+            scope.ServiceProvider.GetRequiredService<AuditTrail>().Record(RespondPrincipal.System, RefusedCommandAction, "ResponseAction", relayed.ActionId,
+                [relayed.OrganizationId], null, new { Command = relayed.Id, relayed.OrganizationId, relayed.DeviceId, Node = node.NodeId, Reason = reason });
         }
         else if (registry.Find(relayed.OrganizationId, relayed.DeviceId) is { } connection)
         {
@@ -162,6 +168,9 @@ internal sealed class AgentCommandRelay(
     }
 
     /// <summary>A relayed command was answered (a cluster notice): the waiting sender, if it is on this node, reads the answer.</summary>
+    /// <summary>The audit action of a relayed command refused by the node holding the agent.</summary>
+    public const string RefusedCommandAction = "agent.command.refused";
+
     public void Answered(string commandId)
     {
         if (_waiting.TryGetValue(commandId, out var waiting)) waiting.TrySetResult();

@@ -120,16 +120,21 @@ public sealed class EventLogEvaluator(
             // them means they are gone (nothing deletes the log today), so the partition may move up to that head.
             var head = partition.Head;
             var checkpoint = partition.Checkpoint;
-            batch = await db.Events.AsNoTracking()
+            enabled = await RespondSwitch.IsOnAsync(db, partition.OrganizationId, ct);
+            var chunk = db.Events.AsNoTracking()
                 .Where(e => e.OrganizationId == partition.OrganizationId && e.Sequence > checkpoint)
-                .OrderBy(e => e.Sequence).Take(options.Value.EvaluationChunkSize).ToListAsync(ct);
+                .OrderBy(e => e.Sequence).Take(options.Value.EvaluationChunkSize);
+            // Respond off: the chunk only moves the checkpoint, so its events' bodies are not read.
+            batch = enabled
+                ? await chunk.ToListAsync(ct)
+                : await chunk.Select(e => new StoredEvent { Sequence = e.Sequence, EventId = e.EventId, OrganizationId = e.OrganizationId, Source = e.Source, Type = e.Type, Json = "" })
+                    .ToListAsync(ct);
             if (batch.Count == 0)
             {
                 if (head > checkpoint) partition.Evaluated(0, head);
                 partition.CaughtUp();
                 return false;
             }
-            enabled = await RespondSwitch.IsOnAsync(db, partition.OrganizationId, ct);
         }
         using var span = StartEvaluationSpan(partition, batch);
         try
