@@ -2,7 +2,7 @@ using Respond.Server;
 using Respond.Server.Designer;
 using Respond.Server.Identity;
 
-var builder = WebApplication.CreateBuilder(Respond.Server.Features.Demo.DemoMode.ReadSwitch(args));
+var builder = WebApplication.CreateBuilder(RespondHost.Arguments(args));
 builder.WebHost.UseRespondUrls(builder.Configuration);
 builder.Services.AddRespond(builder.Configuration, builder.Environment);
 

@@ -40,6 +40,24 @@ public static class RespondHost
     public static IWebHostBuilder UseRespondUrls(this IWebHostBuilder host, IConfiguration configuration) =>
         string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey]) ? host.UseUrls(DefaultUrls) : host;
 
+    /// <summary>The host's key for watching configuration files (<c>hostBuilder:reloadConfigOnChange</c>).</summary>
+    public const string ReloadConfigOnChangeKey = "hostBuilder:reloadConfigOnChange";
+
+    /// <summary>
+    /// The server's command line: <c>--demo</c> read, and configuration files read once at start-up unless the operator
+    /// asks for watching (<c>--hostBuilder:reloadConfigOnChange=true</c> or <c>DOTNET_hostBuilder__reloadConfigOnChange</c>).
+    /// Watching puts a file system watcher on the content root, which on a default install also holds the SQLite
+    /// database: every commit to its write-ahead log then woke the watcher, about 7 % of the server's CPU under load
+    /// (docs/performance.md). Nothing in Respond reloads settings from files while running.
+    /// </summary>
+    public static string[] Arguments(string[] args)
+    {
+        var arguments = Features.Demo.DemoMode.ReadSwitch(args);
+        var asked = arguments.Any(a => a.TrimStart('-', '/').StartsWith(ReloadConfigOnChangeKey, StringComparison.OrdinalIgnoreCase))
+            || Environment.GetEnvironmentVariable("DOTNET_" + ReloadConfigOnChangeKey.Replace(":", "__", StringComparison.Ordinal)) is not null;
+        return asked ? arguments : [$"--{ReloadConfigOnChangeKey}=false", .. arguments];
+    }
+
     public static IServiceCollection AddRespond(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton(TimeProvider.System);
