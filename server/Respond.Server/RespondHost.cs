@@ -72,7 +72,8 @@ public static class RespondHost
         services.AddResponseActions(configuration);
         services.AddDemo(configuration);
         services.AddHealth();
-        services.AddOptions<IdleMemoryTrimOptions>().BindConfiguration(IdleMemoryTrimOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IdleMemoryTrimOptions>().BindConfiguration(IdleMemoryTrimOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.CheckInterval > TimeSpan.Zero, "Respond:Memory:CheckInterval must be positive.").ValidateOnStart();
         services.AddSingleton<IdleMemoryTrim>().AddHostedService(sp => sp.GetRequiredService<IdleMemoryTrim>());
         services.AddTelemetry(configuration);
         return services;
