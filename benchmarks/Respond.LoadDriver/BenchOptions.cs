@@ -16,6 +16,7 @@ public sealed class BenchOptions
     public int Organizations { get; private set; } = 10;
     public int Rules { get; private set; } = RuleSet.BaseCount;
     public int LatencySeconds { get; private set; } = 40;
+    public int LatencyWarmupSeconds { get; private set; } = 5;
     public int LatencyRate { get; private set; } = 1_000;
     public int LatencyRequestSize { get; private set; } = 100;
     public int ProbesPerRequest { get; private set; } = 2;
@@ -40,6 +41,8 @@ public sealed class BenchOptions
           --rules <n>               active rules besides the latency probe (101: the base set; more adds match rules of the
                                     same shapes whose values never occur, as in real rule libraries)
           --latency-seconds <n>     duration of the steady-load latency phase (40)
+          --latency-warmup <n>      seconds of the same steady load before it, not measured (5): a server that has run
+                                    for a while has compiled its subscription and small-chunk paths
           --latency-rate <n>        events per second in that phase (1000)
           --latency-request <n>     events per request in that phase (100)
           --probes <n>              bench.alert probes per request in that phase (2)
@@ -74,6 +77,7 @@ public sealed class BenchOptions
                 case "--organizations": o.Organizations = Number(); break;
                 case "--rules": o.Rules = Math.Max(RuleSet.BaseCount, Number()); break;
                 case "--latency-seconds": o.LatencySeconds = Number(); break;
+                case "--latency-warmup": o.LatencyWarmupSeconds = Number(); break;
                 case "--latency-rate": o.LatencyRate = Number(); break;
                 case "--latency-request": o.LatencyRequestSize = Number(); break;
                 case "--probes": o.ProbesPerRequest = Number(); break;

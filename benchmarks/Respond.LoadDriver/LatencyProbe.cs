@@ -36,11 +36,13 @@ public static class LatencyProbe
         var requestsPerSecond = (double)options.LatencyRate / options.LatencyRequestSize;
         var interval = TimeSpan.FromSeconds(1 / requestsPerSecond);
         var requests = (int)Math.Round(options.LatencySeconds * requestsPerSecond);
+        // The same schedule runs first for the warm-up seconds; those requests' probes are sent and alerted but not measured.
+        var warmup = (int)Math.Round(options.LatencyWarmupSeconds * requestsPerSecond);
 
         // Bodies up front: the probe ids of each request are known before it is sent.
         var random = new Random(7);
-        var planned = new List<(byte[] Body, string[] Probes, int Events)>(requests);
-        for (var r = 0; r < requests; r++)
+        var planned = new List<(byte[] Body, string[] Probes, int Events)>(warmup + requests);
+        for (var r = 0; r < warmup + requests; r++)
         {
             var probeAt = Enumerable.Range(0, options.ProbesPerRequest).Select(_ => random.Next(options.LatencyRequestSize)).ToHashSet();
             var events = new List<GeneratedEvent>(options.LatencyRequestSize);
@@ -63,7 +65,7 @@ public static class LatencyProbe
                 await subscribers[n].ConnectAsync(servers[n].BaseAddress, clients[n].Token);
             }
             await Task.Delay(500);
-            return await MeasureAsync(clients, servers, subscribers, planned, interval, requests);
+            return await MeasureAsync(clients, servers, subscribers, planned, interval, warmup);
         }
         finally
         {
@@ -72,8 +74,9 @@ public static class LatencyProbe
     }
 
     private static async Task<LatencyResult> MeasureAsync(IReadOnlyList<RespondClient> clients, IReadOnlyList<ServerProcess> servers, List<AlertSubscriber> subscribers,
-        List<(byte[] Body, string[] Probes, int Events)> planned, TimeSpan interval, int requests)
+        List<(byte[] Body, string[] Probes, int Events)> planned, TimeSpan interval, int warmup)
     {
+        var requests = planned.Count;
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var awaitedBy = new ConcurrentDictionary<string, AlertSubscriber>(StringComparer.Ordinal);
         var requestTimes = new ConcurrentBag<double>();
@@ -90,30 +93,39 @@ public static class LatencyProbe
         var serverCpu = ServerProcess.CpuTime(servers);
         var inFlight = new List<Task>(requests);
         var watch = Stopwatch.StartNew();
+        var measuredFrom = TimeSpan.Zero;
         var eventsSent = 0;
         for (var r = 0; r < requests; r++)
         {
             var due = interval * r;
             var wait = due - watch.Elapsed;
             if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            if (r == warmup)
+            {
+                measuredFrom = watch.Elapsed;
+                serverCpu = ServerProcess.CpuTime(servers);
+                requestTimes.Clear();
+            }
+            var measured = r >= warmup;
             var (body, probes, count) = planned[r];
             var client = clients[r % clients.Count];
             var subscriber = subscribers[(r + 1) % subscribers.Count];
             inFlight.Add(Task.Run(async () =>
             {
                 var at = Stopwatch.GetTimestamp();
-                foreach (var id in probes)
-                {
-                    awaitedBy[id] = subscriber;
-                    sent[id] = at;
-                }
+                if (measured)
+                    foreach (var id in probes)
+                    {
+                        awaitedBy[id] = subscriber;
+                        sent[id] = at;
+                    }
                 await client.PostEventsAsync(body);
-                requestTimes.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                if (measured) requestTimes.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
             }));
-            eventsSent += count;
+            if (measured) eventsSent += count;
         }
         await Task.WhenAll(inFlight);
-        var duration = watch.Elapsed;
+        var duration = watch.Elapsed - measuredFrom;
         var serverCores = (ServerProcess.CpuTime(servers) - serverCpu).TotalSeconds / duration.TotalSeconds;
 
         // Evaluation follows the log: let it catch up, give late alerts a moment, then count what never came.

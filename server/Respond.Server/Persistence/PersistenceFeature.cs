@@ -78,20 +78,22 @@ public static class PersistenceFeature
         if (provider == DatabaseProvider.SqlServer)
         {
             RequireConnectionString(provider, connectionString);
-            services.AddDbContext<RespondDbContext, SqlServerRespondDbContext>((sp, o) => o.UseSqlServer(connectionString).UseOpenIddict().AddInterceptors(SaveInterceptors(sp)));
+            services.AddDbContext<RespondDbContext, SqlServerRespondDbContext>((sp, o) => o.UseSqlServer(connectionString).UseOpenIddict().AddInterceptors(SaveInterceptors(sp)),
+                optionsLifetime: ServiceLifetime.Singleton);
             AddScheduler(services, store => store.UseSqlServer(connectionString!), cluster);
         }
         else if (provider == DatabaseProvider.PostgreSql)
         {
             RequireConnectionString(provider, connectionString);
-            services.AddDbContext<RespondDbContext, PostgreSqlRespondDbContext>((sp, o) => o.UseNpgsql(connectionString).UseOpenIddict().AddInterceptors(SaveInterceptors(sp)));
+            services.AddDbContext<RespondDbContext, PostgreSqlRespondDbContext>((sp, o) => o.UseNpgsql(connectionString).UseOpenIddict().AddInterceptors(SaveInterceptors(sp)),
+                optionsLifetime: ServiceLifetime.Singleton);
             AddScheduler(services, store => store.UsePostgres(connectionString!), cluster);
         }
         else
         {
             var sqlite = SqliteConnectionString(connectionString, environment.ContentRootPath);
             services.AddDbContext<RespondDbContext, SqliteRespondDbContext>((sp, o) => o.UseSqlite(sqlite).UseOpenIddict()
-                .AddInterceptors(SaveInterceptors(sp)).AddInterceptors(new SqlitePragmas()));
+                .AddInterceptors(SaveInterceptors(sp)).AddInterceptors(new SqlitePragmas()), optionsLifetime: ServiceLifetime.Singleton);
             AddScheduler(services, store => store.UseSqlite(sqlite), clustered: null);
         }
         return services;

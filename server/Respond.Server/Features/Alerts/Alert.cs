@@ -43,10 +43,35 @@ public sealed class Alert
     public string? StatusComment { get; private set; }
     public int Version { get; set; } = 1;
 
+    /// <summary>Set on <see cref="Absorbing"/>: its <see cref="EventIds"/> were not read (they are full), so absorbing leaves them alone.</summary>
+    private bool _eventIdsFull;
+
+    /// <summary>
+    /// The part of a stored alert that absorbing a match changes, for the engine to attach and update without reading
+    /// the rest (its event ids are full, its reasons unchanged). Only <see cref="Count"/>, <see cref="LastEventAt"/> and
+    /// <see cref="Version"/> (the concurrency token) may change on it; it never leaves the unit of work that attached it.
+    /// </summary>
+    public static Alert Absorbing(string id, string organizationId, AlertStatus status, int count, DateTimeOffset lastEventAt, int version) => new()
+    {
+        Id = id,
+        OrganizationId = organizationId,
+        RuleId = "",
+        DefinitionHash = "",
+        RuleName = "",
+        Title = "",
+        GroupKey = "",
+        WhyJson = "",
+        Status = status,
+        Count = count,
+        LastEventAt = lastEventAt,
+        Version = version,
+        _eventIdsFull = true,
+    };
+
     public void Absorb(string eventId, DateTimeOffset eventTime)
     {
         Count++;
-        if (EventIds.Count < MaxMatchedEventIds) EventIds = [.. EventIds, eventId];
+        if (!_eventIdsFull && EventIds.Count < MaxMatchedEventIds) EventIds = [.. EventIds, eventId];
         if (eventTime > LastEventAt) LastEventAt = eventTime;
         Version++;
     }

@@ -298,8 +298,17 @@ public interface IEvaluationProbe
 /// <summary>Reads an organization's Respond switch for the engine: with Respond off, its events are logged and nothing runs.</summary>
 internal static class RespondSwitch
 {
-    public static async Task<bool> IsOnAsync(RespondDbContext db, string organizationId, CancellationToken ct) =>
-        (await db.ForAsync(organizationId, ct)).Enabled;
+    /// <summary>
+    /// The organization's own switch, else the installation's default (off without one), as <see cref="EffectiveSettings"/>
+    /// decides it; reads only the switch, as every chunk asks.
+    /// </summary>
+    public static async Task<bool> IsOnAsync(RespondDbContext db, string organizationId, CancellationToken ct)
+    {
+        var rows = await db.Settings.AsNoTracking()
+            .Where(s => s.OrganizationId == organizationId || s.OrganizationId == RespondSettings.Defaults)
+            .Select(s => new { s.OrganizationId, s.Enabled }).ToListAsync(ct);
+        return (rows.FirstOrDefault(r => r.OrganizationId == organizationId) ?? rows.FirstOrDefault())?.Enabled ?? false;
+    }
 }
 
 /// <summary>The partition checkpoint row, upserted inside the unit's transaction without EF's change tracker.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using Respond.Server.Features.Alerts;
 using Respond.Server.Features.Engine;
 using Respond.Workflows;
 using Respond.Workflows.Runtime.Ports;
@@ -62,6 +63,33 @@ public abstract class RuleEngineApiTests(TestDatabase database)
 
         var alert = Assert.Single(await AlertsAsync(api, rule))!;
         Assert.Equal(100, alert.At("node.count").GetValue<int>());
+    }
+
+    [SkippableFact]
+    public async Task Ingest_MatchesPastTheKeptEventIds_KeepCountingThroughAcknowledgement_AndAClosedAlertAbsorbsNothing()
+    {
+        await using var api = Host();
+        await api.TurnOnAsync();
+        var rule = await api.ActiveRuleAsync(EngineScenario.MatchAlertRule);
+        await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, Alert.MaxMatchedEventIds).Select(i => EngineScenario.Event($"storm-{i}", type: "process.started")));
+        var id = Assert.Single(await AlertsAsync(api, rule))!.Str("node.id");
+        await api.GraphQLAsync("responder-a", "mutation($id: ID!) { acknowledgeAlert(input: { id: $id }) { errors { code } } }", new { id });
+
+        // Its event ids are full: later matches only count, in later units of work, and keep the acknowledgement.
+        await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 30).Select(i => EngineScenario.Event($"late-{i}", type: "process.started")));
+        await api.PostEventsAsync("ingestor-a", Enumerable.Range(30, 20).Select(i => EngineScenario.Event($"late-{i}", type: "process.started")));
+        var counted = (await api.GraphQLAsync("admin", "query($id: ID!) { alert(id: $id) { count status eventIds } }", new { id })).At("data.alert");
+        Assert.Equal(Alert.MaxMatchedEventIds + 50, counted.At("count").GetValue<int>());
+        Assert.Equal("ACKNOWLEDGED", counted.Str("status"));
+        Assert.Equal(Enumerable.Range(0, Alert.MaxMatchedEventIds).Select(i => $"storm-{i}"), counted.At("eventIds").AsArray().Select(e => e!.GetValue<string>()));
+
+        await api.GraphQLAsync("responder-a", "mutation($id: ID!) { closeAlert(input: { id: $id }) { errors { code } } }", new { id });
+        await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("after-close", type: "process.started")]);
+
+        var alerts = await AlertsAsync(api, rule);
+        Assert.Equal(2, alerts.Count);
+        Assert.Equal(Alert.MaxMatchedEventIds + 50, alerts.Single(a => a!.Str("node.id") == id)!.At("node.count").GetValue<int>());
+        Assert.Equal(["after-close"], alerts.Single(a => a!.Str("node.id") != id)!.At("node.eventIds").AsArray().Select(e => e!.GetValue<string>()));
     }
 
     [SkippableFact]
