@@ -128,12 +128,12 @@ public sealed class BenchReport
         b.AppendLine();
         b.AppendLine("Details:");
         b.AppendLine();
-        b.AppendLine("| phase | events | time | events/s | server CPU (cores) | driver CPU (cores) | request p50 / p99 |");
-        b.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        b.AppendLine("| phase | events | time | events/s | server CPU (cores) | driver CPU (cores) | request p50 / p99 | server RSS peak |");
+        b.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         if (IngestOnly is { } off)
-            b.AppendLine(CultureInfo.InvariantCulture, $"| Respond off: the same pipeline storing only (no rule runs), before the main phase | {N(off.Events)} | {F(off.Elapsed.TotalSeconds)} s | {N(off.EventsPerSecond)} | {F(off.ServerCores, 2)} | {F(off.DriverCores, 2)} | {F(off.RequestP(50), 0)} / {F(off.RequestP(99), 0)} ms |");
-        b.AppendLine(CultureInfo.InvariantCulture, $"| pipeline, Respond on, {N(RuleCount)} rules | {N(Pipeline.Events)} | {F(Pipeline.Elapsed.TotalSeconds)} s | {N(Pipeline.EventsPerSecond)} | {F(Pipeline.ServerCores, 2)} | {F(Pipeline.DriverCores, 2)} | {F(Pipeline.RequestP(50), 0)} / {F(Pipeline.RequestP(99), 0)} ms |");
-        b.AppendLine(CultureInfo.InvariantCulture, $"| steady load (latency phase) | {N(Latency.AchievedRate * Latency.Duration.TotalSeconds)} | {F(Latency.Duration.TotalSeconds)} s | {N(Latency.AchievedRate)} | {F(Latency.ServerCores, 2)} | | {F(Stats.Percentile(Latency.RequestMilliseconds, 50), 0)} / {F(Stats.Percentile(Latency.RequestMilliseconds, 99), 0)} ms |");
+            b.AppendLine(CultureInfo.InvariantCulture, $"| Respond off: the same pipeline storing only (no rule runs), before the main phase | {N(off.Events)} | {F(off.Elapsed.TotalSeconds)} s | {N(off.EventsPerSecond)} | {F(off.ServerCores, 2)} | {F(off.DriverCores, 2)} | {F(off.RequestP(50), 0)} / {F(off.RequestP(99), 0)} ms | {F(off.PeakRss, 0)} MiB |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| pipeline, Respond on, {N(RuleCount)} rules | {N(Pipeline.Events)} | {F(Pipeline.Elapsed.TotalSeconds)} s | {N(Pipeline.EventsPerSecond)} | {F(Pipeline.ServerCores, 2)} | {F(Pipeline.DriverCores, 2)} | {F(Pipeline.RequestP(50), 0)} / {F(Pipeline.RequestP(99), 0)} ms | {F(Pipeline.PeakRss, 0)} MiB |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| steady load (latency phase) | {N(Latency.AchievedRate * Latency.Duration.TotalSeconds)} | {F(Latency.Duration.TotalSeconds)} s | {N(Latency.AchievedRate)} | {F(Latency.ServerCores, 2)} | | {F(Stats.Percentile(Latency.RequestMilliseconds, 50), 0)} / {F(Stats.Percentile(Latency.RequestMilliseconds, 99), 0)} ms | {F(Latency.PeakRss, 0)} MiB |");
         b.AppendLine();
         b.AppendLine("| naive insert variant | events/s | journal | synchronous |");
         b.AppendLine("| --- | ---: | --- | --- |");

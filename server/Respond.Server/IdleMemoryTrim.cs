@@ -13,7 +13,7 @@ public sealed class IdleMemoryTrimOptions
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Allocation in busy intervals since the last trim that counts as a burst worth trimming after (smaller bursts are left alone).</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)] public long BurstBytes { get; set; } = 256L * 1024 * 1024;
+    [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)] public long BurstBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Allocation within one interval below which the server counts as quiet (heartbeats and timers allocate a little).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)] public long QuietBytes { get; set; } = 8L * 1024 * 1024;
