@@ -101,7 +101,8 @@ public static class PersistenceFeature
 
     /// <summary>
     /// What every save passes through: the audit's publisher, the webhook outbox's writer, the approval notifications'
-    /// writer and (PostgreSQL) the notices to the other nodes, the writers in the same transaction as the change.
+    /// writer and (PostgreSQL) the notices to the other nodes, the writers in the same transaction as the change. All are
+    /// singletons, so the context's options are built once (optionsLifetime: Singleton), not again in every scope.
     /// </summary>
     private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] SaveInterceptors(IServiceProvider sp) =>
         [sp.GetRequiredService<Features.Audit.AuditPublisher>(), sp.GetRequiredService<Features.Webhooks.WebhookOutboxWriter>(),
