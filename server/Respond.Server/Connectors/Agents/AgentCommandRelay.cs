@@ -167,10 +167,10 @@ internal sealed class AgentCommandRelay(
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>A relayed command was answered (a cluster notice): the waiting sender, if it is on this node, reads the answer.</summary>
     /// <summary>The audit action of a relayed command refused by the node holding the agent.</summary>
     public const string RefusedCommandAction = "agent.command.refused";
 
+    /// <summary>A relayed command was answered (a cluster notice): the waiting sender, if it is on this node, reads the answer.</summary>
     public void Answered(string commandId)
     {
         if (_waiting.TryGetValue(commandId, out var waiting)) waiting.TrySetResult();

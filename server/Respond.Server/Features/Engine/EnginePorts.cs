@@ -52,27 +52,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
         {
             if (!_touchedAlerts.TryGetValue(openId, out var open))
             {
-                if (!_absorbingLoaded)
-                {
-                    // The first suppressed match of the unit reads the partition's absorbing alerts in one query: a chunk
-                    // usually touches most of them, and one query beats one per alert. Only what absorbing changes is
-                    // read; an alert whose event ids are not full yet is read whole, as its list grows.
-                    _absorbingLoaded = true;
-                    var absorbing = OpenAlerts.AbsorbingAt(request.EventTime, MaxAbsorbingLoaded);
-                    var states = await db.Alerts.AsNoTracking().Where(a => absorbing.Contains(a.Id))
-                        .Select(a => new { a.Id, a.OrganizationId, a.Status, a.Count, a.LastEventAt, a.Version, Full = a.EventIds.Count >= Alert.MaxMatchedEventIds })
-                        .ToListAsync(ct);
-                    foreach (var state in states.Where(s => s.Full))
-                    {
-                        var known = Alert.Absorbing(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version);
-                        db.Alerts.Attach(known);
-                        _touchedAlerts.TryAdd(known.Id, known);
-                    }
-                    var growing = states.Where(s => !s.Full).Select(s => s.Id).ToList();
-                    if (growing.Count > 0)
-                        foreach (var loaded in await db.Alerts.Where(a => growing.Contains(a.Id)).ToListAsync(ct))
-                            _touchedAlerts.TryAdd(loaded.Id, loaded);
-                }
+                if (!_absorbingLoaded) await LoadAbsorbingAsync(request.EventTime, ct);
                 if (!_touchedAlerts.TryGetValue(openId, out open))
                 {
                     open = await db.Alerts.FindAsync([openId], ct);
@@ -110,6 +90,30 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
         _touchedAlerts[alert.Id] = alert;
         if (alert.SuppressUntil is { } until) OpenAlerts.Remember(alert.RuleId, alert.OrganizationId, alert.GroupKey, alert.Id, until);
         return new AlertOutcome(alert.Id, false, 1);
+    }
+
+    /// <summary>
+    /// The first suppressed match of the unit reads the partition's absorbing alerts in one query: a chunk usually touches
+    /// most of them, and one query beats one per alert. Only what absorbing changes is read (<see cref="Alert.Absorbing"/>);
+    /// an alert whose event ids are not full yet is read whole, as its list grows.
+    /// </summary>
+    private async Task LoadAbsorbingAsync(DateTimeOffset eventTime, CancellationToken ct)
+    {
+        _absorbingLoaded = true;
+        var absorbing = OpenAlerts.AbsorbingAt(eventTime, MaxAbsorbingLoaded);
+        var states = await db.Alerts.AsNoTracking().Where(a => absorbing.Contains(a.Id))
+            .Select(a => new { a.Id, a.OrganizationId, a.Status, a.Count, a.LastEventAt, a.Version, Full = a.EventIds.Count >= Alert.MaxMatchedEventIds })
+            .ToListAsync(ct);
+        foreach (var state in states.Where(s => s.Full))
+        {
+            var known = Alert.Absorbing(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version);
+            db.Alerts.Attach(known);
+            _touchedAlerts.TryAdd(known.Id, known);
+        }
+        var growing = states.Where(s => !s.Full).Select(s => s.Id).ToList();
+        if (growing.Count > 0)
+            foreach (var loaded in await db.Alerts.Where(a => growing.Contains(a.Id)).ToListAsync(ct))
+                _touchedAlerts.TryAdd(loaded.Id, loaded);
     }
 
     /// <summary>

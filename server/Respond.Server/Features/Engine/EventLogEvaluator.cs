@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Respond.Server.Features.Events;
+using Respond.Server.Features.Settings;
 using Respond.Server.Persistence;
 using Respond.Server.Telemetry;
 
@@ -120,7 +121,7 @@ public sealed class EventLogEvaluator(
             // them means they are gone (nothing deletes the log today), so the partition may move up to that head.
             var head = partition.Head;
             var checkpoint = partition.Checkpoint;
-            enabled = await RespondSwitch.IsOnAsync(db, partition.OrganizationId, ct);
+            enabled = await db.IsRespondOnAsync(partition.OrganizationId, ct);
             var chunk = db.Events.AsNoTracking()
                 .Where(e => e.OrganizationId == partition.OrganizationId && e.Sequence > checkpoint)
                 .OrderBy(e => e.Sequence).Take(options.Value.EvaluationChunkSize);

@@ -2,6 +2,7 @@ using System.Globalization;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using Respond.Server.Features.Settings;
 using Respond.Server.GraphQL;
 using Respond.Server.Identity;
 using Respond.Server.Persistence;
@@ -26,7 +27,7 @@ internal sealed class RetryParkedEvent(RespondDbContext db, Audit.AuditTrail aud
             parked = await db.ParkedEvents.WhereOrganizationVisibleTo(p => p.OrganizationId, by).SingleOrDefaultAsync(p => p.Sequence == sequence, ct);
         if (parked is null) return new RetryParkedEventPayload(false, null, [UserError.NotFound("parked event")]);
         var stored = await db.Events.AsNoTracking().SingleAsync(e => e.Sequence == parked.Sequence, ct);
-        var enabled = await RespondSwitch.IsOnAsync(db, parked.OrganizationId, ct);
+        var enabled = await db.IsRespondOnAsync(parked.OrganizationId, ct);
         try
         {
             await evaluator.RetryParkedAsync(stored, enabled, by, ct);

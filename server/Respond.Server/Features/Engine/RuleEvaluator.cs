@@ -59,7 +59,7 @@ public sealed class RuleEvaluator(
         if (from >= to) return 0;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-        if (!await RespondSwitch.IsOnAsync(db, partition.OrganizationId, ct)) return 0;
+        if (!await db.IsRespondOnAsync(partition.OrganizationId, ct)) return 0;
         var parked = (await db.ParkedEvents.AsNoTracking()
             .Where(p => p.OrganizationId == partition.OrganizationId && p.Sequence > from && p.Sequence <= to)
             .Select(p => p.Sequence).ToListAsync(ct)).ToHashSet();
@@ -293,22 +293,6 @@ public sealed class RuleEvaluator(
 public interface IEvaluationProbe
 {
     void BeforeEvaluate(WorkflowEvent e);
-}
-
-/// <summary>Reads an organization's Respond switch for the engine: with Respond off, its events are logged and nothing runs.</summary>
-internal static class RespondSwitch
-{
-    /// <summary>
-    /// The organization's own switch, else the installation's default (off without one), as <see cref="EffectiveSettings"/>
-    /// decides it; reads only the switch, as every chunk asks.
-    /// </summary>
-    public static async Task<bool> IsOnAsync(RespondDbContext db, string organizationId, CancellationToken ct)
-    {
-        var rows = await db.Settings.AsNoTracking()
-            .Where(s => s.OrganizationId == organizationId || s.OrganizationId == RespondSettings.Defaults)
-            .Select(s => new { s.OrganizationId, s.Enabled }).ToListAsync(ct);
-        return (rows.FirstOrDefault(r => r.OrganizationId == organizationId) ?? rows.FirstOrDefault())?.Enabled ?? false;
-    }
 }
 
 /// <summary>The partition checkpoint row, upserted inside the unit's transaction without EF's change tracker.</summary>

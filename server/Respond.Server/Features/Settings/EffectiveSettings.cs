@@ -27,6 +27,19 @@ public static class EffectiveSettings
             : new OrganizationSettings(organizationId, organizationId != RespondSettings.Defaults, Fallback(rows));
     }
 
+    /// <summary>
+    /// Whether Respond is on for <paramref name="organizationId"/>, decided as <see cref="ViewForAsync"/> decides (its own
+    /// row, else the defaults, else off) but reading the switch alone: the engine asks for every chunk of events.
+    /// </summary>
+    public static async Task<bool> IsRespondOnAsync(this RespondDbContext db, string organizationId, CancellationToken ct)
+    {
+        var rows = await db.Settings.AsNoTracking()
+            .Where(s => s.OrganizationId == organizationId || s.OrganizationId == RespondSettings.Defaults)
+            .Select(s => new { s.OrganizationId, s.Enabled }).ToListAsync(ct);
+        return (rows.FirstOrDefault(r => r.OrganizationId == organizationId) ?? rows.FirstOrDefault(r => r.OrganizationId == RespondSettings.Defaults))?.Enabled
+            ?? new RespondSettings().Enabled;
+    }
+
     /// <summary>The settings of each of <paramref name="organizationIds"/>, read in one query (ingestion, scheduled rules).</summary>
     public static async Task<IReadOnlyDictionary<string, RespondSettings>> ForEachAsync(this RespondDbContext db, IEnumerable<string> organizationIds, CancellationToken ct)
     {
