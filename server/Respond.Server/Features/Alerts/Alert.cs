@@ -68,6 +68,9 @@ public sealed class Alert
         _eventIdsFull = true,
     };
 
+    /// <summary>No more event ids are kept on this alert; absorbing only counts.</summary>
+    public bool EventIdsFull => _eventIdsFull || EventIds.Count >= MaxMatchedEventIds;
+
     public void Absorb(string eventId, DateTimeOffset eventTime)
     {
         Count++;

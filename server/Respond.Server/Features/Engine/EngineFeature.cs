@@ -21,6 +21,7 @@ public static class EngineFeature
         services.AddSingleton<EvaluationPartitions>();
         services.AddSingleton<EvaluationBackpressure>();
         services.AddSingleton<Events.IEventLogReaders, EventLogReaders>();
+        services.AddSingleton<WindowSnapshotWriter>();
         services.AddSingleton<RuleEvaluator>();
         services.AddSingleton<Actions.IActionWaiters>(sp => sp.GetRequiredService<RuleEvaluator>());
         services.AddSingleton<Approvals.IApprovalWaiters>(sp => sp.GetRequiredService<RuleEvaluator>());

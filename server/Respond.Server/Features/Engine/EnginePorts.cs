@@ -87,34 +87,50 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
         };
         db.Alerts.Add(alert);
         RaisedAlerts.Add(alert);
-        _touchedAlerts[alert.Id] = alert;
-        if (alert.SuppressUntil is { } until) OpenAlerts.Remember(alert.RuleId, alert.OrganizationId, alert.GroupKey, alert.Id, until);
+        if (alert.SuppressUntil is { } until)
+        {
+            _touchedAlerts[alert.Id] = alert;
+            OpenAlerts.Remember(alert.RuleId, alert.OrganizationId, alert.GroupKey, alert.Id, until);
+        }
         return new AlertOutcome(alert.Id, false, 1);
     }
 
     /// <summary>
     /// The first suppressed match of the unit reads the partition's absorbing alerts in one query: a chunk usually touches
     /// most of them, and one query beats one per alert. Only what absorbing changes is read (<see cref="Alert.Absorbing"/>);
-    /// an alert whose event ids are not full yet is read whole, as its list grows.
+    /// an alert whose event ids are not full yet is read whole, as its list grows. What the partition committed itself
+    /// is not read again (<see cref="OpenAlertIndex.CommittedState"/>).
     /// </summary>
     private async Task LoadAbsorbingAsync(DateTimeOffset eventTime, CancellationToken ct)
     {
         _absorbingLoaded = true;
-        var absorbing = OpenAlerts.AbsorbingAt(eventTime, MaxAbsorbingLoaded);
+        var absorbing = new List<string>();
+        foreach (var id in OpenAlerts.AbsorbingAt(eventTime, MaxAbsorbingLoaded))
+        {
+            if (OpenAlerts.CommittedState(id) is { } committed) Attach(committed);
+            else absorbing.Add(id);
+        }
+        if (absorbing.Count == 0) return;
         var states = await db.Alerts.AsNoTracking().Where(a => absorbing.Contains(a.Id))
             .Select(a => new { a.Id, a.OrganizationId, a.Status, a.Count, a.LastEventAt, a.Version, Full = a.EventIds.Count >= Alert.MaxMatchedEventIds })
             .ToListAsync(ct);
         foreach (var state in states.Where(s => s.Full))
-        {
-            var known = Alert.Absorbing(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version);
-            db.Alerts.Attach(known);
-            _touchedAlerts.TryAdd(known.Id, known);
-        }
+            Attach(new AbsorbingAlert(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version));
         var growing = states.Where(s => !s.Full).Select(s => s.Id).ToList();
         if (growing.Count > 0)
             foreach (var loaded in await db.Alerts.Where(a => growing.Contains(a.Id)).ToListAsync(ct))
                 _touchedAlerts.TryAdd(loaded.Id, loaded);
     }
+
+    private void Attach(AbsorbingAlert state)
+    {
+        var known = Alert.Absorbing(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version);
+        db.Alerts.Attach(known);
+        _touchedAlerts.TryAdd(known.Id, known);
+    }
+
+    /// <summary>After the commit: the partition remembers its absorbing alerts as stored, for the next unit.</summary>
+    public void Committed() => OpenAlerts.Committed(_touchedAlerts.Values);
 
     /// <summary>
     /// Every event behind a new alert: those the thresholds and correlations it crossed counted (their details on

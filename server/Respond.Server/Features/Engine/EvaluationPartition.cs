@@ -16,6 +16,9 @@ public sealed class EvaluationPartition(string organizationId)
     private const int MaxAppendsRemembered = 256;
 
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _snapshotWriter = new(1, 1);
+    private int _snapshotPending;
+    private long _snapshotGeneration;
     private readonly Queue<Append> _appends = new();
     private long _checkpoint;
     private long _head;
@@ -50,6 +53,25 @@ public sealed class EvaluationPartition(string organizationId)
 
     /// <summary>The newest event time evaluated in this partition: windows slide on event time, eviction measures against it.</summary>
     public DateTimeOffset LatestEventTime { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>A window snapshot is being captured or written (<see cref="WindowSnapshotWriter"/>); the stored one is older than the windows.</summary>
+    public bool SnapshotPending => Volatile.Read(ref _snapshotPending) != 0;
+
+    /// <summary>Counts captured snapshots, so an older capture is never written over a newer one.</summary>
+    public long SnapshotGeneration => Interlocked.Read(ref _snapshotGeneration);
+
+    internal long NextSnapshotGeneration() => Interlocked.Increment(ref _snapshotGeneration);
+
+    internal bool TryStartSnapshot() => Interlocked.CompareExchange(ref _snapshotPending, 1, 0) == 0;
+
+    internal void SnapshotEnded() => Volatile.Write(ref _snapshotPending, 0);
+
+    /// <summary>The turn to write this partition's snapshot rows: snapshots are written one at a time, in capture order.</summary>
+    internal async ValueTask<Releaser> SnapshotWriteAsync(CancellationToken ct)
+    {
+        await _snapshotWriter.WaitAsync(ct);
+        return new Releaser(_snapshotWriter);
+    }
 
     public async ValueTask<Releaser> LockAsync(CancellationToken ct)
     {
@@ -142,8 +164,8 @@ public sealed class EvaluationPartition(string organizationId)
         while (value > (current = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
     }
 
-    public readonly struct Releaser(SemaphoreSlim writer) : IDisposable
+    public readonly struct Releaser(SemaphoreSlim? writer) : IDisposable
     {
-        public void Dispose() => writer.Release();
+        public void Dispose() => writer?.Release();
     }
 }

@@ -72,7 +72,8 @@ public sealed class EvaluationPartitions
 
     /// <summary>
     /// Completes once every event appended before the call has been evaluated (or parked): each partition's checkpoint has
-    /// reached the head it had when called (all but the partitions another node leases). Tests and the load driver use
+    /// reached the head it had when called (all but the partitions another node leases), and a window snapshot that came
+    /// due on the way is stored. Tests and the load driver use
     /// it; it never completes while evaluation is paused.
     /// </summary>
     public async Task CaughtUpAsync(CancellationToken ct)
@@ -82,7 +83,7 @@ public sealed class EvaluationPartitions
         while (true)
         {
             var progress = Volatile.Read(ref _progress).Task;
-            if (heads.All(h => _ownership.LeasedElsewhere(h.OrganizationId) || For(h.OrganizationId).Checkpoint >= h.Head)) return;
+            if (heads.All(h => _ownership.LeasedElsewhere(h.OrganizationId) || For(h.OrganizationId) is { } p && p.Checkpoint >= h.Head && !p.SnapshotPending)) return;
             await progress.WaitAsync(ct);
         }
     }

@@ -122,14 +122,10 @@ public sealed class EventLogEvaluator(
             var head = partition.Head;
             var checkpoint = partition.Checkpoint;
             enabled = await db.IsRespondOnAsync(partition.OrganizationId, ct);
-            var chunk = db.Events.AsNoTracking()
-                .Where(e => e.OrganizationId == partition.OrganizationId && e.Sequence > checkpoint)
-                .OrderBy(e => e.Sequence).Take(options.Value.EvaluationChunkSize);
             // Respond off: the chunk only moves the checkpoint, so its events' bodies are not read.
-            batch = enabled
-                ? await chunk.ToListAsync(ct)
-                : await chunk.Select(e => new StoredEvent { Sequence = e.Sequence, EventId = e.EventId, OrganizationId = e.OrganizationId, Source = e.Source, Type = e.Type, Json = "" })
-                    .ToListAsync(ct);
+            var chunk = (enabled ? ChunkOf : ChunkKeysOf).For(db)(db, partition.OrganizationId, checkpoint, options.Value.EvaluationChunkSize);
+            batch = [];
+            await foreach (var stored in chunk.WithCancellation(ct)) batch.Add(stored);
             if (batch.Count == 0)
             {
                 if (head > checkpoint) partition.Evaluated(0, head);
@@ -140,7 +136,16 @@ public sealed class EventLogEvaluator(
         using var span = StartEvaluationSpan(partition, batch);
         try
         {
-            await evaluator.EvaluateFromLogAsync(partition, batch, enabled, ct);
+            try
+            {
+                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (!ct.IsCancellationRequested)
+            {
+                // An alert the chunk absorbed into changed meanwhile (an analyst acknowledged or closed it): the unit rolled
+                // back and forgot what it knew of the partition's alerts; evaluated again, it reads them as they are now.
+                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, ct);
+            }
             Evaluated(partition, batch.Count, batch[^1].Sequence);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is not PartitionLeaseLostException)
@@ -151,6 +156,15 @@ public sealed class EventLogEvaluator(
         }
         return true;
     }
+
+    private static readonly CompiledQuery<Func<RespondDbContext, string, long, int, IAsyncEnumerable<StoredEvent>>> ChunkOf = new(() =>
+        EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events.AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size)));
+
+    private static readonly CompiledQuery<Func<RespondDbContext, string, long, int, IAsyncEnumerable<StoredEvent>>> ChunkKeysOf = new(() =>
+        EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events
+            .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size)
+            .Select(e => new StoredEvent { Sequence = e.Sequence, EventId = e.EventId, OrganizationId = e.OrganizationId, Source = e.Source, Type = e.Type, Json = "" })));
 
     /// <summary>
     /// One span per chunk, never per event. It continues the trace of the request that appended the chunk's first event

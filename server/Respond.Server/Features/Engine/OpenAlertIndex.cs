@@ -13,6 +13,7 @@ namespace Respond.Server.Features.Engine;
 public sealed class OpenAlertIndex
 {
     private readonly ConcurrentDictionary<(string RuleId, string OrganizationId, string GroupKey), (string AlertId, DateTimeOffset SuppressUntil)> _open = new();
+    private readonly ConcurrentDictionary<string, AbsorbingAlert> _committed = new(StringComparer.Ordinal);
 
     // The organization is part of the key: a rule of every organization never counts one tenant's matches on another's alert.
     public string? Find(string ruleId, string organizationId, string groupKey, DateTimeOffset eventTime) =>
@@ -25,12 +26,36 @@ public sealed class OpenAlertIndex
     public List<string> AbsorbingAt(DateTimeOffset eventTime, int limit) =>
         [.. _open.Values.Where(open => open.SuppressUntil >= eventTime).Select(open => open.AlertId).Distinct(StringComparer.Ordinal).Take(limit)];
 
-    public void Forget(string ruleId, string organizationId, string groupKey) => _open.TryRemove((ruleId, organizationId, groupKey), out _);
+    public void Forget(string ruleId, string organizationId, string groupKey)
+    {
+        if (_open.TryRemove((ruleId, organizationId, groupKey), out var open)) _committed.TryRemove(open.AlertId, out _);
+    }
+
+    /// <summary>
+    /// What this partition last committed of an absorbing alert whose event ids are full, so the next unit attaches it
+    /// without reading it. An analyst's acknowledgement or close changes the row's version: the unit's update then fails
+    /// its concurrency check, the unit rolls back (<see cref="ForgetCommitted"/>) and is evaluated again on the row.
+    /// </summary>
+    public AbsorbingAlert? CommittedState(string alertId) => _committed.TryGetValue(alertId, out var known) ? known : null;
+
+    /// <summary>After a unit's commit: the absorbing alerts it wrote (or read) whose event ids are full, as stored now.</summary>
+    public void Committed(IEnumerable<Alert> alerts)
+    {
+        foreach (var alert in alerts)
+            if (alert.EventIdsFull)
+                _committed[alert.Id] = new AbsorbingAlert(alert.Id, alert.OrganizationId, alert.Status, alert.Count, alert.LastEventAt, alert.Version);
+    }
+
+    /// <summary>After a unit failed: nothing remembered is trusted, the next unit reads the rows again.</summary>
+    public void ForgetCommitted() => _committed.Clear();
 
     /// <summary>Drops entries whose window ended before <paramref name="eventTime"/> minus a day of late events.</summary>
     public void Prune(DateTimeOffset eventTime)
     {
         foreach (var (key, open) in _open)
-            if (open.SuppressUntil < eventTime - TimeSpan.FromDays(1)) _open.TryRemove(key, out _);
+            if (open.SuppressUntil < eventTime - TimeSpan.FromDays(1) && _open.TryRemove(key, out _)) _committed.TryRemove(open.AlertId, out _);
     }
 }
+
+/// <summary>The part of a stored alert that absorbing a match reads and changes (<see cref="Alert.Absorbing"/>).</summary>
+public readonly record struct AbsorbingAlert(string Id, string OrganizationId, AlertStatus Status, int Count, DateTimeOffset LastEventAt, int Version);

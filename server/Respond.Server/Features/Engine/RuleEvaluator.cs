@@ -26,6 +26,7 @@ public sealed class RuleEvaluator(
     PartitionOwnership ownership,
     RespondEvents events,
     SqliteWriteGate writers,
+    WindowSnapshotWriter snapshots,
     IResumeScheduler scheduler,
     IOptions<ApprovalOptions> approvalOptions,
     IOptions<EngineOptions> engineOptions,
@@ -244,7 +245,7 @@ public sealed class RuleEvaluator(
         var engine = new WorkflowEngine(partition.Windows, uow, uow.ActionDispatcher, uow, uow, scheduler, time,
             new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
         T result;
-        bool snapshot;
+        bool snapshot, deferred;
         // In a cluster a unit that is not from the log (a decision, a timer) can run on a node that does not hold the
         // partition: it stores its rows but neither the checkpoint nor windows, which belong to the holder.
         var held = ownership.Holds(partition.OrganizationId);
@@ -253,15 +254,18 @@ public sealed class RuleEvaluator(
             result = await work(engine, uow);
             var now = time.GetUtcNow();
             var checkpoint = checkpointTo ?? partition.Checkpoint;
-            // Windows unchanged since the stored snapshot: it reflects this checkpoint too, nothing to write. Otherwise the
-            // snapshot is written when due, and always when this unit (not from the log) changed a window itself.
+            // A unit not from the log that changed a window writes the snapshot with its rows: the log cannot replay it.
             var changed = partition.Windows.HasChanges;
-            var due = checkpointTo is null ? partition.Windows.UnitChanged
-                : now - partition.LastSnapshot >= engineOptions.Value.WindowSnapshotInterval
-                  || checkpoint - partition.WindowsSequence >= engineOptions.Value.WindowSnapshotEvents;
-            var write = held && changed && due;
-            snapshot = held && (!changed || write);
-            var windows = write ? partition.Windows.Snapshot() : null;
+            // From the log, a due snapshot is written after this unit (WindowSnapshotWriter): the log replays up to it.
+            var fromLog = checkpointTo is not null;
+            deferred = held && changed && fromLog && snapshots.IsDue(partition);
+            var write = held && !fromLog && partition.Windows.UnitChanged;
+            // Windows unchanged since the stored snapshot (and none waiting to be written): it reflects this checkpoint too.
+            snapshot = held && (write || !changed && !partition.SnapshotPending);
+            long? generation = write ? partition.NextSnapshotGeneration() : null;
+            var windows = write ? WindowSnapshot.Serialize(partition.Windows.Capture()) : null;
+            // After any snapshot of this partition being written, so this newer one lands last.
+            using var snapshotTurn = write ? await partition.SnapshotWriteAsync(ct) : default;
             using var turn = await writers.EnterAsync(uow.Db, ct);
             await using var tx = await uow.Db.Database.BeginTransactionAsync(ct);
             if (windows is not null) await WindowSnapshot.WriteAsync(uow.Db, partition.OrganizationId, windows, ct);
@@ -276,9 +280,12 @@ public sealed class RuleEvaluator(
         catch
         {
             partition.Windows.RollBack();
+            partition.OpenAlerts.ForgetCommitted();
             throw;
         }
         partition.Windows.Committed(snapshot);
+        uow.Committed();
+        if (deferred) snapshots.Request(partition);
         // After the commit only. Rule instances wait on their actions; none can have ended yet, and resuming here
         // would wait on this very partition. Queued actions whose jobs a crash lost here get them back at start-up.
         await uow.ActionLifecycle.FlushAsync(ct, resumeRules: false);
@@ -325,6 +332,20 @@ internal static class CheckpointStore
         Add(command, "@s", sequence);
         Add(command, "@w", windowsSequence ?? 0L);
         Add(command, "@u", at.UtcTicks);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Records that the stored window snapshot reflects the log up to <paramref name="windowsSequence"/> (<see cref="WindowSnapshotWriter"/>).</summary>
+    public static async Task WriteWindowsSequenceAsync(RespondDbContext db, string organizationId, long windowsSequence, PartitionFence? fence, CancellationToken ct)
+    {
+        if (fence is not null) await PartitionLeaseStore.PassFenceAsync(db, organizationId, fence, ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The snapshot's position moves only with the snapshot.");
+        command.CommandText = !db.Database.IsSqlServer()
+            ? "UPDATE \"EvaluationCheckpoints\" SET \"WindowsSequence\" = @w WHERE \"OrganizationId\" = @o"
+            : "UPDATE [EvaluationCheckpoints] SET WindowsSequence = @w WHERE OrganizationId = @o";
+        Add(command, "@o", organizationId);
+        Add(command, "@w", windowsSequence);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -392,6 +413,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Windows of organization {OrganizationId} rebuilt from the log: {Events} events replayed ({FromSequence} to {ToSequence})")]
     public static partial void WindowsReplayed(ILogger logger, string organizationId, int events, long fromSequence, long toSequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The window snapshot of organization {OrganizationId} was not written; a restart replays the log from the previous one")]
+    public static partial void SnapshotFailed(ILogger logger, string organizationId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation is behind by {Events} events ({Seconds:F1} s); limit {Limit}")]
     public static partial void Behind(ILogger logger, long events, double seconds, long limit);

@@ -48,8 +48,17 @@ public sealed class WindowCache : IWindowStore
 
     private void Remember(WindowKey key) => _unit.TryAdd(key, _windows.TryGetValue(key, out var before) ? before : Absent);
 
-    /// <summary>Every window of the partition in <see cref="WindowSnapshot"/>'s form, to be written as its snapshot.</summary>
-    public byte[] Snapshot() => WindowSnapshot.Serialize(_windows);
+    /// <summary>
+    /// Every window of the partition as it is now, for <see cref="WindowSnapshot.Serialize"/>. Taken between units (under
+    /// the partition's lock); a window's entries are never changed once set, so the copy stays this state.
+    /// </summary>
+    public KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>[] Capture() => _windows.ToArray();
+
+    /// <summary>Between units: a snapshot of the windows as they are now is being written, so they count as saved.</summary>
+    public void MarkSaved() => _unsaved = false;
+
+    /// <summary>A snapshot captured from these windows was not stored: the next one is due to write them.</summary>
+    public void MarkUnsaved() => _unsaved = true;
 
     /// <summary>
     /// The unit's transaction committed. With <paramref name="snapshotWritten"/> every change is now stored; otherwise the

@@ -33,12 +33,18 @@ public static class EffectiveSettings
     /// </summary>
     public static async Task<bool> IsRespondOnAsync(this RespondDbContext db, string organizationId, CancellationToken ct)
     {
-        var rows = await db.Settings.AsNoTracking()
-            .Where(s => s.OrganizationId == organizationId || s.OrganizationId == RespondSettings.Defaults)
-            .Select(s => new { s.OrganizationId, s.Enabled }).ToListAsync(ct);
-        return (rows.FirstOrDefault(r => r.OrganizationId == organizationId) ?? rows.FirstOrDefault(r => r.OrganizationId == RespondSettings.Defaults))?.Enabled
-            ?? new RespondSettings().Enabled;
+        bool? own = null, defaults = null;
+        await foreach (var row in SwitchRows.For(db)(db, organizationId).WithCancellation(ct))
+            if (row.OrganizationId == organizationId) own = row.Enabled; else defaults = row.Enabled;
+        return own ?? defaults ?? new RespondSettings().Enabled;
     }
+
+    private static readonly CompiledQuery<Func<RespondDbContext, string, IAsyncEnumerable<SwitchRow>>> SwitchRows = new(() =>
+        EF.CompileAsyncQuery((RespondDbContext db, string organizationId) => db.Settings.AsNoTracking()
+            .Where(s => s.OrganizationId == organizationId || s.OrganizationId == RespondSettings.Defaults)
+            .Select(s => new SwitchRow(s.OrganizationId, s.Enabled))));
+
+    private sealed record SwitchRow(string OrganizationId, bool Enabled);
 
     /// <summary>The settings of each of <paramref name="organizationIds"/>, read in one query (ingestion, scheduled rules).</summary>
     public static async Task<IReadOnlyDictionary<string, RespondSettings>> ForEachAsync(this RespondDbContext db, IEnumerable<string> organizationIds, CancellationToken ct)

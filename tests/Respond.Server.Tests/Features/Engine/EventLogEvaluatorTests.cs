@@ -155,6 +155,48 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
         Assert.Contains(sequential, s => s.StartsWith("org-b ", StringComparison.Ordinal));
     }
 
+    [SkippableFact]
+    public async Task Ingest_WindowSnapshotCannotBeStored_EvaluationGoesOnWithNothingParked_AndARestartRebuildsTheWindowsFromTheLog()
+    {
+        // A snapshot is due after every unit; the database refuses every snapshot row (as a full disk or a broken table would).
+        var first = RespondApiFixture.For(database).With("Respond:Engine:WindowSnapshotInterval", "00:00:00");
+        await first.TurnOnAsync();
+        var rule = await first.ActiveRuleAsync(EngineScenario.ThresholdRule);
+        await RefuseSnapshotRowsAsync(first, refuse: true);
+        var start = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
+        object Event(int i) => EngineScenario.Event($"w-{i}", user: "bob", time: start.AddMinutes(i));
+        foreach (var i in Enumerable.Range(0, 3)) await first.PostEventsAsync("ingestor-a", [Event(i)]);
+
+        // Before, the snapshot was written inside the unit: its failure failed the events, which ended parked.
+        Assert.Equal(0, (await first.GraphQLAsync("admin", "{ parkedEvents { totalCount } }")).At("data.parkedEvents.totalCount").GetValue<int>());
+        Assert.Empty(await AlertsAsync(first, rule));
+        await RefuseSnapshotRowsAsync(first, refuse: false);
+        await first.DisposeHostOnlyAsync();
+
+        // No snapshot was stored: the restart counts the three events again from the log, and two more cross the threshold.
+        await using var second = RespondApiFixture.On(first).With("Respond:Engine:WindowSnapshotInterval", "00:00:00");
+        await second.PostEventsAsync("ingestor-a", [Event(3), Event(4)]);
+        var alert = Assert.Single(await AlertsAsync(second, rule));
+        Assert.Equal(["w-0", "w-1", "w-2", "w-3", "w-4"], alert!.At("node.eventIds").AsArray().Select(id => (string)id!).Order());
+    }
+
+    private async Task RefuseSnapshotRowsAsync(RespondApiFixture api, bool refuse)
+    {
+        await using var connection = await api.OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = (database, refuse) switch
+        {
+            (TestDatabase.PostgreSql, true) => """
+                CREATE FUNCTION refuse_snapshot() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'snapshot refused (test)'; END $$ LANGUAGE plpgsql;
+                CREATE TRIGGER refuse_snapshot BEFORE INSERT ON "WindowSnapshots" FOR EACH ROW EXECUTE FUNCTION refuse_snapshot();
+                """,
+            (TestDatabase.PostgreSql, false) => """DROP TRIGGER refuse_snapshot ON "WindowSnapshots"; DROP FUNCTION refuse_snapshot();""",
+            (_, true) => """CREATE TRIGGER refuse_snapshot BEFORE INSERT ON "WindowSnapshots" BEGIN SELECT RAISE(ABORT, 'snapshot refused (test)'); END;""",
+            _ => "DROP TRIGGER refuse_snapshot;",
+        };
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The stored windows, read through a fresh scope: what a restart would count on.</summary>
     private static async Task<List<string>> WindowsAsync(RespondApiFixture api)
     {

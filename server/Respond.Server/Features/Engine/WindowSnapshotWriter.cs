@@ -1,0 +1,109 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Respond.Server.Persistence;
+
+namespace Respond.Server.Features.Engine;
+
+/// <summary>
+/// Writes a partition's window snapshot when evaluation from the log made one due, after that unit of work and off the
+/// partition's turn. Serializing and storing an organization's windows (about a megabyte on the benchmark's workload)
+/// inside the unit held the partition and one of the evaluation slots for tens of milliseconds every
+/// <see cref="EngineOptions.WindowSnapshotInterval"/>: the alerts behind it waited (docs/performance.md). A snapshot
+/// only shortens the replay after a restart (the log can rebuild every window up to it), so it may land later than the
+/// unit; until it lands the stored position stays the previous one. The windows are captured under the partition's
+/// lock between units, so what is written is exactly the state at the checkpoint stored with it. A unit that does not
+/// come from the log writes its snapshot in its own transaction, as before (<see cref="RuleEvaluator"/>): a snapshot
+/// captured before it is then older and is dropped.
+/// </summary>
+public sealed class WindowSnapshotWriter(
+    IServiceScopeFactory scopes,
+    EvaluationPartitions partitions,
+    PartitionOwnership ownership,
+    SqliteWriteGate writers,
+    IOptions<EngineOptions> options,
+    TimeProvider time,
+    ILogger<WindowSnapshotWriter> logger) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<Task> _running = [];
+
+    /// <summary>Starts writing <paramref name="partition"/>'s snapshot unless one is being written already.</summary>
+    public void Request(EvaluationPartition partition)
+    {
+        if (!partition.TryStartSnapshot()) return;
+        var task = Task.Run(() => WriteAsync(partition, _stopping.Token));
+        lock (_running) _running.Add(task);
+        task.ContinueWith(t => { lock (_running) _running.Remove(t); }, TaskScheduler.Default);
+    }
+
+    private async Task WriteAsync(EvaluationPartition partition, CancellationToken ct)
+    {
+        try
+        {
+            // Changes committed while one snapshot was written are written next, once due, so none waits for more events.
+            do await WriteOnceAsync(partition, ct);
+            while (partition.Windows.HasChanges && IsDue(partition) && ownership.Holds(partition.OrganizationId) && !ct.IsCancellationRequested);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && ct.IsCancellationRequested)
+        {
+            partition.Windows.MarkUnsaved();
+        }
+        catch (Exception ex)
+        {
+            // The stored snapshot stays the previous one: a restart replays more of the log, nothing is lost.
+            partition.Windows.MarkUnsaved();
+            EngineLog.SnapshotFailed(logger, partition.OrganizationId, ex);
+        }
+        finally
+        {
+            partition.SnapshotEnded();
+            partitions.Progressed();
+        }
+    }
+
+    private async Task WriteOnceAsync(EvaluationPartition partition, CancellationToken ct)
+    {
+        KeyValuePair<Respond.Workflows.Runtime.Ports.WindowKey, IReadOnlyList<Respond.Workflows.Runtime.Ports.WindowEntry>>[] windows;
+        long sequence, generation;
+        using (await partition.LockAsync(ct))
+        {
+            windows = partition.Windows.Capture();
+            partition.Windows.MarkSaved();
+            sequence = partition.Checkpoint;
+            generation = partition.NextSnapshotGeneration();
+            partition.LastSnapshot = time.GetUtcNow();
+        }
+        var bytes = WindowSnapshot.Serialize(windows);
+        using var turn = await partition.SnapshotWriteAsync(ct);
+        // A unit not from the log wrote a newer snapshot meanwhile: this one would take its windows back.
+        if (generation != partition.SnapshotGeneration) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        using (await writers.EnterAsync(db, ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var fence = !ownership.Clustered ? null
+                : ownership.FenceOf(partition.OrganizationId) ?? throw new PartitionLeaseLostException(partition.OrganizationId);
+            await CheckpointStore.WriteWindowsSequenceAsync(db, partition.OrganizationId, sequence, fence, ct);
+            await WindowSnapshot.WriteAsync(db, partition.OrganizationId, bytes, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        partition.WindowsSequence = sequence;
+    }
+
+    /// <summary>Whether a partition's windows are due to be written (the interval, or that many events since the last snapshot).</summary>
+    public bool IsDue(EvaluationPartition partition) =>
+        time.GetUtcNow() - partition.LastSnapshot >= options.Value.WindowSnapshotInterval
+        || partition.Checkpoint - partition.WindowsSequence >= options.Value.WindowSnapshotEvents;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        Task[] running;
+        lock (_running) running = [.. _running];
+        try { await Task.WhenAll(running); }
+        catch (Exception) { /* each write logged its own failure */ }
+        _stopping.Dispose();
+    }
+}
