@@ -52,7 +52,7 @@ public sealed class WindowCache : IWindowStore
     /// Every window of the partition as it is now, for <see cref="WindowSnapshot.Serialize"/>. Taken between units (under
     /// the partition's lock); a window's entries are never changed once set, so the copy stays this state.
     /// </summary>
-    public KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>[] Capture() => _windows.ToArray();
+    public IReadOnlyCollection<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> Capture() => new CapturedWindows(_windows);
 
     /// <summary>Between units: a snapshot of the windows as they are now is being written, so they count as saved.</summary>
     public void MarkSaved() => _unsaved = false;
@@ -101,4 +101,39 @@ public sealed class WindowCache : IWindowStore
         }
         return evicted;
     }
+}
+
+/// <summary>
+/// A copy of a partition's windows (references to their immutable entry lists), kept in blocks below the runtime's
+/// large-object size: a partition holds tens of thousands of windows, and one array of them would be a large object on
+/// every snapshot (see <see cref="WindowSnapshot.PartBytes"/>).
+/// </summary>
+internal sealed class CapturedWindows : IReadOnlyCollection<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>>
+{
+    private const int BlockSize = 2048;
+    private readonly List<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>[]> _blocks = [];
+
+    public CapturedWindows(IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> windows)
+    {
+        var block = new KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>[BlockSize];
+        var used = 0;
+        foreach (var window in windows)
+        {
+            if (used == BlockSize)
+            {
+                _blocks.Add(block);
+                block = new KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>[BlockSize];
+                used = 0;
+            }
+            block[used++] = window;
+        }
+        if (used > 0) _blocks.Add(block[..used]);
+        Count = (_blocks.Count - (used > 0 ? 1 : 0)) * BlockSize + used;
+    }
+
+    public int Count { get; }
+
+    public IEnumerator<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> GetEnumerator() => _blocks.SelectMany(b => b).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

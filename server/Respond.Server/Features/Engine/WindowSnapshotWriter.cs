@@ -63,7 +63,7 @@ public sealed class WindowSnapshotWriter(
 
     private async Task WriteOnceAsync(EvaluationPartition partition, CancellationToken ct)
     {
-        KeyValuePair<Respond.Workflows.Runtime.Ports.WindowKey, IReadOnlyList<Respond.Workflows.Runtime.Ports.WindowEntry>>[] windows;
+        IReadOnlyCollection<KeyValuePair<Respond.Workflows.Runtime.Ports.WindowKey, IReadOnlyList<Respond.Workflows.Runtime.Ports.WindowEntry>>> windows;
         long sequence, generation;
         using (await partition.LockAsync(ct))
         {
@@ -73,7 +73,7 @@ public sealed class WindowSnapshotWriter(
             generation = partition.NextSnapshotGeneration();
             partition.LastSnapshot = time.GetUtcNow();
         }
-        var bytes = WindowSnapshot.Serialize(windows);
+        var parts = WindowSnapshot.Serialize(windows);
         using var turn = await partition.SnapshotWriteAsync(ct);
         // A unit not from the log wrote a newer snapshot meanwhile: this one would take its windows back.
         if (generation != partition.SnapshotGeneration) return;
@@ -85,7 +85,7 @@ public sealed class WindowSnapshotWriter(
             var fence = !ownership.Clustered ? null
                 : ownership.FenceOf(partition.OrganizationId) ?? throw new PartitionLeaseLostException(partition.OrganizationId);
             await CheckpointStore.WriteWindowsSequenceAsync(db, partition.OrganizationId, sequence, fence, ct);
-            await WindowSnapshot.WriteAsync(db, partition.OrganizationId, bytes, ct);
+            await WindowSnapshot.WriteAsync(db, partition.OrganizationId, parts, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

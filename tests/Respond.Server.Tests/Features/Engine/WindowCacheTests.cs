@@ -46,7 +46,7 @@ public sealed class WindowCacheTests
             [new WindowKey("rule-2", "chain", "org-a|bob|10.0.0.1")] = correlate,
         };
 
-        var read = WindowSnapshot.Deserialize(new MemoryStream(WindowSnapshot.Serialize(windows)));
+        var read = WindowSnapshot.Deserialize(new MemoryStream([.. WindowSnapshot.Serialize(windows).SelectMany(part => part)]));
 
         Assert.Equal(2, read.Count);
         foreach (var (key, entries) in read)
@@ -54,6 +54,23 @@ public sealed class WindowCacheTests
             Assert.Equal(windows[key], entries);
             Assert.Equal(windows[key].Select(e => e.Time.Offset), entries.Select(e => e.Time.Offset));
         }
+    }
+
+    [Fact]
+    public void Snapshot_LargerThanOnePart_CutIntoPartsBelowTheLargeObjectSize_AndReadBackWhole()
+    {
+        var windows = Enumerable.Range(0, 40).ToDictionary(
+            w => new WindowKey("rule-1", "burst", $"org-a|user-{w}"),
+            w => (IReadOnlyList<WindowEntry>)[.. Enumerable.Range(0, 100).Select(e => new WindowEntry(Now.AddSeconds(e), $"{Guid.NewGuid()}", e % 2 == 0 ? "signal" : null))]);
+
+        var parts = WindowSnapshot.Serialize(windows);
+
+        Assert.True(parts.Count >= 3, $"{parts.Count} parts");
+        Assert.All(parts, part => Assert.InRange(part.Length, 1, Math.Min(WindowSnapshot.PartBytes, 84_999)));
+        Assert.All(parts[..^1], part => Assert.Equal(WindowSnapshot.PartBytes, part.Length));
+        var read = WindowSnapshot.Deserialize(new MemoryStream([.. parts.SelectMany(part => part)]));
+        Assert.Equal(windows.Count, read.Count);
+        Assert.All(read, w => Assert.Equal(windows[w.Key], w.Value));
     }
 
     [Fact]
