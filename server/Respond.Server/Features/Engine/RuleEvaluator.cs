@@ -262,7 +262,8 @@ public sealed class RuleEvaluator(
             var write = held && !fromLog && partition.Windows.UnitChanged;
             // Windows unchanged since the stored snapshot (and none waiting to be written): it reflects this checkpoint too.
             snapshot = held && (write || !changed && !partition.SnapshotPending);
-            long? generation = write ? partition.NextSnapshotGeneration() : null;
+            // A snapshot captured before this one and not written yet is dropped, never written over it.
+            if (write) partition.NextSnapshotGeneration();
             var windows = write ? WindowSnapshot.Serialize(partition.Windows.Capture()) : null;
             // After any snapshot of this partition being written, so this newer one lands last.
             using var snapshotTurn = write ? await partition.SnapshotWriteAsync(ct) : default;

@@ -67,6 +67,8 @@ public sealed class WindowSnapshotWriter(
         long sequence, generation;
         using (await partition.LockAsync(ct))
         {
+            // In a cluster the partition may have moved to another node meanwhile: its windows are that node's to write.
+            if (!ownership.Holds(partition.OrganizationId)) return;
             windows = partition.Windows.Capture();
             partition.Windows.MarkSaved();
             sequence = partition.Checkpoint;
