@@ -60,6 +60,13 @@ public sealed class PartitionOwnership(bool clustered)
     public PartitionFence? FenceOf(string organizationId) =>
         Clustered && _held.TryGetValue(organizationId, out var token) ? new PartitionFence(NodeId, token) : null;
 
+    /// <summary>
+    /// The fence this node's write of the partition's checkpoint or windows must pass: none on one node; in a cluster,
+    /// the lease it must still hold, or <see cref="PartitionLeaseLostException"/> when it holds none.
+    /// </summary>
+    public PartitionFence? WriteFenceOf(string organizationId) => !Clustered ? null
+        : FenceOf(organizationId) ?? throw new PartitionLeaseLostException(organizationId);
+
     /// <summary>The organizations held, with their tokens.</summary>
     public IReadOnlyDictionary<string, long> Held => new Dictionary<string, long>(_held, StringComparer.Ordinal);
 

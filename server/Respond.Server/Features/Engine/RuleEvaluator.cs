@@ -109,7 +109,7 @@ public sealed class RuleEvaluator(
             Attempts = attempts,
             ParkedAt = time.GetUtcNow(),
         });
-        await CheckpointStore.WriteAsync(db, partition.OrganizationId, stored.Sequence, null, time.GetUtcNow(), FenceOf(partition), ct);
+        await CheckpointStore.WriteAsync(db, partition.OrganizationId, stored.Sequence, null, time.GetUtcNow(), ownership.WriteFenceOf(partition.OrganizationId), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -217,9 +217,6 @@ public sealed class RuleEvaluator(
         }, null, null, ct);
     }
 
-    /// <summary>The fence of a checkpoint write: none on one node; in a cluster, the lease this node must still hold.</summary>
-    private PartitionFence? FenceOf(EvaluationPartition partition) => !ownership.Clustered ? null
-        : ownership.FenceOf(partition.OrganizationId) ?? throw new PartitionLeaseLostException(partition.OrganizationId);
 
     private async Task<EvaluationPartition?> PartitionOfAsync(string instanceId, CancellationToken ct)
     {
@@ -271,7 +268,7 @@ public sealed class RuleEvaluator(
             await using var tx = await uow.Db.Database.BeginTransactionAsync(ct);
             if (windows is not null) await WindowSnapshot.WriteAsync(uow.Db, partition.OrganizationId, windows, ct);
             if (checkpointTo is not null || snapshot)
-                await CheckpointStore.WriteAsync(uow.Db, partition.OrganizationId, checkpoint, snapshot ? checkpoint : null, now, FenceOf(partition), ct);
+                await CheckpointStore.WriteAsync(uow.Db, partition.OrganizationId, checkpoint, snapshot ? checkpoint : null, now, ownership.WriteFenceOf(partition.OrganizationId), ct);
             if (inTransaction is not null) await inTransaction(uow.Db, ct);
             await uow.Db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

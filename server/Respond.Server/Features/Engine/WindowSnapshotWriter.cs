@@ -6,11 +6,10 @@ namespace Respond.Server.Features.Engine;
 
 /// <summary>
 /// Writes a partition's window snapshot when evaluation from the log made one due, after that unit of work and off the
-/// partition's turn. Serializing and storing an organization's windows (about a megabyte on the benchmark's workload)
-/// inside the unit held the partition and one of the evaluation slots for tens of milliseconds every
-/// <see cref="EngineOptions.WindowSnapshotInterval"/>: the alerts behind it waited (docs/performance.md). A snapshot
-/// only shortens the replay after a restart (the log can rebuild every window up to it), so it may land later than the
-/// unit; until it lands the stored position stays the previous one. The windows are captured under the partition's
+/// partition's turn, so no partition waits for its own snapshot and one that cannot be stored fails no event (inside the
+/// unit, its failure failed the events, which ended parked). A snapshot only shortens the replay after a restart (the
+/// log can rebuild every window up to it), so it may land later than the unit; until it lands the stored position stays
+/// the previous one. The windows are captured under the partition's
 /// lock between units, so what is written is exactly the state at the checkpoint stored with it. A unit that does not
 /// come from the log writes its snapshot in its own transaction, as before (<see cref="RuleEvaluator"/>): a snapshot
 /// captured before it is then older and is dropped.
@@ -84,9 +83,7 @@ public sealed class WindowSnapshotWriter(
         using (await writers.EnterAsync(db, ct))
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var fence = !ownership.Clustered ? null
-                : ownership.FenceOf(partition.OrganizationId) ?? throw new PartitionLeaseLostException(partition.OrganizationId);
-            await CheckpointStore.WriteWindowsSequenceAsync(db, partition.OrganizationId, sequence, fence, ct);
+            await CheckpointStore.WriteWindowsSequenceAsync(db, partition.OrganizationId, sequence, ownership.WriteFenceOf(partition.OrganizationId), ct);
             await WindowSnapshot.WriteAsync(db, partition.OrganizationId, parts, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
