@@ -43,15 +43,18 @@ public sealed class Alert
     public string? StatusComment { get; private set; }
     public int Version { get; set; } = 1;
 
-    /// <summary>Set on <see cref="Absorbing"/>: its <see cref="EventIds"/> were not read (they are full), so absorbing leaves them alone.</summary>
+    /// <summary>Set on <see cref="Absorbing"/> without event ids: they were not read (they are full), so absorbing leaves them alone.</summary>
     private bool _eventIdsFull;
 
     /// <summary>
     /// The part of a stored alert that absorbing a match changes, for the engine to attach and update without reading
-    /// the rest (its event ids are full, its reasons unchanged). Only <see cref="Count"/>, <see cref="LastEventAt"/> and
-    /// <see cref="Version"/> (the concurrency token) may change on it; it never leaves the unit of work that attached it.
+    /// the rest (its reasons unchanged). <paramref name="eventIds"/> is the stored list while it still grows, null once it
+    /// is full (then it is neither read nor written). Only <see cref="Count"/>, <see cref="LastEventAt"/>,
+    /// <see cref="EventIds"/> and <see cref="Version"/> (the concurrency token) may change on it; it never leaves the unit
+    /// of work that attached it.
     /// </summary>
-    public static Alert Absorbing(string id, string organizationId, AlertStatus status, int count, DateTimeOffset lastEventAt, int version) => new()
+    public static Alert Absorbing(string id, string organizationId, AlertStatus status, int count, DateTimeOffset lastEventAt, int version,
+        IReadOnlyList<string>? eventIds) => new()
     {
         Id = id,
         OrganizationId = organizationId,
@@ -65,7 +68,8 @@ public sealed class Alert
         Count = count,
         LastEventAt = lastEventAt,
         Version = version,
-        _eventIdsFull = true,
+        EventIds = eventIds is null ? [] : [.. eventIds],
+        _eventIdsFull = eventIds is null,
     };
 
     /// <summary>No more event ids are kept on this alert; absorbing only counts.</summary>

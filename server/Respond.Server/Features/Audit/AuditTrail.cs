@@ -61,7 +61,7 @@ internal sealed class AuditPublisher(RespondEvents events) : SaveChangesIntercep
     private void Capture(DbContext? context)
     {
         if (context is null) return;
-        _pending.AddOrUpdate(context, context.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList());
+        _pending.AddOrUpdate(context, Persistence.TrackedEntries.Of<AuditEntry>(context).Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList());
     }
 
     private void Flush(DbContext? context)

@@ -99,7 +99,8 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
     /// The first suppressed match of the unit reads the partition's absorbing alerts in one query: a chunk usually touches
     /// most of them, and one query beats one per alert. Only what absorbing changes is read (<see cref="Alert.Absorbing"/>);
     /// an alert whose event ids are not full yet is read whole, as its list grows. What the partition committed itself
-    /// is not read again (<see cref="OpenAlertIndex.CommittedState"/>).
+    /// is not read again (<see cref="OpenAlertIndex.CommittedState"/>): after a start-up or a failed unit, each alert is
+    /// read once.
     /// </summary>
     private async Task LoadAbsorbingAsync(DateTimeOffset eventTime, CancellationToken ct)
     {
@@ -115,7 +116,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
             .Select(a => new { a.Id, a.OrganizationId, a.Status, a.Count, a.LastEventAt, a.Version, Full = a.EventIds.Count >= Alert.MaxMatchedEventIds })
             .ToListAsync(ct);
         foreach (var state in states.Where(s => s.Full))
-            Attach(new AbsorbingAlert(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version));
+            Attach(new AbsorbingAlert(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version, null));
         var growing = states.Where(s => !s.Full).Select(s => s.Id).ToList();
         if (growing.Count > 0)
             foreach (var loaded in await db.Alerts.Where(a => growing.Contains(a.Id)).ToListAsync(ct))
@@ -124,7 +125,7 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
 
     private void Attach(AbsorbingAlert state)
     {
-        var known = Alert.Absorbing(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version);
+        var known = Alert.Absorbing(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version, state.EventIds);
         db.Alerts.Attach(known);
         _touchedAlerts.TryAdd(known.Id, known);
     }

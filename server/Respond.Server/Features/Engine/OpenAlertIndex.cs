@@ -32,18 +32,18 @@ public sealed class OpenAlertIndex
     }
 
     /// <summary>
-    /// What this partition last committed of an absorbing alert whose event ids are full, so the next unit attaches it
-    /// without reading it. An analyst's acknowledgement or close changes the row's version: the unit's update then fails
+    /// What this partition last committed of an absorbing alert, so the next unit attaches it without reading it. An analyst's acknowledgement or close changes the row's version: the unit's update then fails
     /// its concurrency check, the unit rolls back (<see cref="ForgetCommitted"/>) and is evaluated again on the row.
     /// </summary>
     public AbsorbingAlert? CommittedState(string alertId) => _committed.TryGetValue(alertId, out var known) ? known : null;
 
-    /// <summary>After a unit's commit: the absorbing alerts it wrote (or read) whose event ids are full, as stored now.</summary>
+    /// <summary>After a unit's commit: the absorbing alerts it wrote (or read), as stored now (a closed one absorbs nothing more).</summary>
     public void Committed(IEnumerable<Alert> alerts)
     {
         foreach (var alert in alerts)
-            if (alert.EventIdsFull)
-                _committed[alert.Id] = new AbsorbingAlert(alert.Id, alert.OrganizationId, alert.Status, alert.Count, alert.LastEventAt, alert.Version);
+            if (alert.Status != AlertStatus.Closed)
+                _committed[alert.Id] = new AbsorbingAlert(alert.Id, alert.OrganizationId, alert.Status, alert.Count, alert.LastEventAt, alert.Version,
+                    alert.EventIdsFull ? null : alert.EventIds);
     }
 
     /// <summary>After a unit failed: nothing remembered is trusted, the next unit reads the rows again.</summary>
@@ -57,5 +57,9 @@ public sealed class OpenAlertIndex
     }
 }
 
-/// <summary>The part of a stored alert that absorbing a match reads and changes (<see cref="Alert.Absorbing"/>).</summary>
-public readonly record struct AbsorbingAlert(string Id, string OrganizationId, AlertStatus Status, int Count, DateTimeOffset LastEventAt, int Version);
+/// <summary>
+/// The part of a stored alert that absorbing a match reads and changes (<see cref="Alert.Absorbing"/>): its event ids
+/// while they still grow (up to <see cref="Alert.MaxMatchedEventIds"/>), none once they are full.
+/// </summary>
+public readonly record struct AbsorbingAlert(string Id, string OrganizationId, AlertStatus Status, int Count, DateTimeOffset LastEventAt, int Version,
+    IReadOnlyList<string>? EventIds);

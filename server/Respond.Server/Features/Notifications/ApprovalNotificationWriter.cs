@@ -26,9 +26,8 @@ internal sealed class ApprovalNotificationWriter(TimeProvider time) : SaveChange
     private void Write(DbContext? context)
     {
         if (context is null) return;
-        context.ChangeTracker.DetectChanges();
         var now = time.GetUtcNow();
-        foreach (var entry in context.ChangeTracker.Entries<ApprovalRequest>().ToList())
+        foreach (var entry in Persistence.TrackedEntries.Of<ApprovalRequest>(context))
         {
             var level = entry.State switch
             {

@@ -93,6 +93,34 @@ public abstract class RuleEngineApiTests(TestDatabase database)
     }
 
     [SkippableFact]
+    public async Task Ingest_AlertStillKeepingEventIds_GrowsItsListAcrossUnits_ThroughAcknowledgement_AndAClosedAlertAbsorbsNothing()
+    {
+        await using var api = Host();
+        await api.TurnOnAsync();
+        var rule = await api.ActiveRuleAsync(EngineScenario.MatchAlertRule);
+        await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 3).Select(i => EngineScenario.Event($"storm-{i}", type: "process.started")));
+        var id = Assert.Single(await AlertsAsync(api, rule))!.Str("node.id");
+        await api.GraphQLAsync("responder-a", "mutation($id: ID!) { acknowledgeAlert(input: { id: $id }) { errors { code } } }", new { id });
+
+        // The partition remembers the alert as it committed it; the acknowledgement changed the row since, and the later
+        // units still add to the stored list without undoing it.
+        await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 2).Select(i => EngineScenario.Event($"late-{i}", type: "process.started")));
+        await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("late-2", type: "process.started")]);
+        var counted = (await api.GraphQLAsync("admin", "query($id: ID!) { alert(id: $id) { count status eventIds } }", new { id })).At("data.alert");
+        Assert.Equal(6, counted.At("count").GetValue<int>());
+        Assert.Equal("ACKNOWLEDGED", counted.Str("status"));
+        Assert.Equal(["storm-0", "storm-1", "storm-2", "late-0", "late-1", "late-2"], counted.At("eventIds").AsArray().Select(e => e!.GetValue<string>()));
+
+        await api.GraphQLAsync("responder-a", "mutation($id: ID!) { closeAlert(input: { id: $id }) { errors { code } } }", new { id });
+        await api.PostEventsAsync("ingestor-a", [EngineScenario.Event("after-close", type: "process.started")]);
+
+        var alerts = await AlertsAsync(api, rule);
+        Assert.Equal(2, alerts.Count);
+        Assert.Equal(6, alerts.Single(a => a!.Str("node.id") == id)!.At("node.count").GetValue<int>());
+        Assert.Equal(["after-close"], alerts.Single(a => a!.Str("node.id") != id)!.At("node.eventIds").AsArray().Select(e => e!.GetValue<string>()));
+    }
+
+    [SkippableFact]
     public async Task Ingest_SuppressedRuleOfEveryOrganization_NeverCountsOneTenantOnAnothersAlert()
     {
         await using var api = Host();
