@@ -22,8 +22,9 @@ public sealed class IdleMemoryTrimOptions
 /// <summary>
 /// After a burst of ingestion the garbage collector keeps the memory it grew to (its budgets are sized for the load), so
 /// a server that handled a spike holds twice its working set while idle. Once a burst is over and the server is quiet,
-/// this runs one compacting collection in aggressive mode, which hands the free memory back to the operating system. At
-/// most once per burst; a collection of the server's live heap (tens of MiB) pauses it for milliseconds, and only when
+/// this runs one compacting collection in aggressive mode, which hands the free memory back to the operating system, then
+/// asks the C library to return the free pages of its own heaps (SQLite's caches and the runtime's native allocations
+/// live there: about 20 MiB after a burst, measured in docs/performance.md). At most once per burst; a collection of the server's live heap (tens of MiB) pauses it for milliseconds, and only when
 /// nothing is being ingested. Measured in docs/performance.md.
 /// </summary>
 public sealed partial class IdleMemoryTrim(TimeProvider time, IOptions<IdleMemoryTrimOptions> options, ILogger<IdleMemoryTrim> logger) : BackgroundService
@@ -31,7 +32,11 @@ public sealed partial class IdleMemoryTrim(TimeProvider time, IOptions<IdleMemor
     /// <summary>Bytes allocated by the process so far (tests count their own).</summary>
     internal Func<long> AllocatedBytes { get; init; } = () => GC.GetTotalAllocatedBytes();
 
-    internal Action Collect { get; init; } = () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    internal Action Collect { get; init; } = () =>
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
+    };
 
     private long? _last;
     private long _sinceTrim;
@@ -75,4 +80,24 @@ public sealed partial class IdleMemoryTrim(TimeProvider time, IOptions<IdleMemor
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Quiet after a burst of {Allocated} bytes allocated: memory trimmed, working set {Before} MiB -> {After} MiB")]
     private static partial void Trimmed(ILogger logger, long allocated, long before, long after);
+}
+
+/// <summary>The C library's heaps: glibc keeps freed pages for reuse unless asked to return them.</summary>
+internal static class NativeHeap
+{
+    private static bool _unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>Returns free pages of glibc's heaps to the operating system; does nothing elsewhere (another C library, another OS).</summary>
+    public static void Trim()
+    {
+        if (_unavailable) return;
+        try { _ = malloc_trim(0); }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException) { _unavailable = true; }
+    }
+
+    // DllImport, not LibraryImport: the call passes one integer, so it needs no marshalling code (nor unsafe blocks).
+#pragma warning disable SYSLIB1054
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
+#pragma warning restore SYSLIB1054
 }

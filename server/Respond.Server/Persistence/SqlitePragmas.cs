@@ -8,7 +8,8 @@ namespace Respond.Server.Persistence;
 /// process (a power loss may drop the last commits, never corrupt the file) and it halves the cost of each
 /// ingestion transaction (docs/performance.md). busy_timeout lets a writer that finds the database locked (the log's
 /// appends and the evaluator's commits take turns) wait inside SQLite with short back-offs, instead of failing into the
-/// driver's own retry loop, which sleeps 150 ms a time.
+/// driver's own retry loop, which sleeps 150 ms a time. Both last as long as the SQLite connection, which the pool keeps
+/// open between uses, so they run once per pooled connection, not on every open (EF opens one for each query).
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
@@ -20,10 +21,17 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _applied = new();
+
+    private void Apply(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
-        command.ExecuteNonQuery();
+        var handle = (connection as Microsoft.Data.Sqlite.SqliteConnection)?.Handle;
+        if (handle is not null && _applied.TryGetValue(handle, out _)) return;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+            command.ExecuteNonQuery();
+        }
+        if (handle is not null) _applied.AddOrUpdate(handle, handle);
     }
 }
