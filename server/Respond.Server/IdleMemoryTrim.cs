@@ -24,8 +24,8 @@ public sealed class IdleMemoryTrimOptions
 /// a server that handled a spike holds twice its working set while idle. Once a burst is over and the server is quiet,
 /// this runs one compacting collection in aggressive mode, which hands the free memory back to the operating system, then
 /// asks the C library to return the free pages of its own heaps (SQLite's caches and the runtime's native allocations
-/// live there: about 20 MiB after a burst, measured in docs/performance.md). At most once per burst; a collection of the server's live heap (tens of MiB) pauses it for milliseconds, and only when
-/// nothing is being ingested. Measured in docs/performance.md.
+/// live there: about 20 MiB after a burst). At most once per burst; a collection of the server's live heap (tens of MiB)
+/// pauses it for milliseconds, and only when nothing is being ingested. Measured in docs/performance.md.
 /// </summary>
 public sealed partial class IdleMemoryTrim(TimeProvider time, IOptions<IdleMemoryTrimOptions> options, ILogger<IdleMemoryTrim> logger) : BackgroundService
 {

@@ -32,8 +32,9 @@ public sealed class OpenAlertIndex
     }
 
     /// <summary>
-    /// What this partition last committed of an absorbing alert, so the next unit attaches it without reading it. An analyst's acknowledgement or close changes the row's version: the unit's update then fails
-    /// its concurrency check, the unit rolls back (<see cref="ForgetCommitted"/>) and is evaluated again on the row.
+    /// What this partition last committed of an absorbing alert, so the next unit attaches it without reading it. An
+    /// analyst's acknowledgement or close changes the row's version: the unit's update then fails its concurrency check,
+    /// the unit rolls back (<see cref="ForgetCommitted"/>) and is evaluated again on the row.
     /// </summary>
     public AbsorbingAlert? CommittedState(string alertId) => _committed.TryGetValue(alertId, out var known) ? known : null;
 
