@@ -112,39 +112,37 @@ public sealed class EventLogEvaluator(
     /// <summary>Evaluates the next chunk of the partition's log; false when there was none.</summary>
     private async Task<bool> DrainChunkAsync(EvaluationPartition partition, CancellationToken ct)
     {
-        List<StoredEvent> batch;
-        bool enabled;
-        await using (var scope = scopes.CreateAsyncScope())
+        // The chunk is read and evaluated in one scope: its reads track nothing, so the unit's context starts clean.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        // Every event up to the head known now was committed before it was reported: a read that finds none of
+        // them means they are gone (nothing deletes the log today), so the partition may move up to that head.
+        var head = partition.Head;
+        var checkpoint = partition.Checkpoint;
+        var enabled = await db.IsRespondOnAsync(partition.OrganizationId, ct);
+        // Respond off: the chunk only moves the checkpoint, so its events' bodies are not read.
+        var chunk = (enabled ? ChunkOf : ChunkKeysOf).For(db)(db, partition.OrganizationId, checkpoint, options.Value.EvaluationChunkSize);
+        var batch = new List<StoredEvent>();
+        await foreach (var stored in chunk.WithCancellation(ct)) batch.Add(stored);
+        if (batch.Count == 0)
         {
-            var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-            // Every event up to the head known now was committed before it was reported: a read that finds none of
-            // them means they are gone (nothing deletes the log today), so the partition may move up to that head.
-            var head = partition.Head;
-            var checkpoint = partition.Checkpoint;
-            enabled = await db.IsRespondOnAsync(partition.OrganizationId, ct);
-            // Respond off: the chunk only moves the checkpoint, so its events' bodies are not read.
-            var chunk = (enabled ? ChunkOf : ChunkKeysOf).For(db)(db, partition.OrganizationId, checkpoint, options.Value.EvaluationChunkSize);
-            batch = [];
-            await foreach (var stored in chunk.WithCancellation(ct)) batch.Add(stored);
-            if (batch.Count == 0)
-            {
-                if (head > checkpoint) partition.Evaluated(0, head);
-                partition.CaughtUp();
-                return false;
-            }
+            if (head > checkpoint) partition.Evaluated(0, head);
+            partition.CaughtUp();
+            return false;
         }
         using var span = StartEvaluationSpan(partition, batch);
         try
         {
             try
             {
-                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, ct);
+                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, scope, ct);
             }
             catch (DbUpdateConcurrencyException) when (!ct.IsCancellationRequested)
             {
                 // An alert the chunk absorbed into changed meanwhile (an analyst acknowledged or closed it): the unit rolled
-                // back and forgot what it knew of the partition's alerts; evaluated again, it reads them as they are now.
-                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, ct);
+                // back and forgot what it knew of the partition's alerts; evaluated again (in a fresh scope: the failed
+                // unit's context still tracks its changes), it reads them as they are now.
+                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, null, ct);
             }
             Evaluated(partition, batch.Count, batch[^1].Sequence);
         }
@@ -162,7 +160,7 @@ public sealed class EventLogEvaluator(
             .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size)));
 
     private static readonly CompiledQuery<Func<RespondDbContext, string, long, int, IAsyncEnumerable<StoredEvent>>> ChunkKeysOf = new(() =>
-        EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events
+        EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size)
             .Select(e => new StoredEvent { Sequence = e.Sequence, EventId = e.EventId, OrganizationId = e.OrganizationId, Source = e.Source, Type = e.Type, Json = "" })));
 
@@ -189,7 +187,7 @@ public sealed class EventLogEvaluator(
         {
             try
             {
-                await evaluator.EvaluateFromLogAsync(partition, [stored], enabled, ct);
+                await evaluator.EvaluateFromLogAsync(partition, [stored], enabled, null, ct);
                 Evaluated(partition, 1, stored.Sequence);
                 return;
             }

@@ -37,16 +37,23 @@ public sealed class RuleEvaluator(
 {
     /// <summary>
     /// Evaluates events read from the log (the caller holds the partition's lock) and moves the checkpoint past the last
-    /// of them in the same transaction. With Respond off the checkpoint moves and nothing runs.
+    /// of them in the same transaction. With Respond off the checkpoint moves and nothing runs. <paramref name="scope"/>
+    /// is the scope the caller read the events in, when its context tracks nothing (one context per chunk, not two); the
+    /// caller disposes it.
     /// </summary>
-    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, bool enabled, CancellationToken ct) =>
-        InUnitOfWorkAsync(partition, async (engine, uow) =>
+    public async Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, bool enabled, IServiceScope? scope,
+        CancellationToken ct)
+    {
+        Func<WorkflowEngine, EngineUnitOfWork, Task<int>> work = async (engine, uow) =>
         {
             EvictIfDue(partition);
             if (enabled)
                 foreach (var stored in batch) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
             return 0;
-        }, batch[^1].Sequence, null, ct);
+        };
+        if (scope is not null) await InUnitOfWorkAsync(scope.ServiceProvider, partition, work, batch[^1].Sequence, null, ct);
+        else await InUnitOfWorkAsync(partition, work, batch[^1].Sequence, null, ct);
+    }
 
     /// <summary>
     /// Start-up: windows changed after the partition's last snapshot were lost with the process; evaluating the log again
@@ -237,7 +244,13 @@ public sealed class RuleEvaluator(
         long? checkpointTo, Func<RespondDbContext, CancellationToken, Task>? inTransaction, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var uow = scope.ServiceProvider.GetRequiredService<EngineUnitOfWork>();
+        return await InUnitOfWorkAsync(scope.ServiceProvider, partition, work, checkpointTo, inTransaction, ct);
+    }
+
+    private async Task<T> InUnitOfWorkAsync<T>(IServiceProvider services, EvaluationPartition partition, Func<WorkflowEngine, EngineUnitOfWork, Task<T>> work,
+        long? checkpointTo, Func<RespondDbContext, CancellationToken, Task>? inTransaction, CancellationToken ct)
+    {
+        var uow = services.GetRequiredService<EngineUnitOfWork>();
         uow.OpenAlerts = partition.OpenAlerts;
         var engine = new WorkflowEngine(partition.Windows, uow, uow.ActionDispatcher, uow, uow, scheduler, time,
             new WorkflowEngineOptions { DefaultApprovalTimeout = approvalOptions.Value.DefaultTimeout, PersistCompletedInstances = true, DetailFalseMatches = false }, expressions);
