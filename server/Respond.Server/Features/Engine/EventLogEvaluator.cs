@@ -120,7 +120,17 @@ public sealed class EventLogEvaluator(
         var head = partition.Head;
         var checkpoint = partition.Checkpoint;
         var enabled = await db.IsRespondOnAsync(partition.OrganizationId, ct);
-        // Respond off: the chunk only moves the checkpoint, so its events' bodies are not read.
+        if (!enabled && head > checkpoint)
+        {
+            // Respond off: nothing runs, so the checkpoint moves to the head in one step, without reading the events.
+            var skipped = (int)Math.Min(partition.Pending, int.MaxValue);
+            using var skipSpan = StartSpan("skip events", partition, head, skipped);
+            await evaluator.SkipToAsync(partition, head, scope, ct);
+            Evaluated(partition, skipped, head);
+            return true;
+        }
+        // Respond off with no head reported (nothing appended since start-up): the chunk only moves the checkpoint, so
+        // its events' bodies are not read.
         var chunk = (enabled ? ChunkOf : ChunkKeysOf).For(db)(db, partition.OrganizationId, checkpoint, options.Value.EvaluationChunkSize);
         var batch = new List<StoredEvent>();
         await foreach (var stored in chunk.WithCancellation(ct)) batch.Add(stored);
@@ -130,7 +140,7 @@ public sealed class EventLogEvaluator(
             partition.CaughtUp();
             return false;
         }
-        using var span = StartEvaluationSpan(partition, batch);
+        using var span = StartSpan("evaluate events", partition, batch[^1].Sequence, batch.Count)?.SetTag("respond.sequence.first", batch[0].Sequence);
         try
         {
             try
@@ -165,18 +175,17 @@ public sealed class EventLogEvaluator(
             .Select(e => new StoredEvent { Sequence = e.Sequence, EventId = e.EventId, OrganizationId = e.OrganizationId, Source = e.Source, Type = e.Type, Json = "" })));
 
     /// <summary>
-    /// One span per chunk, never per event. It continues the trace of the request that appended the chunk's first event
-    /// and links the other requests whose events it evaluates, so an ingest request's trace shows its evaluation.
+    /// One span per chunk (or per skip of a partition whose Respond is off), never per event. It continues the trace of
+    /// the request that appended the first of its events and links the other requests whose events it covers, so an
+    /// ingest request's trace shows what became of its events.
     /// </summary>
-    private static Activity? StartEvaluationSpan(EvaluationPartition partition, List<StoredEvent> batch)
+    private static Activity? StartSpan(string name, EvaluationPartition partition, long lastSequence, int count)
     {
         if (!RespondTelemetry.Source.HasListeners()) return null;
-        var producers = partition.ProducersOf(partition.Checkpoint, batch[^1].Sequence);
-        var span = RespondTelemetry.Source.StartActivity("evaluate events", ActivityKind.Consumer, producers.Count > 0 ? producers[0] : default,
+        var producers = partition.ProducersOf(partition.Checkpoint, lastSequence);
+        var span = RespondTelemetry.Source.StartActivity(name, ActivityKind.Consumer, producers.Count > 0 ? producers[0] : default,
             links: producers.Skip(1).Select(p => new ActivityLink(p)));
-        span?.SetTag("respond.organization_id", partition.OrganizationId).SetTag("respond.events.count", batch.Count)
-            .SetTag("respond.sequence.first", batch[0].Sequence).SetTag("respond.sequence.last", batch[^1].Sequence);
-        return span;
+        return span?.SetTag("respond.organization_id", partition.OrganizationId).SetTag("respond.events.count", count).SetTag("respond.sequence.last", lastSequence);
     }
 
     private async Task EvaluateAloneAsync(EvaluationPartition partition, StoredEvent stored, bool enabled, CancellationToken ct)

@@ -55,6 +55,14 @@ public sealed class RuleEvaluator(
         else await InUnitOfWorkAsync(partition, work, batch[^1].Sequence, null, ct);
     }
 
+    /// <summary>Respond is off for the partition: moves its checkpoint to <paramref name="to"/> (a head known committed) and runs nothing.</summary>
+    public Task SkipToAsync(EvaluationPartition partition, long to, IServiceScope scope, CancellationToken ct) =>
+        InUnitOfWorkAsync(scope.ServiceProvider, partition, (_, _) =>
+        {
+            EvictIfDue(partition);
+            return Task.FromResult(0);
+        }, to, null, ct);
+
     /// <summary>
     /// Start-up: windows changed after the partition's last snapshot were lost with the process; evaluating the log again
     /// from the snapshot's position up to the checkpoint, with every effect discarded (those events' alerts, runs and

@@ -241,6 +241,30 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
     }
 
     [SkippableFact]
+    public async Task Ingest_RespondOff_BacklogOfSeveralChunksPassedWithoutReadingTheLog_AndNeverEvaluatedAfterTurningOn()
+    {
+        var commands = new SqlCommandLog();
+        await using var api = commands.Attach(RespondApiFixture.For(database).With("Respond:Engine:EvaluationChunkSize", "2"));
+        var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
+        var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
+        evaluator.Pause();
+        var stored = await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 7).Select(i => Process($"off-{i}")), waitForEvaluation: false);
+        commands.Clear();
+
+        evaluator.Resume();
+        await api.EvaluatedAsync();
+        var logReads = commands.Reading("Events");
+        var lag = await api.GraphQLAsync("admin", "{ evaluationLag { events } }");
+        await api.TurnOnAsync();
+        await api.PostEventsAsync("ingestor-a", [Process("on-0")]);
+
+        Assert.Equal(7, stored.At("accepted").GetValue<int>());
+        Assert.Equal(0, logReads);
+        Assert.Equal(0, lag.At("data.evaluationLag.events").GetValue<long>());
+        Assert.Equal(["on-0"], (await AlertsAsync(api, rule)).Select(a => a!.At("node.eventIds").AsArray().Single()!.GetValue<string>()));
+    }
+
+    [SkippableFact]
     public async Task Restart_EventsStoredButNotEvaluated_EvaluatedExactlyOnceFromTheCheckpoint()
     {
         var first = RespondApiFixture.For(database);
