@@ -109,7 +109,7 @@ public sealed class EventLogEvaluator(
         if (partition.HasWork && ownership.Holds(partition.OrganizationId)) partitions.Wake();
     }
 
-    /// <summary>Evaluates the next chunk of the partition's log; false when there was none.</summary>
+    /// <summary>Evaluates the next chunk of the partition's log; false when there was none or the checkpoint reached the head.</summary>
     private async Task<bool> DrainChunkAsync(EvaluationPartition partition, CancellationToken ct)
     {
         // The chunk is read and evaluated in one scope: its reads track nothing, so the unit's context starts clean.
@@ -127,7 +127,7 @@ public sealed class EventLogEvaluator(
             using var skipSpan = StartSpan("skip events", partition, head, skipped);
             await evaluator.SkipToAsync(partition, head, scope, ct);
             Evaluated(partition, skipped, head);
-            return true;
+            return MoreToDo(partition);
         }
         // Respond off with no head reported (nothing appended since start-up): the chunk only moves the checkpoint, so
         // its events' bodies are not read.
@@ -162,7 +162,15 @@ public sealed class EventLogEvaluator(
             EngineLog.ChunkFailed(logger, batch.Count, partition.OrganizationId, batch[0].Sequence, ex);
             foreach (var stored in batch) await EvaluateAloneAsync(partition, stored, enabled, ct);
         }
-        return true;
+        return MoreToDo(partition);
+    }
+
+    /// <summary>After a chunk: whether the head is still ahead, so that reaching it costs no read of an empty chunk.</summary>
+    private static bool MoreToDo(EvaluationPartition partition)
+    {
+        if (partition.HasWork) return true;
+        partition.CaughtUp();
+        return false;
     }
 
     private static readonly CompiledQuery<Func<RespondDbContext, string, long, int, IAsyncEnumerable<StoredEvent>>> ChunkOf = new(() =>

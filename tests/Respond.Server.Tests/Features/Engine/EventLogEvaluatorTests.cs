@@ -241,6 +241,25 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
     }
 
     [SkippableFact]
+    public async Task Ingest_Backlog_ReadChunkByChunkUpToTheHead_WithoutAFinalReadOfAnEmptyChunk()
+    {
+        var commands = new SqlCommandLog();
+        await using var api = commands.Attach(RespondApiFixture.For(database).With("Respond:Engine:EvaluationChunkSize", "2"));
+        await api.TurnOnAsync();
+        var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
+        var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
+        evaluator.Pause();
+        await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 5).Select(i => Process($"chunk-{i}")), waitForEvaluation: false);
+        commands.Clear();
+
+        evaluator.Resume();
+        await api.EvaluatedAsync();
+
+        Assert.Equal(3, commands.Reading("Events"));
+        Assert.Equal(5, (await AlertsAsync(api, rule)).Count);
+    }
+
+    [SkippableFact]
     public async Task Ingest_RespondOff_BacklogOfSeveralChunksPassedWithoutReadingTheLog_AndNeverEvaluatedAfterTurningOn()
     {
         var commands = new SqlCommandLog();
