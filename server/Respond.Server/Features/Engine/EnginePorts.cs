@@ -52,11 +52,15 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
         {
             if (!_touchedAlerts.TryGetValue(openId, out var open))
             {
-                if (!_absorbingLoaded) await LoadAbsorbingAsync(request.EventTime, ct);
-                if (!_touchedAlerts.TryGetValue(openId, out open))
+                if (OpenAlerts.CommittedState(openId) is { } committed) open = Attach(committed);
+                else
                 {
-                    open = await db.Alerts.FindAsync([openId], ct);
-                    if (open is not null) _touchedAlerts[openId] = open;
+                    if (!_absorbingLoaded) await LoadAbsorbingAsync(request.EventTime, ct);
+                    if (!_touchedAlerts.TryGetValue(openId, out open))
+                    {
+                        open = await db.Alerts.FindAsync([openId], ct);
+                        if (open is not null) _touchedAlerts[openId] = open;
+                    }
                 }
             }
             if (open is not null && open.Status != AlertStatus.Closed && open.OrganizationId == request.OrganizationId)
@@ -96,21 +100,18 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
     }
 
     /// <summary>
-    /// The first suppressed match of the unit reads the partition's absorbing alerts in one query: a chunk usually touches
-    /// most of them, and one query beats one per alert. Only what absorbing changes is read (<see cref="Alert.Absorbing"/>);
-    /// an alert whose event ids are not full yet is read whole, as its list grows. What the partition committed itself
-    /// is not read again (<see cref="OpenAlertIndex.CommittedState"/>): after a start-up or a failed unit, each alert is
-    /// read once.
+    /// What the partition committed itself is not read again (<see cref="OpenAlertIndex.CommittedState"/>): such an
+    /// alert is attached as remembered when a match needs it, and only then. The first suppressed match of the unit
+    /// that needs an alert the partition does not remember (after a start-up or a failed unit) reads all the absorbing
+    /// alerts it does not remember in one query: a chunk usually touches most of them, and one query beats one per alert.
+    /// Only what absorbing changes is read (<see cref="Alert.Absorbing"/>); an alert whose event ids are not full yet is
+    /// read whole, as its list grows.
     /// </summary>
     private async Task LoadAbsorbingAsync(DateTimeOffset eventTime, CancellationToken ct)
     {
         _absorbingLoaded = true;
-        var absorbing = new List<string>();
-        foreach (var id in OpenAlerts.AbsorbingAt(eventTime, MaxAbsorbingLoaded))
-        {
-            if (OpenAlerts.CommittedState(id) is { } committed) Attach(committed);
-            else absorbing.Add(id);
-        }
+        var absorbing = OpenAlerts.AbsorbingAt(eventTime, MaxAbsorbingLoaded)
+            .Where(id => OpenAlerts.CommittedState(id) is null && !_touchedAlerts.ContainsKey(id)).ToList();
         if (absorbing.Count == 0) return;
         var states = await db.Alerts.AsNoTracking().Where(a => absorbing.Contains(a.Id))
             .Select(a => new { a.Id, a.OrganizationId, a.Status, a.Count, a.LastEventAt, a.Version, Full = a.EventIds.Count >= Alert.MaxMatchedEventIds })
@@ -123,11 +124,12 @@ public sealed class EngineUnitOfWork(RespondDbContext db, RuleIndex rules, Actio
                 _touchedAlerts.TryAdd(loaded.Id, loaded);
     }
 
-    private void Attach(AbsorbingAlert state)
+    private Alert Attach(AbsorbingAlert state)
     {
         var known = Alert.Absorbing(state.Id, state.OrganizationId, state.Status, state.Count, state.LastEventAt, state.Version, state.EventIds);
         db.Alerts.Attach(known);
         _touchedAlerts.TryAdd(known.Id, known);
+        return known;
     }
 
     /// <summary>After the commit: the partition remembers its absorbing alerts as stored, for the next unit.</summary>
