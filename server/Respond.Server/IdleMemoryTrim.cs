@@ -34,8 +34,6 @@ public sealed partial class IdleMemoryTrim(TimeProvider time, IOptions<IdleMemor
 
     internal Action Collect { get; init; } = () =>
     {
-        // Idle SQLite connections each hold a page cache (SqlitePragmas); closed, they hand it back. The next query opens one.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
     };

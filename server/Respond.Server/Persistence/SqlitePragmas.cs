@@ -8,10 +8,7 @@ namespace Respond.Server.Persistence;
 /// process (a power loss may drop the last commits, never corrupt the file) and it halves the cost of each
 /// ingestion transaction (docs/performance.md). busy_timeout lets a writer that finds the database locked (the log's
 /// appends and the evaluator's commits take turns) wait inside SQLite with short back-offs, instead of failing into the
-/// driver's own retry loop, which sleeps 150 ms a time. cache_size gives each connection 8 MiB of pages instead of
-/// SQLite's 2: the log's unique index takes random event ids, and a transaction of 1,000 appends touches more pages than
-/// 2 MiB hold (docs/performance.md: +25-35 % pipeline throughput); the idle trim closes idle connections, which frees
-/// their caches (IdleMemoryTrim). All three last as long as the SQLite connection, which the pool keeps
+/// driver's own retry loop, which sleeps 150 ms a time. Both last as long as the SQLite connection, which the pool keeps
 /// open between uses, so they run once per pooled connection, not on every open (EF opens one for each query).
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
@@ -24,6 +21,17 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The page cache of a connection while it appends to the log (<c>PRAGMA cache_size</c>, in KiB when negative): the
+    /// log's unique index takes random event ids, and a transaction of 1,000 appends touches more pages than SQLite's
+    /// default 2 MiB hold (docs/performance.md: +25-35 % pipeline throughput). Appends take turns, so one connection at a
+    /// time holds it; it goes back to the default after the transaction, which frees the pages.
+    /// </summary>
+    public const string AppendCache = "PRAGMA cache_size=-8192;";
+
+    /// <summary>SQLite's default page cache (2 MiB), what every other use of a connection runs with.</summary>
+    public const string DefaultCache = "PRAGMA cache_size=-2000;";
+
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _applied = new();
 
     private void Apply(DbConnection connection)
@@ -32,7 +40,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (handle is not null && _applied.TryGetValue(handle, out _)) return;
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-8192;";
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
             command.ExecuteNonQuery();
         }
         if (handle is not null) _applied.AddOrUpdate(handle, handle);

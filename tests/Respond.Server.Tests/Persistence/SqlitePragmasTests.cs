@@ -10,7 +10,7 @@ public sealed class SqlitePragmasTests : IDisposable
     private string ConnectionString => $"Data Source={_path};Pooling=True";
 
     [Fact]
-    public async Task EveryPooledConnection_RunsWithSynchronousNormalABusyTimeoutAndAnEightMiBPageCache_SetOnceNotOnEveryOpen()
+    public async Task EveryPooledConnection_RunsWithSynchronousNormalAndABusyTimeout_SetOnceNotOnEveryOpen()
     {
         var options = new DbContextOptionsBuilder<SqliteRespondDbContext>().UseSqlite(ConnectionString)
             .AddInterceptors(new SqlitePragmas()).Options;
@@ -21,8 +21,8 @@ public sealed class SqlitePragmasTests : IDisposable
         {
             await first.Database.OpenConnectionAsync();
             await second.Database.OpenConnectionAsync();
-            Assert.Equal((1L, 30000L, -8192L), await PragmasAsync(first));
-            Assert.Equal((1L, 30000L, -8192L), await PragmasAsync(second));
+            Assert.Equal((1L, 30000L, -2000L), await PragmasAsync(first));
+            Assert.Equal((1L, 30000L, -2000L), await PragmasAsync(second));
             await ExecAsync(first, "PRAGMA synchronous=FULL;");
             await ExecAsync(second, "PRAGMA synchronous=FULL;");
         }
@@ -31,7 +31,7 @@ public sealed class SqlitePragmasTests : IDisposable
         // set on it above is still there.
         await using var again = new SqliteRespondDbContext(options);
         await again.Database.OpenConnectionAsync();
-        Assert.Equal((2L, 30000L, -8192L), await PragmasAsync(again));
+        Assert.Equal((2L, 30000L, -2000L), await PragmasAsync(again));
     }
 
     private static async Task<(long Synchronous, long BusyTimeout, long CacheSize)> PragmasAsync(DbContext db) =>

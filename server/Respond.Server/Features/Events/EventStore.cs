@@ -22,54 +22,70 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
         try
         {
             using var turn = await writers.EnterAsync(db, ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
             var sqlServer = db.Database.IsSqlServer();
             var postgreSql = db.Database.IsNpgsql();
-            if (sqlServer || postgreSql) await LockOrganizationsAsync(connection, tx, events, sqlServer, ct);
-            await using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            command.CommandText = sqlServer
-                ? """
-                  IF NOT EXISTS (SELECT 1 FROM [Events] WITH (UPDLOCK, HOLDLOCK) WHERE [OrganizationId] = @org AND [Source] = @source AND [EventId] = @id)
-                  INSERT INTO [Events] ([EventId], [OrganizationId], [Source], [Type], [Severity], [Time], [ReceivedAt], [Json])
-                  OUTPUT INSERTED.[Sequence]
-                  VALUES (@id, @org, @source, @type, @severity, @time, @received, @json)
-                  """
-                : $"""
-                  INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
-                  VALUES (@id, @org, @source, @type, @severity, @time, @received, {(postgreSql ? "CAST(@json AS jsonb)" : "@json")})
-                  ON CONFLICT ("OrganizationId", "Source", "EventId") DO NOTHING
-                  RETURNING "Sequence"
-                  """;
-            var id = Add(command, "@id", DbType.String);
-            var org = Add(command, "@org", DbType.String);
-            var source = Add(command, "@source", DbType.String);
-            var type = Add(command, "@type", DbType.String);
-            var severity = Add(command, "@severity", DbType.Int32);
-            var at = Add(command, "@time", DbType.Int64);
-            var received = Add(command, "@received", DbType.Int64);
-            var json = Add(command, "@json", DbType.String);
-            await command.PrepareAsync(ct);
-            received.Value = time.GetUtcNow().UtcTicks;
-            foreach (var e in events)
+            var sqlite = !sqlServer && !postgreSql;
+            if (sqlite) await db.Database.ExecuteSqlRawAsync(SqlitePragmas.AppendCache, ct);
+            try
             {
-                id.Value = e.EventId;
-                org.Value = e.OrganizationId;
-                source.Value = e.Source;
-                type.Value = e.Type;
-                severity.Value = (int)e.Severity;
-                at.Value = e.Time.UtcTicks;
-                json.Value = e.Json;
-                var sequence = await command.ExecuteScalarAsync(ct);
-                if (sequence is not null and not DBNull) inserted.Add((e, Convert.ToInt64(sequence, System.Globalization.CultureInfo.InvariantCulture)));
+                await AppendAsync(connection, events, inserted, sqlServer, postgreSql, ct);
             }
-            await tx.CommitAsync(ct);
+            finally
+            {
+                if (sqlite) await db.Database.ExecuteSqlRawAsync(SqlitePragmas.DefaultCache, CancellationToken.None);
+            }
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
         return inserted;
+    }
+
+    /// <summary>One transaction: insert-if-absent of each event, the new ones added to <paramref name="inserted"/> with their sequence.</summary>
+    private async Task AppendAsync(DbConnection connection, IReadOnlyList<ParsedEvent> events, List<(ParsedEvent, long)> inserted, bool sqlServer, bool postgreSql,
+        CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (sqlServer || postgreSql) await LockOrganizationsAsync(connection, tx, events, sqlServer, ct);
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sqlServer
+            ? """
+              IF NOT EXISTS (SELECT 1 FROM [Events] WITH (UPDLOCK, HOLDLOCK) WHERE [OrganizationId] = @org AND [Source] = @source AND [EventId] = @id)
+              INSERT INTO [Events] ([EventId], [OrganizationId], [Source], [Type], [Severity], [Time], [ReceivedAt], [Json])
+              OUTPUT INSERTED.[Sequence]
+              VALUES (@id, @org, @source, @type, @severity, @time, @received, @json)
+              """
+            : $"""
+              INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
+              VALUES (@id, @org, @source, @type, @severity, @time, @received, {(postgreSql ? "CAST(@json AS jsonb)" : "@json")})
+              ON CONFLICT ("OrganizationId", "Source", "EventId") DO NOTHING
+              RETURNING "Sequence"
+              """;
+        var id = Add(command, "@id", DbType.String);
+        var org = Add(command, "@org", DbType.String);
+        var source = Add(command, "@source", DbType.String);
+        var type = Add(command, "@type", DbType.String);
+        var severity = Add(command, "@severity", DbType.Int32);
+        var at = Add(command, "@time", DbType.Int64);
+        var received = Add(command, "@received", DbType.Int64);
+        var json = Add(command, "@json", DbType.String);
+        await command.PrepareAsync(ct);
+        received.Value = time.GetUtcNow().UtcTicks;
+        foreach (var e in events)
+        {
+            id.Value = e.EventId;
+            org.Value = e.OrganizationId;
+            source.Value = e.Source;
+            type.Value = e.Type;
+            severity.Value = (int)e.Severity;
+            at.Value = e.Time.UtcTicks;
+            json.Value = e.Json;
+            var sequence = await command.ExecuteScalarAsync(ct);
+            if (sequence is not null and not DBNull) inserted.Add((e, Convert.ToInt64(sequence, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>
