@@ -152,7 +152,8 @@ public sealed class EventLogEvaluator(
                 // An alert the chunk absorbed into changed meanwhile (an analyst acknowledged or closed it): the unit rolled
                 // back and forgot what it knew of the partition's alerts; evaluated again (in a fresh scope: the failed
                 // unit's context still tracks its changes), it reads them as they are now.
-                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, null, ct);
+                await using var fresh = scopes.CreateAsyncScope();
+                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, fresh, ct);
             }
             Evaluated(partition, batch.Count, batch[^1].Sequence);
         }
@@ -204,7 +205,8 @@ public sealed class EventLogEvaluator(
         {
             try
             {
-                await evaluator.EvaluateFromLogAsync(partition, [stored], enabled, null, ct);
+                await using var scope = scopes.CreateAsyncScope();
+                await evaluator.EvaluateFromLogAsync(partition, [stored], enabled, scope, ct);
                 Evaluated(partition, 1, stored.Sequence);
                 return;
             }

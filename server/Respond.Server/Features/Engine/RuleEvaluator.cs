@@ -38,22 +38,18 @@ public sealed class RuleEvaluator(
     /// <summary>
     /// Evaluates events read from the log (the caller holds the partition's lock) and moves the checkpoint past the last
     /// of them in the same transaction. With Respond off the checkpoint moves and nothing runs. <paramref name="scope"/>
-    /// is the scope the caller read the events in, when its context tracks nothing (one context per chunk, not two); the
-    /// caller disposes it.
+    /// is the caller's, whose context tracks nothing yet (the chunk was read in it untracked: one context per chunk, not
+    /// two); the caller disposes it, and gives a retry a fresh one.
     /// </summary>
-    public async Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, bool enabled, IServiceScope? scope,
-        CancellationToken ct)
-    {
-        Func<WorkflowEngine, EngineUnitOfWork, Task<int>> work = async (engine, uow) =>
+    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, bool enabled, IServiceScope scope,
+        CancellationToken ct) =>
+        InUnitOfWorkAsync(scope.ServiceProvider, partition, async (engine, uow) =>
         {
             EvictIfDue(partition);
             if (enabled)
                 foreach (var stored in batch) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
             return 0;
-        };
-        if (scope is not null) await InUnitOfWorkAsync(scope.ServiceProvider, partition, work, batch[^1].Sequence, null, ct);
-        else await InUnitOfWorkAsync(partition, work, batch[^1].Sequence, null, ct);
-    }
+        }, batch[^1].Sequence, null, ct);
 
     /// <summary>Respond is off for the partition: moves its checkpoint to <paramref name="to"/> (a head known committed) and runs nothing.</summary>
     public Task SkipToAsync(EvaluationPartition partition, long to, IServiceScope scope, CancellationToken ct) =>
