@@ -119,19 +119,19 @@ public sealed class EventLogEvaluator(
         // them means they are gone (nothing deletes the log today), so the partition may move up to that head.
         var head = partition.Head;
         var checkpoint = partition.Checkpoint;
-        var enabled = await db.IsRespondOnAsync(partition.OrganizationId, ct);
-        if (!enabled && head > checkpoint)
+        if (!await db.IsRespondOnAsync(partition.OrganizationId, ct))
         {
             // Respond off: nothing runs, so the checkpoint moves to the head in one step, without reading the events.
-            var skipped = (int)Math.Min(partition.Pending, int.MaxValue);
-            using var skipSpan = StartSpan("skip events", partition, head, skipped);
-            await evaluator.SkipToAsync(partition, head, scope, ct);
-            Evaluated(partition, skipped, head);
+            if (head > checkpoint)
+            {
+                var skipped = (int)Math.Min(partition.Pending, int.MaxValue);
+                using var skipSpan = StartSpan("skip events", partition, head, skipped);
+                await evaluator.SkipToAsync(partition, head, scope, ct);
+                Evaluated(partition, skipped, head);
+            }
             return MoreToDo(partition);
         }
-        // Respond off with no head reported (nothing appended since start-up): the chunk only moves the checkpoint, so
-        // its events' bodies are not read.
-        var chunk = (enabled ? ChunkOf : ChunkKeysOf).For(db)(db, partition.OrganizationId, checkpoint, options.Value.EvaluationChunkSize);
+        var chunk = ChunkOf.For(db)(db, partition.OrganizationId, checkpoint, options.Value.EvaluationChunkSize);
         var batch = new List<StoredEvent>();
         await foreach (var stored in chunk.WithCancellation(ct)) batch.Add(stored);
         if (batch.Count == 0)
@@ -145,7 +145,7 @@ public sealed class EventLogEvaluator(
         {
             try
             {
-                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, scope, ct);
+                await evaluator.EvaluateFromLogAsync(partition, batch, scope, ct);
             }
             catch (DbUpdateConcurrencyException) when (!ct.IsCancellationRequested)
             {
@@ -153,7 +153,7 @@ public sealed class EventLogEvaluator(
                 // back and forgot what it knew of the partition's alerts; evaluated again (in a fresh scope: the failed
                 // unit's context still tracks its changes), it reads them as they are now.
                 await using var fresh = scopes.CreateAsyncScope();
-                await evaluator.EvaluateFromLogAsync(partition, batch, enabled, fresh, ct);
+                await evaluator.EvaluateFromLogAsync(partition, batch, fresh, ct);
             }
             Evaluated(partition, batch.Count, batch[^1].Sequence);
         }
@@ -161,7 +161,7 @@ public sealed class EventLogEvaluator(
         {
             span?.SetStatus(ActivityStatusCode.Error, "The chunk failed; its events are evaluated one by one.");
             EngineLog.ChunkFailed(logger, batch.Count, partition.OrganizationId, batch[0].Sequence, ex);
-            foreach (var stored in batch) await EvaluateAloneAsync(partition, stored, enabled, ct);
+            foreach (var stored in batch) await EvaluateAloneAsync(partition, stored, ct);
         }
         return MoreToDo(partition);
     }
@@ -178,11 +178,6 @@ public sealed class EventLogEvaluator(
         EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size)));
 
-    private static readonly CompiledQuery<Func<RespondDbContext, string, long, int, IAsyncEnumerable<StoredEvent>>> ChunkKeysOf = new(() =>
-        EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events.AsNoTracking()
-            .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size)
-            .Select(e => new StoredEvent { Sequence = e.Sequence, EventId = e.EventId, OrganizationId = e.OrganizationId, Source = e.Source, Type = e.Type, Json = "" })));
-
     /// <summary>
     /// One span per chunk (or per skip of a partition whose Respond is off), never per event. It continues the trace of
     /// the request that appended the first of its events and links the other requests whose events it covers, so an
@@ -197,7 +192,7 @@ public sealed class EventLogEvaluator(
         return span?.SetTag("respond.organization_id", partition.OrganizationId).SetTag("respond.events.count", count).SetTag("respond.sequence.last", lastSequence);
     }
 
-    private async Task EvaluateAloneAsync(EvaluationPartition partition, StoredEvent stored, bool enabled, CancellationToken ct)
+    private async Task EvaluateAloneAsync(EvaluationPartition partition, StoredEvent stored, CancellationToken ct)
     {
         Exception? last = null;
         var attempts = options.Value.MaxEvaluationAttempts;
@@ -206,7 +201,7 @@ public sealed class EventLogEvaluator(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await evaluator.EvaluateFromLogAsync(partition, [stored], enabled, scope, ct);
+                await evaluator.EvaluateFromLogAsync(partition, [stored], scope, ct);
                 Evaluated(partition, 1, stored.Sequence);
                 return;
             }

@@ -37,17 +37,15 @@ public sealed class RuleEvaluator(
 {
     /// <summary>
     /// Evaluates events read from the log (the caller holds the partition's lock) and moves the checkpoint past the last
-    /// of them in the same transaction. With Respond off the checkpoint moves and nothing runs. <paramref name="scope"/>
+    /// of them in the same transaction (Respond on; with Respond off, <see cref="SkipToAsync"/>). <paramref name="scope"/>
     /// is the caller's, whose context tracks nothing yet (the chunk was read in it untracked: one context per chunk, not
     /// two); the caller disposes it, and gives a retry a fresh one.
     /// </summary>
-    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, bool enabled, IServiceScope scope,
-        CancellationToken ct) =>
+    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, IServiceScope scope, CancellationToken ct) =>
         InUnitOfWorkAsync(scope.ServiceProvider, partition, async (engine, uow) =>
         {
             EvictIfDue(partition);
-            if (enabled)
-                foreach (var stored in batch) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
+            foreach (var stored in batch) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
             return 0;
         }, batch[^1].Sequence, null, ct);
 
