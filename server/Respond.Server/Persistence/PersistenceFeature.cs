@@ -102,11 +102,13 @@ public static class PersistenceFeature
     /// <summary>
     /// What every save passes through: the audit's publisher, the webhook outbox's writer, the approval notifications'
     /// writer and (PostgreSQL) the notices to the other nodes, the writers in the same transaction as the change. All are
-    /// singletons, so the context's options are built once (optionsLifetime: Singleton), not again in every scope.
+    /// singletons, so the context's options are built once (optionsLifetime: Singleton), not again in every scope. Any
+    /// other <c>IInterceptor</c> registered as a service joins them (tests watch commands and transactions that way).
     /// </summary>
     private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] SaveInterceptors(IServiceProvider sp) =>
         [sp.GetRequiredService<Features.Audit.AuditPublisher>(), sp.GetRequiredService<Features.Webhooks.WebhookOutboxWriter>(),
-            sp.GetRequiredService<Features.Notifications.ApprovalNotificationWriter>(), sp.GetRequiredService<Features.Cluster.ClusterNoticeWriter>()];
+            sp.GetRequiredService<Features.Notifications.ApprovalNotificationWriter>(), sp.GetRequiredService<Features.Cluster.ClusterNoticeWriter>(),
+            .. sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()];
 
     private static void RequireConnectionString(DatabaseProvider provider, string? connectionString)
     {

@@ -197,8 +197,9 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         model.Entity<WindowSnapshotPart>(e =>
         {
             e.ToTable("WindowSnapshots");
-            e.HasKey(w => new { w.OrganizationId, w.Part });
+            e.HasKey(w => new { w.OrganizationId, w.SnapshotId, w.Part });
             e.Property(w => w.OrganizationId).HasMaxLength(64);
+            e.Property(w => w.SnapshotId).ValueGeneratedNever();
             e.Property(w => w.Part).ValueGeneratedNever();
         });
         model.Entity<EvaluationCheckpoint>(e =>

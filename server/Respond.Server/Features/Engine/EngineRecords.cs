@@ -25,11 +25,14 @@ public sealed class WorkflowInstanceRecord
 /// <summary>
 /// One part of an organization's window snapshot: every sliding window (threshold, correlate) of its partition, in
 /// <see cref="WindowSnapshot"/>'s binary form, cut into parts of at most <see cref="WindowSnapshot.PartBytes"/>. The
-/// parts in <see cref="Part"/> order are one snapshot; a new snapshot replaces all of them in its unit's transaction.
+/// parts of one <see cref="SnapshotId"/>, in <see cref="Part"/> order, are one snapshot; the partition's checkpoint names
+/// the one that counts (<see cref="EvaluationCheckpoint.WindowsSnapshotId"/>). Parts of any other snapshot are a write
+/// that was superseded or interrupted, deleted by the next one.
 /// </summary>
 public sealed class WindowSnapshotPart
 {
     public required string OrganizationId { get; init; }
+    public long SnapshotId { get; init; }
     public int Part { get; init; }
     public required byte[] Data { get; init; }
 }
@@ -38,13 +41,14 @@ public sealed class WindowSnapshotPart
 /// How far one partition (an organization) has evaluated the event log: the sequence of the last event whose effects
 /// are stored. Written in the same transaction as those effects, so after a crash evaluation resumes right after it.
 /// <see cref="WindowsSequence"/>: the position the stored window snapshot reflects; windows of the events after it are
-/// rebuilt by replaying the log at start-up.
+/// rebuilt by replaying the log at start-up. <see cref="WindowsSnapshotId"/>: which stored snapshot that is.
 /// </summary>
 public sealed class EvaluationCheckpoint
 {
     public required string OrganizationId { get; init; }
     public long Sequence { get; set; }
     public long WindowsSequence { get; set; }
+    public long WindowsSnapshotId { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

@@ -12,6 +12,10 @@ namespace Respond.Server.Features.Engine;
 /// Format (little-endian, strings as <see cref="BinaryWriter"/> writes them): version byte 1, window count, then per
 /// window its rule id, node id, group key, entry count, and per entry the UTC ticks and offset minutes of its time, its
 /// event id, and its signal (a presence byte, then the text).
+/// Each snapshot has its own id, and the partition's checkpoint row names the one that counts. So a snapshot can be
+/// stored part by part, each in a short transaction of its own, and count only once the checkpoint names it: on SQLite,
+/// where writers take turns, no append or unit of work then waits for more than one part (a whole snapshot held the
+/// write turn for 30-60 ms on the benchmark, docs/performance.md).
 /// </summary>
 public static class WindowSnapshot
 {
@@ -25,18 +29,33 @@ public static class WindowSnapshot
 
     private const byte Version = 1;
 
-    /// <summary>Replaces the organization's stored snapshot with <paramref name="parts"/> (<see cref="Serialize"/>), inside the caller's transaction.</summary>
-    public static async Task WriteAsync(RespondDbContext db, string organizationId, IReadOnlyList<byte[]> parts, CancellationToken ct)
+    /// <summary>A new snapshot's id: random, so that no write, on this node or another, reuses the id of parts still stored.</summary>
+    public static long NewId() => Random.Shared.NextInt64(1, long.MaxValue);
+
+    /// <summary>Adds one part of snapshot <paramref name="snapshotId"/> to the caller's unit (it counts once the checkpoint names it).</summary>
+    public static void AddPart(RespondDbContext db, string organizationId, long snapshotId, int part, byte[] data) =>
+        db.WindowSnapshots.Add(new WindowSnapshotPart { OrganizationId = organizationId, SnapshotId = snapshotId, Part = part, Data = data });
+
+    /// <summary>Stores <paramref name="parts"/> (<see cref="Serialize"/>) as snapshot <paramref name="snapshotId"/> and deletes every other, inside the caller's transaction.</summary>
+    public static async Task WriteAsync(RespondDbContext db, string organizationId, long snapshotId, IReadOnlyList<byte[]> parts, CancellationToken ct)
     {
-        await db.WindowSnapshots.Where(p => p.OrganizationId == organizationId).ExecuteDeleteAsync(ct);
-        for (var part = 0; part < parts.Count; part++)
-            db.WindowSnapshots.Add(new WindowSnapshotPart { OrganizationId = organizationId, Part = part, Data = parts[part] });
+        await db.WindowSnapshots.Where(p => p.OrganizationId == organizationId && p.SnapshotId != snapshotId).ExecuteDeleteAsync(ct);
+        for (var part = 0; part < parts.Count; part++) AddPart(db, organizationId, snapshotId, part, parts[part]);
     }
 
-    /// <summary>The organization's stored windows; none when it has no snapshot yet.</summary>
+    /// <summary>The parts stored for the organization that belong to another snapshot than <paramref name="snapshotId"/>, by key.</summary>
+    public static async Task<List<(long SnapshotId, int Part)>> OthersThanAsync(RespondDbContext db, string organizationId, long snapshotId, CancellationToken ct) =>
+        [.. (await db.WindowSnapshots.AsNoTracking().Where(p => p.OrganizationId == organizationId && p.SnapshotId != snapshotId)
+            .Select(p => new { p.SnapshotId, p.Part }).ToListAsync(ct)).Select(p => (p.SnapshotId, p.Part))];
+
+    /// <summary>The organization's stored windows (the snapshot its checkpoint names); none when it has no snapshot yet.</summary>
     public static async Task<List<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>>> ReadAsync(RespondDbContext db, string organizationId, CancellationToken ct)
     {
-        var parts = await db.WindowSnapshots.AsNoTracking().Where(p => p.OrganizationId == organizationId).OrderBy(p => p.Part).Select(p => p.Data).ToListAsync(ct);
+        // One statement, so a snapshot stored meanwhile (and the previous one's parts deleted) is never read half.
+        var parts = await db.WindowSnapshots.AsNoTracking()
+            .Where(p => p.OrganizationId == organizationId
+                && db.EvaluationCheckpoints.Any(c => c.OrganizationId == organizationId && c.WindowsSnapshotId == p.SnapshotId))
+            .OrderBy(p => p.Part).Select(p => p.Data).ToListAsync(ct);
         if (parts.Count == 0) return [];
         using var stream = new MemoryStream(parts.Sum(p => p.Length));
         foreach (var part in parts) stream.Write(part);

@@ -78,17 +78,39 @@ public sealed class WindowSnapshotWriter(
         using var turn = await partition.SnapshotWriteAsync(ct);
         // A unit not from the log wrote a newer snapshot meanwhile: this one would take its windows back.
         if (generation != partition.SnapshotGeneration) return;
+        var snapshotId = WindowSnapshot.NewId();
+        var fence = ownership.WriteFenceOf(partition.OrganizationId);
+        // Each part in a transaction of its own: until the checkpoint names this snapshot, its parts count for nothing.
+        for (var part = 0; part < parts.Count; part++)
+            await InTransactionAsync(async db =>
+            {
+                WindowSnapshot.AddPart(db, partition.OrganizationId, snapshotId, part, parts[part]);
+                await db.SaveChangesAsync(ct);
+            }, ct);
+        await InTransactionAsync(db => CheckpointStore.WriteWindowsSnapshotAsync(db, partition.OrganizationId, sequence, snapshotId, fence, ct), ct);
+        partition.WindowsSequence = sequence;
+        // The snapshot it replaced, and what an interrupted or superseded write left, one part per transaction too.
+        List<(long SnapshotId, int Part)> others;
+        await using (var scope = scopes.CreateAsyncScope())
+            others = await WindowSnapshot.OthersThanAsync(scope.ServiceProvider.GetRequiredService<RespondDbContext>(), partition.OrganizationId, snapshotId, ct);
+        foreach (var (other, part) in others)
+            await InTransactionAsync(async db =>
+            {
+                // In a cluster, only while this node holds the partition: a node that took it over may be storing its own snapshot.
+                if (fence is not null) await PartitionLeaseStore.PassFenceAsync(db, partition.OrganizationId, fence, ct);
+                await db.WindowSnapshots.Where(p => p.OrganizationId == partition.OrganizationId && p.SnapshotId == other && p.Part == part).ExecuteDeleteAsync(ct);
+            }, ct);
+    }
+
+    /// <summary>One short transaction in a fresh context, in SQLite's write turn.</summary>
+    private async Task InTransactionAsync(Func<RespondDbContext, Task> write, CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-        using (await writers.EnterAsync(db, ct))
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await CheckpointStore.WriteWindowsSequenceAsync(db, partition.OrganizationId, sequence, ownership.WriteFenceOf(partition.OrganizationId), ct);
-            await WindowSnapshot.WriteAsync(db, partition.OrganizationId, parts, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        partition.WindowsSequence = sequence;
+        using var turn = await writers.EnterAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await write(db);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Whether a partition's windows are due to be written (the interval, or that many events since the last snapshot).</summary>

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -178,6 +179,89 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
         await second.PostEventsAsync("ingestor-a", [Event(3), Event(4)]);
         var alert = Assert.Single(await AlertsAsync(second, rule));
         Assert.Equal(["w-0", "w-1", "w-2", "w-3", "w-4"], alert!.At("node.eventIds").AsArray().Select(id => (string)id!).Order());
+    }
+
+    [SkippableFact]
+    public async Task Ingest_WindowSnapshotOfSeveralParts_StoredOnePartPerTransaction_ReadBackWhole_AndTheOneItReplacedDeleted()
+    {
+        // 250 users, 4 failed sign-ins each (one short of the threshold), ids of 120 characters: about 150 KB of windows.
+        var transactions = new SnapshotPartsPerTransaction();
+        var first = RespondApiFixture.For(database).With("Respond:Engine:WindowSnapshotInterval", "00:00:00")
+            .WithServices(s => s.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(transactions));
+        await first.TurnOnAsync();
+        await first.ActiveRuleAsync(EngineScenario.ThresholdRule);
+        var start = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
+        var events = Enumerable.Range(0, 1000).Select(i => EngineScenario.Event($"{i:D4}-{new string('x', 115)}", user: $"u-{i % 250}", time: start.AddSeconds(i % 4))).ToList();
+        foreach (var batch in events.Chunk(500)) await first.PostEventsAsync("ingestor-a", batch);
+
+        var stored = await StoredSnapshotAsync(first);
+        Assert.True(stored.Parts >= 3, $"the snapshot took {stored.Parts} parts");
+        Assert.Equal(stored.Parts, stored.Rows);
+        // Every part in a transaction of its own: SQLite's other writers wait for one part at most, never a whole snapshot.
+        Assert.Equal(1, transactions.MostInOne);
+        await first.DisposeHostOnlyAsync();
+
+        // A restart reads the snapshot the checkpoint names, whole: every one of the 1,000 events is counted in its window.
+        await using var second = RespondApiFixture.On(first);
+        await using var scope = second.Services.CreateAsyncScope();
+        var windows = await WindowSnapshot.ReadAsync(scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>(), "org-a", default);
+        Assert.Equal(250, windows.Count);
+        Assert.Equal(1000, windows.Sum(w => w.Value.Count));
+    }
+
+    /// <summary>How many parts the stored snapshot of org-a has, and how many part rows the organization has in all.</summary>
+    private static async Task<(int Parts, int Rows)> StoredSnapshotAsync(RespondApiFixture api)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>();
+        var current = db.EvaluationCheckpoints.Single(c => c.OrganizationId == "org-a").WindowsSnapshotId;
+        return (db.WindowSnapshots.Count(p => p.OrganizationId == "org-a" && p.SnapshotId == current), db.WindowSnapshots.Count(p => p.OrganizationId == "org-a"));
+    }
+
+    /// <summary>Counts the window snapshot parts inserted in each transaction (Npgsql reuses a connection's transaction object: counted from its start).</summary>
+    private sealed class SnapshotPartsPerTransaction : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor, Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor
+    {
+        public System.Data.Common.DbTransaction TransactionStarted(System.Data.Common.DbConnection connection,
+            Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, System.Data.Common.DbTransaction result)
+        {
+            _parts.AddOrUpdate(result, new StrongBox<int>());
+            return result;
+        }
+
+        public ValueTask<System.Data.Common.DbTransaction> TransactionStartedAsync(System.Data.Common.DbConnection connection,
+            Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, System.Data.Common.DbTransaction result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(TransactionStarted(connection, eventData, result));
+
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbTransaction, StrongBox<int>> _parts = new();
+        private int _most;
+
+        public int MostInOne => Volatile.Read(ref _most);
+
+        private void Seen(System.Data.Common.DbCommand command)
+        {
+            var inserts = System.Text.RegularExpressions.Regex.Count(command.CommandText, "INSERT INTO \"WindowSnapshots\"");
+            if (inserts == 0 || command.Transaction is null) return;
+            var parts = _parts.GetOrCreateValue(command.Transaction);
+            var now = Interlocked.Add(ref parts.Value, inserts);
+            int most;
+            while ((most = Volatile.Read(ref _most)) < now && Interlocked.CompareExchange(ref _most, now, most) != most) { }
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result,
+            CancellationToken cancellationToken = default)
+        {
+            Seen(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            Seen(command);
+            return ValueTask.FromResult(result);
+        }
     }
 
     private async Task RefuseSnapshotRowsAsync(RespondApiFixture api, bool refuse)

@@ -1033,6 +1033,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.Property<long>("WindowsSequence")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("WindowsSnapshotId")
+                        .HasColumnType("bigint");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("EvaluationCheckpoints");
@@ -1114,6 +1117,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long>("SnapshotId")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Part")
                         .HasColumnType("integer");
 
@@ -1121,7 +1127,7 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("bytea");
 
-                    b.HasKey("OrganizationId", "Part");
+                    b.HasKey("OrganizationId", "SnapshotId", "Part");
 
                     b.ToTable("WindowSnapshots", (string)null);
                 });

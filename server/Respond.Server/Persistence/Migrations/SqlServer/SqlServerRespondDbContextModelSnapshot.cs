@@ -1035,6 +1035,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.Property<long>("WindowsSequence")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("WindowsSnapshotId")
+                        .HasColumnType("bigint");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("EvaluationCheckpoints");
@@ -1116,6 +1119,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<long>("SnapshotId")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Part")
                         .HasColumnType("int");
 
@@ -1123,7 +1129,7 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("varbinary(max)");
 
-                    b.HasKey("OrganizationId", "Part");
+                    b.HasKey("OrganizationId", "SnapshotId", "Part");
 
                     b.ToTable("WindowSnapshots", (string)null);
                 });

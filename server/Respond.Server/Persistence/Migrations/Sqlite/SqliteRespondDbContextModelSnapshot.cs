@@ -1025,6 +1025,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.Property<long>("WindowsSequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("WindowsSnapshotId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("EvaluationCheckpoints");
@@ -1106,6 +1109,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("SnapshotId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Part")
                         .HasColumnType("INTEGER");
 
@@ -1113,7 +1119,7 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
-                    b.HasKey("OrganizationId", "Part");
+                    b.HasKey("OrganizationId", "SnapshotId", "Part");
 
                     b.ToTable("WindowSnapshots", (string)null);
                 });
