@@ -14,6 +14,12 @@ public sealed class DatabaseOptions
 
     [Required]
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// SQLite: how often <see cref="SqliteWalCheckpointer"/> copies the write-ahead log into the database file, off the
+    /// commits. Zero leaves it to SQLite (the commit that fills 1,000 pages copies them, holding the write turn).
+    /// </summary>
+    public TimeSpan WalCheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>
@@ -92,8 +98,13 @@ public static class PersistenceFeature
         else
         {
             var sqlite = SqliteConnectionString(connectionString, environment.ContentRootPath);
+            var checkpointed = (configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions()).WalCheckpointInterval > TimeSpan.Zero;
             services.AddDbContext<RespondDbContext, SqliteRespondDbContext>((sp, o) => o.UseSqlite(sqlite).UseOpenIddict()
-                .AddInterceptors(SaveInterceptors(sp)).AddInterceptors(new SqlitePragmas()), optionsLifetime: ServiceLifetime.Singleton);
+                .AddInterceptors(SaveInterceptors(sp)).AddInterceptors(new SqlitePragmas(checkpointed ? SqliteWalCheckpointer.BackstopPages : null)),
+                optionsLifetime: ServiceLifetime.Singleton);
+            if (checkpointed)
+                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SqliteWalCheckpointer>(sp, sqlite))
+                    .AddHostedService(sp => sp.GetRequiredService<SqliteWalCheckpointer>());
             AddScheduler(services, store => store.UseSqlite(sqlite), clustered: null);
         }
         return services;

@@ -9,10 +9,15 @@ namespace Respond.Server.Persistence;
 /// ingestion transaction (docs/performance.md). busy_timeout lets a writer that finds the database locked (the log's
 /// appends and the evaluator's commits take turns) wait inside SQLite with short back-offs, instead of failing into the
 /// driver's own retry loop, which sleeps 150 ms a time. Both last as long as the SQLite connection, which the pool keeps
-/// open between uses, so they run once per pooled connection, not on every open (EF opens one for each query).
+/// open between uses, so they run once per pooled connection, not on every open (EF opens one for each query). With
+/// <paramref name="autoCheckpointPages"/>, a connection checkpoints the write-ahead log itself only past that many pages:
+/// <see cref="SqliteWalCheckpointer"/> does it off the commits.
 /// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+internal sealed class SqlitePragmas(int? autoCheckpointPages) : DbConnectionInterceptor
 {
+    private readonly string _pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+        + (autoCheckpointPages is { } pages ? $" PRAGMA wal_autocheckpoint={pages};" : "");
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
@@ -40,7 +45,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (handle is not null && _applied.TryGetValue(handle, out _)) return;
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+            command.CommandText = _pragmas;
             command.ExecuteNonQuery();
         }
         if (handle is not null) _applied.AddOrUpdate(handle, handle);

@@ -13,7 +13,7 @@ public sealed class SqlitePragmasTests : IDisposable
     public async Task EveryPooledConnection_RunsWithSynchronousNormalAndABusyTimeout_SetOnceNotOnEveryOpen()
     {
         var options = new DbContextOptionsBuilder<SqliteRespondDbContext>().UseSqlite(ConnectionString)
-            .AddInterceptors(new SqlitePragmas()).Options;
+            .AddInterceptors(new SqlitePragmas(null)).Options;
 
         // Two physical connections at once: each is configured when the pool opens it.
         await using (var first = new SqliteRespondDbContext(options))
