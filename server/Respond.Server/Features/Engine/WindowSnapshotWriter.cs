@@ -80,21 +80,20 @@ public sealed class WindowSnapshotWriter(
         if (generation != partition.SnapshotGeneration) return;
         var snapshotId = WindowSnapshot.NewId();
         var fence = ownership.WriteFenceOf(partition.OrganizationId);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         // Each part in a transaction of its own: until the checkpoint names this snapshot, its parts count for nothing.
         for (var part = 0; part < parts.Count; part++)
-            await InTransactionAsync(async db =>
+            await InTransactionAsync(db, async () =>
             {
                 WindowSnapshot.AddPart(db, partition.OrganizationId, snapshotId, part, parts[part]);
                 await db.SaveChangesAsync(ct);
             }, ct);
-        await InTransactionAsync(db => CheckpointStore.WriteWindowsSnapshotAsync(db, partition.OrganizationId, sequence, snapshotId, fence, ct), ct);
+        await InTransactionAsync(db, () => CheckpointStore.WriteWindowsSnapshotAsync(db, partition.OrganizationId, sequence, snapshotId, fence, ct), ct);
         partition.WindowsSequence = sequence;
         // The snapshot it replaced, and what an interrupted or superseded write left, one part per transaction too.
-        List<(long SnapshotId, int Part)> others;
-        await using (var scope = scopes.CreateAsyncScope())
-            others = await WindowSnapshot.OthersThanAsync(scope.ServiceProvider.GetRequiredService<RespondDbContext>(), partition.OrganizationId, snapshotId, ct);
-        foreach (var (other, part) in others)
-            await InTransactionAsync(async db =>
+        foreach (var (other, part) in await WindowSnapshot.OthersThanAsync(db, partition.OrganizationId, snapshotId, ct))
+            await InTransactionAsync(db, async () =>
             {
                 // In a cluster, only while this node holds the partition: a node that took it over may be storing its own snapshot.
                 if (fence is not null) await PartitionLeaseStore.PassFenceAsync(db, partition.OrganizationId, fence, ct);
@@ -102,15 +101,14 @@ public sealed class WindowSnapshotWriter(
             }, ct);
     }
 
-    /// <summary>One short transaction in a fresh context, in SQLite's write turn.</summary>
-    private async Task InTransactionAsync(Func<RespondDbContext, Task> write, CancellationToken ct)
+    /// <summary>One short transaction in SQLite's write turn; the context forgets what it saved, so parts do not pile up in it.</summary>
+    private async Task InTransactionAsync(RespondDbContext db, Func<Task> write, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         using var turn = await writers.EnterAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await write(db);
+        await write();
         await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>Whether a partition's windows are due to be written (the interval, or that many events since the last snapshot).</summary>

@@ -1,9 +1,13 @@
+using System.Data.Common;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Respond.Server.Features.Engine;
+using Respond.Server.Persistence;
 using Respond.Workflows.Runtime;
 using Respond.Workflows.Runtime.Ports;
 
@@ -187,7 +191,7 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
         // 250 users, 4 failed sign-ins each (one short of the threshold), ids of 120 characters: about 150 KB of windows.
         var transactions = new SnapshotPartsPerTransaction();
         var first = RespondApiFixture.For(database).With("Respond:Engine:WindowSnapshotInterval", "00:00:00")
-            .WithServices(s => s.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(transactions));
+            .WithServices(s => s.AddSingleton<IInterceptor>(transactions));
         await first.TurnOnAsync();
         await first.ActiveRuleAsync(EngineScenario.ThresholdRule);
         var start = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
@@ -204,7 +208,7 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
         // A restart reads the snapshot the checkpoint names, whole: every one of the 1,000 events is counted in its window.
         await using var second = RespondApiFixture.On(first);
         await using var scope = second.Services.CreateAsyncScope();
-        var windows = await WindowSnapshot.ReadAsync(scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>(), "org-a", default);
+        var windows = await WindowSnapshot.ReadAsync(scope.ServiceProvider.GetRequiredService<RespondDbContext>(), "org-a", default);
         Assert.Equal(250, windows.Count);
         Assert.Equal(1000, windows.Sum(w => w.Value.Count));
     }
@@ -213,33 +217,32 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
     private static async Task<(int Parts, int Rows)> StoredSnapshotAsync(RespondApiFixture api)
     {
         await using var scope = api.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         var current = db.EvaluationCheckpoints.Single(c => c.OrganizationId == "org-a").WindowsSnapshotId;
         return (db.WindowSnapshots.Count(p => p.OrganizationId == "org-a" && p.SnapshotId == current), db.WindowSnapshots.Count(p => p.OrganizationId == "org-a"));
     }
 
     /// <summary>Counts the window snapshot parts inserted in each transaction (Npgsql reuses a connection's transaction object: counted from its start).</summary>
-    private sealed class SnapshotPartsPerTransaction : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor, Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor
+    private sealed class SnapshotPartsPerTransaction : DbCommandInterceptor, IDbTransactionInterceptor
     {
-        public System.Data.Common.DbTransaction TransactionStarted(System.Data.Common.DbConnection connection,
-            Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, System.Data.Common.DbTransaction result)
+        public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
         {
             _parts.AddOrUpdate(result, new StrongBox<int>());
             return result;
         }
 
-        public ValueTask<System.Data.Common.DbTransaction> TransactionStartedAsync(System.Data.Common.DbConnection connection,
-            Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, System.Data.Common.DbTransaction result, CancellationToken cancellationToken = default) =>
+        public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
+            CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(TransactionStarted(connection, eventData, result));
 
-        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbTransaction, StrongBox<int>> _parts = new();
+        private readonly ConditionalWeakTable<DbTransaction, StrongBox<int>> _parts = new();
         private int _most;
 
         public int MostInOne => Volatile.Read(ref _most);
 
-        private void Seen(System.Data.Common.DbCommand command)
+        private void Seen(DbCommand command)
         {
-            var inserts = System.Text.RegularExpressions.Regex.Count(command.CommandText, "INSERT INTO \"WindowSnapshots\"");
+            var inserts = Regex.Count(command.CommandText, "INSERT INTO \"WindowSnapshots\"");
             if (inserts == 0 || command.Transaction is null) return;
             var parts = _parts.GetOrCreateValue(command.Transaction);
             var now = Interlocked.Add(ref parts.Value, inserts);
@@ -247,17 +250,15 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
             while ((most = Volatile.Read(ref _most)) < now && Interlocked.CompareExchange(ref _most, now, most) != most) { }
         }
 
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command,
-            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result,
-            CancellationToken cancellationToken = default)
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
             Seen(command);
             return ValueTask.FromResult(result);
         }
 
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command,
-            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
-            CancellationToken cancellationToken = default)
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
             Seen(command);
             return ValueTask.FromResult(result);
@@ -285,7 +286,7 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
     private static async Task<List<string>> WindowsAsync(RespondApiFixture api)
     {
         await using var scope = api.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<Respond.Server.Persistence.RespondDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         var windows = new List<string>();
         foreach (var organization in new[] { "org-a", "org-b" })
             windows.AddRange((await WindowSnapshot.ReadAsync(db, organization, default))
