@@ -36,6 +36,46 @@ public sealed class WindowCacheTests
     }
 
     [Fact]
+    public async Task SetThenGet_PackedInMemory_KeepsEveryEntryTimeOffsetIdAndSignal_AndCaptureUnpacksThem()
+    {
+        var cache = new WindowCache();
+        var key = new WindowKey("rule-1", "pair", "org-a|zoë");
+        WindowEntry[] entries =
+        [
+            new(Now.ToOffset(TimeSpan.FromHours(5.5)).AddTicks(1), "évènement-1", null),
+            new(Now.ToOffset(TimeSpan.FromHours(-8)), "", "signal ✓"),
+            new(Now.AddMinutes(3), "e3", ""),
+        ];
+        await cache.SetAsync(key, entries, default);
+
+        var read = await cache.GetAsync(key, default);
+
+        Assert.Equal(entries, read);
+        Assert.Equal([TimeSpan.FromHours(5.5), TimeSpan.FromHours(-8), TimeSpan.Zero], read.Select(e => e.Time.Offset));
+        Assert.Equal(entries, Assert.Single(cache.Capture()).Value);
+        // The newest entry decides eviction, whatever its position in the window.
+        Assert.Equal(0, cache.Evict(new Dictionary<(string, string), TimeSpan> { [("rule-1", "pair")] = TimeSpan.FromMinutes(2) }, Now.AddMinutes(4)));
+        Assert.Equal(1, cache.Evict(new Dictionary<(string, string), TimeSpan> { [("rule-1", "pair")] = TimeSpan.FromMinutes(2) }, Now.AddMinutes(6)));
+    }
+
+    [Fact]
+    public async Task RollBack_AfterAUnitChangedPackedWindows_PutsBackWhatWasThere()
+    {
+        var cache = new WindowCache();
+        var kept = new WindowKey("rule-1", "burst", "org-a|alice");
+        var added = new WindowKey("rule-1", "burst", "org-a|bob");
+        await cache.SetAsync(kept, [new WindowEntry(Now, "e1", null)], default);
+        cache.Committed(snapshotWritten: false);
+
+        await cache.SetAsync(kept, [new WindowEntry(Now, "e1", null), new WindowEntry(Now.AddSeconds(1), "e2", null)], default);
+        await cache.SetAsync(added, [new WindowEntry(Now, "e3", null)], default);
+        cache.RollBack();
+
+        Assert.Equal([new WindowEntry(Now, "e1", null)], await cache.GetAsync(kept, default));
+        Assert.Empty(await cache.GetAsync(added, default));
+    }
+
+    [Fact]
     public void Snapshot_RoundTrip_KeepsEveryWindowEntryTimeOffsetAndSignal()
     {
         IReadOnlyList<WindowEntry> threshold = [new WindowEntry(Now.AddMinutes(-3), "e1", null), new WindowEntry(Now, "e2", null)];
