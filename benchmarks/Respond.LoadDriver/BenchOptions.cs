@@ -21,6 +21,7 @@ public sealed class BenchOptions
     public int LatencyRequestSize { get; private set; } = 100;
     public int ProbesPerRequest { get; private set; } = 2;
     public bool Keep { get; private set; }
+    public string? ProbeLog { get; private set; }
     public bool PostgreSql { get; private set; }
     public string? Connection { get; private set; }
     public bool ExistingDatabase { get; private set; }
@@ -48,6 +49,8 @@ public sealed class BenchOptions
           --probes <n>              bench.alert probes per request in that phase (2)
           --server-env KEY=VALUE    an extra environment variable for the server (repeatable), e.g. DOTNET_gcServer=0
           --keep                    keep the temporary directory (server database, naive database)
+          --probe-log <file>        write each measured probe as a CSV line: its send time (UTC, ISO 8601) and its latency
+                                    in ms, to line the tail up with a trace of the server (e.g. its garbage collections)
           --provider <p>            sqlite (default) or postgresql
           --connection "<cs>"       PostgreSQL: a server connection string whose role may create databases; a throw-away
                                     database is made on it and dropped afterwards
@@ -82,6 +85,7 @@ public sealed class BenchOptions
                 case "--latency-request": o.LatencyRequestSize = Number(); break;
                 case "--probes": o.ProbesPerRequest = Number(); break;
                 case "--keep": o.Keep = true; break;
+                case "--probe-log": o.ProbeLog = Path.GetFullPath(Value()); break;
                 case "--provider":
                     var provider = Value();
                     if (provider is not ("sqlite" or "postgresql")) return Refuse("--provider is sqlite or postgresql");

@@ -83,6 +83,24 @@ public sealed class BenchReport
 
     private static string F(double value, int digits = 1) => value.ToString("F" + digits, CultureInfo.InvariantCulture);
 
+    /// <summary>The servers' GC pauses while probes were measured, and how many of the slowest 1 % of probes had one in flight.</summary>
+    private string GcPausesLine(List<GcPause> pauses)
+    {
+        var slowest = Latency.Arrived.OrderByDescending(p => p.Milliseconds).Take(Math.Max(1, (int)Math.Ceiling(Latency.Arrived.Count / 100.0))).ToList();
+        double Overlap((DateTime SentUtc, double Milliseconds) probe) => pauses.Sum(p =>
+            Math.Max(0, (Min(p.EndUtc, probe.SentUtc.AddMilliseconds(probe.Milliseconds)) - Max(p.StartUtc, probe.SentUtc)).TotalMilliseconds));
+        var hit = slowest.Count(p => Overlap(p) > 0);
+        var share = slowest.Sum(p => p.Milliseconds) is var total and > 0 ? slowest.Sum(Overlap) / total : 0;
+        var byGeneration = string.Join(", ", pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{(g.Key < 0 ? "no collection" : $"gen{g.Key}")}: {g.Count()}, average {F(g.Average(p => p.Milliseconds))} ms, max {F(g.Max(p => p.Milliseconds))} ms")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Server GC pauses while probes were measured (runtime GC events through the diagnostics port): {pauses.Count} ({(pauses.Count == 0 ? "none" : byGeneration)}); " +
+            $"{hit} of the {slowest.Count} slowest probes (the 1 % that decide p99) had a pause in flight, and pauses were {F(share * 100, 0)} % of their latency.");
+
+        static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+        static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+    }
+
     private static string Verdict(bool ok) => ok ? "met" : "**missed**";
 
     public string ToMarkdown()
@@ -141,6 +159,7 @@ public sealed class BenchReport
             b.AppendLine(CultureInfo.InvariantCulture, $"| {n.Name} | {N(n.PerSecond)} | {n.JournalMode} | {n.Synchronous} |");
         b.AppendLine();
         b.AppendLine(CultureInfo.InvariantCulture, $"Latency: {Latency.Samples.Count} probes measured, {Latency.Missing} never arrived{(Latency.SubscriberFailure is null ? "" : $" (subscriber: {Latency.SubscriberFailure})")}; the subscriber also received {N(Latency.OtherAlerts)} alerts of the other rules in that phase.");
+        if (Latency.GcPauses is { } pauses) b.AppendLine().AppendLine(GcPausesLine(pauses));
         b.AppendLine();
         b.AppendLine("What the run left in the server's database:");
         b.AppendLine();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Respond.LoadDriver;
 
@@ -15,6 +16,10 @@ public sealed class LatencyResult
     public double ServerCores { get; init; }
     public double PeakRss { get; init; }
     public List<double> RequestMilliseconds { get; init; } = [];
+    /// <summary>Each probe that arrived: when its request was sent (UTC) and its latency.</summary>
+    public List<(DateTime SentUtc, double Milliseconds)> Arrived { get; init; } = [];
+    /// <summary>The servers' GC pauses while probes were measured; null when they could not be recorded.</summary>
+    public List<GcPause>? GcPauses { get; init; }
     public string? SubscriberFailure { get; init; }
 
     public double P(double percentile) => Stats.Percentile(Samples, percentile);
@@ -65,7 +70,7 @@ public static class LatencyProbe
                 await subscribers[n].ConnectAsync(servers[n].BaseAddress, clients[n].Token);
             }
             await Task.Delay(500);
-            return await MeasureAsync(clients, servers, subscribers, planned, interval, warmup);
+            return await MeasureAsync(clients, servers, subscribers, planned, interval, warmup, options.ProbeLog);
         }
         finally
         {
@@ -74,7 +79,7 @@ public static class LatencyProbe
     }
 
     private static async Task<LatencyResult> MeasureAsync(IReadOnlyList<RespondClient> clients, IReadOnlyList<ServerProcess> servers, List<AlertSubscriber> subscribers,
-        List<(byte[] Body, string[] Probes, int Events)> planned, TimeSpan interval, int warmup)
+        List<(byte[] Body, string[] Probes, int Events)> planned, TimeSpan interval, int warmup, string? probeLog)
     {
         var requests = planned.Count;
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
@@ -91,6 +96,8 @@ public static class LatencyProbe
             }
         });
         var serverCpu = ServerProcess.CpuTime(servers);
+        var recorders = servers.Select(s => GcPauseRecorder.TryStart(s.Pid)).ToList();
+        var measuredFromUtc = DateTime.MaxValue;
         var inFlight = new List<Task>(requests);
         var watch = Stopwatch.StartNew();
         var measuredFrom = TimeSpan.Zero;
@@ -103,6 +110,7 @@ public static class LatencyProbe
             if (r == warmup)
             {
                 measuredFrom = watch.Elapsed;
+                measuredFromUtc = DateTime.UtcNow;
                 serverCpu = ServerProcess.CpuTime(servers);
                 requestTimes.Clear();
             }
@@ -138,11 +146,21 @@ public static class LatencyProbe
 
         var samples = new List<double>(sent.Count);
         var missing = 0;
-        foreach (var (id, at) in sent)
+        var arrivedProbes = new List<(DateTime SentUtc, double Milliseconds)>(sent.Count);
+        var (nowUtc, now) = (DateTime.UtcNow, Stopwatch.GetTimestamp());
+        foreach (var (id, at) in sent.OrderBy(p => p.Value))
         {
-            if (awaitedBy[id].Arrivals.TryGetValue(id, out var arrived)) samples.Add(Stopwatch.GetElapsedTime(at, arrived).TotalMilliseconds);
+            if (awaitedBy[id].Arrivals.TryGetValue(id, out var arrived))
+            {
+                samples.Add(Stopwatch.GetElapsedTime(at, arrived).TotalMilliseconds);
+                arrivedProbes.Add((nowUtc - Stopwatch.GetElapsedTime(at, now), samples[^1]));
+            }
             else missing++;
         }
+        var pauses = new List<GcPause>();
+        foreach (var recorder in recorders.OfType<GcPauseRecorder>()) pauses.AddRange((await recorder.StopAsync()).Where(p => p.StartUtc >= measuredFromUtc));
+        if (probeLog is not null)
+            await File.WriteAllLinesAsync(probeLog, ["sent_utc,latency_ms", .. arrivedProbes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.SentUtc:O},{p.Milliseconds:F1}"))]);
         return new LatencyResult
         {
             Samples = samples,
@@ -154,6 +172,8 @@ public static class LatencyProbe
             ServerCores = serverCores,
             PeakRss = peak,
             RequestMilliseconds = [.. requestTimes],
+            Arrived = arrivedProbes,
+            GcPauses = recorders.All(r => r is not null) ? pauses : null,
             SubscriberFailure = subscribers.Select(s => s.Failure).FirstOrDefault(f => f is not null),
         };
     }
