@@ -55,10 +55,10 @@ public sealed class WindowCache : IWindowStore
     private void Remember(WindowKey key) => _unit.TryAdd(key, _windows.TryGetValue(key, out var before) ? before : PackedWindow.Empty);
 
     /// <summary>
-    /// Every window of the partition as it is now, for <see cref="WindowSnapshot.Serialize"/>. Taken between units (under
-    /// the partition's lock); a window's packed entries are never changed once set, so the copy stays this state.
+    /// Every window of the partition as it is now, packed, for <see cref="WindowSnapshot.Serialize"/>. Taken between units
+    /// (under the partition's lock); a window's packed entries are never changed once set, so the copy stays this state.
     /// </summary>
-    public IReadOnlyCollection<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> Capture() => new CapturedWindows(_windows);
+    public IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>> Capture() => new CapturedWindows(_windows);
 
     /// <summary>Between units: a snapshot of the windows as they are now is being written, so they count as saved.</summary>
     public void MarkSaved() => _unsaved = false;
@@ -110,11 +110,11 @@ public sealed class WindowCache : IWindowStore
 }
 
 /// <summary>
-/// A copy of a partition's windows (references to their immutable packed entries, unpacked as they are enumerated), kept
-/// in blocks below the runtime's large-object size: a partition holds tens of thousands of windows, and one array of
-/// them would be a large object on every snapshot (see <see cref="WindowSnapshot.PartBytes"/>).
+/// A copy of a partition's windows (references to their immutable packed entries), kept in blocks below the runtime's
+/// large-object size: a partition holds tens of thousands of windows, and one array of them would be a large object on
+/// every snapshot (see <see cref="WindowSnapshot.PartBytes"/>).
 /// </summary>
-internal sealed class CapturedWindows : IReadOnlyCollection<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>>
+internal sealed class CapturedWindows : IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>>
 {
     private const int BlockSize = 2048;
     private readonly List<KeyValuePair<WindowKey, byte[]>[]> _blocks = [];
@@ -139,15 +139,16 @@ internal sealed class CapturedWindows : IReadOnlyCollection<KeyValuePair<WindowK
 
     public int Count { get; }
 
-    public IEnumerator<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> GetEnumerator() =>
-        _blocks.SelectMany(b => b).Select(w => KeyValuePair.Create(w.Key, PackedWindow.Unpack(w.Value))).GetEnumerator();
+    public IEnumerator<KeyValuePair<WindowKey, byte[]>> GetEnumerator() => _blocks.SelectMany(b => b).GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>
-/// A window's entries as one byte array with no references in it: per entry the time (UTC ticks and offset minutes),
-/// the event id and the signal in UTF-8, each string prefixed by its byte length (-1 for no signal).
+/// A window's entries as one byte array with no references in it, in the encoding a window snapshot stores them
+/// (<see cref="WindowSnapshot"/>), so a snapshot copies these bytes as they are: the entry count (int32), then per entry
+/// the UTC ticks (int64) and offset minutes (int16) of its time, its event id, and its signal (a presence byte, then the
+/// text); little-endian, strings as <see cref="BinaryWriter"/> writes them (a 7-bit encoded UTF-8 length, the bytes).
 /// </summary>
 internal static class PackedWindow
 {
@@ -156,8 +157,7 @@ internal static class PackedWindow
     public static byte[] Pack(IReadOnlyList<WindowEntry> entries)
     {
         var size = 4;
-        foreach (var entry in entries)
-            size += 8 + 2 + 4 + Encoding.UTF8.GetByteCount(entry.EventId) + 4 + (entry.Signal is null ? 0 : Encoding.UTF8.GetByteCount(entry.Signal));
+        foreach (var entry in entries) size += 8 + 2 + StringSize(entry.EventId) + 1 + (entry.Signal is null ? 0 : StringSize(entry.Signal));
         var packed = new byte[size];
         var span = packed.AsSpan();
         BinaryPrimitives.WriteInt32LittleEndian(span, entries.Count);
@@ -165,10 +165,10 @@ internal static class PackedWindow
         foreach (var entry in entries)
         {
             BinaryPrimitives.WriteInt64LittleEndian(span[at..], entry.Time.UtcTicks);
-            BinaryPrimitives.WriteInt16LittleEndian(span[(at + 8)..], (short)entry.Time.TotalOffsetMinutes);
-            at += 10;
-            at = WriteString(span, at, entry.EventId);
-            at = WriteString(span, at, entry.Signal);
+            BinaryPrimitives.WriteInt16LittleEndian(span[(at + 8)..], (short)entry.Time.Offset.TotalMinutes);
+            at = WriteString(span, at + 10, entry.EventId);
+            span[at++] = entry.Signal is null ? (byte)0 : (byte)1;
+            if (entry.Signal is not null) at = WriteString(span, at, entry.Signal);
         }
         return packed;
     }
@@ -176,20 +176,19 @@ internal static class PackedWindow
     public static IReadOnlyList<WindowEntry> Unpack(byte[] packed)
     {
         ReadOnlySpan<byte> span = packed;
-        var count = BinaryPrimitives.ReadInt32LittleEndian(span);
-        var entries = new WindowEntry[count];
+        var entries = new WindowEntry[BinaryPrimitives.ReadInt32LittleEndian(span)];
         var at = 4;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < entries.Length; i++)
         {
             var time = ReadTime(span, at);
-            at += 10;
-            var eventId = ReadString(span, ref at)!;
-            entries[i] = new WindowEntry(time, eventId, ReadString(span, ref at));
+            var eventId = ReadString(span, ref at, at + 10);
+            var signal = span[at++] != 0 ? ReadString(span, ref at, at) : null;
+            entries[i] = new WindowEntry(time, eventId, signal);
         }
         return entries;
     }
 
-    /// <summary>The latest entry time, without unpacking the strings.</summary>
+    /// <summary>The latest entry time, without reading the strings.</summary>
     public static DateTimeOffset Newest(byte[] packed)
     {
         ReadOnlySpan<byte> span = packed;
@@ -198,40 +197,54 @@ internal static class PackedWindow
         var at = 4;
         for (var i = 0; i < count; i++)
         {
-            var time = ReadTime(span, at);
-            if (time > newest) newest = time;
-            at += 10;
-            at += 4 + Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(span[at..]));
-            at += 4 + Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(span[at..]));
+            if (ReadTime(span, at) is var time && time > newest) newest = time;
+            at = SkipString(span, at + 10);
+            if (span[at++] != 0) at = SkipString(span, at);
         }
         return newest;
     }
 
-    private static DateTimeOffset ReadTime(ReadOnlySpan<byte> span, int at)
+    private static DateTimeOffset ReadTime(ReadOnlySpan<byte> span, int at) =>
+        new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(span[at..]), TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(span[(at + 8)..])));
+
+    private static int StringSize(string value)
     {
-        var offset = TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(span[(at + 8)..]));
-        return new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(span[at..]) + offset.Ticks, offset);
+        var length = Encoding.UTF8.GetByteCount(value);
+        var prefix = 1;
+        for (var rest = (uint)length >> 7; rest != 0; rest >>= 7) prefix++;
+        return prefix + length;
     }
 
-    private static int WriteString(Span<byte> span, int at, string? value)
+    private static int WriteString(Span<byte> span, int at, string value)
     {
-        if (value is null)
+        var length = (uint)Encoding.UTF8.GetByteCount(value);
+        for (; length >= 0x80; length >>= 7) span[at++] = (byte)(length | 0x80);
+        span[at++] = (byte)length;
+        return at + Encoding.UTF8.GetBytes(value, span[at..]);
+    }
+
+    /// <summary>The string whose length prefix starts at <paramref name="from"/>; <paramref name="at"/> is left after it.</summary>
+    private static string ReadString(ReadOnlySpan<byte> span, ref int at, int from)
+    {
+        var (length, start) = ReadLength(span, from);
+        at = start + length;
+        return Encoding.UTF8.GetString(span.Slice(start, length));
+    }
+
+    private static int SkipString(ReadOnlySpan<byte> span, int at)
+    {
+        var (length, start) = ReadLength(span, at);
+        return start + length;
+    }
+
+    private static (int Length, int Start) ReadLength(ReadOnlySpan<byte> span, int at)
+    {
+        var length = 0;
+        for (var shift = 0; ; shift += 7)
         {
-            BinaryPrimitives.WriteInt32LittleEndian(span[at..], -1);
-            return at + 4;
+            var b = span[at++];
+            length |= (b & 0x7F) << shift;
+            if (b < 0x80) return (length, at);
         }
-        var length = Encoding.UTF8.GetBytes(value, span[(at + 4)..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[at..], length);
-        return at + 4 + length;
-    }
-
-    private static string? ReadString(ReadOnlySpan<byte> span, ref int at)
-    {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
-        at += 4;
-        if (length < 0) return null;
-        var value = Encoding.UTF8.GetString(span.Slice(at, length));
-        at += length;
-        return value;
     }
 }

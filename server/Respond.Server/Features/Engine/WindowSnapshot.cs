@@ -11,7 +11,8 @@ namespace Respond.Server.Features.Engine;
 /// 400,000 rows kept SQLite's single writer busier than appending the events themselves (docs/performance.md).
 /// Format (little-endian, strings as <see cref="BinaryWriter"/> writes them): version byte 1, window count, then per
 /// window its rule id, node id, group key, entry count, and per entry the UTC ticks and offset minutes of its time, its
-/// event id, and its signal (a presence byte, then the text).
+/// event id, and its signal (a presence byte, then the text). From the entry count on, a window is the bytes the
+/// partition holds it in (<see cref="PackedWindow"/>).
 /// Each snapshot has its own id, and the partition's checkpoint row names the one that counts. So a snapshot can be
 /// stored part by part, each in a short transaction of its own, and count only once the checkpoint names it: on SQLite,
 /// where writers take turns, no append or unit of work then waits for more than one part (a whole snapshot held the
@@ -63,29 +64,22 @@ public static class WindowSnapshot
         return Deserialize(stream);
     }
 
-    /// <summary>The windows in this format, cut into parts of at most <see cref="PartBytes"/> (the rows to store).</summary>
-    public static List<byte[]> Serialize(IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> windows)
+    /// <summary>The windows (packed, <see cref="PackedWindow"/>) in this format, cut into parts of at most <see cref="PartBytes"/> (the rows to store).</summary>
+    public static List<byte[]> Serialize(IEnumerable<KeyValuePair<WindowKey, byte[]>> windows)
     {
-        var list = windows as IReadOnlyCollection<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> ?? windows.ToList();
+        var list = windows as IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>> ?? windows.ToList();
         var parts = new PartStream();
         using (var writer = new BinaryWriter(parts, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Version);
             writer.Write(list.Count);
-            foreach (var (key, entries) in list)
+            foreach (var (key, packed) in list)
             {
                 writer.Write(key.RuleId);
                 writer.Write(key.NodeId);
                 writer.Write(key.GroupKey);
-                writer.Write(entries.Count);
-                foreach (var entry in entries)
-                {
-                    writer.Write(entry.Time.UtcTicks);
-                    writer.Write((short)entry.Time.Offset.TotalMinutes);
-                    writer.Write(entry.EventId);
-                    writer.Write(entry.Signal is not null);
-                    if (entry.Signal is not null) writer.Write(entry.Signal);
-                }
+                // The entry count and the entries, already in this format.
+                writer.Write(packed);
             }
         }
         return parts.Parts();

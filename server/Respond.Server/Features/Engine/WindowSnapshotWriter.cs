@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Respond.Server.Persistence;
+using Respond.Workflows.Runtime.Ports;
 
 namespace Respond.Server.Features.Engine;
 
@@ -62,7 +63,7 @@ public sealed class WindowSnapshotWriter(
 
     private async Task WriteOnceAsync(EvaluationPartition partition, CancellationToken ct)
     {
-        IReadOnlyCollection<KeyValuePair<Respond.Workflows.Runtime.Ports.WindowKey, IReadOnlyList<Respond.Workflows.Runtime.Ports.WindowEntry>>> windows;
+        IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>> windows;
         long sequence, generation;
         using (await partition.LockAsync(ct))
         {

@@ -52,7 +52,7 @@ public sealed class WindowCacheTests
 
         Assert.Equal(entries, read);
         Assert.Equal([TimeSpan.FromHours(5.5), TimeSpan.FromHours(-8), TimeSpan.Zero], read.Select(e => e.Time.Offset));
-        Assert.Equal(entries, Assert.Single(cache.Capture()).Value);
+        Assert.Equal(entries, PackedWindow.Unpack(Assert.Single(cache.Capture()).Value));
         // The newest entry decides eviction, whatever its position in the window.
         Assert.Equal(0, cache.Evict(new Dictionary<(string, string), TimeSpan> { [("rule-1", "pair")] = TimeSpan.FromMinutes(2) }, Now.AddMinutes(4)));
         Assert.Equal(1, cache.Evict(new Dictionary<(string, string), TimeSpan> { [("rule-1", "pair")] = TimeSpan.FromMinutes(2) }, Now.AddMinutes(6)));
@@ -86,7 +86,7 @@ public sealed class WindowCacheTests
             [new WindowKey("rule-2", "chain", "org-a|bob|10.0.0.1")] = correlate,
         };
 
-        var read = WindowSnapshot.Deserialize(new MemoryStream([.. WindowSnapshot.Serialize(windows).SelectMany(part => part)]));
+        var read = WindowSnapshot.Deserialize(new MemoryStream([.. WindowSnapshot.Serialize(Packed(windows)).SelectMany(part => part)]));
 
         Assert.Equal(2, read.Count);
         foreach (var (key, entries) in read)
@@ -103,7 +103,7 @@ public sealed class WindowCacheTests
             w => new WindowKey("rule-1", "burst", $"org-a|user-{w}"),
             w => (IReadOnlyList<WindowEntry>)[.. Enumerable.Range(0, 100).Select(e => new WindowEntry(Now.AddSeconds(e), $"{Guid.NewGuid()}", e % 2 == 0 ? "signal" : null))]);
 
-        var parts = WindowSnapshot.Serialize(windows);
+        var parts = WindowSnapshot.Serialize(Packed(windows));
 
         Assert.True(parts.Count >= 3, $"{parts.Count} parts");
         Assert.All(parts, part => Assert.InRange(part.Length, 1, Math.Min(WindowSnapshot.PartBytes, 84_999)));
@@ -112,6 +112,38 @@ public sealed class WindowCacheTests
         Assert.Equal(windows.Count, read.Count);
         Assert.All(read, w => Assert.Equal(windows[w.Key], w.Value));
     }
+
+    [Fact]
+    public void Snapshot_StoredByEarlierServers_ReadAndWrittenBackByteForByte()
+    {
+        // Version 1 as servers before the packed windows wrote it, entry by entry with a BinaryWriter.
+        var stored = new MemoryStream();
+        using (var writer = new BinaryWriter(stored, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((byte)1);
+            writer.Write(1);
+            writer.Write("rule-2");
+            writer.Write("chain");
+            writer.Write("org-a|bob");
+            writer.Write(2);
+            foreach (var (time, eventId, signal) in new[] { (Now.ToOffset(TimeSpan.FromHours(-5)), "e3", "phish"), (Now.AddSeconds(1), new string('é', 100), (string?)null) })
+            {
+                writer.Write(time.UtcTicks);
+                writer.Write((short)time.Offset.TotalMinutes);
+                writer.Write(eventId);
+                writer.Write(signal is not null);
+                if (signal is not null) writer.Write(signal);
+            }
+        }
+
+        var read = WindowSnapshot.Deserialize(new MemoryStream(stored.ToArray()));
+
+        Assert.Equal([new WindowEntry(Now.ToOffset(TimeSpan.FromHours(-5)), "e3", "phish"), new WindowEntry(Now.AddSeconds(1), new string('é', 100), null)], Assert.Single(read).Value);
+        Assert.Equal(stored.ToArray(), WindowSnapshot.Serialize(Packed(read)).SelectMany(part => part));
+    }
+
+    private static IEnumerable<KeyValuePair<WindowKey, byte[]>> Packed(IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> windows) =>
+        windows.Select(w => KeyValuePair.Create(w.Key, PackedWindow.Pack(w.Value)));
 
     [Fact]
     public void Snapshot_OfAnotherVersion_IsRefusedWithItsVersion()
