@@ -22,7 +22,7 @@ public static class WindowSnapshot
 {
     /// <summary>
     /// The largest part stored in one row: under the runtime's 85,000-byte large-object threshold, so serializing a
-    /// snapshot (about 1 MB on the benchmark's workload, one per organization every 10 s) allocates no large objects.
+    /// snapshot (about 3.5 MB per organization on the benchmark's workload) allocates no large objects.
     /// Large objects are only collected with the whole heap; a megabyte-sized buffer per snapshot, grown and copied, kept
     /// those collections coming under load (docs/performance.md). Snapshots stored in larger parts read the same.
     /// </summary>
