@@ -36,7 +36,7 @@ public sealed class WindowCacheTests
     }
 
     [Fact]
-    public async Task SetThenGet_PackedInMemory_KeepsEveryEntryTimeOffsetIdAndSignal_AndCaptureUnpacksThem()
+    public async Task SetThenGet_PackedInMemory_KeepsEveryEntryTimeOffsetIdAndSignal_AndCaptureHoldsThemPacked()
     {
         var cache = new WindowCache();
         var key = new WindowKey("rule-1", "pair", "org-a|zoë");
