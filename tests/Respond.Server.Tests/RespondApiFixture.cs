@@ -31,6 +31,16 @@ public class RespondApiFixture : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(ContentRoot, "respond.db");
 
+    /// <summary>The connection string the server makes of this host's database setting: its connection pool's key.</summary>
+    private readonly string _sqliteConnectionString;
+
+    /// <summary>
+    /// Closes the pooled connections to this host's SQLite database, and only those: tests run in parallel, and clearing
+    /// every pool (<c>ClearAllPools</c>) took the connections of another test that checks what a pooled connection keeps.
+    /// </summary>
+    public void ClearSqlitePool() =>
+        Microsoft.Data.Sqlite.SqliteConnection.ClearPool(new Microsoft.Data.Sqlite.SqliteConnection(_sqliteConnectionString));
+
     /// <summary>Adds or overrides configuration for this host (before first use).</summary>
     /// <summary>Starts a host on the files of an earlier one (a restart), keeping its database and keys.</summary>
     public static RespondApiFixture On(string contentRoot) => new(contentRoot, TestDatabase.Sqlite, null);
@@ -41,6 +51,7 @@ public class RespondApiFixture : WebApplicationFactory<Program>
     private RespondApiFixture(string contentRoot, TestDatabase database, string? postgreSql)
     {
         ContentRoot = contentRoot;
+        _sqliteConnectionString = Respond.Server.Persistence.PersistenceFeature.SqliteConnectionString($"Data Source={DatabasePath}", contentRoot);
         Database = database;
         _postgreSql = postgreSql;
     }
@@ -223,7 +234,7 @@ public class RespondApiFixture : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        ClearSqlitePool();
         if (_keepFiles) return;
         if (_postgreSql is not null) await PostgreSqlTestServer.DropDatabaseAsync(_postgreSql);
         try { Directory.Delete(ContentRoot, recursive: true); } catch (IOException) { }

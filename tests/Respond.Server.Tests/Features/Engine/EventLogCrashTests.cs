@@ -157,7 +157,6 @@ public sealed class EventLogCrashTests(ITestOutputHelper output)
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
         }
     }

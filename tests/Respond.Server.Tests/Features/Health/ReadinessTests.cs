@@ -52,7 +52,7 @@ public sealed class ReadinessTests
 
         // The database file's directory disappears: no connection can open it (pooled ones are closed first).
         Directory.Move(root, away);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        api.ClearSqlitePool();
         (HttpStatusCode Status, JsonObject Body) down;
         try
         {
@@ -60,7 +60,7 @@ public sealed class ReadinessTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            api.ClearSqlitePool();
             Directory.Move(away, root);
         }
         var (upStatus, up) = await GetAsync(api, "/readyz");
