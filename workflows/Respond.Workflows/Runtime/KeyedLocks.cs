@@ -17,9 +17,9 @@ internal sealed class KeyedLocks
         }
     }
 
-    public async ValueTask<Releaser> LockAsync(string key, CancellationToken ct)
+    public async ValueTask<Releaser> LockAsync<TKey>(TKey key, CancellationToken ct) where TKey : notnull
     {
-        var stripe = stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)stripes.Length)];
+        var stripe = stripes[(int)((uint)EqualityComparer<TKey>.Default.GetHashCode(key) % (uint)stripes.Length)];
         await stripe.WaitAsync(ct).ConfigureAwait(false);
         return new Releaser(stripe);
     }

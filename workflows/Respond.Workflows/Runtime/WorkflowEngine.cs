@@ -192,7 +192,11 @@ public sealed class WorkflowEngine
         string? current = null;
         try
         {
-            var visited = new HashSet<string>(instance.Path.Select(step => step.NodeId), StringComparer.Ordinal);
+            var visited = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var step in instance.Path)
+            {
+                visited.Add(step.NodeId);
+            }
             while (pending.Count > 0)
             {
                 current = pending.Pop();
@@ -299,7 +303,7 @@ public sealed class WorkflowEngine
     }
 
     internal async ValueTask<IDisposable> LockWindowAsync(WindowKey key, CancellationToken ct) =>
-        await WindowLocks.LockAsync(key.RuleId + "\n" + key.NodeId + "\n" + key.GroupKey, ct).ConfigureAwait(false);
+        await WindowLocks.LockAsync(key, ct).ConfigureAwait(false);
 
     private static readonly long IdPrefix = Random.Shared.NextInt64();
     private static long idCounter;

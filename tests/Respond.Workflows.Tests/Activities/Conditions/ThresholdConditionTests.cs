@@ -120,4 +120,19 @@ public sealed class ThresholdConditionTests
         Assert.Equal("false", RuntimeHarness.Step(instance, "subject").Port);
         Assert.Empty(harness.Windows.Windows);
     }
+
+    [Fact]
+    public async Task Execute_WithoutFalseDetails_CountBelowTheThresholdRecordsNoDetail_ButStillCountsTowardsIt()
+    {
+        var harness = new RuntimeHarness(options: new WorkflowEngineOptions { DetailFalseMatches = false });
+
+        var instances = await RunAsync(harness, ("u-1", 0), ("u-1", 1), ("u-1", 2), ("u-1", 3), ("u-1", 4));
+
+        Assert.All(instances[..4], instance => Assert.Null(RuntimeHarness.Step(instance, "subject").Detail));
+        var fifth = RuntimeHarness.Step(instances[^1], "subject");
+        Assert.Equal("true", fifth.Port);
+        Assert.Equal(5, (int)fifth.Detail!["count"]!);
+        Assert.Equal("PT10M", (string)fifth.Detail["window"]!);
+        Assert.Single(harness.Alerts.Alerts);
+    }
 }

@@ -68,7 +68,11 @@ public sealed class CorrelateCondition : Block
 
     public sealed record Signal(string Name, IReadOnlySet<string>? EventTypes, ConditionSet Conditions);
 
-    public sealed record Settings(IReadOnlyList<EventFieldPath> GroupBy, TimeSpan Window, bool Ordered, IReadOnlyList<Signal> Signals);
+    public sealed record Settings(IReadOnlyList<EventFieldPath> GroupBy, TimeSpan Window, bool Ordered, IReadOnlyList<Signal> Signals)
+    {
+        /// <summary>The window as details show it (ISO 8601), formatted once per rule version.</summary>
+        public string WindowText { get; } = new IsoDuration(Window).ToString();
+    }
 
     public override object Compile(WorkflowNode node, WorkflowDefinition definition) => new Settings(
         [.. ConfigValues.Strings(node.Config["groupBy"]).Select(EventFieldPath.Parse)],
@@ -92,7 +96,7 @@ public sealed class CorrelateCondition : Block
         {
             ["groupKey"] = groupKey,
             ["matchedSignals"] = new JsonArray([.. matched.Select(name => (JsonNode)name)]),
-            ["window"] = new IsoDuration(settings.Window).ToString(),
+            ["window"] = settings.WindowText,
             ["ordered"] = settings.Ordered,
         };
         if (matched.Count == 0 || groupKey is null)

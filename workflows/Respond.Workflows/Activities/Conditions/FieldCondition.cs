@@ -29,6 +29,8 @@ public sealed class FieldCondition
     private readonly double? number;
     private readonly DateTimeOffset? time;
     private readonly bool exists = true;
+    // Made once: a method group passed as a delegate is a new delegate on every evaluation.
+    private readonly Func<JsonElement, bool> equal;
 
     private readonly record struct Scalar(string? Text, double? Number, bool? Boolean);
 
@@ -37,6 +39,7 @@ public sealed class FieldCondition
         Field = field;
         Op = op;
         expected = value;
+        equal = Equal;
         switch (op)
         {
             case "regex":
@@ -112,10 +115,10 @@ public sealed class FieldCondition
         var result = Op switch
         {
             "exists" => actual is not null == exists,
-            "neq" => actual is not { } a || !AnyItem(a, Equal),
+            "neq" => actual is not { } a || !AnyItem(a, equal),
             _ when actual is not { } => false,
-            "eq" or "in" => AnyItem(actual.Value, Equal),
-            "contains" => actual.Value.ValueKind == JsonValueKind.Array ? AnyItem(actual.Value, Equal) : Contains(actual.Value),
+            "eq" or "in" => AnyItem(actual.Value, equal),
+            "contains" => actual.Value.ValueKind == JsonValueKind.Array ? AnyItem(actual.Value, equal) : Contains(actual.Value),
             "startsWith" => AnyItem(actual.Value, item => EventFieldPath.Text(item) is { } t
                 && values.Any(v => v.Text is not null && t.StartsWith(v.Text, StringComparison.OrdinalIgnoreCase))),
             "regex" => Matches(actual.Value),

@@ -24,7 +24,11 @@ public sealed class ThresholdCondition : Block
         ],
         null);
 
-    public sealed record Settings(int Count, TimeSpan Window, IReadOnlyList<EventFieldPath> GroupBy);
+    public sealed record Settings(int Count, TimeSpan Window, IReadOnlyList<EventFieldPath> GroupBy)
+    {
+        /// <summary>The window as details show it (ISO 8601), formatted once per rule version.</summary>
+        public string WindowText { get; } = new IsoDuration(Window).ToString();
+    }
 
     public override object Compile(WorkflowNode node, WorkflowDefinition definition) => new Settings(
         ConfigValues.Integer(node.Config["count"]),
@@ -37,7 +41,7 @@ public sealed class ThresholdCondition : Block
         var e = context.Event;
         if (EventFieldPath.GroupKey(e, settings.GroupBy) is not { } groupKey)
         {
-            return BlockResult.Take(BlockPorts.False, new JsonObject
+            return BlockResult.Take(BlockPorts.False, !context.Options.DetailFalseMatches ? null : new JsonObject
             {
                 ["groupKey"] = null,
                 ["reason"] = $"The event has none of the groupBy fields ({string.Join(", ", settings.GroupBy)}).",
@@ -55,12 +59,16 @@ public sealed class ThresholdCondition : Block
             var reached = entries.Count >= settings.Count;
             // Reaching the count fires once; the group then starts afresh, so a storm is not one alert per event.
             await context.Windows.SetAsync(key, reached ? [] : entries, ct).ConfigureAwait(false);
+            if (!reached && !context.Options.DetailFalseMatches)
+            {
+                return BlockResult.Take(BlockPorts.False, null);
+            }
             var detail = new JsonObject
             {
                 ["groupKey"] = groupKey,
                 ["count"] = entries.Count,
                 ["required"] = settings.Count,
-                ["window"] = new IsoDuration(settings.Window).ToString(),
+                ["window"] = settings.WindowText,
             };
             if (reached)
             {
