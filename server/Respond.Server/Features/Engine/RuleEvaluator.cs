@@ -276,7 +276,7 @@ public sealed class RuleEvaluator(
             snapshot = held && (write || !changed && !partition.SnapshotPending);
             // A snapshot captured before this one and not written yet is dropped, never written over it.
             if (write) partition.NextSnapshotGeneration();
-            var windows = write ? WindowSnapshot.Serialize(partition.Windows.Capture()) : null;
+            var windows = write ? partition.Windows.Snapshot() : null;
             var snapshotId = write ? WindowSnapshot.NewId() : (long?)null;
             // After any snapshot of this partition being written, so this newer one lands last.
             using var snapshotTurn = write ? await partition.SnapshotWriteAsync(ct) : default;

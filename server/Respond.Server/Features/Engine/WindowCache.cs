@@ -15,33 +15,40 @@ namespace Respond.Server.Features.Engine;
 /// (<see cref="RuleEvaluator.ReplayWindowsAsync"/>).
 /// In memory each window is one packed byte array (<see cref="PackedWindow"/>), not a list of entry objects: windows
 /// live as long as their rule's window (minutes), so every entry object would be copied through the collector's
-/// generations and traced by every collection until then (docs/performance.md, eighth session).
+/// generations and traced by every collection until then (docs/performance.md, eighth session). An update that fits
+/// the window's array is written into it (arrays have room to grow): a new array per update was young data that every
+/// collection had to find through the old window it was stored in, and copy out (docs/performance.md, ninth session).
 /// </summary>
 public sealed class WindowCache : IWindowStore
 {
     private static readonly IReadOnlyList<WindowEntry> Absent = [];
     private readonly ConcurrentDictionary<WindowKey, byte[]> _windows = new();
-    // Key → the value before the running unit's first change to it (empty when there was none).
-    private readonly ConcurrentDictionary<WindowKey, byte[]> _unit = new();
+    // Key → the value before the running unit's first change to it (empty when there was none). Changed only by the
+    // running unit (under the partition's lock); cleared, not replaced, after each unit, so it keeps its capacity (a
+    // ConcurrentDictionary's Clear allocates its tables afresh, and every unit grew them again).
+    private readonly Dictionary<WindowKey, byte[]> _unit = [];
     // Committed units changed windows since the last stored snapshot.
     private volatile bool _unsaved;
 
     public int Count => _windows.Count;
 
     /// <summary>True when windows changed since the last stored snapshot (what the next snapshot writes).</summary>
-    public bool HasChanges => _unsaved || !_unit.IsEmpty;
+    public bool HasChanges => _unsaved || _unit.Count > 0;
 
     /// <summary>True when the running unit changed a window.</summary>
-    public bool UnitChanged => !_unit.IsEmpty;
+    public bool UnitChanged => _unit.Count > 0;
+
+    /// <summary>The array <paramref name="key"/>'s window is held in (tests: an update that fits is written into it).</summary>
+    internal byte[]? Held(WindowKey key) => _windows.GetValueOrDefault(key);
 
     public ValueTask<IReadOnlyList<WindowEntry>> GetAsync(WindowKey key, CancellationToken ct) =>
         ValueTask.FromResult(_windows.TryGetValue(key, out var packed) ? PackedWindow.Unpack(packed) : Absent);
 
     public ValueTask SetAsync(WindowKey key, IReadOnlyList<WindowEntry> entries, CancellationToken ct)
     {
-        Remember(key);
+        var current = Remember(key, inPlace: entries.Count > 0);
         if (entries.Count == 0) _windows.TryRemove(key, out _);
-        else _windows[key] = PackedWindow.Pack(entries);
+        else if (current is null || !PackedWindow.TryPackInto(current, entries)) _windows[key] = PackedWindow.Pack(entries, roomToGrow: true);
         return ValueTask.CompletedTask;
     }
 
@@ -52,13 +59,24 @@ public sealed class WindowCache : IWindowStore
             if (entries.Count > 0) _windows[key] = PackedWindow.Pack(entries);
     }
 
-    private void Remember(WindowKey key) => _unit.TryAdd(key, _windows.TryGetValue(key, out var before) ? before : PackedWindow.Empty);
+    /// <summary>
+    /// Before the running unit's first change to <paramref name="key"/>: keeps the window as it is for
+    /// <see cref="RollBack"/>, a copy when the change may write into its array. Returns the window's array, null when it
+    /// has none.
+    /// </summary>
+    private byte[]? Remember(WindowKey key, bool inPlace)
+    {
+        var current = _windows.GetValueOrDefault(key);
+        if (!_unit.ContainsKey(key)) _unit[key] = current is null ? PackedWindow.Empty : inPlace ? PackedWindow.Copy(current) : current;
+        return current;
+    }
 
     /// <summary>
-    /// Every window of the partition as it is now, packed, for <see cref="WindowSnapshot.Serialize"/>. Taken between units
-    /// (under the partition's lock); a window's packed entries are never changed once set, so the copy stays this state.
+    /// Every window of the partition as it is now, as the parts of a window snapshot (<see cref="WindowSnapshot.Serialize"/>).
+    /// Taken between units, under the partition's lock: windows change in place, so the snapshot copies them now and is
+    /// then written while evaluation goes on.
     /// </summary>
-    public IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>> Capture() => new CapturedWindows(_windows);
+    public List<byte[]> Snapshot() => WindowSnapshot.Serialize(_windows);
 
     /// <summary>Between units: a snapshot of the windows as they are now is being written, so they count as saved.</summary>
     public void MarkSaved() => _unsaved = false;
@@ -73,7 +91,7 @@ public sealed class WindowCache : IWindowStore
     public void Committed(bool snapshotWritten)
     {
         if (snapshotWritten) _unsaved = false;
-        else if (!_unit.IsEmpty) _unsaved = true;
+        else if (_unit.Count > 0) _unsaved = true;
         _unit.Clear();
     }
 
@@ -102,46 +120,11 @@ public sealed class WindowCache : IWindowStore
                 || packed.Length == 0
                 || PackedWindow.Newest(packed) < latestEventTime - length;
             if (!stale) continue;
-            Remember(key);
+            Remember(key, inPlace: false);
             if (_windows.TryRemove(key, out _)) evicted++;
         }
         return evicted;
     }
-}
-
-/// <summary>
-/// A copy of a partition's windows (references to their immutable packed entries), kept in blocks below the runtime's
-/// large-object size: a partition holds tens of thousands of windows, and one array of them would be a large object on
-/// every snapshot (see <see cref="WindowSnapshot.PartBytes"/>).
-/// </summary>
-internal sealed class CapturedWindows : IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>>
-{
-    private const int BlockSize = 2048;
-    private readonly List<KeyValuePair<WindowKey, byte[]>[]> _blocks = [];
-
-    public CapturedWindows(IEnumerable<KeyValuePair<WindowKey, byte[]>> windows)
-    {
-        var block = new KeyValuePair<WindowKey, byte[]>[BlockSize];
-        var used = 0;
-        foreach (var window in windows)
-        {
-            if (used == BlockSize)
-            {
-                _blocks.Add(block);
-                block = new KeyValuePair<WindowKey, byte[]>[BlockSize];
-                used = 0;
-            }
-            block[used++] = window;
-        }
-        if (used > 0) _blocks.Add(block[..used]);
-        Count = (_blocks.Count - (used > 0 ? 1 : 0)) * BlockSize + used;
-    }
-
-    public int Count { get; }
-
-    public IEnumerator<KeyValuePair<WindowKey, byte[]>> GetEnumerator() => _blocks.SelectMany(b => b).GetEnumerator();
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>
@@ -154,12 +137,50 @@ internal static class PackedWindow
 {
     public static readonly byte[] Empty = [];
 
-    public static byte[] Pack(IReadOnlyList<WindowEntry> entries)
+    /// <summary>The entries in an array of their size, or with <paramref name="roomToGrow"/> half as much again (not counted: readers stop after the last entry).</summary>
+    public static byte[] Pack(IReadOnlyList<WindowEntry> entries, bool roomToGrow = false)
+    {
+        var size = SizeOf(entries);
+        var packed = new byte[roomToGrow ? size + size / 2 : size];
+        Write(packed, entries);
+        return packed;
+    }
+
+    /// <summary>Writes the entries over <paramref name="packed"/> when they fit in it; false (and nothing written) when they do not.</summary>
+    public static bool TryPackInto(byte[] packed, IReadOnlyList<WindowEntry> entries)
+    {
+        if (SizeOf(entries) > packed.Length) return false;
+        Write(packed, entries);
+        return true;
+    }
+
+    /// <summary>The window's entries, without the room after them.</summary>
+    public static ReadOnlySpan<byte> Used(byte[] packed)
+    {
+        ReadOnlySpan<byte> span = packed;
+        if (span.Length == 0) return span;
+        var count = BinaryPrimitives.ReadInt32LittleEndian(span);
+        var at = 4;
+        for (var i = 0; i < count; i++)
+        {
+            at = SkipString(span, at + 10);
+            if (span[at++] != 0) at = SkipString(span, at);
+        }
+        return span[..at];
+    }
+
+    /// <summary>A copy of the window's entries, in an array of their size.</summary>
+    public static byte[] Copy(byte[] packed) => Used(packed).ToArray();
+
+    private static int SizeOf(IReadOnlyList<WindowEntry> entries)
     {
         var size = 4;
         foreach (var entry in entries) size += 8 + 2 + StringSize(entry.EventId) + 1 + (entry.Signal is null ? 0 : StringSize(entry.Signal));
-        var packed = new byte[size];
-        var span = packed.AsSpan();
+        return size;
+    }
+
+    private static void Write(Span<byte> span, IReadOnlyList<WindowEntry> entries)
+    {
         BinaryPrimitives.WriteInt32LittleEndian(span, entries.Count);
         var at = 4;
         foreach (var entry in entries)
@@ -170,7 +191,6 @@ internal static class PackedWindow
             span[at++] = entry.Signal is null ? (byte)0 : (byte)1;
             if (entry.Signal is not null) at = WriteString(span, at, entry.Signal);
         }
-        return packed;
     }
 
     public static IReadOnlyList<WindowEntry> Unpack(byte[] packed)

@@ -65,21 +65,20 @@ public static class WindowSnapshot
     }
 
     /// <summary>The windows (packed, <see cref="PackedWindow"/>) in this format, cut into parts of at most <see cref="PartBytes"/> (the rows to store).</summary>
-    public static List<byte[]> Serialize(IEnumerable<KeyValuePair<WindowKey, byte[]>> windows)
+    public static List<byte[]> Serialize(IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>> windows)
     {
-        var list = windows as IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>> ?? windows.ToList();
         var parts = new PartStream();
         using (var writer = new BinaryWriter(parts, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Version);
-            writer.Write(list.Count);
-            foreach (var (key, packed) in list)
+            writer.Write(windows.Count);
+            foreach (var (key, packed) in windows)
             {
                 writer.Write(key.RuleId);
                 writer.Write(key.NodeId);
                 writer.Write(key.GroupKey);
-                // The entry count and the entries, already in this format.
-                writer.Write(packed);
+                // The entry count and the entries, already in this format (not the room after them).
+                writer.Write(PackedWindow.Used(packed));
             }
         }
         return parts.Parts();

@@ -63,19 +63,18 @@ public sealed class WindowSnapshotWriter(
 
     private async Task WriteOnceAsync(EvaluationPartition partition, CancellationToken ct)
     {
-        IReadOnlyCollection<KeyValuePair<WindowKey, byte[]>> windows;
+        List<byte[]> parts;
         long sequence, generation;
         using (await partition.LockAsync(ct))
         {
             // In a cluster the partition may have moved to another node meanwhile: its windows are that node's to write.
             if (!ownership.Holds(partition.OrganizationId)) return;
-            windows = partition.Windows.Capture();
+            parts = partition.Windows.Snapshot();
             partition.Windows.MarkSaved();
             sequence = partition.Checkpoint;
             generation = partition.NextSnapshotGeneration();
             partition.LastSnapshot = time.GetUtcNow();
         }
-        var parts = WindowSnapshot.Serialize(windows);
         using var turn = await partition.SnapshotWriteAsync(ct);
         // A unit not from the log wrote a newer snapshot meanwhile: this one would take its windows back.
         if (generation != partition.SnapshotGeneration) return;

@@ -36,7 +36,7 @@ public sealed class WindowCacheTests
     }
 
     [Fact]
-    public async Task SetThenGet_PackedInMemory_KeepsEveryEntryTimeOffsetIdAndSignal_AndCaptureHoldsThemPacked()
+    public async Task SetThenGet_PackedInMemory_KeepsEveryEntryTimeOffsetIdAndSignal_AndASnapshotHoldsThem()
     {
         var cache = new WindowCache();
         var key = new WindowKey("rule-1", "pair", "org-a|zoë");
@@ -52,7 +52,7 @@ public sealed class WindowCacheTests
 
         Assert.Equal(entries, read);
         Assert.Equal([TimeSpan.FromHours(5.5), TimeSpan.FromHours(-8), TimeSpan.Zero], read.Select(e => e.Time.Offset));
-        Assert.Equal(entries, PackedWindow.Unpack(Assert.Single(cache.Capture()).Value));
+        Assert.Equal(entries, Assert.Single(Read(cache.Snapshot())).Value);
         // The newest entry decides eviction, whatever its position in the window.
         Assert.Equal(0, cache.Evict(new Dictionary<(string, string), TimeSpan> { [("rule-1", "pair")] = TimeSpan.FromMinutes(2) }, Now.AddMinutes(4)));
         Assert.Equal(1, cache.Evict(new Dictionary<(string, string), TimeSpan> { [("rule-1", "pair")] = TimeSpan.FromMinutes(2) }, Now.AddMinutes(6)));
@@ -76,6 +76,44 @@ public sealed class WindowCacheTests
     }
 
     [Fact]
+    public async Task Set_EntriesThatFitTheWindowsArray_WrittenIntoIt_WhileASnapshotTakenBeforeKeepsTheEntriesItSaw()
+    {
+        var cache = new WindowCache();
+        var key = new WindowKey("rule-1", "burst", "org-a|alice");
+        WindowEntry[] three = [new(Now, "e1", null), new(Now.AddSeconds(1), "e2", null), new(Now.AddSeconds(2), "e3", null)];
+        await cache.SetAsync(key, three, default);
+        var array = cache.Held(key);
+        var snapshot = cache.Snapshot();
+        cache.Committed(snapshotWritten: true);
+
+        // The window slid: e1 left it and e4 came in, as big as before, and so did e5.
+        await cache.SetAsync(key, [three[1], three[2], new(Now.AddSeconds(3), "e4", null)], default);
+        await cache.SetAsync(key, [three[2], new(Now.AddSeconds(3), "e4", null), new(Now.AddSeconds(4), "e5", null)], default);
+
+        Assert.Same(array, cache.Held(key));
+        Assert.Equal(["e3", "e4", "e5"], (await cache.GetAsync(key, default)).Select(e => e.EventId));
+        Assert.Equal(three, Assert.Single(Read(snapshot)).Value);
+        Assert.Equal(["e3", "e4", "e5"], Assert.Single(Read(cache.Snapshot())).Value.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task RollBack_AfterAUnitWroteIntoAWindowsArray_PutsBackWhatWasThere()
+    {
+        var cache = new WindowCache();
+        var key = new WindowKey("rule-1", "burst", "org-a|alice");
+        WindowEntry[] two = [new(Now, "e1", null), new(Now.AddSeconds(1), "e2", null)];
+        await cache.SetAsync(key, two, default);
+        cache.Committed(snapshotWritten: false);
+        var array = cache.Held(key);
+
+        await cache.SetAsync(key, [two[1], new(Now.AddSeconds(2), "e3", null)], default);
+        Assert.Same(array, cache.Held(key));
+        cache.RollBack();
+
+        Assert.Equal(two, await cache.GetAsync(key, default));
+    }
+
+    [Fact]
     public void Snapshot_RoundTrip_KeepsEveryWindowEntryTimeOffsetAndSignal()
     {
         IReadOnlyList<WindowEntry> threshold = [new WindowEntry(Now.AddMinutes(-3), "e1", null), new WindowEntry(Now, "e2", null)];
@@ -86,7 +124,7 @@ public sealed class WindowCacheTests
             [new WindowKey("rule-2", "chain", "org-a|bob|10.0.0.1")] = correlate,
         };
 
-        var read = WindowSnapshot.Deserialize(new MemoryStream([.. WindowSnapshot.Serialize(Packed(windows)).SelectMany(part => part)]));
+        var read = Read(WindowSnapshot.Serialize(Packed(windows)));
 
         Assert.Equal(2, read.Count);
         foreach (var (key, entries) in read)
@@ -142,8 +180,12 @@ public sealed class WindowCacheTests
         Assert.Equal(stored.ToArray(), WindowSnapshot.Serialize(Packed(read)).SelectMany(part => part));
     }
 
-    private static IEnumerable<KeyValuePair<WindowKey, byte[]>> Packed(IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> windows) =>
-        windows.Select(w => KeyValuePair.Create(w.Key, PackedWindow.Pack(w.Value)));
+    /// <summary>Windows as a partition holds them: packed, with room to grow after their entries (which a snapshot does not store).</summary>
+    private static List<KeyValuePair<WindowKey, byte[]>> Packed(IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> windows) =>
+        [.. windows.Select(w => KeyValuePair.Create(w.Key, PackedWindow.Pack(w.Value, roomToGrow: true)))];
+
+    private static List<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> Read(List<byte[]> parts) =>
+        WindowSnapshot.Deserialize(new MemoryStream([.. parts.SelectMany(part => part)]));
 
     [Fact]
     public void Snapshot_OfAnotherVersion_IsRefusedWithItsVersion()
