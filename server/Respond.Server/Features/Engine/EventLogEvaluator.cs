@@ -115,6 +115,10 @@ public sealed class EventLogEvaluator(
         // The chunk is read and evaluated in one scope: its reads track nothing, so the unit's context starts clean.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        // One connection for the whole chunk (the switch, the chunk, the unit's reads and its transaction), not one per
+        // command: on SQLite each open and close registers and drops EF's SQL functions on the connection, objects the
+        // finalizer then has to collect (about 4,000 a second at 1,000 events/s; docs/performance.md, ninth session).
+        await db.Database.OpenConnectionAsync(ct);
         // Every event up to the head known now was committed before it was reported: a read that finds none of
         // them means they are gone (nothing deletes the log today), so the partition may move up to that head.
         var head = partition.Head;
