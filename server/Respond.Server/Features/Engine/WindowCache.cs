@@ -117,7 +117,6 @@ public sealed class WindowCache : IWindowStore
         foreach (var (key, packed) in _windows)
         {
             var stale = !windowLengths.TryGetValue((key.RuleId, key.NodeId), out var length)
-                || packed.Length == 0
                 || PackedWindow.Newest(packed) < latestEventTime - length;
             if (!stale) continue;
             Remember(key, inPlace: false);
@@ -161,11 +160,7 @@ internal static class PackedWindow
         if (span.Length == 0) return span;
         var count = BinaryPrimitives.ReadInt32LittleEndian(span);
         var at = 4;
-        for (var i = 0; i < count; i++)
-        {
-            at = SkipString(span, at + 10);
-            if (span[at++] != 0) at = SkipString(span, at);
-        }
+        for (var i = 0; i < count; i++) at = SkipEntry(span, at);
         return span[..at];
     }
 
@@ -201,8 +196,9 @@ internal static class PackedWindow
         for (var i = 0; i < entries.Length; i++)
         {
             var time = ReadTime(span, at);
-            var eventId = ReadString(span, ref at, at + 10);
-            var signal = span[at++] != 0 ? ReadString(span, ref at, at) : null;
+            at += 10;
+            var eventId = ReadString(span, ref at);
+            var signal = span[at++] != 0 ? ReadString(span, ref at) : null;
             entries[i] = new WindowEntry(time, eventId, signal);
         }
         return entries;
@@ -218,8 +214,7 @@ internal static class PackedWindow
         for (var i = 0; i < count; i++)
         {
             if (ReadTime(span, at) is var time && time > newest) newest = time;
-            at = SkipString(span, at + 10);
-            if (span[at++] != 0) at = SkipString(span, at);
+            at = SkipEntry(span, at);
         }
         return newest;
     }
@@ -243,12 +238,19 @@ internal static class PackedWindow
         return at + Encoding.UTF8.GetBytes(value, span[at..]);
     }
 
-    /// <summary>The string whose length prefix starts at <paramref name="from"/>; <paramref name="at"/> is left after it.</summary>
-    private static string ReadString(ReadOnlySpan<byte> span, ref int at, int from)
+    /// <summary>The string whose length prefix starts at <paramref name="at"/>, which is left after it.</summary>
+    private static string ReadString(ReadOnlySpan<byte> span, ref int at)
     {
-        var (length, start) = ReadLength(span, from);
+        var (length, start) = ReadLength(span, at);
         at = start + length;
         return Encoding.UTF8.GetString(span.Slice(start, length));
+    }
+
+    /// <summary>Where the entry after the one starting at <paramref name="at"/> starts.</summary>
+    private static int SkipEntry(ReadOnlySpan<byte> span, int at)
+    {
+        at = SkipString(span, at + 10);
+        return span[at++] != 0 ? SkipString(span, at) : at;
     }
 
     private static int SkipString(ReadOnlySpan<byte> span, int at)

@@ -12,7 +12,7 @@ namespace Respond.Server.Features.Engine;
 /// Format (little-endian, strings as <see cref="BinaryWriter"/> writes them): version byte 1, window count, then per
 /// window its rule id, node id, group key, entry count, and per entry the UTC ticks and offset minutes of its time, its
 /// event id, and its signal (a presence byte, then the text). From the entry count on, a window is the bytes the
-/// partition holds it in (<see cref="PackedWindow"/>).
+/// partition holds it in (<see cref="PackedWindow"/>), without the room after them.
 /// Each snapshot has its own id, and the partition's checkpoint row names the one that counts. So a snapshot can be
 /// stored part by part, each in a short transaction of its own, and count only once the checkpoint names it: on SQLite,
 /// where writers take turns, no append or unit of work then waits for more than one part (a whole snapshot held the
