@@ -70,15 +70,22 @@ public sealed class EventLogEvaluator(
         var failed = false;
         try
         {
-            await _slots.WaitAsync(ct);
-            try
+            // A slot is taken for one chunk at a time: partitions with events waiting take turns chunk by chunk (the
+            // slots queue in arrival order), so under a steady stream one partition cannot keep a slot while the others'
+            // backlogs grow, and a partition that waited has a fuller chunk when its turn comes.
+            var more = true;
+            while (more && !_paused && !ct.IsCancellationRequested && ownership.Holds(partition.OrganizationId))
             {
-                using var _ = await partition.LockAsync(ct);
-                while (!_paused && !ct.IsCancellationRequested && ownership.Holds(partition.OrganizationId) && await DrainChunkAsync(partition, ct)) { }
-            }
-            finally
-            {
-                _slots.Release();
+                await _slots.WaitAsync(ct);
+                try
+                {
+                    using var _ = await partition.LockAsync(ct);
+                    more = await DrainChunkAsync(partition, ct);
+                }
+                finally
+                {
+                    _slots.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }

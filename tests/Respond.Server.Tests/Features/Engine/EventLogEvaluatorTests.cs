@@ -344,6 +344,44 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
         Assert.Equal(5, (await AlertsAsync(api, rule)).Count);
     }
 
+    /// <summary>Records the organization of each event in the order the evaluator takes them.</summary>
+    private sealed class EvaluationOrder : IEvaluationProbe
+    {
+        private readonly List<string> _organizations = [];
+
+        public void BeforeEvaluate(WorkflowEvent e)
+        {
+            lock (_organizations) _organizations.Add(e.OrganizationId);
+        }
+
+        public List<string> Organizations()
+        {
+            lock (_organizations) return [.. _organizations];
+        }
+    }
+
+    [SkippableFact]
+    public async Task Ingest_BacklogsOfTwoOrganizations_OneSlot_PartitionsTakeTurnsChunkByChunk()
+    {
+        var order = new EvaluationOrder();
+        await using var api = CountingLogReads(database).With("Respond:Engine:MaxParallelPartitions", "1").WithServices(s => s.AddSingleton<IEvaluationProbe>(order));
+        await api.TurnOnAsync();
+        await RuleOfEveryOrganizationAsync(api, MatchEveryProcessRule, "every process everywhere");
+        var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
+        evaluator.Pause();
+        await api.PostEventsAsync("admin", Enumerable.Range(0, 6).Select(i => Process($"a-{i}", "org-a")), waitForEvaluation: false);
+        await api.PostEventsAsync("admin", Enumerable.Range(0, 6).Select(i => Process($"b-{i}", "org-b")), waitForEvaluation: false);
+
+        evaluator.Resume();
+        await api.EvaluatedAsync();
+
+        // Chunks of two, one slot: a partition gives the slot back after each chunk, so neither drains its whole backlog
+        // while the other waits (before, the order was a a a a a a b b b b b b).
+        var chunks = order.Organizations().Chunk(2).Select(chunk => chunk.Distinct().Single()).ToList();
+        Assert.Equal(6, chunks.Count);
+        Assert.All(chunks.Zip(chunks.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second));
+    }
+
     [SkippableFact]
     public async Task Ingest_RespondOff_BacklogOfSeveralChunksPassedWithoutReadingTheLog_AndNeverEvaluatedAfterTurningOn()
     {
