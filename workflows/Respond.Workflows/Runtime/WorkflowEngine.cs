@@ -206,7 +206,9 @@ public sealed class WorkflowEngine
                 }
                 var node = rule.Nodes[current];
                 var result = await node.Block.ExecuteAsync(new BlockContext(this, rule, node, instance), ct).ConfigureAwait(false);
-                instance.Path.Add(new PathStep(node.Id, node.Type, result.Port, Time.GetUtcNow(), result.Detail));
+                instance.Path.Add(result.DetailWhenRead is { } detail
+                    ? PathStep.WhenRead(node.Id, node.Type, result.Port, Time.GetUtcNow(), detail)
+                    : new PathStep(node.Id, node.Type, result.Port, Time.GetUtcNow(), result.Detail));
                 if (result.Bookmark is { } bookmark)
                 {
                     instance.Status = InstanceStatus.Suspended;

@@ -33,4 +33,36 @@ public sealed record Bookmark(string Id, string NodeId, string Kind, string? Pay
 }
 
 /// <summary>One node on an instance's path: the port it left by and, for conditions, what it compared.</summary>
-public sealed record PathStep(string NodeId, string BlockType, string? Port, DateTimeOffset At, JsonObject? Detail);
+public sealed record PathStep(string NodeId, string BlockType, string? Port, DateTimeOffset At, JsonObject? Detail)
+{
+    private Func<JsonObject>? _whenRead;
+    private JsonObject? _detail = Detail;
+
+    /// <summary>
+    /// What the block recorded. A step made by <see cref="WhenRead"/> builds it on first read: most live runs that pass
+    /// a match end at a later block without effect and are never stored, so their details would be built for nothing.
+    /// </summary>
+    public JsonObject? Detail
+    {
+        get
+        {
+            if (_whenRead is { } build)
+            {
+                _detail = build();
+                _whenRead = null;
+            }
+            return _detail;
+        }
+        init
+        {
+            _detail = value;
+            _whenRead = null;
+        }
+    }
+
+    /// <summary>True until a detail made by <see cref="WhenRead"/> is built.</summary>
+    internal bool DetailPending => _whenRead is not null;
+
+    internal static PathStep WhenRead(string nodeId, string blockType, string? port, DateTimeOffset at, Func<JsonObject> detail) =>
+        new(nodeId, blockType, port, at, null) { _whenRead = detail };
+}

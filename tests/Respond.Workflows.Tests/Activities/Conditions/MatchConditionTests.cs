@@ -182,4 +182,23 @@ public sealed class MatchConditionTests
         Assert.Equal("true", step.Port);
         Assert.Contains("u-1", step.Detail!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Execute_TrueMatchOfARunNotStored_BuildsTheDetailOnceWhenRead()
+    {
+        var harness = new RuntimeHarness(options: new WorkflowEngineOptions { DetailFalseMatches = false, PersistCompletedInstances = false });
+        // The alert hangs off the false port: the match holds, the run ends there without effect, and it is not stored.
+        var rule = RuntimeHarness.Rule(RuntimeHarness.Chain("condition.match", """{ "all": [ { "field": "user.id", "op": "eq", "value": "u-1" } ] }""", port: "false"));
+
+        var instance = await harness.StartAsync(rule, RuntimeHarness.Event(Fields));
+
+        // Live runs that pass a match mostly end without effect and are never stored: nothing is built until it is read.
+        var step = RuntimeHarness.Step(instance, "subject");
+        Assert.True(step.DetailPending);
+        var detail = step.Detail!;
+        Assert.False(step.DetailPending);
+        Assert.Same(detail, step.Detail);
+        var compared = detail["conditions"]!.AsArray().Single()!;
+        Assert.Equal(("user.id", "eq", "u-1", true), ((string)compared["field"]!, (string)compared["op"]!, (string)compared["actual"]!, (bool)compared["result"]!));
+    }
 }

@@ -41,11 +41,26 @@ public sealed class MatchCondition : Block
     public override ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
     {
         var conditions = context.Node.Compiled<ConditionSet>();
-        if (!context.Options.DetailFalseMatches && DecideOnEvent(context.Node, context.Event) == BlockPorts.False)
-            return ValueTask.FromResult(BlockResult.Take(BlockPorts.False, null));
+        var e = context.Event;
+        var result = conditions.Evaluate(e, null);
+        if (!result && !context.Options.DetailFalseMatches) return ValueTask.FromResult(BlockResult.Take(BlockPorts.False, null));
+        // What each condition compared is built when the step's detail is read: conditions are pure functions of the
+        // event, so it is what they compared now.
+        return ValueTask.FromResult(BlockResult.TakeDetailWhenRead(result ? BlockPorts.True : BlockPorts.False, () => Detail(conditions, e)));
+    }
+
+    private static JsonObject Detail(ConditionSet conditions, WorkflowEvent e)
+    {
         var details = new JsonArray();
-        var result = conditions.Evaluate(context.Event, details);
-        return ValueTask.FromResult(BlockResult.Take(result ? BlockPorts.True : BlockPorts.False,
-            new JsonObject { ["conditions"] = details }));
+        try
+        {
+            conditions.Evaluate(e, details);
+        }
+        catch (RegexConditionTimeoutException timeout)
+        {
+            // The decision itself did not time out; a second run of the same pattern did. Say so rather than fail the reader.
+            details.Add(new JsonObject { ["error"] = timeout.Message });
+        }
+        return new JsonObject { ["conditions"] = details };
     }
 }
