@@ -206,9 +206,10 @@ public sealed class WorkflowEngine
                 }
                 var node = rule.Nodes[current];
                 var result = await node.Block.ExecuteAsync(new BlockContext(this, rule, node, instance), ct).ConfigureAwait(false);
+                var at = Time.GetUtcNow();
                 instance.Path.Add(result.DetailWhenRead is { } detail
-                    ? PathStep.WhenRead(node.Id, node.Type, result.Port, Time.GetUtcNow(), detail)
-                    : new PathStep(node.Id, node.Type, result.Port, Time.GetUtcNow(), result.Detail));
+                    ? PathStep.WhenRead(node.Id, node.Type, result.Port, at, detail)
+                    : new PathStep(node.Id, node.Type, result.Port, at, result.Detail));
                 if (result.Bookmark is { } bookmark)
                 {
                     instance.Status = InstanceStatus.Suspended;

@@ -65,7 +65,7 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
     {
         using var tx = connection.BeginTransaction();
         var db = connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(db, SqliteAppend, out var statement), db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, SqliteAppend, out var statement), db);
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
@@ -76,9 +76,9 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
                 BindText(db, statement, 2, e.OrganizationId, ref buffer);
                 BindText(db, statement, 3, e.Source, ref buffer);
                 BindText(db, statement, 4, e.Type, ref buffer);
-                Check(raw.sqlite3_bind_int(statement, 5, (int)e.Severity), db);
-                Check(raw.sqlite3_bind_int64(statement, 6, e.Time.UtcTicks), db);
-                Check(raw.sqlite3_bind_int64(statement, 7, receivedAt), db);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int(statement, 5, (int)e.Severity), db);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 6, e.Time.UtcTicks), db);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 7, receivedAt), db);
                 BindText(db, statement, 8, e.Json, ref buffer);
                 var rc = raw.sqlite3_step(statement);
                 if (rc == raw.SQLITE_ROW)
@@ -86,8 +86,8 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
                     inserted.Add((e, raw.sqlite3_column_int64(statement, 0)));
                     rc = raw.sqlite3_step(statement);
                 }
-                if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
-                Check(raw.sqlite3_reset(statement), db);
+                SqliteException.ThrowExceptionForRC(rc, db);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_reset(statement), db);
             }
         }
         finally
@@ -108,12 +108,7 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
             buffer = ArrayPool<byte>.Shared.Rent(most);
         }
         var length = Encoding.UTF8.GetBytes(value, buffer);
-        Check(raw.sqlite3_bind_text(statement, index, buffer.AsSpan(0, length)), db);
-    }
-
-    private static void Check(int rc, sqlite3 db)
-    {
-        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(statement, index, buffer.AsSpan(0, length)), db);
     }
 
     /// <summary>SQL Server and PostgreSQL: one transaction, insert-if-absent of each event, the new ones added to <paramref name="inserted"/> with their sequence.</summary>
