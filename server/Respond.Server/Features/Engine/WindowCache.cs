@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Text;
 using Respond.Workflows.Runtime.Ports;
 
@@ -22,7 +21,10 @@ namespace Respond.Server.Features.Engine;
 public sealed class WindowCache : IWindowStore
 {
     private static readonly IReadOnlyList<WindowEntry> Absent = [];
-    private readonly ConcurrentDictionary<WindowKey, byte[]> _windows = new();
+    // Read and changed only under the partition's lock (units of work, snapshots, eviction), so a plain dictionary:
+    // a ConcurrentDictionary holds each window in a node object of its own, and growing its table allocates every node
+    // again, young copies of long-lived windows that the next collections had to copy through the generations.
+    private readonly Dictionary<WindowKey, byte[]> _windows = [];
     // Key → the value before the running unit's first change to it (empty when there was none). Changed only by the
     // running unit (under the partition's lock); cleared, not replaced, after each unit, so it keeps its capacity (a
     // ConcurrentDictionary's Clear allocates its tables afresh, and every unit grew them again).
@@ -47,7 +49,7 @@ public sealed class WindowCache : IWindowStore
     public ValueTask SetAsync(WindowKey key, IReadOnlyList<WindowEntry> entries, CancellationToken ct)
     {
         var current = Remember(key, inPlace: entries.Count > 0);
-        if (entries.Count == 0) _windows.TryRemove(key, out _);
+        if (entries.Count == 0) _windows.Remove(key);
         else if (current is null || !PackedWindow.TryPackInto(current, entries)) _windows[key] = PackedWindow.Pack(entries, roomToGrow: true);
         return ValueTask.CompletedTask;
     }
@@ -100,7 +102,7 @@ public sealed class WindowCache : IWindowStore
     {
         foreach (var (key, before) in _unit)
         {
-            if (before.Length == 0) _windows.TryRemove(key, out _);
+            if (before.Length == 0) _windows.Remove(key);
             else _windows[key] = before;
         }
         _unit.Clear();
@@ -120,7 +122,7 @@ public sealed class WindowCache : IWindowStore
                 || PackedWindow.Newest(packed) < latestEventTime - length;
             if (!stale) continue;
             Remember(key, inPlace: false);
-            if (_windows.TryRemove(key, out _)) evicted++;
+            if (_windows.Remove(key)) evicted++;
         }
         return evicted;
     }
