@@ -37,7 +37,8 @@ public sealed class DesignerSession : IAsyncDisposable
         session._user = user;
         // "/" sends a signed-out browser on to the login page at once: wait for that page, not for "/" to finish loading.
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForURLAsync(new Regex("/login"));
+        // The URL is what this waits for; the form's fields below wait for themselves (a busy machine loads the page slowly).
+        await page.WaitForURLAsync(new Regex("/login"), new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
