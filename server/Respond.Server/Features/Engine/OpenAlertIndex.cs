@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Persistence;
@@ -8,12 +7,14 @@ namespace Respond.Server.Features.Engine;
 /// <summary>
 /// Which alert currently absorbs the matches of a rule and group key (alert.create with suppressFor), so a storm
 /// of matches costs no query per match. Loaded at start-up, kept up to date as alerts open; the alert row stays
-/// the truth (a closed alert found through the index is forgotten and a new one opens).
+/// the truth (a closed alert found through the index is forgotten and a new one opens). One per partition, read and
+/// changed under the partition's lock only, so plain dictionaries: a ConcurrentDictionary allocates a node per entry,
+/// and a new one each time a unit updates an alert's remembered state.
 /// </summary>
 public sealed class OpenAlertIndex
 {
-    private readonly ConcurrentDictionary<(string RuleId, string OrganizationId, string GroupKey), (string AlertId, DateTimeOffset SuppressUntil)> _open = new();
-    private readonly ConcurrentDictionary<string, AbsorbingAlert> _committed = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string RuleId, string OrganizationId, string GroupKey), (string AlertId, DateTimeOffset SuppressUntil)> _open = [];
+    private readonly Dictionary<string, AbsorbingAlert> _committed = new(StringComparer.Ordinal);
 
     // The organization is part of the key: a rule of every organization never counts one tenant's matches on another's alert.
     public string? Find(string ruleId, string organizationId, string groupKey, DateTimeOffset eventTime) =>
@@ -28,7 +29,7 @@ public sealed class OpenAlertIndex
 
     public void Forget(string ruleId, string organizationId, string groupKey)
     {
-        if (_open.TryRemove((ruleId, organizationId, groupKey), out var open)) _committed.TryRemove(open.AlertId, out _);
+        if (_open.Remove((ruleId, organizationId, groupKey), out var open)) _committed.Remove(open.AlertId);
     }
 
     /// <summary>
@@ -54,7 +55,7 @@ public sealed class OpenAlertIndex
     public void Prune(DateTimeOffset eventTime)
     {
         foreach (var (key, open) in _open)
-            if (open.SuppressUntil < eventTime - TimeSpan.FromDays(1) && _open.TryRemove(key, out _)) _committed.TryRemove(open.AlertId, out _);
+            if (open.SuppressUntil < eventTime - TimeSpan.FromDays(1) && _open.Remove(key)) _committed.Remove(open.AlertId);
     }
 }
 
