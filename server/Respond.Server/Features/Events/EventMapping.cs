@@ -25,5 +25,5 @@ public static class EventMapping
     }
 
     public static WorkflowEvent ToWorkflowEvent(ParsedEvent e) =>
-        new(e.EventId, e.OrganizationId, e.Source, e.Type, e.Severity, e.Time, JsonDocument.Parse(e.Json).RootElement.Clone());
+        new(e.EventId, e.OrganizationId, e.Source, e.Type, e.Severity, e.Time, JsonDocument.Parse(e.Utf8Json).RootElement.Clone());
 }

@@ -8,8 +8,11 @@ using Respond.Workflows;
 
 namespace Respond.Server.Features.Events;
 
-/// <summary>An event that passed validation, with its canonical JSON (the shape field paths address).</summary>
-public sealed record ParsedEvent(string EventId, string OrganizationId, string Source, string Type, Severity Severity, DateTimeOffset Time, string Json);
+/// <summary>
+/// An event that passed validation, with its canonical JSON (the shape field paths address) as UTF-8: the form the log
+/// stores and the evaluator parses, so it is never turned into a string on the way.
+/// </summary>
+public sealed record ParsedEvent(string EventId, string OrganizationId, string Source, string Type, Severity Severity, DateTimeOffset Time, byte[] Utf8Json);
 
 /// <summary>
 /// Validates one event of API.md's EventInput shape and writes its canonical JSON. Every problem is reported
@@ -119,7 +122,7 @@ public static class EventParser
     /// The stored form: the event's fields as sent, except severity in API spelling and time in UTC ISO-8601. Values are
     /// copied as their raw JSON (already validated by the parser), so a string is not decoded and escaped again.
     /// </summary>
-    private static string Canonical(JsonElement e, Severity severity, DateTimeOffset time)
+    private static byte[] Canonical(JsonElement e, Severity severity, DateTimeOffset time)
     {
         var buffer = t_canonical ??= new ArrayBufferWriter<byte>(2048);
         buffer.ResetWrittenCount();
@@ -141,7 +144,7 @@ public static class EventParser
         }
         w.WriteEndObject();
         w.Flush();
-        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var json = buffer.WrittenSpan.ToArray();
         if (buffer.Capacity > 4 * MaxEventBytes) t_canonical = null; // an oversized event's buffer is not kept per thread
         return json;
     }

@@ -79,7 +79,7 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
                 SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int(statement, 5, (int)e.Severity), db);
                 SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 6, e.Time.UtcTicks), db);
                 SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 7, receivedAt), db);
-                BindText(db, statement, 8, e.Json, ref buffer);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(statement, 8, e.Utf8Json), db);
                 var rc = raw.sqlite3_step(statement);
                 if (rc == raw.SQLITE_ROW)
                 {
@@ -149,7 +149,7 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
             type.Value = e.Type;
             severity.Value = (int)e.Severity;
             at.Value = e.Time.UtcTicks;
-            json.Value = e.Json;
+            json.Value = Encoding.UTF8.GetString(e.Utf8Json);
             var sequence = await command.ExecuteScalarAsync(ct);
             if (sequence is not null and not DBNull) inserted.Add((e, Convert.ToInt64(sequence, System.Globalization.CultureInfo.InvariantCulture)));
         }

@@ -63,6 +63,24 @@ public abstract class EventIngestionApiTests(RespondApiFixture api)
     }
 
     [SkippableFact]
+    public async Task PostEvents_EventOver64KiBOfUtf8_RefusedNamingTheLimit_FewerCharactersThanBytesDoNotSlipThrough()
+    {
+        using var http = await api.ClientAsAsync("ingestor-a");
+        // 33,000 "é" are 33,000 characters but 66,000 bytes of UTF-8: the limit is on what the log stores, the bytes.
+        static string Event(string id, string text) =>
+            $$$"""{"id":"{{{id}}}","organizationId":"org-a","source":"idp","type":"x","severity":"LOW","time":"2026-11-23T10:00:00Z","raw":{"text":"{{{text}}}"}}""";
+        var body = $"[{Event("big-utf8", new string('é', 33_000))},{Event("under-limit", new string('e', 60_000))}]";
+
+        var response = await http.PostAsync("/api/events", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var result = (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        Assert.Equal(1, result.At("accepted").GetValue<int>());
+        var error = Assert.Single(result.At("errors").AsArray())!;
+        Assert.Equal("events.0", error.Str("path"));
+        Assert.Equal("events[0]: larger than 65536 bytes", error.Str("message"));
+    }
+
+    [SkippableFact]
     public async Task PostEvents_Ndjson_Accepted()
     {
         using var http = await api.ClientAsAsync("ingestor-a");

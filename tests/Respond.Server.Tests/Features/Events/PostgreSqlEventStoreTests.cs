@@ -18,7 +18,7 @@ public sealed class PostgreSqlEventStoreTests
     private const string LockOfOrgA = "SELECT pg_advisory_xact_lock(21068, hashtext('respond-log:org-a'))";
 
     private static ParsedEvent Event(string id, string org) =>
-        new(id, org, "crowdstrike", "process.started", Severity.Low, DateTimeOffset.UnixEpoch, JsonSerializer.Serialize(new { id, organizationId = org }));
+        new(id, org, "crowdstrike", "process.started", Severity.Low, DateTimeOffset.UnixEpoch, JsonSerializer.SerializeToUtf8Bytes(new { id, organizationId = org }));
 
     private static async Task<List<(ParsedEvent Event, long Sequence)>> InsertAsync(RespondApiFixture api, params ParsedEvent[] events)
     {
