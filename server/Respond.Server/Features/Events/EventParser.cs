@@ -9,8 +9,8 @@ using Respond.Workflows;
 namespace Respond.Server.Features.Events;
 
 /// <summary>
-/// An event that passed validation, with its canonical JSON (the shape field paths address) as UTF-8: the form the log
-/// stores and the evaluator parses, so it is never turned into a string on the way.
+/// An event that passed validation, with its canonical JSON (the shape field paths address) as UTF-8, the form the log
+/// stores: on SQLite it is bound as it is, never turned into a string on the way.
 /// </summary>
 public sealed record ParsedEvent(string EventId, string OrganizationId, string Source, string Type, Severity Severity, DateTimeOffset Time, byte[] Utf8Json);
 
