@@ -56,9 +56,9 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
 
     /// <summary>
     /// SQLite: one transaction, the statement stepped through SQLite's own API, the event's JSON bound as the parser's
-    /// UTF-8 and each other text as UTF-8 from one reused buffer. Through ADO.NET every row allocated a reader, a binder per parameter and a UTF-8 copy of each string, about
-    /// 1.7 KB per event and 8 % of what the server allocated in the benchmark's pipeline, all while holding SQLite's one
-    /// write turn (docs/performance.md, tenth session).
+    /// UTF-8 and each other text as UTF-8 from one reused buffer. Through ADO.NET every row allocated a reader, a binder
+    /// per parameter and a UTF-8 copy of each string, about 1.7 KB per event and 8 % of what the server allocated in the
+    /// benchmark's pipeline, all while holding SQLite's one write turn (docs/performance.md, tenth session).
     /// </summary>
     private static void AppendToSqlite(SqliteConnection connection, IReadOnlyList<ParsedEvent> events, List<(ParsedEvent, long)> inserted, long receivedAt,
         CancellationToken ct)
