@@ -53,7 +53,13 @@ public sealed class EventLogEvaluator(
                 {
                     _drains.RemoveAll(t => t.IsCompleted);
                     foreach (var partition in partitions.Held.Where(p => p.HasWork))
-                        if (_draining.Add(partition.OrganizationId)) _drains.Add(DrainAsync(partition, stoppingToken));
+                    {
+                        if (!_draining.Add(partition.OrganizationId)) continue;
+                        // The partition queues for its first slot here, in the order partitions were found with work, not
+                        // when the thread pool gets to its drain: a drain that ran first on a busy pool could otherwise take
+                        // every chunk of its backlog before the other partitions even queued.
+                        _drains.Add(DrainAsync(partition, _slots.WaitAsync(stoppingToken), stoppingToken));
+                    }
                 }
                 partitions.Progressed();
             }
@@ -64,9 +70,10 @@ public sealed class EventLogEvaluator(
         await Task.WhenAll(running);
     }
 
-    private async Task DrainAsync(EvaluationPartition partition, CancellationToken ct)
+    private async Task DrainAsync(EvaluationPartition partition, Task firstSlot, CancellationToken ct)
     {
         await Task.Yield();
+        Task? queued = firstSlot;
         var failed = false;
         try
         {
@@ -76,7 +83,8 @@ public sealed class EventLogEvaluator(
             var more = true;
             while (more && !_paused && !ct.IsCancellationRequested && ownership.Holds(partition.OrganizationId))
             {
-                await _slots.WaitAsync(ct);
+                await (queued ?? _slots.WaitAsync(ct));
+                queued = null;
                 try
                 {
                     using var _ = await partition.LockAsync(ct);
@@ -104,6 +112,9 @@ public sealed class EventLogEvaluator(
         }
         finally
         {
+            // The first slot, when the drain ended before using it, goes back once it is granted.
+            queued?.ContinueWith(slot => { if (slot.IsCompletedSuccessfully) _slots.Release(); }, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             lock (_drains) _draining.Remove(partition.OrganizationId);
             partitions.Progressed();
         }
