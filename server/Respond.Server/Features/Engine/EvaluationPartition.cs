@@ -10,7 +10,7 @@ namespace Respond.Server.Features.Engine;
 /// scheduled rules) runs under <see cref="LockAsync"/>, so windows and suppression see the organization's events in
 /// log order while other organizations' partitions run in parallel. See docs/how-rules-run.md.
 /// </summary>
-public sealed class EvaluationPartition(string organizationId, RecentEvents.Budget recentEvents)
+public sealed class EvaluationPartition(string organizationId)
 {
     /// <summary>At most this many appends are remembered; past it the newest one absorbs the next (its time, the oldest, stays true).</summary>
     private const int MaxAppendsRemembered = 256;
@@ -27,9 +27,6 @@ public sealed class EvaluationPartition(string organizationId, RecentEvents.Budg
     public string OrganizationId { get; } = organizationId;
 
     public WindowCache Windows { get; } = new();
-
-    /// <summary>Events this process appended and has not evaluated yet, as ingestion parsed them.</summary>
-    public RecentEvents Recent { get; } = new(recentEvents);
 
     /// <summary>Which alert absorbs the matches of a suppressing rule and group key in this organization.</summary>
     public OpenAlertIndex OpenAlerts { get; } = new();
@@ -100,7 +97,6 @@ public sealed class EvaluationPartition(string organizationId, RecentEvents.Budg
         InterlockedMax(ref _head, checkpoint);
         lock (_appends)
             while (_appends.TryPeek(out var oldest) && oldest.LastSequence <= checkpoint) _appends.Dequeue();
-        Recent.ForgetThrough(Checkpoint);
     }
 
     /// <summary>

@@ -18,18 +18,16 @@ public sealed class EvaluationPartitions
     private readonly SemaphoreSlim _work = new(0, 1);
     private readonly TimeProvider _time;
     private readonly PartitionOwnership _ownership;
-    private readonly RecentEvents.Budget _recentEvents;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public EvaluationPartitions(TimeProvider time, RespondMetrics metrics, PartitionOwnership ownership, Microsoft.Extensions.Options.IOptions<EngineOptions> options)
+    public EvaluationPartitions(TimeProvider time, RespondMetrics metrics, PartitionOwnership ownership)
     {
         _time = time;
         _ownership = ownership;
-        _recentEvents = new RecentEvents.Budget(options.Value.RecentEventsKept);
         metrics.ObserveEvaluationLag(() => Pending, () => LagSeconds);
     }
 
-    public EvaluationPartition For(string organizationId) => _partitions.GetOrAdd(organizationId, id => new EvaluationPartition(id, _recentEvents));
+    public EvaluationPartition For(string organizationId) => _partitions.GetOrAdd(organizationId, id => new EvaluationPartition(id));
 
     public IReadOnlyCollection<EvaluationPartition> All => [.. _partitions.Values];
 
@@ -53,14 +51,7 @@ public sealed class EvaluationPartitions
         }
     }
 
-    /// <summary>This process committed <paramref name="appended"/>, events of one organization with their sequences in the log.</summary>
-    public void Appended(string organizationId, IReadOnlyList<(Events.ParsedEvent Event, long Sequence)> appended)
-    {
-        For(organizationId).Recent.Add(appended);
-        Appended(organizationId, appended.Count, appended.Max(a => a.Sequence));
-    }
-
-    /// <summary><paramref name="count"/> events of an organization are in the log, the last at <paramref name="maxSequence"/> (another node appended them).</summary>
+    /// <summary>Ingestion committed <paramref name="count"/> events of an organization, the last at <paramref name="maxSequence"/>.</summary>
     public void Appended(string organizationId, int count, long maxSequence)
     {
         For(organizationId).Appended(count, maxSequence, _time.GetUtcNow(), Activity.Current?.Context ?? default);
@@ -104,7 +95,7 @@ public sealed class EvaluationPartitions
     public async Task LoadAsync(RespondDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var organizations = await db.Organizations.AsNoTracking().Select(o => o.Id).ToListAsync(ct);
-        foreach (var loaded in await ReadAsync(db, organizations, now, ct)) Replace(loaded);
+        foreach (var loaded in await ReadAsync(db, organizations, now, ct)) _partitions[loaded.OrganizationId] = loaded;
         Wake();
     }
 
@@ -112,21 +103,15 @@ public sealed class EvaluationPartitions
     public async Task<EvaluationPartition> ReloadAsync(RespondDbContext db, string organizationId, DateTimeOffset now, CancellationToken ct)
     {
         var loaded = (await ReadAsync(db, [organizationId], now, ct)).Single();
-        Replace(loaded);
+        _partitions[organizationId] = loaded;
         return loaded;
-    }
-
-    private void Replace(EvaluationPartition loaded)
-    {
-        if (_partitions.TryGetValue(loaded.OrganizationId, out var replaced)) replaced.Recent.Clear();
-        _partitions[loaded.OrganizationId] = loaded;
     }
 
     /// <summary>
     /// Each organization's checkpoint, head and backlog, its windows as of their last snapshot (the evaluator replays the
     /// rest) and its open suppressed alerts.
     /// </summary>
-    private async Task<List<EvaluationPartition>> ReadAsync(RespondDbContext db, IReadOnlyCollection<string> organizations, DateTimeOffset now, CancellationToken ct)
+    private static async Task<List<EvaluationPartition>> ReadAsync(RespondDbContext db, IReadOnlyCollection<string> organizations, DateTimeOffset now, CancellationToken ct)
     {
         var checkpoints = await db.EvaluationCheckpoints.AsNoTracking().Where(c => organizations.Contains(c.OrganizationId)).ToDictionaryAsync(c => c.OrganizationId, ct);
         var loaded = new Dictionary<string, EvaluationPartition>(StringComparer.Ordinal);
@@ -142,7 +127,7 @@ public sealed class EvaluationPartitions
                 since = reached;
             var head = await db.Events.Where(e => e.OrganizationId == organization).MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
             var pending = head > checkpoint ? await db.Events.CountAsync(e => e.OrganizationId == organization && e.Sequence > checkpoint, ct) : 0;
-            var partition = loaded[organization] = new EvaluationPartition(organization, _recentEvents);
+            var partition = loaded[organization] = new EvaluationPartition(organization);
             partition.Start(checkpoint, head, pending, now, stored?.WindowsSequence ?? 0);
         }
         foreach (var organization in organizations) loaded[organization].Windows.Load(await WindowSnapshot.ReadAsync(db, organization, ct));

@@ -153,7 +153,9 @@ public sealed class EventLogEvaluator(
             }
             return MoreToDo(partition);
         }
-        var batch = await ReadChunkAsync(db, partition, checkpoint, ct);
+        var chunk = ChunkOf.For(db)(db, partition.OrganizationId, checkpoint, options.Value.EvaluationChunkSize);
+        var batch = new List<StoredEvent>();
+        await foreach (var stored in chunk.WithCancellation(ct)) batch.Add(stored);
         if (batch.Count == 0)
         {
             if (head > checkpoint) partition.Evaluated(0, head);
@@ -194,32 +196,6 @@ public sealed class EventLogEvaluator(
         return false;
     }
 
-    /// <summary>
-    /// The partition's next chunk of the log. Which sequences it holds is read from the log (its organization's index,
-    /// not the rows), and its events are taken from <see cref="RecentEvents"/> up to the first one this process does not
-    /// keep; when that is the first of the chunk, the chunk's rows are read.
-    /// </summary>
-    private async Task<List<LoggedEvent>> ReadChunkAsync(RespondDbContext db, EvaluationPartition partition, long checkpoint, CancellationToken ct)
-    {
-        var size = options.Value.EvaluationChunkSize;
-        var batch = new List<LoggedEvent>();
-        var missed = false;
-        await foreach (var sequence in SequencesOf.For(db)(db, partition.OrganizationId, checkpoint, size).WithCancellation(ct))
-        {
-            var recent = partition.Recent.Find(sequence);
-            missed = recent is null;
-            if (missed) break;
-            batch.Add(new LoggedEvent(sequence, recent!));
-        }
-        if (missed && batch.Count == 0)
-            await foreach (var stored in ChunkOf.For(db)(db, partition.OrganizationId, checkpoint, size).WithCancellation(ct)) batch.Add(new LoggedEvent(stored));
-        return batch;
-    }
-
-    private static readonly CompiledQuery<Func<RespondDbContext, string, long, int, IAsyncEnumerable<long>>> SequencesOf = new(() =>
-        EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events.AsNoTracking()
-            .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size).Select(e => e.Sequence)));
-
     private static readonly CompiledQuery<Func<RespondDbContext, string, long, int, IAsyncEnumerable<StoredEvent>>> ChunkOf = new(() =>
         EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size)));
@@ -238,7 +214,7 @@ public sealed class EventLogEvaluator(
         return span?.SetTag("respond.organization_id", partition.OrganizationId).SetTag("respond.events.count", count).SetTag("respond.sequence.last", lastSequence);
     }
 
-    private async Task EvaluateAloneAsync(EvaluationPartition partition, LoggedEvent stored, CancellationToken ct)
+    private async Task EvaluateAloneAsync(EvaluationPartition partition, StoredEvent stored, CancellationToken ct)
     {
         Exception? last = null;
         var attempts = options.Value.MaxEvaluationAttempts;

@@ -5,5 +5,5 @@ internal sealed class EventLogReaders(EvaluationPartitions partitions, Evaluatio
 {
     public int? RetryAfter() => backpressure.RetryAfter();
 
-    public void Appended(string organizationId, IReadOnlyList<(Events.ParsedEvent Event, long Sequence)> appended) => partitions.Appended(organizationId, appended);
+    public void Appended(string organizationId, int count, long maxSequence) => partitions.Appended(organizationId, count, maxSequence);
 }

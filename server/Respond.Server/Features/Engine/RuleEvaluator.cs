@@ -41,11 +41,11 @@ public sealed class RuleEvaluator(
     /// is the caller's, whose context tracks nothing yet (the chunk was read in it untracked: one context per chunk, not
     /// two); the caller disposes it, and gives a retry a fresh one.
     /// </summary>
-    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<LoggedEvent> batch, IServiceScope scope, CancellationToken ct) =>
+    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, IServiceScope scope, CancellationToken ct) =>
         InUnitOfWorkAsync(scope.ServiceProvider, partition, async (engine, uow) =>
         {
             EvictIfDue(partition);
-            foreach (var logged in batch) await EvaluateAsync(engine, uow, partition, logged.ToWorkflowEvent(), ct);
+            foreach (var stored in batch) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
             return 0;
         }, batch[^1].Sequence, null, ct);
 
@@ -101,7 +101,7 @@ public sealed class RuleEvaluator(
     }
 
     /// <summary>Parks an event whose evaluation kept failing and moves the checkpoint past it, in one transaction.</summary>
-    public async Task ParkAsync(EvaluationPartition partition, LoggedEvent stored, string reason, int attempts, CancellationToken ct)
+    public async Task ParkAsync(EvaluationPartition partition, StoredEvent stored, string reason, int attempts, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
@@ -408,12 +408,6 @@ public sealed class EngineOptions
 
     /// <summary>A snapshot is also due once the checkpoint moved this many sequences since the last one: it bounds the replay, whatever the interval.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)] public long WindowSnapshotEvents { get; set; } = 100_000;
-
-    /// <summary>
-    /// Events this process appended and has not evaluated yet that it keeps as parsed (all partitions together, about 1 KB
-    /// each on the benchmark), so that evaluating them reads only their sequences from the log. Zero reads every event back.
-    /// </summary>
-    [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)] public int RecentEventsKept { get; set; } = 10_000;
 
     /// <summary>How often a partition drops windows that can no longer count (and their rows, with its next snapshot).</summary>
     public TimeSpan WindowEvictionInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -67,7 +67,7 @@ public sealed class EventIngestion(RespondDbContext db, EventStore store, IEvent
             accepted += inserted.Count;
             duplicates += chunk.Count - inserted.Count;
             foreach (var appended in inserted.GroupBy(i => i.Event.OrganizationId, StringComparer.Ordinal))
-                readers.Appended(appended.Key, [.. appended]);
+                readers.Appended(appended.Key, appended.Count(), appended.Max(i => i.Sequence));
             chunk.Clear();
         }
 

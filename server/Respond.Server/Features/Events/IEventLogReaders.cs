@@ -9,6 +9,6 @@ public interface IEventLogReaders
     /// <summary>Null when ingestion may go on; else the seconds a sender should wait (its batch is not accepted).</summary>
     int? RetryAfter();
 
-    /// <summary>Ingestion committed <paramref name="appended"/>, events of one organization with their sequences in the log.</summary>
-    void Appended(string organizationId, IReadOnlyList<(ParsedEvent Event, long Sequence)> appended);
+    /// <summary>Ingestion committed <paramref name="count"/> events of an organization, the last at <paramref name="maxSequence"/>.</summary>
+    void Appended(string organizationId, int count, long maxSequence);
 }

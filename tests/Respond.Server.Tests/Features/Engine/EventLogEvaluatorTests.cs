@@ -430,61 +430,6 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
         Assert.Equal(5, (await AlertsAsync(third, rule)).Count);
     }
 
-    [SkippableFact]
-    public async Task Ingest_EventsThisProcessAppendedAndKept_EvaluatedWithoutReadingTheirRowsBack_TheOthersFromTheirRows()
-    {
-        var commands = new SqlCommandLog();
-        // Chunks of two; this process keeps two events it appended: the third is read from its row.
-        await using var api = commands.Attach(CountingLogReads(database)).With("Respond:Engine:RecentEventsKept", "2");
-        await api.TurnOnAsync();
-        var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
-        var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
-        evaluator.Pause();
-        await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 3).Select(i => Process($"kept-{i}", name: $"p{i}")), waitForEvaluation: false);
-        commands.Clear();
-
-        evaluator.Resume();
-        await api.EvaluatedAsync();
-
-        var rowReads = commands.Texts.Count(t => t.Contains("FROM \"Events\"", StringComparison.Ordinal) && t.Contains("\"Json\"", StringComparison.Ordinal));
-        Assert.Equal(1, rowReads);
-        var alerts = await AlertsAsync(api, rule);
-        Assert.Equal(["kept-0 Process p0", "kept-1 Process p1", "kept-2 Process p2"],
-            alerts.Select(a => $"{a!.At("node.eventIds").AsArray().Single()} {a!.Str("node.title")}").Order());
-    }
-
-    [SkippableFact]
-    public async Task Ingest_SameStream_SameAlertsAndWindowsWhetherEventsAreTakenAsAppendedOrReadFromTheirRows()
-    {
-        async Task<(List<string> Alerts, List<string> Windows)> RunAsync(int kept)
-        {
-            await using var api = RespondApiFixture.For(database).With("Respond:Engine:RecentEventsKept", kept.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await api.TurnOnAsync();
-            var match = await api.ActiveRuleAsync(MatchEveryProcessRule);
-            var threshold = await api.ActiveRuleAsync(EngineScenario.ThresholdRule);
-            // Times with an offset: the log stores them in UTC, and an event taken as appended must be the same event.
-            var start = DateTimeOffset.Parse("2026-11-23T12:00:00+02:00", System.Globalization.CultureInfo.InvariantCulture);
-            await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 7).Select(i => EngineScenario.Event($"s-{i}", user: "alice", time: start.AddMinutes(i))));
-            await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 3).Select(i => Process($"p-{i}", name: $"n{i}")));
-            var alerts = new List<string>();
-            foreach (var rule in new[] { match, threshold })
-            {
-                var found = await api.GraphQLAsync("admin", "query($r: ID) { alerts(where: { ruleId: $r }, first: 50) { edges { node { title groupKey count eventIds firstEventAt lastEventAt } } } }", new { r = rule });
-                alerts.AddRange(found.At("data.alerts.edges").AsArray().Select(a => a!.At("node").ToJsonString()));
-            }
-            return ([.. alerts.Order()], await WindowsAsync(api));
-        }
-
-        var fromRows = await RunAsync(kept: 0);
-        var asAppended = await RunAsync(kept: 10_000);
-
-        Assert.Equal(3, fromRows.Alerts.Count(a => a.Contains("Process n", StringComparison.Ordinal)));
-        Assert.Contains(fromRows.Alerts, a => a.Contains("Burst of failed sign-ins", StringComparison.Ordinal) && a.Contains("\"lastEventAt\":\"2026-11-23T10:0", StringComparison.Ordinal));
-        Assert.NotEmpty(fromRows.Windows);
-        Assert.Equal(fromRows.Alerts, asAppended.Alerts);
-        Assert.Equal(fromRows.Windows, asAppended.Windows);
-    }
-
     /// <summary>
     /// A fixture whose reads of the log are the evaluator's alone: chunks of two, and no poll of the log's head (on
     /// PostgreSQL a node polls it every second for events appended through other nodes, and on a busy machine a drain
