@@ -42,6 +42,36 @@ public sealed class RuleTestingApiTests
     }
 
     [Fact]
+    public async Task TestRule_EventTimeWithAnOffset_JudgedAndShownInUtc_AsLiveIngestionStoresTheRun()
+    {
+        await using var api = new RespondApiFixture();
+        await api.TurnOnAsync();
+        var definition = """
+            { "schemaVersion": 1,
+              "nodes": [
+                { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["signin.failed"] } },
+                { "id": "hours", "type": "condition.activeHours", "config": { "timeZone": "UTC",
+                  "windows": [ { "days": ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"], "from": "09:00", "to": "11:00" } ] } },
+                { "id": "alert", "type": "alert.create", "config": { "title": "Inside hours", "severity": "LOW" } }
+              ],
+              "edges": [ { "from": "trigger", "to": "hours" }, { "from": "hours", "to": "alert", "port": "true" } ] }
+            """;
+        // 12:00 at +02:00 is 10:00 UTC: inside the window, and stored by the log as 10:00+00:00.
+        var e = EngineScenario.Event("tz-1", time: DateTimeOffset.Parse("2026-11-23T12:00:00+02:00", System.Globalization.CultureInfo.InvariantCulture));
+
+        var tested = await api.GraphQLAsync("author-a", TestRule, new { d = JsonDocument.Parse(definition).RootElement, events = new[] { e } });
+        await api.ActiveRuleAsync(definition);
+        await api.PostEventsAsync("ingestor-a", [e]);
+        var live = await api.GraphQLAsync("admin", "{ ruleExecutions { edges { node { path } } } }");
+
+        static string HoursJudgedAt(JsonNode path) => path.AsArray().Single(step => step!.Str("nodeId") == "hours")!.Str("detail.at");
+        var liveAt = HoursJudgedAt(Assert.Single(live.At("data.ruleExecutions.edges").AsArray())!.At("node.path"));
+        Assert.Equal("2026-11-23T10:00:00+00:00", liveAt);
+        Assert.Equal(liveAt, HoursJudgedAt(tested.At("data.testRule.results.0.path")));
+        Assert.Equal("Inside hours", tested.Str("data.testRule.results.0.alerts.0.title"));
+    }
+
+    [Fact]
     public async Task TestRule_ExpressionCondition_EvaluatedInTheSandbox()
     {
         await using var api = new RespondApiFixture();
