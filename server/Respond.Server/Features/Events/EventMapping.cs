@@ -24,13 +24,10 @@ public static class EventMapping
         return ToWorkflowEvent(json.RootElement.Clone());
     }
 
-    /// <summary>
-    /// An event as ingested (testRule): its fields are parsed already; the parse's pooled buffers go back after the copy.
-    /// Its time is in UTC, as the log stores it, so a test judges and shows the event live evaluation will read back.
-    /// </summary>
+    /// <summary>An event as ingested (testRule): its fields are parsed already; the parse's pooled buffers go back after the copy.</summary>
     public static WorkflowEvent ToWorkflowEvent(ParsedEvent e)
     {
         using var json = JsonDocument.Parse(e.Utf8Json);
-        return new(e.EventId, e.OrganizationId, e.Source, e.Type, e.Severity, e.Time.ToUniversalTime(), json.RootElement.Clone());
+        return new(e.EventId, e.OrganizationId, e.Source, e.Type, e.Severity, e.Time, json.RootElement.Clone());
     }
 }

@@ -9,8 +9,8 @@ using Respond.Workflows;
 namespace Respond.Server.Features.Events;
 
 /// <summary>
-/// An event that passed validation, with its canonical JSON (the shape field paths address) as UTF-8, the form the log
-/// stores: on SQLite it is bound as it is, never turned into a string on the way.
+/// An event that passed validation, its time in UTC, with its canonical JSON (the shape field paths address) as UTF-8,
+/// the form the log stores: on SQLite it is bound as it is, never turned into a string on the way.
 /// </summary>
 public sealed record ParsedEvent(string EventId, string OrganizationId, string Source, string Type, Severity Severity, DateTimeOffset Time, byte[] Utf8Json);
 
@@ -110,6 +110,8 @@ public static class EventParser
         if (e.TryGetProperty("raw", out var raw) && raw.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             return (null, Fail("raw", "must be a JSON object"));
 
+        // In UTC, as the log stores it: whoever takes the parsed event (testRule) sees the event live evaluation reads back.
+        time = time.ToUniversalTime();
         var json = Canonical(e, severity, time);
         if (json.Length > MaxEventBytes) return (null, Fail("", $"larger than {MaxEventBytes} bytes"));
         return (new ParsedEvent(id, org, source, type, severity, time, json), null);
@@ -132,7 +134,7 @@ public static class EventParser
         foreach (var p in e.EnumerateObject())
         {
             if (p.NameEquals("severity"u8)) w.WriteString("severity"u8, ApiEnumName.Format(severity));
-            else if (p.NameEquals("time"u8)) w.WriteString("time"u8, time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            else if (p.NameEquals("time"u8)) w.WriteString("time"u8, time.ToString("O", CultureInfo.InvariantCulture));
             else
             {
                 var name = JsonMarshal.GetRawUtf8PropertyName(p);
