@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Respond.Server.Features.Actions;
 using Respond.Server.Connectors.Agents;
 using Respond.Server.Features.Alerts;
@@ -46,6 +47,14 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ResponseAction> ResponseActions => Set<ResponseAction>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentEnrollmentToken> AgentEnrollmentTokens => Set<AgentEnrollmentToken>();
+
+    /// <summary>
+    /// Idempotency is per organization (issue 11): another tenant's (source, id) never makes an event a duplicate. SQL
+    /// Server and PostgreSQL enforce it with a unique index on the three; SQLite finds them through a narrow key
+    /// (<see cref="SqliteRespondDbContext"/>).
+    /// </summary>
+    protected virtual void ConfigureIdempotency(EntityTypeBuilder<StoredEvent> events) =>
+        events.HasIndex(x => new { x.OrganizationId, x.Source, x.EventId }).IsUnique();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -148,8 +157,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.Property(x => x.Source).HasMaxLength(128);
             e.Property(x => x.OrganizationId).HasMaxLength(64);
             e.Property(x => x.Type).HasMaxLength(128);
-            // Idempotency is per organization (issue 11): another tenant's (source, id) never makes an event a duplicate.
-            e.HasIndex(x => new { x.OrganizationId, x.Source, x.EventId }).IsUnique();
+            ConfigureIdempotency(e);
             e.HasIndex(x => new { x.OrganizationId, x.Time });
             // The evaluator reads each organization's part of the log in sequence order from its checkpoint.
             e.HasIndex(x => new { x.OrganizationId, x.Sequence });
@@ -349,7 +357,21 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
 internal sealed class DateTimeOffsetTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
     v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 
-public sealed class SqliteRespondDbContext(DbContextOptions<SqliteRespondDbContext> options) : RespondDbContext(options);
+/// <summary>
+/// SQLite: the log's appends find duplicates through <c>IdempotencyKey</c> (<see cref="EventKey"/>), a 64-bit key of
+/// (organization, source, id) under a plain index, and compare the three themselves (<see cref="EventStore"/>); only
+/// the appends write it, so it is a column EF never reads.
+/// </summary>
+public sealed class SqliteRespondDbContext(DbContextOptions<SqliteRespondDbContext> options) : RespondDbContext(options)
+{
+    public const string IdempotencyKey = nameof(IdempotencyKey);
+
+    protected override void ConfigureIdempotency(EntityTypeBuilder<StoredEvent> events)
+    {
+        events.Property<long>(IdempotencyKey);
+        events.HasIndex(IdempotencyKey);
+    }
+}
 
 public sealed class SqlServerRespondDbContext(DbContextOptions<SqlServerRespondDbContext> options) : RespondDbContext(options);
 

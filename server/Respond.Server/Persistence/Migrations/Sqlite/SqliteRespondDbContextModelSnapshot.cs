@@ -1199,6 +1199,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("IdempotencyKey")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Json")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1229,12 +1232,11 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
 
                     b.HasKey("Sequence");
 
+                    b.HasIndex("IdempotencyKey");
+
                     b.HasIndex("OrganizationId", "Sequence");
 
                     b.HasIndex("OrganizationId", "Time");
-
-                    b.HasIndex("OrganizationId", "Source", "EventId")
-                        .IsUnique();
 
                     b.ToTable("Events", (string)null);
                 });
