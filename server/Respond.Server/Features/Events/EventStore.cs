@@ -10,41 +10,89 @@ using Respond.Server.Persistence;
 namespace Respond.Server.Features.Events;
 
 /// <summary>
-/// The log's append path: one transaction and one prepared statement per chunk, insert-if-absent on
-/// (OrganizationId, Source, EventId) (on SQLite through its key, <see cref="EventKey"/>): idempotency is per organization, so one tenant's key never hides another's event. This is the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
+/// The log's append path: one transaction and one prepared statement per chunk (on SQLite, per the chunks queued for
+/// the write turn), insert-if-absent on (OrganizationId, Source, EventId) (on SQLite through its key,
+/// <see cref="EventKey"/>): idempotency is per organization, so one tenant's key never hides another's event. This is the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
 /// </summary>
-public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, TimeProvider time)
+public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, SqliteAppendQueue queue, TimeProvider time)
 {
     /// <summary>Stores the events that are new and returns them with their sequence; duplicates are skipped.</summary>
     public async Task<List<(ParsedEvent Event, long Sequence)>> InsertAsync(IReadOnlyList<ParsedEvent> events, CancellationToken ct)
     {
-        var inserted = new List<(ParsedEvent, long)>(events.Count);
-        if (events.Count == 0) return inserted;
+        if (events.Count == 0) return [];
         // Opened through EF so its connection interceptors (SQLite pragmas) apply.
         await db.Database.OpenConnectionAsync(ct);
-        var connection = db.Database.GetDbConnection();
         try
         {
-            using var turn = await writers.EnterAsync(db, ct);
-            if (connection is SqliteConnection sqlite)
-            {
-                await db.Database.ExecuteSqlRawAsync(SqlitePragmas.AppendCache, ct);
-                try
-                {
-                    AppendToSqlite(sqlite, events, inserted, time.GetUtcNow().UtcTicks, ct);
-                }
-                finally
-                {
-                    await db.Database.ExecuteSqlRawAsync(SqlitePragmas.DefaultCache, CancellationToken.None);
-                }
-            }
-            else await AppendAsync(connection, events, inserted, db.Database.IsSqlServer(), ct);
+            if (db.Database.IsSqlite()) return await AppendInTurnAsync(events, ct);
+            var inserted = new List<(ParsedEvent, long)>(events.Count);
+            await AppendAsync(db.Database.GetDbConnection(), events, inserted, db.Database.IsSqlServer(), ct);
+            return inserted;
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
-        return inserted;
+    }
+
+    /// <summary>
+    /// SQLite: the events queue for the write turn (<see cref="SqliteAppendQueue"/>). Either the turn comes and this
+    /// append writes everything queued, its own events among them, or another append's turn stores them first and this
+    /// one leaves the line. A sender that gives up while waiting takes its events back, unless a turn already took them:
+    /// then they are stored, and it answers with them like any other.
+    /// </summary>
+    private async Task<List<(ParsedEvent Event, long Sequence)>> AppendInTurnAsync(IReadOnlyList<ParsedEvent> events, CancellationToken ct)
+    {
+        var mine = queue.Enqueue(events);
+        using var leaveTheLine = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var turn = writers.EnterAsync(db, leaveTheLine.Token).AsTask();
+        if (await Task.WhenAny(mine.Done, turn) == mine.Done)
+        {
+            leaveTheLine.Cancel();
+            try { (await turn).Dispose(); }
+            catch (OperationCanceledException) { }
+            return await mine.Done;
+        }
+        SqliteWriteGate.Turn held;
+        try
+        {
+            held = await turn;
+        }
+        catch (OperationCanceledException)
+        {
+            if (queue.Withdraw(mine)) throw;
+            return await mine.Done;
+        }
+        using (held) await AppendQueuedAsync();
+        return await mine.Done;
+    }
+
+    /// <summary>
+    /// Holding the write turn: appends every queued batch in one transaction and answers each. Nothing here is cancelled
+    /// by the sender who holds the turn, since the others' events ride on it; a failure fails them all, and each sender
+    /// sends its batch again (replays are harmless).
+    /// </summary>
+    private async Task AppendQueuedAsync()
+    {
+        var batches = queue.TakeAll();
+        if (batches.Count == 0) return;
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(SqlitePragmas.AppendCache, CancellationToken.None);
+            try
+            {
+                var inserted = AppendToSqlite((SqliteConnection)db.Database.GetDbConnection(), batches, time.GetUtcNow().UtcTicks);
+                for (var i = 0; i < batches.Count; i++) batches[i].Stored(inserted[i]);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync(SqlitePragmas.DefaultCache, CancellationToken.None);
+            }
+        }
+        catch (Exception failure)
+        {
+            foreach (var batch in batches) batch.Failed(failure);
+        }
     }
 
     /// <summary>
@@ -62,40 +110,44 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
         """;
 
     /// <summary>
-    /// SQLite: one transaction, the statement stepped through SQLite's own API, the event's JSON bound as the parser's
+    /// SQLite: one transaction for the queued chunks, the statement stepped through SQLite's own API, the event's JSON bound as the parser's
     /// UTF-8 and each other text as UTF-8 from one reused buffer. Through ADO.NET every row allocated a reader, a binder
     /// per parameter and a UTF-8 copy of each string, about 1.7 KB per event and 8 % of what the server allocated in the
     /// benchmark's pipeline, all while holding SQLite's one write turn (docs/performance.md, tenth session).
     /// </summary>
-    private static void AppendToSqlite(SqliteConnection connection, IReadOnlyList<ParsedEvent> events, List<(ParsedEvent, long)> inserted, long receivedAt,
-        CancellationToken ct)
+    private static List<(ParsedEvent Event, long Sequence)>[] AppendToSqlite(SqliteConnection connection, List<SqliteAppendQueue.Append> batches, long receivedAt)
     {
+        var inserted = new List<(ParsedEvent, long)>[batches.Count];
         using var tx = connection.BeginTransaction();
         var db = connection.Handle!;
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, SqliteAppend, out var statement), db);
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            foreach (var e in events)
+            for (var b = 0; b < batches.Count; b++)
             {
-                ct.ThrowIfCancellationRequested();
-                BindText(db, statement, 1, e.EventId, ref buffer);
-                BindText(db, statement, 2, e.OrganizationId, ref buffer);
-                BindText(db, statement, 3, e.Source, ref buffer);
-                BindText(db, statement, 4, e.Type, ref buffer);
-                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int(statement, 5, (int)e.Severity), db);
-                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 6, e.Time.UtcTicks), db);
-                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 7, receivedAt), db);
-                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(statement, 8, e.Utf8Json), db);
-                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 9, EventKey.Of(e.OrganizationId, e.Source, e.EventId)), db);
-                var rc = raw.sqlite3_step(statement);
-                if (rc == raw.SQLITE_ROW)
+                var events = batches[b].Events;
+                inserted[b] = new List<(ParsedEvent, long)>(events.Count);
+                foreach (var e in events)
                 {
-                    inserted.Add((e, raw.sqlite3_column_int64(statement, 0)));
-                    rc = raw.sqlite3_step(statement);
+                    BindText(db, statement, 1, e.EventId, ref buffer);
+                    BindText(db, statement, 2, e.OrganizationId, ref buffer);
+                    BindText(db, statement, 3, e.Source, ref buffer);
+                    BindText(db, statement, 4, e.Type, ref buffer);
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int(statement, 5, (int)e.Severity), db);
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 6, e.Time.UtcTicks), db);
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 7, receivedAt), db);
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(statement, 8, e.Utf8Json), db);
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 9, EventKey.Of(e.OrganizationId, e.Source, e.EventId)), db);
+                    var rc = raw.sqlite3_step(statement);
+                    if (rc == raw.SQLITE_ROW)
+                    {
+                        inserted[b].Add((e, raw.sqlite3_column_int64(statement, 0)));
+                        rc = raw.sqlite3_step(statement);
+                    }
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                    SqliteException.ThrowExceptionForRC(raw.sqlite3_reset(statement), db);
                 }
-                SqliteException.ThrowExceptionForRC(rc, db);
-                SqliteException.ThrowExceptionForRC(raw.sqlite3_reset(statement), db);
             }
         }
         finally
@@ -104,6 +156,7 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Tim
             statement.Dispose();
         }
         tx.Commit();
+        return inserted;
     }
 
     // SQLite copies the bytes (SQLitePCL binds with SQLITE_TRANSIENT), so the buffer is free again when this returns.

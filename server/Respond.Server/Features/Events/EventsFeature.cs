@@ -109,7 +109,7 @@ public static class EventsFeature
     public static IServiceCollection AddEvents(this IServiceCollection services)
     {
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        return services.AddScoped<EventStore>().AddScoped<EventIngestion>().AddSingleton<Alerts.IAlertEvidenceFields, AlertEvents>();
+        return services.AddSingleton<SqliteAppendQueue>().AddScoped<EventStore>().AddScoped<EventIngestion>().AddSingleton<Alerts.IAlertEvidenceFields, AlertEvents>();
     }
 
     public static void Mutation(ObjectGraphType mutation) =>
