@@ -175,6 +175,14 @@ public static class PersistenceFeature
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            // The migration EventIdempotencyKey fills the key of the events stored before it with this function. The
+            // connection stays open, so the migrations run on it.
+            await db.Database.OpenConnectionAsync(ct);
+            ((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()).CreateFunction<string, string, string, long>(
+                Features.Events.EventKey.SqliteFunction, Features.Events.EventKey.Of, isDeterministic: true);
+        }
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);

@@ -364,7 +364,7 @@ internal sealed class DateTimeOffsetTicksConverter() : Microsoft.EntityFramework
 /// </summary>
 public sealed class SqliteRespondDbContext(DbContextOptions<SqliteRespondDbContext> options) : RespondDbContext(options)
 {
-    public const string IdempotencyKey = nameof(IdempotencyKey);
+    private const string IdempotencyKey = nameof(IdempotencyKey);
 
     protected override void ConfigureIdempotency(EntityTypeBuilder<StoredEvent> events)
     {

@@ -11,7 +11,7 @@ namespace Respond.Server.Persistence;
 /// driver's own retry loop, which sleeps 150 ms a time. Both last as long as the SQLite connection, which the pool keeps
 /// open between uses, so they run once per pooled connection, not on every open (EF opens one for each query). With
 /// <paramref name="autoCheckpointPages"/>, a connection checkpoints the write-ahead log itself only past that many pages:
-/// <see cref="SqliteWalCheckpointer"/> does it off the commits. Each connection also has <see cref="Features.Events.EventKey.SqliteFunction"/>.
+/// <see cref="SqliteWalCheckpointer"/> does it off the commits.
 /// </summary>
 internal sealed class SqlitePragmas(int? autoCheckpointPages) : DbConnectionInterceptor
 {
@@ -48,9 +48,6 @@ internal sealed class SqlitePragmas(int? autoCheckpointPages) : DbConnectionInte
             command.CommandText = _pragmas;
             command.ExecuteNonQuery();
         }
-        // The migration EventIdempotencyKey fills the key of the events stored before it with this function.
-        (connection as Microsoft.Data.Sqlite.SqliteConnection)?.CreateFunction<string, string, string, long>(
-            Features.Events.EventKey.SqliteFunction, Features.Events.EventKey.Of, isDeterministic: true);
         if (handle is not null) _applied.AddOrUpdate(handle, handle);
     }
 }

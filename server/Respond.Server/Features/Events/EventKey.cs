@@ -16,7 +16,7 @@ namespace Respond.Server.Features.Events;
 /// </summary>
 public static class EventKey
 {
-    /// <summary>The SQL function every SQLite connection has (<c>respond_event_key(organizationId, source, id)</c>); the migration that added the key filled it with it.</summary>
+    /// <summary>The SQL function the connection that migrates a SQLite database has (<c>respond_event_key(organizationId, source, id)</c>): the migration that added the key fills it with it.</summary>
     public const string SqliteFunction = "respond_event_key";
 
     /// <summary>The first 8 bytes of SHA-256 over the three as UTF-8, each after its byte length, little-endian.</summary>

@@ -11,8 +11,8 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             // The log's appends find duplicates through this key (EventKey) instead of the unique index on the three
-            // texts. The events stored before get theirs from the function every Respond connection has; the index is
-            // built after they have it, so the update maintains none.
+            // texts. The events stored before get theirs from the function the server gives the connection it migrates
+            // on (MigrateRespondDatabaseAsync); the index is built after they have it, so the update maintains none.
             migrationBuilder.AddColumn<long>(
                 name: "IdempotencyKey",
                 table: "Events",
