@@ -12,7 +12,8 @@ namespace Respond.Server.Features.Events;
 /// <summary>
 /// The log's append path: one transaction and one prepared statement per chunk (on SQLite, per the chunks queued for
 /// the write turn), insert-if-absent on (OrganizationId, Source, EventId) (on SQLite through its key,
-/// <see cref="EventKey"/>): idempotency is per organization, so one tenant's key never hides another's event. This is the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
+/// <see cref="EventKey"/>): idempotency is per organization, so one tenant's key never hides another's event. This is
+/// the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
 /// </summary>
 public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, SqliteAppendQueue queue, TimeProvider time)
 {
@@ -110,8 +111,8 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Sql
         """;
 
     /// <summary>
-    /// SQLite: one transaction for the queued chunks, the statement stepped through SQLite's own API, the event's JSON bound as the parser's
-    /// UTF-8 and each other text as UTF-8 from one reused buffer. Through ADO.NET every row allocated a reader, a binder
+    /// SQLite: one transaction for the queued chunks, the statement stepped through SQLite's own API, the event's JSON
+    /// bound as the parser's UTF-8 and each other text as UTF-8 from one reused buffer. Through ADO.NET every row allocated a reader, a binder
     /// per parameter and a UTF-8 copy of each string, about 1.7 KB per event and 8 % of what the server allocated in the
     /// benchmark's pipeline, all while holding SQLite's one write turn (docs/performance.md, tenth session).
     /// </summary>
