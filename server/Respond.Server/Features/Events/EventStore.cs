@@ -112,9 +112,10 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Sql
 
     /// <summary>
     /// SQLite: one transaction for the queued chunks, the statement stepped through SQLite's own API, the event's JSON
-    /// bound as the parser's UTF-8 and each other text as UTF-8 from one reused buffer. Through ADO.NET every row allocated a reader, a binder
-    /// per parameter and a UTF-8 copy of each string, about 1.7 KB per event and 8 % of what the server allocated in the
-    /// benchmark's pipeline, all while holding SQLite's one write turn (docs/performance.md, tenth session).
+    /// bound as the parser's UTF-8 and each other text as UTF-8 from one reused buffer. Through ADO.NET every row
+    /// allocated a reader, a binder per parameter and a UTF-8 copy of each string, about 1.7 KB per event and 8 % of what
+    /// the server allocated in the benchmark's pipeline, all while holding SQLite's one write turn (docs/performance.md,
+    /// tenth session).
     /// </summary>
     private static List<(ParsedEvent Event, long Sequence)>[] AppendToSqlite(SqliteConnection connection, List<SqliteAppendQueue.Append> batches, long receivedAt)
     {
