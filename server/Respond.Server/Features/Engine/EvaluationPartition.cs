@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Respond.Server.Persistence;
+using Respond.Server.Features.Events;
 
 namespace Respond.Server.Features.Engine;
 
@@ -23,6 +22,10 @@ public sealed class EvaluationPartition(string organizationId)
     private long _checkpoint;
     private long _head;
     private long _pending;
+    private readonly Queue<(long Sequence, ParsedEvent Event)> _tail = new();
+    private long _tailStart;
+    private bool _tailJoined;
+    private long _tailBytes;
 
     public string OrganizationId { get; } = organizationId;
 
@@ -97,7 +100,88 @@ public sealed class EvaluationPartition(string organizationId)
         InterlockedMax(ref _head, checkpoint);
         lock (_appends)
             while (_appends.TryPeek(out var oldest) && oldest.LastSequence <= checkpoint) _appends.Dequeue();
+        lock (_tail)
+            while (_tail.TryPeek(out var oldest) && oldest.Sequence <= checkpoint) Forget(_tail.Dequeue().Event);
     }
+
+    // The log's tail in memory. On SQLite this process is the log's one writer, and the append hands the events it
+    // committed to their partitions in sequence order, inside its write turn (EvaluationPartitions.Handed): from
+    // _tailStart on, the tail holds every event of the organization the log has, and the evaluator takes its chunks
+    // from it instead of reading them back and parsing them again. Before _tailStart the log may hold events the tail
+    // never saw (appended before the tail began, or while it was dropped): the evaluator reads those from the database,
+    // and joins the tail once none is left (_tailJoined). A tail that would pass the partitions' shared budget is
+    // dropped, and the next event handed starts a new one; what it held is in the log.
+
+    /// <summary>Bytes of event JSON this partition's tail holds.</summary>
+    internal long TailBytes => Interlocked.Read(ref _tailBytes);
+
+    /// <summary>The sequence the tail holds every event from; 0 when there is no tail.</summary>
+    internal long TailStart
+    {
+        get
+        {
+            lock (_tail) return _tailStart;
+        }
+    }
+
+    /// <summary>Holding the log's write turn, after the commit: the next event of this organization, in sequence order.</summary>
+    internal void Hand(long sequence, ParsedEvent e)
+    {
+        lock (_tail)
+        {
+            if (_tailStart == 0)
+            {
+                _tailStart = sequence;
+                _tailJoined = false;
+            }
+            _tail.Enqueue((sequence, e));
+            Interlocked.Add(ref _tailBytes, e.Utf8Json.Length);
+        }
+    }
+
+    /// <summary>Holding the log's write turn: the tail would pass the budget, so it ends here; the log keeps what it held.</summary>
+    internal void DropTail()
+    {
+        lock (_tail)
+        {
+            _tail.Clear();
+            _tail.TrimExcess();
+            _tailStart = 0;
+            _tailJoined = false;
+            Interlocked.Exchange(ref _tailBytes, 0);
+        }
+    }
+
+    /// <summary>The log holds no event of this organization after the checkpoint and before <paramref name="start"/>: chunks may come from the tail that begins there.</summary>
+    internal void JoinTail(long start)
+    {
+        lock (_tail)
+            if (_tailStart == start) _tailJoined = true;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> events after <paramref name="checkpoint"/> from the tail, in sequence order; null
+    /// when the tail cannot tell what comes next (there is none, or events before its start may not be evaluated yet).
+    /// </summary>
+    internal List<(long Sequence, ParsedEvent Event)>? TakeFromTail(long checkpoint, int max)
+    {
+        lock (_tail)
+        {
+            // Everything up to the checkpoint is evaluated, so a checkpoint just before the start joins the tail too.
+            if (_tailStart == 0 || !_tailJoined && checkpoint < _tailStart - 1) return null;
+            _tailJoined = true;
+            var chunk = new List<(long, ParsedEvent)>(Math.Min(max, _tail.Count));
+            foreach (var entry in _tail)
+            {
+                if (entry.Sequence <= checkpoint) continue;
+                if (chunk.Count == max) break;
+                chunk.Add(entry);
+            }
+            return chunk;
+        }
+    }
+
+    private void Forget(ParsedEvent e) => Interlocked.Add(ref _tailBytes, -e.Utf8Json.Length);
 
     /// <summary>
     /// The log holds nothing past the checkpoint: nothing is pending, whatever was counted. Appends are counted when

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Respond.Server.Features.Alerts;
 using Respond.Server.Persistence;
 using Respond.Server.Telemetry;
@@ -20,10 +21,13 @@ public sealed class EvaluationPartitions
     private readonly PartitionOwnership _ownership;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public EvaluationPartitions(TimeProvider time, RespondMetrics metrics, PartitionOwnership ownership)
+    private readonly long _maxTailBytes;
+
+    public EvaluationPartitions(TimeProvider time, RespondMetrics metrics, PartitionOwnership ownership, IOptions<EngineOptions> options)
     {
         _time = time;
         _ownership = ownership;
+        _maxTailBytes = options.Value.LogTailBytes;
         metrics.ObserveEvaluationLag(() => Pending, () => LagSeconds);
     }
 
@@ -57,6 +61,25 @@ public sealed class EvaluationPartitions
         For(organizationId).Appended(count, maxSequence, _time.GetUtcNow(), Activity.Current?.Context ?? default);
         _ownership.Want(organizationId);
         Wake();
+    }
+
+    /// <summary>
+    /// SQLite's append, holding the log's write turn, right after its commit: the events it stored, in sequence order,
+    /// for each partition's tail in memory (see <see cref="EvaluationPartition"/>), so that the evaluator need not read
+    /// them back. When the tails together would pass <see cref="EngineOptions.LogTailBytes"/>, the partitions of the
+    /// events that do not fit drop their tails (the evaluator reads those events from the log) and start new ones at a
+    /// later append.
+    /// </summary>
+    public void Handed(IReadOnlyList<(Events.ParsedEvent Event, long Sequence)> stored)
+    {
+        var room = _maxTailBytes - _partitions.Values.Sum(p => p.TailBytes);
+        foreach (var (e, sequence) in stored)
+        {
+            var partition = For(e.OrganizationId);
+            room -= e.Utf8Json.Length;
+            if (room >= 0) partition.Hand(sequence, e);
+            else if (partition.TailStart != 0) partition.DropTail();
+        }
     }
 
     /// <summary>Asks the evaluator to look for work (at most one wake-up is queued).</summary>

@@ -153,9 +153,7 @@ public sealed class EventLogEvaluator(
             }
             return MoreToDo(partition);
         }
-        var chunk = ChunkOf.For(db)(db, partition.OrganizationId, checkpoint, options.Value.EvaluationChunkSize);
-        var batch = new List<StoredEvent>();
-        await foreach (var stored in chunk.WithCancellation(ct)) batch.Add(stored);
+        var batch = await NextChunkAsync(db, partition, checkpoint, ct);
         if (batch.Count == 0)
         {
             if (head > checkpoint) partition.Evaluated(0, head);
@@ -183,9 +181,31 @@ public sealed class EventLogEvaluator(
         {
             span?.SetStatus(ActivityStatusCode.Error, "The chunk failed; its events are evaluated one by one.");
             EngineLog.ChunkFailed(logger, batch.Count, partition.OrganizationId, batch[0].Sequence, ex);
-            foreach (var stored in batch) await EvaluateAloneAsync(partition, stored, ct);
+            foreach (var logged in batch) await EvaluateAloneAsync(partition, logged, ct);
         }
         return MoreToDo(partition);
+    }
+
+    /// <summary>
+    /// The events after the checkpoint, in sequence order: from the partition's tail in memory when it holds them (no
+    /// read, no second parse; see <see cref="EvaluationPartition"/>), else from the log, up to where the tail begins.
+    /// </summary>
+    private async Task<List<LoggedEvent>> NextChunkAsync(RespondDbContext db, EvaluationPartition partition, long checkpoint, CancellationToken ct)
+    {
+        var size = options.Value.EvaluationChunkSize;
+        var fromTail = partition.TakeFromTail(checkpoint, size);
+        if (fromTail is null)
+        {
+            var tailStart = partition.TailStart;
+            var batch = new List<LoggedEvent>();
+            await foreach (var stored in ChunkOf.For(db)(db, partition.OrganizationId, checkpoint, tailStart == 0 ? long.MaxValue : tailStart, size).WithCancellation(ct))
+                batch.Add(new LoggedEvent(stored));
+            if (batch.Count > 0 || tailStart == 0) return batch;
+            // Nothing is left before the tail: from here on, chunks come from it.
+            partition.JoinTail(tailStart);
+            fromTail = partition.TakeFromTail(checkpoint, size) ?? [];
+        }
+        return fromTail.ConvertAll(e => new LoggedEvent(e.Sequence, e.Event));
     }
 
     /// <summary>After a chunk: whether the head is still ahead, so that reaching it costs no read of an empty chunk.</summary>
@@ -196,9 +216,9 @@ public sealed class EventLogEvaluator(
         return false;
     }
 
-    private static readonly CompiledQuery<Func<RespondDbContext, string, long, int, IAsyncEnumerable<StoredEvent>>> ChunkOf = new(() =>
-        EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, int size) => db.Events.AsNoTracking()
-            .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint).OrderBy(e => e.Sequence).Take(size)));
+    private static readonly CompiledQuery<Func<RespondDbContext, string, long, long, int, IAsyncEnumerable<StoredEvent>>> ChunkOf = new(() =>
+        EF.CompileAsyncQuery((RespondDbContext db, string organizationId, long checkpoint, long before, int size) => db.Events.AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId && e.Sequence > checkpoint && e.Sequence < before).OrderBy(e => e.Sequence).Take(size)));
 
     /// <summary>
     /// One span per chunk (or per skip of a partition whose Respond is off), never per event. It continues the trace of
@@ -214,7 +234,7 @@ public sealed class EventLogEvaluator(
         return span?.SetTag("respond.organization_id", partition.OrganizationId).SetTag("respond.events.count", count).SetTag("respond.sequence.last", lastSequence);
     }
 
-    private async Task EvaluateAloneAsync(EvaluationPartition partition, StoredEvent stored, CancellationToken ct)
+    private async Task EvaluateAloneAsync(EvaluationPartition partition, LoggedEvent logged, CancellationToken ct)
     {
         Exception? last = null;
         var attempts = options.Value.MaxEvaluationAttempts;
@@ -223,20 +243,20 @@ public sealed class EventLogEvaluator(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await evaluator.EvaluateFromLogAsync(partition, [stored], scope, ct);
-                Evaluated(partition, 1, stored.Sequence);
+                await evaluator.EvaluateFromLogAsync(partition, [logged], scope, ct);
+                Evaluated(partition, 1, logged.Sequence);
                 return;
             }
             catch (Exception ex) when (!ct.IsCancellationRequested && ex is not PartitionLeaseLostException)
             {
                 last = ex;
-                EngineLog.EventFailed(logger, stored.Sequence, stored.EventId, stored.OrganizationId, attempt, ex);
+                EngineLog.EventFailed(logger, logged.Sequence, logged.EventId, logged.OrganizationId, attempt, ex);
             }
         }
         var reason = $"{last!.GetType().Name}: {last.Message}";
-        await evaluator.ParkAsync(partition, stored, reason, attempts, ct);
-        EngineLog.EventParked(logger, stored.Sequence, stored.EventId, stored.OrganizationId, attempts, reason);
-        Evaluated(partition, 1, stored.Sequence);
+        await evaluator.ParkAsync(partition, logged, reason, attempts, ct);
+        EngineLog.EventParked(logger, logged.Sequence, logged.EventId, logged.OrganizationId, attempts, reason);
+        Evaluated(partition, 1, logged.Sequence);
     }
 
     private void Evaluated(EvaluationPartition partition, int count, long checkpoint)

@@ -6,4 +6,6 @@ internal sealed class EventLogReaders(EvaluationPartitions partitions, Evaluatio
     public int? RetryAfter() => backpressure.RetryAfter();
 
     public void Appended(string organizationId, int count, long maxSequence) => partitions.Appended(organizationId, count, maxSequence);
+
+    public void Committed(IReadOnlyList<(Events.ParsedEvent Event, long Sequence)> stored) => partitions.Handed(stored);
 }

@@ -41,11 +41,11 @@ public sealed class RuleEvaluator(
     /// is the caller's, whose context tracks nothing yet (the chunk was read in it untracked: one context per chunk, not
     /// two); the caller disposes it, and gives a retry a fresh one.
     /// </summary>
-    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<StoredEvent> batch, IServiceScope scope, CancellationToken ct) =>
+    public Task EvaluateFromLogAsync(EvaluationPartition partition, IReadOnlyList<LoggedEvent> batch, IServiceScope scope, CancellationToken ct) =>
         InUnitOfWorkAsync(scope.ServiceProvider, partition, async (engine, uow) =>
         {
             EvictIfDue(partition);
-            foreach (var stored in batch) await EvaluateAsync(engine, uow, partition, EventMapping.ToWorkflowEvent(stored), ct);
+            foreach (var logged in batch) await EvaluateAsync(engine, uow, partition, logged.ToWorkflowEvent(), ct);
             return 0;
         }, batch[^1].Sequence, null, ct);
 
@@ -101,7 +101,7 @@ public sealed class RuleEvaluator(
     }
 
     /// <summary>Parks an event whose evaluation kept failing and moves the checkpoint past it, in one transaction.</summary>
-    public async Task ParkAsync(EvaluationPartition partition, StoredEvent stored, string reason, int attempts, CancellationToken ct)
+    public async Task ParkAsync(EvaluationPartition partition, LoggedEvent logged, string reason, int attempts, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
@@ -109,16 +109,16 @@ public sealed class RuleEvaluator(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ParkedEvents.Add(new ParkedEvent
         {
-            Sequence = stored.Sequence,
-            OrganizationId = stored.OrganizationId,
-            EventId = stored.EventId,
-            Source = stored.Source,
-            Type = stored.Type,
+            Sequence = logged.Sequence,
+            OrganizationId = logged.OrganizationId,
+            EventId = logged.EventId,
+            Source = logged.Source,
+            Type = logged.Type,
             Reason = reason.Length > 2000 ? reason[..2000] : reason,
             Attempts = attempts,
             ParkedAt = time.GetUtcNow(),
         });
-        await CheckpointStore.WriteAsync(db, partition.OrganizationId, stored.Sequence, null, null, time.GetUtcNow(), ownership.WriteFenceOf(partition.OrganizationId), ct);
+        await CheckpointStore.WriteAsync(db, partition.OrganizationId, logged.Sequence, null, null, time.GetUtcNow(), ownership.WriteFenceOf(partition.OrganizationId), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -390,6 +390,13 @@ public sealed class EngineOptions
 
     /// <summary>Events of one partition evaluated and committed together (one transaction with the checkpoint).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int EvaluationChunkSize { get; set; } = 1_000;
+
+    /// <summary>
+    /// `Respond:Engine:LogTailBytes`: bytes of event JSON kept in memory for evaluation, over all partitions, so that
+    /// events evaluated soon after they are appended are not read back from the log (SQLite only, where this process is
+    /// the log's one writer). Past it, evaluation reads from the log as it would after a restart. Zero turns it off.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, long.MaxValue)] public long LogTailBytes { get; set; } = 32L << 20;
 
     /// <summary>Partitions (organizations) evaluated at the same time.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 256)] public int MaxParallelPartitions { get; set; } = Math.Max(2, Environment.ProcessorCount);

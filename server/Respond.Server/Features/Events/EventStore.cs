@@ -15,7 +15,7 @@ namespace Respond.Server.Features.Events;
 /// <see cref="EventKey"/>): idempotency is per organization, so one tenant's key never hides another's event. This is
 /// the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
 /// </summary>
-public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, SqliteAppendQueue queue, TimeProvider time)
+public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, SqliteAppendQueue queue, IEventLogReaders readers, TimeProvider time)
 {
     /// <summary>Stores the events that are new and returns them with their sequence; duplicates are skipped.</summary>
     public async Task<List<(ParsedEvent Event, long Sequence)>> InsertAsync(IReadOnlyList<ParsedEvent> events, CancellationToken ct)
@@ -83,6 +83,8 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Sql
             try
             {
                 var inserted = AppendToSqlite((SqliteConnection)db.Database.GetDbConnection(), batches, time.GetUtcNow().UtcTicks);
+                // Still holding the turn: the readers see the log's commits in order (the batches' sequences ascend).
+                foreach (var stored in inserted) readers.Committed(stored);
                 for (var i = 0; i < batches.Count; i++) batches[i].Stored(inserted[i]);
             }
             finally

@@ -11,4 +11,10 @@ public interface IEventLogReaders
 
     /// <summary>Ingestion committed <paramref name="count"/> events of an organization, the last at <paramref name="maxSequence"/>.</summary>
     void Appended(string organizationId, int count, long maxSequence);
+
+    /// <summary>
+    /// SQLite's append, holding the log's write turn, right after its commit: the events it stored, in sequence order.
+    /// The append is the log's only writer there, so the readers see every event of the log this way, in order.
+    /// </summary>
+    void Committed(IReadOnlyList<(ParsedEvent Event, long Sequence)> stored);
 }

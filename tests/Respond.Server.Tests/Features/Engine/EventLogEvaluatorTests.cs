@@ -329,7 +329,8 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
     public async Task Ingest_Backlog_ReadChunkByChunkUpToTheHead_WithoutAFinalReadOfAnEmptyChunk()
     {
         var commands = new SqlCommandLog();
-        await using var api = commands.Attach(CountingLogReads(database));
+        // Without the tail in memory, as after a restart: everything comes from the log.
+        await using var api = commands.Attach(CountingLogReads(database).With("Respond:Engine:LogTailBytes", "0"));
         await api.TurnOnAsync();
         var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
         var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
@@ -344,19 +345,84 @@ public abstract class EventLogEvaluatorTests(TestDatabase database)
         Assert.Equal(5, (await AlertsAsync(api, rule)).Count);
     }
 
-    /// <summary>Records the organization of each event in the order the evaluator takes them.</summary>
+    [SkippableFact]
+    public async Task Ingest_Backlog_OnSqliteTakenFromTheLogsTailInMemory_WithoutReadingTheEventsBack()
+    {
+        var commands = new SqlCommandLog();
+        await using var api = commands.Attach(CountingLogReads(database));
+        await api.TurnOnAsync();
+        var rule = await api.ActiveRuleAsync(MatchEveryProcessRule);
+        var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
+        evaluator.Pause();
+        await api.PostEventsAsync("ingestor-a", Enumerable.Range(0, 5).Select(i => Process($"tail-{i}")), waitForEvaluation: false);
+        commands.Clear();
+
+        evaluator.Resume();
+        await api.EvaluatedAsync();
+
+        // SQLite: this process is the log's one writer and handed the events to their partition as it stored them.
+        // PostgreSQL: other nodes append too, so the log is read, in three chunks of two.
+        Assert.Equal(database == TestDatabase.Sqlite ? 0 : 3, commands.Reading("Events"));
+        Assert.Equal(5, (await AlertsAsync(api, rule)).Count);
+    }
+
+    [SkippableFact]
+    public async Task Ingest_LogTailsPastTheirBudget_DroppedEventsReadFromTheLog_EveryEventEvaluatedOnceInOrder()
+    {
+        var commands = new SqlCommandLog();
+        var order = new EvaluationOrder();
+        // Room for about six of these events over both organizations: the second append of each pair passes it, so
+        // the tails are dropped and begun again, and the evaluator reads what they held from the log.
+        var oneEvent = JsonSerializer.SerializeToUtf8Bytes(Process("a-0-0", "org-a")).Length;
+        await using var api = commands.Attach(CountingLogReads(database).With("Respond:Engine:LogTailBytes", (6 * oneEvent + oneEvent / 2).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithServices(s => s.AddSingleton<IEvaluationProbe>(order)));
+        await api.TurnOnAsync();
+        var rule = await RuleOfEveryOrganizationAsync(api, MatchEveryProcessRule, "every process everywhere");
+        var evaluator = api.Services.GetRequiredService<EventLogEvaluator>();
+        evaluator.Pause();
+        var sent = new List<string>();
+        for (var append = 0; append < 5; append++)
+        {
+            var events = Enumerable.Range(0, 3).SelectMany(i => new[] { Process($"a-{append}-{i}", "org-a"), Process($"b-{append}-{i}", "org-b") }).ToList();
+            sent.AddRange(Enumerable.Range(0, 3).SelectMany(i => new[] { $"a-{append}-{i}", $"b-{append}-{i}" }));
+            await api.PostEventsAsync("admin", events, waitForEvaluation: false);
+        }
+        commands.Clear();
+
+        evaluator.Resume();
+        await api.EvaluatedAsync();
+
+        var evaluated = (await AlertsAsync(api, rule)).Select(a => a!.At("node.eventIds").AsArray().Single()!.GetValue<string>()).ToList();
+        Assert.Equal(sent.Order(), evaluated.Order());
+        Assert.Equal(sent.Where(id => id.StartsWith('a')), order.EventIds().Where(id => id.StartsWith('a')));
+        Assert.Equal(sent.Where(id => id.StartsWith('b')), order.EventIds().Where(id => id.StartsWith('b')));
+        Assert.True(commands.Reading("Events") > 0, "the events of the dropped tails come from the log");
+    }
+
+    /// <summary>Records the organization and id of each event in the order the evaluator takes them.</summary>
     private sealed class EvaluationOrder : IEvaluationProbe
     {
         private readonly List<string> _organizations = [];
 
+        private readonly List<string> _eventIds = [];
+
         public void BeforeEvaluate(WorkflowEvent e)
         {
-            lock (_organizations) _organizations.Add(e.OrganizationId);
+            lock (_organizations)
+            {
+                _organizations.Add(e.OrganizationId);
+                _eventIds.Add(e.Id);
+            }
         }
 
         public List<string> Organizations()
         {
             lock (_organizations) return [.. _organizations];
+        }
+
+        public List<string> EventIds()
+        {
+            lock (_organizations) return [.. _eventIds];
         }
     }
 
