@@ -27,6 +27,7 @@ public sealed class WorkflowEngine
 
     private readonly IWorkflowInstanceStore instances;
     private readonly IResumeScheduler scheduler;
+    private readonly Func<string> newId;
     // Process-wide, not per engine: a server may create an engine per unit of work, and two batches touching the
     // same window or instance must still take turns. (Across server nodes the stores' concurrency checks apply.)
     private static readonly KeyedLocks WindowLocks = new(256);
@@ -53,6 +54,7 @@ public sealed class WorkflowEngine
         Time = time;
         Options = options ?? new WorkflowEngineOptions();
         Expressions = expressions;
+        newId = NewId;
     }
 
     internal IWindowStore Windows { get; }
@@ -86,7 +88,7 @@ public sealed class WorkflowEngine
     /// <summary>Starts an instance of the rule for the event (the caller has checked the trigger, e.g. via <see cref="TriggerIndex"/>).</summary>
     public async ValueTask<WorkflowInstance> StartAsync(CompiledRule rule, WorkflowEvent e, CancellationToken ct)
     {
-        var instance = new WorkflowInstance { Id = NewId(), Rule = rule.Snapshot, Event = e, StartedAt = Time.GetUtcNow() };
+        var instance = new WorkflowInstance { IdFactory = newId, Rule = rule.Snapshot, Event = e, StartedAt = Time.GetUtcNow() };
         var pending = new Stack<string>();
         pending.Push(rule.Trigger.Id);
         await RunAsync(rule, instance, pending, ct).ConfigureAwait(false);
@@ -192,15 +194,12 @@ public sealed class WorkflowEngine
         string? current = null;
         try
         {
-            var visited = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var step in instance.Path)
-            {
-                visited.Add(step.NodeId);
-            }
             while (pending.Count > 0)
             {
                 current = pending.Pop();
-                if (!visited.Add(current))
+                // A node runs once per instance: its step is on the path from the moment it ran (paths are a few steps,
+                // so a scan costs less than a set per run).
+                if (OnPath(instance.Path, current))
                 {
                     continue;
                 }
@@ -307,6 +306,18 @@ public sealed class WorkflowEngine
 
     internal async ValueTask<IDisposable> LockWindowAsync(WindowKey key, CancellationToken ct) =>
         await WindowLocks.LockAsync(key, ct).ConfigureAwait(false);
+
+    private static bool OnPath(List<PathStep> path, string nodeId)
+    {
+        foreach (var step in path)
+        {
+            if (step.NodeId == nodeId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static readonly long IdPrefix = Random.Shared.NextInt64();
     private static long idCounter;

@@ -7,7 +7,25 @@ public enum InstanceStatus { Running, Suspended, Completed, Faulted }
 /// <summary>One run of one rule version for one event (or schedule tick), with where it is and how it got there.</summary>
 public sealed class WorkflowInstance
 {
-    public required string Id { get; init; }
+    private string? _id;
+    private Func<string>? _idFactory;
+
+    /// <summary>Set, or made on first read by <see cref="IdFactory"/>.</summary>
+    public string Id
+    {
+        get => _id ??= _idFactory?.Invoke() ?? throw new InvalidOperationException("The instance was given neither an id nor a way to make one.");
+        init => _id = value;
+    }
+
+    /// <summary>
+    /// Makes <see cref="Id"/> when something first asks for it (the engine's runs): most runs end without effect, are
+    /// never stored and never need one, and making one per run cost a clock read and a formatted GUID per rule and event.
+    /// </summary>
+    public Func<string> IdFactory
+    {
+        init => _idFactory = value;
+    }
+
     public required RuleSnapshot Rule { get; init; }
     public required WorkflowEvent Event { get; init; }
     public InstanceStatus Status { get; set; } = InstanceStatus.Running;

@@ -42,9 +42,10 @@ public sealed class CreateAlert : Block
         var title = settings.Title.Render(e);
         var groupKey = (string?)context.Instance.Variables[WorkflowEngine.GroupKeyVariable] ?? title;
         var snapshot = context.Rule.Snapshot;
+        var (path, steps) = (context.Instance.Path, context.Instance.Path.Count);
         var outcome = await context.Alerts.RaiseAsync(new AlertRequest(
             snapshot.RuleId, snapshot.Version, snapshot.DefinitionHash, e.OrganizationId, title, settings.Severity, groupKey,
-            e.Id, e.Time, settings.SuppressFor, Why(context)), ct).ConfigureAwait(false);
+            e.Id, e.Time, settings.SuppressFor, () => Why(snapshot, e.Id, path.Take(steps))), ct).ConfigureAwait(false);
         context.Instance.Variables[WorkflowEngine.AlertIdVariable] = outcome.AlertId;
         return BlockResult.Take(BlockPorts.Next, new JsonObject
         {
@@ -58,12 +59,11 @@ public sealed class CreateAlert : Block
     }
 
     /// <summary>Why it fired: the exact rule version, every condition on the path with what it compared, the thresholds crossed.</summary>
-    public static JsonObject Why(BlockContext context)
+    private static JsonObject Why(RuleSnapshot snapshot, string eventId, IEnumerable<PathStep> path)
     {
-        var snapshot = context.Rule.Snapshot;
         var conditions = new JsonArray();
         var crossed = new JsonArray();
-        foreach (var step in context.Instance.Path.Where(step => step.BlockType.StartsWith("condition.", StringComparison.Ordinal)))
+        foreach (var step in path.Where(step => step.BlockType.StartsWith("condition.", StringComparison.Ordinal)))
         {
             conditions.Add(new JsonObject
             {
@@ -86,7 +86,7 @@ public sealed class CreateAlert : Block
             ["ruleName"] = snapshot.Name,
             ["ruleVersion"] = snapshot.Version,
             ["definitionHash"] = snapshot.DefinitionHash,
-            ["eventId"] = context.Event.Id,
+            ["eventId"] = eventId,
             ["conditions"] = conditions,
             ["thresholds"] = crossed,
         };

@@ -13,11 +13,12 @@ internal static class SlidingWindow
     {
         var from = now - window;
         var kept = new List<WindowEntry>(entries.Count + 1);
-        foreach (var entry in entries)
+        // Indexed: a foreach over the interface boxes an enumerator, once per event a window sees.
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (entry.Time >= from)
+            if (entries[i].Time >= from)
             {
-                kept.Add(entry);
+                kept.Add(entries[i]);
             }
         }
         return kept;

@@ -52,7 +52,7 @@ public sealed class ThresholdCondition : Block
         using (await context.LockAsync(key, ct).ConfigureAwait(false))
         {
             var entries = SlidingWindow.Prune(await context.Windows.GetAsync(key, ct).ConfigureAwait(false), e.Time, settings.Window);
-            if (!entries.Any(entry => entry.EventId == e.Id))
+            if (!Holds(entries, e.Id))
             {
                 entries.Add(new WindowEntry(e.Time, e.Id, null));
             }
@@ -76,5 +76,18 @@ public sealed class ThresholdCondition : Block
             }
             return BlockResult.Take(reached ? BlockPorts.True : BlockPorts.False, detail);
         }
+    }
+
+    // A loop, not Any(): this runs for every event a threshold rule sees, and a lambda over the list allocated a closure and an enumerator each time.
+    private static bool Holds(List<WindowEntry> entries, string eventId)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.EventId == eventId)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

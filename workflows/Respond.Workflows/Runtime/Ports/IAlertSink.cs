@@ -14,7 +14,16 @@ public sealed record AlertRequest(
     string EventId,
     DateTimeOffset EventTime,
     TimeSpan? SuppressFor,
-    JsonObject Why);
+    Func<JsonObject> ExplainWhy)
+{
+    private JsonObject? _why;
+
+    /// <summary>
+    /// Built on first read, as of the request (later steps of the run are not in it): a match that an open alert
+    /// absorbs never needs it, and under a storm nearly every match is absorbed.
+    /// </summary>
+    public JsonObject Why => _why ??= ExplainWhy();
+}
 
 /// <summary><c>Suppressed</c>: true when an open alert of the same rule and group key within SuppressFor absorbed this match (its Count grew).</summary>
 public sealed record AlertOutcome(string AlertId, bool Suppressed, int Count);
