@@ -102,9 +102,11 @@ public sealed class CompiledRule
         {
             return true;
         }
-        foreach (var next in node.Next(port))
+        // Indexed: a foreach over the list's interface boxes an enumerator, for every candidate rule of every event.
+        var next = node.Next(port);
+        for (var i = 0; i < next.Count; i++)
         {
-            if (Reaches(Nodes[next], e, depth + 1))
+            if (Reaches(Nodes[next[i]], e, depth + 1))
             {
                 return true;
             }

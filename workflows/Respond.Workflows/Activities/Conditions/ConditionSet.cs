@@ -10,15 +10,20 @@ namespace Respond.Workflows.Activities.Conditions;
 /// </summary>
 public sealed class ConditionSet
 {
-    private ConditionSet(IReadOnlyList<FieldCondition> all, IReadOnlyList<FieldCondition> any)
+    // Arrays, iterated as arrays: a foreach over the interface boxes an enumerator, and this runs for every event a
+    // match or correlate block sees.
+    private readonly FieldCondition[] _all;
+    private readonly FieldCondition[] _any;
+
+    private ConditionSet(FieldCondition[] all, FieldCondition[] any)
     {
-        All = all;
-        Any = any;
+        _all = all;
+        _any = any;
     }
 
-    public IReadOnlyList<FieldCondition> All { get; }
+    public IReadOnlyList<FieldCondition> All => _all;
 
-    public IReadOnlyList<FieldCondition> Any { get; }
+    public IReadOnlyList<FieldCondition> Any => _any;
 
     public static ConditionSet Compile(JsonObject config, TimeSpan regexTimeout) =>
         new(Read(config["all"], regexTimeout), Read(config["any"], regexTimeout));
@@ -28,18 +33,18 @@ public sealed class ConditionSet
 
     public bool Evaluate(WorkflowEvent e, JsonArray? details)
     {
-        foreach (var condition in All)
+        foreach (var condition in _all)
         {
             if (!condition.Evaluate(e, details))
             {
                 return false;
             }
         }
-        if (Any.Count == 0)
+        if (_any.Length == 0)
         {
             return true;
         }
-        foreach (var condition in Any)
+        foreach (var condition in _any)
         {
             if (condition.Evaluate(e, details))
             {
