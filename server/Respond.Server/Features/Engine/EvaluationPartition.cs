@@ -101,7 +101,8 @@ public sealed class EvaluationPartition(string organizationId)
         lock (_appends)
             while (_appends.TryPeek(out var oldest) && oldest.LastSequence <= checkpoint) _appends.Dequeue();
         lock (_tail)
-            while (_tail.TryPeek(out var oldest) && oldest.Sequence <= checkpoint) Forget(_tail.Dequeue().Event);
+            while (_tail.TryPeek(out var oldest) && oldest.Sequence <= checkpoint)
+                Interlocked.Add(ref _tailBytes, -_tail.Dequeue().Event.Utf8Json.Length);
     }
 
     // The log's tail in memory. On SQLite this process is the log's one writer, and the append hands the events it
@@ -129,11 +130,7 @@ public sealed class EvaluationPartition(string organizationId)
     {
         lock (_tail)
         {
-            if (_tailStart == 0)
-            {
-                _tailStart = sequence;
-                _tailJoined = false;
-            }
+            if (_tailStart == 0) _tailStart = sequence;
             _tail.Enqueue((sequence, e));
             Interlocked.Add(ref _tailBytes, e.Utf8Json.Length);
         }
@@ -180,8 +177,6 @@ public sealed class EvaluationPartition(string organizationId)
             return chunk;
         }
     }
-
-    private void Forget(ParsedEvent e) => Interlocked.Add(ref _tailBytes, -e.Utf8Json.Length);
 
     /// <summary>
     /// The log holds nothing past the checkpoint: nothing is pending, whatever was counted. Appends are counted when

@@ -78,7 +78,7 @@ public sealed class EvaluationPartitions
             var partition = For(e.OrganizationId);
             room -= e.Utf8Json.Length;
             if (room >= 0) partition.Hand(sequence, e);
-            else if (partition.TailStart != 0) partition.DropTail();
+            else partition.DropTail();
         }
     }
 
