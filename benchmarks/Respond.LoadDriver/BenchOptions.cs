@@ -34,8 +34,8 @@ public sealed class BenchOptions
           --configuration <c>       Release (default) or Debug: which server build to start
           --server <dll>            start this Respond.Server.dll instead
           --events <n>              events of the measured pipeline phase (200000)
-          --warmup <n>              events sent before measuring (10000)
-          --ingest-only <n>         events sent while Respond is off, a diagnostic (50000; 0 skips)
+          --warmup <n>              events sent before measuring the store-only path and the pipeline, each (10000)
+          --ingest-only <n>         events measured while Respond is off, the store-only path (50000; 0 skips)
           --batch <n>               events per POST /api/events and per naive transaction (1000)
           --senders <n>             concurrent HTTP senders (2)
           --organizations <n>       organizations bootstrapped, events spread over them (10)
