@@ -14,9 +14,33 @@ namespace Respond.Server.Features.Events;
 public static class EventText
 {
     /// <summary>The dotted path of the first such string or field name (e.g. <c>user.name</c>, <c>raw.tags[2]</c>), or null.</summary>
-    public static string? FindInvalid(JsonElement element) => AllValid(element) ? null : Find(element, "");
+    public static string? FindInvalid(JsonElement element) => IsPlainUtf8(element) || AllValid(element) ? null : Find(element, "");
 
-    // The common case, without building a path per field: every event of every batch goes through here.
+    // The common case in one look at the raw bytes: valid UTF-8 as a whole makes every string and name in it valid UTF-8
+    // (each is a run of those bytes between ASCII quotes), and only a \u escape can spell a lone surrogate or U+0000.
+    // An escape of any other character passes (senders' encoders escape quotes, '+' and '<' so); one of U+0000 or of a
+    // surrogate, even half of a valid pair, leaves the decision to the walk below.
+    private static bool IsPlainUtf8(JsonElement element)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (!Utf8.IsValid(raw)) return false;
+        for (var at = raw.IndexOf("\\u"u8); at >= 0;)
+        {
+            // A backslash that ends an odd run of them starts an escape; after an even run, it and the one before are "\\".
+            var run = 1;
+            while (at - run >= 0 && raw[at - run] == (byte)'\\') run++;
+            if (run % 2 == 1 && !EscapesAnOrdinaryCharacter(raw[(at + 2)..])) return false;
+            var next = raw[(at + 2)..].IndexOf("\\u"u8);
+            at = next < 0 ? -1 : at + 2 + next;
+        }
+        return true;
+    }
+
+    // The four hex digits after \u: neither 0000 nor D800-DFFF.
+    private static bool EscapesAnOrdinaryCharacter(ReadOnlySpan<byte> hex) =>
+        hex.Length >= 4 && !hex[..4].SequenceEqual("0000"u8) && !((hex[0] | 0x20) == 'd' && "89abcdefABCDEF"u8.Contains(hex[1]));
+
+    // Without building a path per field: an event the look above could not clear goes through here.
     private static bool AllValid(JsonElement element)
     {
         switch (element.ValueKind)

@@ -16,6 +16,8 @@ namespace Respond.Server.Features.Events;
 /// </summary>
 public static class EventsApi
 {
+    private const string NotAnArray = "The body must be a JSON array of events (or NDJSON, one event per line, sent as application/x-ndjson).";
+
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/events", HandleAsync).RequireAuthorization().DisableAntiforgery();
@@ -60,20 +62,90 @@ public static class EventsApi
         catch (JsonException ex)
         {
             // Events before the malformed spot were already stored; a replay of the corrected body is harmless.
-            return TypedResults.Problem($"The body is not valid JSON near byte {ex.BytePositionInLine} of line {ex.LineNumber + 1}; events before it were processed.",
+            return TypedResults.Problem(ex.Message == NotAnArray ? NotAnArray
+                    : $"The body is not valid JSON near byte {ex.BytePositionInLine} of line {ex.LineNumber + 1}; events before it were processed.",
                 statusCode: 400, title: "Malformed JSON");
         }
     }
 
+    /// <summary>
+    /// The elements of a JSON array body, each as soon as it is whole in the request's buffer. An element is parsed where
+    /// it lies, not copied into a document of its own, so it is valid until the next one is asked for (ingestion copies
+    /// what it keeps).
+    /// </summary>
     private static async IAsyncEnumerable<JsonElement> ReadArray(Stream body, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var e in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(body, cancellationToken: ct))
-            yield return e;
+        var reader = PipeReader.Create(body);
+        var state = new JsonReaderState();
+        var atStart = true;
+        try
+        {
+            while (true)
+            {
+                var read = await reader.ReadAsync(ct);
+                var buffer = read.Buffer;
+                if (atStart)
+                {
+                    if (buffer.Length < 3 && !read.IsCompleted)
+                    {
+                        reader.AdvanceTo(buffer.Start, buffer.End);
+                        continue;
+                    }
+                    if (new SequenceReader<byte>(buffer).IsNext("\uFEFF"u8)) buffer = buffer.Slice(3); // a UTF-8 byte order mark
+                    atStart = false;
+                }
+                while (NextElement(ref buffer, read.IsCompleted, ref state) is { } element)
+                {
+                    using var document = JsonDocument.Parse(element);
+                    yield return document.RootElement;
+                }
+                if (read.IsCompleted) break;
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    /// <summary>
+    /// The next element of the body's array that is whole in <paramref name="buffer"/>, or null when none is: the buffer
+    /// then begins where reading goes on once more has arrived, and the state is the reader's there (it keeps the line
+    /// and byte a malformed spot is reported at). Throws <see cref="JsonException"/> for malformed JSON, or a body that
+    /// is not one array.
+    /// </summary>
+    private static ReadOnlySequence<byte>? NextElement(ref ReadOnlySequence<byte> buffer, bool final, ref JsonReaderState state)
+    {
+        var json = new Utf8JsonReader(buffer, final, state);
+        while (true)
+        {
+            var before = json;
+            if (!json.Read())
+            {
+                (buffer, state) = (buffer.Slice(before.Position), before.CurrentState);
+                return null;
+            }
+            if (json.CurrentDepth == 0)
+            {
+                if (json.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray) continue;
+                throw new JsonException(NotAnArray);
+            }
+            var start = json.TokenStartIndex;
+            if (json.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !json.TrySkip())
+            {
+                (buffer, state) = (buffer.Slice(before.Position), before.CurrentState);
+                return null;
+            }
+            var element = buffer.Slice(start, json.Position);
+            (buffer, state) = (buffer.Slice(json.Position), json.CurrentState);
+            return element;
+        }
     }
 
     /// <summary>
     /// One event per line, split on the raw bytes: a text decoder would silently turn invalid UTF-8 into U+FFFD, and the
-    /// parser must see the bytes as sent to refuse them.
+    /// parser must see the bytes as sent to refuse them. As with an array, an event is valid until the next is asked for.
     /// </summary>
     private static async IAsyncEnumerable<JsonElement> ReadNdjson(Stream body, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -87,7 +159,8 @@ public static class EventsApi
                 var buffer = read.Buffer;
                 while (NextLine(ref buffer, read.IsCompleted) is { } text)
                 {
-                    if (Parse(text, line++) is { } element) yield return element;
+                    using var document = Parse(text, line++);
+                    if (document is not null) yield return document.RootElement;
                 }
                 if (read.IsCompleted) break;
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -114,7 +187,7 @@ public static class EventsApi
         return last;
     }
 
-    private static JsonElement? Parse(ReadOnlySequence<byte> text, long line)
+    private static JsonDocument? Parse(ReadOnlySequence<byte> text, long line)
     {
         if (line == 0 && text.FirstSpan.StartsWith("\uFEFF"u8)) text = text.Slice(3); // a UTF-8 byte order mark
         var blank = true;
@@ -123,8 +196,7 @@ public static class EventsApi
         if (blank) return null;
         try
         {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.Clone();
+            return JsonDocument.Parse(text);
         }
         catch (JsonException ex)
         {

@@ -104,6 +104,38 @@ public abstract class EventIngestionApiTests(RespondApiFixture api)
     }
 
     [SkippableFact]
+    public async Task PostEvents_LargeBodyArrivingInPieces_EveryEventRead_MalformedSpotNamedByItsLineAndByte()
+    {
+        using var http = await api.ClientAsAsync("ingestor-a");
+        // One event per line, each about 800 bytes, so that the body arrives over many reads and events straddle them.
+        var lines = Enumerable.Range(0, 150)
+            .Select(i => System.Text.Json.JsonSerializer.Serialize(EngineScenario.Event($"piece-{i}"))[..^1] + $",\"raw\":{{\"pad\":\"{new string('p', 600)}\"}}}}")
+            .ToList();
+        var good = "[\n" + string.Join(",\n", lines) + "\n]";
+
+        var accepted = await http.PostAsync("/api/events", new StringContent(good, Encoding.UTF8, "application/json"));
+        var broken = await http.PostAsync("/api/events", new StringContent("[\n" + lines[0].Replace("piece-0", "piece-x") + ",\n{\"id\": tru }\n]", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(150, (await accepted.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!.At("accepted").GetValue<int>());
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Contains("of line 3; events before it were processed", (await broken.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!.Str("detail"));
+    }
+
+    [SkippableFact]
+    public async Task PostEvents_BodyNotAnArray_400SayingWhatTheBodyMustBe_ByteOrderMarkAccepted()
+    {
+        using var http = await api.ClientAsAsync("ingestor-a");
+        var one = System.Text.Json.JsonSerializer.Serialize(EngineScenario.Event("bom-1"));
+
+        var notArray = await http.PostAsync("/api/events", new StringContent(one, Encoding.UTF8, "application/json"));
+        var withBom = await http.PostAsync("/api/events", new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes($"[{one}]")]) { Headers = { ContentType = new("application/json") } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, notArray.StatusCode);
+        Assert.StartsWith("The body must be a JSON array of events", (await notArray.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!.Str("detail"));
+        Assert.Equal(1, (await withBom.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!.At("accepted").GetValue<int>());
+    }
+
+    [SkippableFact]
     public async Task IngestEvents_GraphQL_SameValidationAndIdempotency()
     {
         var mutation = """
