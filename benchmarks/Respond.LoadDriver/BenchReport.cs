@@ -147,8 +147,8 @@ public sealed class BenchReport
             b.AppendLine(CultureInfo.InvariantCulture, $"| ratio store-only / naive | **{F(storedRatio, 2)}×** | ≥ 1.0× | {Verdict(storedRatio >= 1.0)}{(storedRatio >= 1.0 ? "" : $" by {F((1 - storedRatio) * 100)} %")} |");
         }
         b.AppendLine(CultureInfo.InvariantCulture, $"| alert latency p50 / p95 / p99 / max | {F(Latency.P(50))} / {F(Latency.P(95))} / **{F(Latency.P(99))}** / {F(Latency.Max)} ms | p99 ≤ 50 ms | {Verdict(Latency.P(99) <= 50 && Latency.Missing == 0)}{(Latency.P(99) <= 50 ? "" : $" by {F(Latency.P(99) - 50)} ms")} |");
-        b.AppendLine(CultureInfo.InvariantCulture, $"| server RSS idle (15 s without requests, after start, {N(RuleCount)} rules and the {N((IngestOnlyCold?.Events ?? 0) + (IngestOnly?.Events ?? 0))} store-only events; just started: {F(StartRss, 0)} MiB) | {F(IdleRss, 0)} MiB | ≤ 200 MB | {Verdict(IdleRss <= 200)} |");
-        b.AppendLine(CultureInfo.InvariantCulture, $"| server RSS peak under load (sampled every 100 ms) | {F(peakRss, 0)} MiB (VmHWM {F(EndRss.Hwm, 0)} MiB) | ≤ 600 MB | {Verdict(peakRss <= 600)} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| server RSS idle (15 s without requests, after start, {N(RuleCount)} rules and the {N((IngestOnlyCold?.Events ?? 0) + (IngestOnly?.Events ?? 0))} store-only events; just started: {F(StartRss, 0)} MiB) | {F(IdleRss, 0)} MiB | ≤ 200 MiB | {Verdict(IdleRss <= 200)} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| server RSS peak under load (sampled every 100 ms) | {F(peakRss, 0)} MiB (VmHWM {F(EndRss.Hwm, 0)} MiB) | ≤ 600 MiB | {Verdict(peakRss <= 600)} |");
         b.AppendLine();
         b.AppendLine("Details:");
         b.AppendLine();
