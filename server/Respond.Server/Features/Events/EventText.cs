@@ -14,12 +14,12 @@ namespace Respond.Server.Features.Events;
 public static class EventText
 {
     /// <summary>The dotted path of the first such string or field name (e.g. <c>user.name</c>, <c>raw.tags[2]</c>), or null.</summary>
-    public static string? FindInvalid(JsonElement element) => IsPlainUtf8(element) || AllValid(element) ? null : Find(element, "");
+    public static string? FindInvalid(JsonElement element) => IsPlainUtf8(element) ? null : Find(element, "");
 
     // The common case in one look at the raw bytes: valid UTF-8 as a whole makes every string and name in it valid UTF-8
     // (each is a run of those bytes between ASCII quotes), and only a \u escape can spell a lone surrogate or U+0000.
     // An escape of any other character passes (senders' encoders escape quotes, '+' and '<' so); one of U+0000 or of a
-    // surrogate, even half of a valid pair, leaves the decision to the walk below.
+    // surrogate, even half of a valid pair, leaves the decision to the walk.
     private static bool IsPlainUtf8(JsonElement element)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
@@ -40,30 +40,7 @@ public static class EventText
     private static bool EscapesAnOrdinaryCharacter(ReadOnlySpan<byte> hex) =>
         hex.Length >= 4 && !hex[..4].SequenceEqual("0000"u8) && !((hex[0] | 0x20) == 'd' && "89abcdefABCDEF"u8.Contains(hex[1]));
 
-    // Without building a path per field: an event the look above could not clear goes through here.
-    private static bool AllValid(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                return IsValid(JsonMarshal.GetRawUtf8Value(element), element);
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (!IsValidName(property) || !AllValid(property.Value)) return false;
-                }
-                return true;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (!AllValid(item)) return false;
-                }
-                return true;
-            default:
-                return true;
-        }
-    }
-
+    // The walk, for an event the look above could not clear: the path of the first string or name that is not text.
     private static string? Find(JsonElement element, string path)
     {
         switch (element.ValueKind)
