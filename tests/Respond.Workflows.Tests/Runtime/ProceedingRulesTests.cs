@@ -157,4 +157,93 @@ public sealed class ProceedingRulesTests
         Assert.Equal("eq-user", Assert.Single(one).Rule.RuleId);
         Assert.Single(harness.Alerts.Alerts);
     }
+
+    /// <summary>trigger → a threshold of 4 in two minutes → alert; with <paramref name="falsePortActs"/> its false port raises another alert.</summary>
+    private static RuleSnapshot Threshold(string id, bool falsePortActs)
+    {
+        var definition = RuntimeHarness.Chain("condition.threshold", """{ "groupBy": ["user.id"], "count": 4, "window": "PT2M" }""");
+        if (falsePortActs)
+        {
+            definition["nodes"]!.AsArray().Add(JsonNode.Parse("""{ "id": "quiet", "type": "alert.create", "config": { "title": "Quiet {{user.id}}", "severity": "LOW" } }"""));
+            definition["edges"]!.AsArray().Add(JsonNode.Parse("""{ "from": "subject", "to": "quiet", "port": "false" }"""));
+        }
+        return RuntimeHarness.Snapshot(definition, RuleOutcome.AlertOnly, id);
+    }
+
+    [Fact]
+    public async Task StartIfProceeds_OverAStream_SameAlertsAndWindowsAsFullRuns_AndAnInstanceOnlyWhereACountingRuleReachesItsCount()
+    {
+        RuleSnapshot[] rules =
+        [
+            .. Rules,
+            Threshold("threshold", falsePortActs: false),
+            Threshold("threshold-false-port-acts", falsePortActs: true),
+        ];
+        var index = new TriggerIndex(rules);
+        var quiet = new WorkflowEngineOptions { DetailFalseMatches = false };
+        var (live, full) = (new RuntimeHarness(options: quiet), new RuntimeHarness(options: quiet));
+        var (started, reached) = (new List<string>(), new List<string>());
+        foreach (var e in Events())
+        {
+            started.AddRange((await live.Engine.HandleEventAsync(index, e, CancellationToken.None)).Select(i => $"{e.Id} {i.Rule.RuleId}"));
+            foreach (var rule in index.Proceeding(e))
+            {
+                var instance = await full.StartAsync(rule, e);
+                var threshold = rule.RuleId switch { "threshold" => "subject", "filtered-threshold" => "burst", _ => null };
+                if (threshold is null || RuntimeHarness.Step(instance, threshold).Port == "true") reached.Add($"{e.Id} {rule.RuleId}");
+            }
+        }
+
+        Assert.Equal(full.Alerts.Raised.Select(r => (r.Request.RuleId, r.Request.Title, r.Request.EventId)), live.Alerts.Raised.Select(r => (r.Request.RuleId, r.Request.Title, r.Request.EventId)));
+        Assert.Equal(full.Windows.Windows.OrderBy(w => w.Key.ToString()), live.Windows.Windows.OrderBy(w => w.Key.ToString()), WindowComparer.Instance);
+        Assert.Equal(reached, started);
+        Assert.Contains(started, s => s.EndsWith(" threshold", StringComparison.Ordinal));
+        Assert.True(started.Count(s => s.EndsWith(" threshold-false-port-acts", StringComparison.Ordinal)) > started.Count(s => s.EndsWith(" threshold", StringComparison.Ordinal)) * 2,
+            "a threshold whose false port acts gets an instance for every event");
+    }
+
+    [Fact]
+    public async Task StartIfProceeds_ThresholdBelowItsCount_NoInstance_ThenTheEventThatReachesItRunsWithTheWholeCount()
+    {
+        var rule = RuntimeHarness.Rule(RuntimeHarness.Chain("condition.threshold", """{ "groupBy": ["user.id"], "count": 5, "window": "PT10M" }"""));
+        var harness = new RuntimeHarness(options: new WorkflowEngineOptions { DetailFalseMatches = false });
+        var events = Enumerable.Range(0, 6).Select(i => RuntimeHarness.UserEvent("u-1", RuntimeHarness.Start.AddMinutes(i))).ToList();
+
+        var instances = new List<WorkflowInstance?>();
+        foreach (var e in events) instances.Add(await harness.Engine.StartIfProceedsAsync(rule, e, CancellationToken.None));
+
+        Assert.All(instances.Take(4), Assert.Null);
+        var fifth = Assert.IsType<WorkflowInstance>(instances[4]);
+        var step = RuntimeHarness.Step(fifth, "subject");
+        Assert.Equal(("true", 5), (step.Port, (int)step.Detail!["count"]!));
+        Assert.Equal(events.Take(5).Select(e => e.Id), step.Detail["eventIds"]!.AsArray().Select(id => (string)id!));
+        Assert.Equal(["trigger", "subject", "alert"], fifth.Path.Select(p => p.NodeId));
+        Assert.Equal("u-1", (string)fifth.Variables["groupKey"]!);
+        Assert.Single(harness.Alerts.Alerts);
+        // The group started afresh: the sixth event is the first of a new count.
+        Assert.Null(instances[5]);
+        Assert.Single(Assert.Single(harness.Windows.Windows).Value);
+    }
+
+    [Fact]
+    public async Task StartIfProceeds_WhenFalseMatchesAreDetailed_EveryEventGetsItsInstance()
+    {
+        var rule = RuntimeHarness.Rule(RuntimeHarness.Chain("condition.threshold", """{ "groupBy": ["user.id"], "count": 5, "window": "PT10M" }"""));
+        var harness = new RuntimeHarness();
+
+        var instance = await harness.Engine.StartIfProceedsAsync(rule, RuntimeHarness.UserEvent("u-1", RuntimeHarness.Start), CancellationToken.None);
+
+        Assert.Equal(1, (int)RuntimeHarness.Step(Assert.IsType<WorkflowInstance>(instance), "subject").Detail!["count"]!);
+    }
+
+    private sealed class WindowComparer : IEqualityComparer<KeyValuePair<Respond.Workflows.Runtime.Ports.WindowKey, IReadOnlyList<Respond.Workflows.Runtime.Ports.WindowEntry>>>
+    {
+        public static readonly WindowComparer Instance = new();
+
+        public bool Equals(KeyValuePair<Respond.Workflows.Runtime.Ports.WindowKey, IReadOnlyList<Respond.Workflows.Runtime.Ports.WindowEntry>> x,
+            KeyValuePair<Respond.Workflows.Runtime.Ports.WindowKey, IReadOnlyList<Respond.Workflows.Runtime.Ports.WindowEntry>> y) =>
+            x.Key == y.Key && x.Value.SequenceEqual(y.Value);
+
+        public int GetHashCode(KeyValuePair<Respond.Workflows.Runtime.Ports.WindowKey, IReadOnlyList<Respond.Workflows.Runtime.Ports.WindowEntry>> obj) => obj.Key.GetHashCode();
+    }
 }

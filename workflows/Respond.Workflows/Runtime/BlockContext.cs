@@ -16,6 +16,8 @@ public sealed class BlockContext
         Instance = instance;
     }
 
+    internal WorkflowEngine Engine => engine;
+
     public CompiledRule Rule { get; }
 
     public CompiledNode Node { get; }
@@ -50,7 +52,10 @@ public sealed class BlockContext
             : Event.Time + TimeSpan.FromSeconds((double?)Instance.Variables[WorkflowEngine.DelayedSecondsVariable] ?? 0);
 
     /// <summary>The window of this node for a group key; scoped by organization so tenants never share counts.</summary>
-    public WindowKey WindowFor(string groupKey) => new(Rule.RuleId, Node.Id, Event.OrganizationId + "|" + groupKey);
+    public WindowKey WindowFor(string groupKey) => WindowFor(Rule, Node, Event, groupKey);
+
+    internal static WindowKey WindowFor(CompiledRule rule, CompiledNode node, WorkflowEvent e, string groupKey) =>
+        new(rule.RuleId, node.Id, e.OrganizationId + "|" + groupKey);
 
     /// <summary>Serialises read-modify-write of one window within this process.</summary>
     public ValueTask<IDisposable> LockAsync(WindowKey key, CancellationToken ct) => engine.LockWindowAsync(key, ct);

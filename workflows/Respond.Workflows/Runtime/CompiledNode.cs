@@ -18,7 +18,11 @@ public sealed class CompiledNode
         Block = block;
         this.compiled = compiled;
         this.next = next;
+        OnlyNext = next.Values.Sum(to => to.Length) == 1 ? next.Values.First(to => to.Length == 1)[0] : null;
     }
+
+    /// <summary>The one node this node leads to, when it has exactly one outgoing edge (from whichever port); else null.</summary>
+    internal string? OnlyNext { get; }
 
     public string Id { get; }
 

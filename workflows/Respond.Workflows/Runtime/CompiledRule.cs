@@ -44,6 +44,56 @@ public sealed class CompiledRule
             TimeZone = schedule.TimeZone;
         }
         Required = FindRequired();
+        CountsFirst = FindCountsFirst();
+    }
+
+    /// <summary>
+    /// The <c>condition.threshold</c> the rule reaches first, when the rule is a chain of event-only blocks (the trigger,
+    /// field matches, each with one way on) into it and its <c>false</c> port leads nowhere: an event that does not bring
+    /// the count up ends the rule there, with no effect. The engine then counts before it creates an instance, and creates
+    /// one only when the count is reached (<see cref="WorkflowEngine.StartIfProceedsAsync"/>). Null for other rules.
+    /// </summary>
+    internal CompiledNode? CountsFirst { get; }
+
+    private CompiledNode? FindCountsFirst()
+    {
+        var node = Trigger;
+        for (var depth = 0; !IsScheduled && depth <= Nodes.Count; depth++)
+        {
+            if (node.Block is ThresholdCondition)
+            {
+                return node.Next(BlockPorts.False).Count == 0 ? node : null;
+            }
+            if (node.Block is not (EventTrigger or MatchCondition) || node.OnlyNext is not { } next)
+            {
+                return null;
+            }
+            node = Nodes[next];
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// True when the event passes every event-only block of the chain into <see cref="CountsFirst"/>, so the run would
+    /// reach it. False when one says no or cannot tell (a regex past its time limit: the instance then runs, and records it).
+    /// </summary>
+    internal bool ReachesCountsFirst(WorkflowEvent e)
+    {
+        try
+        {
+            for (var node = Trigger; !ReferenceEquals(node, CountsFirst); node = Nodes[node.OnlyNext!])
+            {
+                if (node.Block.DecideOnEvent(node, e) is not { } port || node.Next(port).Count == 0)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (RegexConditionTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

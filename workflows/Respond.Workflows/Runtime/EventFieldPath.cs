@@ -20,7 +20,13 @@ public sealed class EventFieldPath
 
     public string Path { get; }
 
-    private readonly record struct Segment(string Name, int Index);
+    /// <summary>A step of the path; its name also as UTF-8, which the JSON is looked up by without transcoding the name for every event.</summary>
+    private readonly record struct Segment(string Name, byte[] Utf8Name, int Index)
+    {
+        public Segment(string name, int index) : this(name, System.Text.Encoding.UTF8.GetBytes(name), index)
+        {
+        }
+    }
 
     public static EventFieldPath Parse(string path)
     {
@@ -91,7 +97,7 @@ public sealed class EventFieldPath
         {
             switch (current.ValueKind)
             {
-                case JsonValueKind.Object when current.TryGetProperty(segment.Name, out var next):
+                case JsonValueKind.Object when current.TryGetProperty(segment.Utf8Name, out var next):
                     current = next;
                     break;
                 case JsonValueKind.Array when segment.Index >= 0 && segment.Index < current.GetArrayLength():

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Respond.Workflows.Activities;
+using Respond.Workflows.Activities.Conditions;
 using Respond.Workflows.Activities.Triggers;
 using Respond.Workflows.Runtime.Ports;
 
@@ -68,7 +69,8 @@ public sealed class WorkflowEngine
 
     /// <summary>
     /// Runs every rule of the index that the event starts and that gets past its event-only blocks
-    /// (<see cref="TriggerIndex.Proceeding"/>), one after the other; returns their instances.
+    /// (<see cref="TriggerIndex.Proceeding"/>), one after the other, as live evaluation does
+    /// (<see cref="StartIfProceedsAsync"/>); returns the instances that were started.
     /// </summary>
     public async ValueTask<IReadOnlyList<WorkflowInstance>> HandleEventAsync(TriggerIndex index, WorkflowEvent e, CancellationToken ct)
     {
@@ -77,18 +79,41 @@ public sealed class WorkflowEngine
         {
             return [];
         }
-        var started = new WorkflowInstance[candidates.Count];
+        var started = new List<WorkflowInstance>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
-            started[i] = await StartAsync(candidates[i], e, ct).ConfigureAwait(false);
+            if (await StartIfProceedsAsync(candidates[i], e, ct).ConfigureAwait(false) is { } instance)
+            {
+                started.Add(instance);
+            }
         }
         return started;
     }
 
     /// <summary>Starts an instance of the rule for the event (the caller has checked the trigger, e.g. via <see cref="TriggerIndex"/>).</summary>
-    public async ValueTask<WorkflowInstance> StartAsync(CompiledRule rule, WorkflowEvent e, CancellationToken ct)
+    public ValueTask<WorkflowInstance> StartAsync(CompiledRule rule, WorkflowEvent e, CancellationToken ct) => StartAsync(rule, e, null, ct);
+
+    /// <summary>
+    /// Live evaluation of a rule the index says proceeds (<see cref="TriggerIndex.Proceeding"/>): <see cref="StartAsync(CompiledRule, WorkflowEvent, CancellationToken)"/>,
+    /// except that a rule that counts first (<see cref="CompiledRule.CountsFirst"/>) has the event counted before any
+    /// instance exists, and gets one only when that reaches the count (it then runs from the trigger with that count, so
+    /// the event is never counted twice). Null when the rule ended at the threshold: nothing ran that could have an effect,
+    /// and nothing is stored. With <see cref="WorkflowEngineOptions.DetailFalseMatches"/> (a test of a rule shows why it did
+    /// not fire) every rule gets its instance.
+    /// </summary>
+    public async ValueTask<WorkflowInstance?> StartIfProceedsAsync(CompiledRule rule, WorkflowEvent e, CancellationToken ct)
     {
-        var instance = new WorkflowInstance { IdFactory = newId, Rule = rule.Snapshot, Event = e, StartedAt = Time.GetUtcNow() };
+        if (Options.DetailFalseMatches || rule.CountsFirst is not { } threshold || !rule.ReachesCountsFirst(e))
+        {
+            return await StartAsync(rule, e, null, ct).ConfigureAwait(false);
+        }
+        var counted = await ThresholdCondition.CountAsync(this, rule, threshold, e, ct).ConfigureAwait(false);
+        return counted?.Count.Reached is null ? null : await StartAsync(rule, e, counted, ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask<WorkflowInstance> StartAsync(CompiledRule rule, WorkflowEvent e, ThresholdCount? counted, CancellationToken ct)
+    {
+        var instance = new WorkflowInstance { IdFactory = newId, Rule = rule.Snapshot, Event = e, StartedAt = Time.GetUtcNow(), Counted = counted };
         var pending = new Stack<string>();
         pending.Push(rule.Trigger.Id);
         await RunAsync(rule, instance, pending, ct).ConfigureAwait(false);

@@ -37,6 +37,12 @@ public sealed class WorkflowInstance
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>
+    /// Set when the engine counted the event in a threshold before it created this instance
+    /// (<see cref="WorkflowEngine.StartIfProceedsAsync"/>): the threshold node takes this count instead of counting again.
+    /// </summary>
+    internal ThresholdCount? Counted { get; set; }
 }
 
 /// <summary>
@@ -84,3 +90,6 @@ public sealed record PathStep(string NodeId, string BlockType, string? Port, Dat
     internal static PathStep WhenRead(string nodeId, string blockType, string? port, DateTimeOffset at, Func<JsonObject> detail) =>
         new(nodeId, blockType, port, at, null) { _whenRead = detail };
 }
+
+/// <summary>What counting an event in a threshold's window gave: its group key and the count.</summary>
+internal sealed record ThresholdCount(string NodeId, string GroupKey, Ports.WindowCount Count);

@@ -89,7 +89,7 @@ public sealed class RuleEvaluator(
             {
                 var e = EventMapping.ToWorkflowEvent(stored);
                 if (e.Time > partition.LatestEventTime) partition.LatestEventTime = e.Time;
-                foreach (var rule in index.Triggers.Proceeding(e)) await engine.StartAsync(rule, e, ct);
+                foreach (var rule in index.Triggers.Proceeding(e)) await engine.StartIfProceedsAsync(rule, e, ct);
                 replayed++;
             }
             db.ChangeTracker.Clear();
@@ -150,7 +150,7 @@ public sealed class RuleEvaluator(
         foreach (var rule in index.Triggers.Proceeding(e))
         {
             var raisedBefore = uow.RaisedAlerts.Count;
-            var instance = await engine.StartAsync(rule, e, ct);
+            if (await engine.StartIfProceedsAsync(rule, e, ct) is not { } instance) continue;
             if (instance.Status == InstanceStatus.Faulted)
                 EngineLog.InstanceFaulted(logger, rule.Snapshot.RuleId, instance.Id, instance.Error ?? "");
             for (var i = raisedBefore; i < uow.RaisedAlerts.Count; i++)

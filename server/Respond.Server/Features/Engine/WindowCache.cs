@@ -54,6 +54,34 @@ public sealed class WindowCache : IWindowStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Counts the event on the packed window itself: no entry objects, no strings read, and the window's array written
+    /// in place when the event fits (the same answer and window as the port's reading of it, which
+    /// <c>WindowCacheTests</c> compares on random streams).
+    /// </summary>
+    public ValueTask<WindowCount> CountAsync(WindowKey key, DateTimeOffset time, string eventId, TimeSpan length, int reachAt, CancellationToken ct)
+    {
+        var from = (time - length).UtcTicks;
+        var byteCount = Encoding.UTF8.GetByteCount(eventId);
+        Span<byte> id = byteCount <= 256 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Encoding.UTF8.GetBytes(eventId, id);
+        var current = _windows.GetValueOrDefault(key);
+        var (kept, held) = PackedWindow.Kept(current, from, id);
+        var count = held ? kept : kept + 1;
+        if (count >= reachAt)
+        {
+            var entries = PackedWindow.UnpackFrom(current, from);
+            if (!held) entries.Add(new WindowEntry(time, eventId, null));
+            Remember(key, inPlace: false);
+            _windows.Remove(key);
+            return ValueTask.FromResult(new WindowCount(count, entries));
+        }
+        Remember(key, inPlace: true);
+        var packed = PackedWindow.PruneAndAdd(current, from, held ? null : new WindowEntry(time, eventId, null));
+        if (!ReferenceEquals(packed, current)) _windows[key] = packed;
+        return ValueTask.FromResult(new WindowCount(count, null));
+    }
+
     /// <summary>Puts the windows of a stored snapshot (start-up, a lease taken), without marking them changed.</summary>
     public void Load(IEnumerable<KeyValuePair<WindowKey, IReadOnlyList<WindowEntry>>> stored)
     {
@@ -173,23 +201,26 @@ internal static class PackedWindow
     {
         var size = 4;
         // Indexed here and in Write: a foreach over the interface boxes an enumerator, and a window is packed with every event it counts.
-        for (var i = 0; i < entries.Count; i++) size += 8 + 2 + StringSize(entries[i].EventId) + 1 + (entries[i].Signal is { } signal ? StringSize(signal) : 0);
+        for (var i = 0; i < entries.Count; i++) size += EntrySize(entries[i]);
         return size;
     }
+
+    private static int EntrySize(WindowEntry entry) => 8 + 2 + StringSize(entry.EventId) + 1 + (entry.Signal is { } signal ? StringSize(signal) : 0);
 
     private static void Write(Span<byte> span, IReadOnlyList<WindowEntry> entries)
     {
         BinaryPrimitives.WriteInt32LittleEndian(span, entries.Count);
         var at = 4;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var entry = entries[i];
-            BinaryPrimitives.WriteInt64LittleEndian(span[at..], entry.Time.UtcTicks);
-            BinaryPrimitives.WriteInt16LittleEndian(span[(at + 8)..], (short)entry.Time.Offset.TotalMinutes);
-            at = WriteString(span, at + 10, entry.EventId);
-            span[at++] = entry.Signal is null ? (byte)0 : (byte)1;
-            if (entry.Signal is not null) at = WriteString(span, at, entry.Signal);
-        }
+        for (var i = 0; i < entries.Count; i++) at = WriteEntry(span, at, entries[i]);
+    }
+
+    private static int WriteEntry(Span<byte> span, int at, WindowEntry entry)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(span[at..], entry.Time.UtcTicks);
+        BinaryPrimitives.WriteInt16LittleEndian(span[(at + 8)..], (short)entry.Time.Offset.TotalMinutes);
+        at = WriteString(span, at + 10, entry.EventId);
+        span[at++] = entry.Signal is null ? (byte)0 : (byte)1;
+        return entry.Signal is null ? at : WriteString(span, at, entry.Signal);
     }
 
     public static IReadOnlyList<WindowEntry> Unpack(byte[] packed)
@@ -206,6 +237,76 @@ internal static class PackedWindow
             entries[i] = new WindowEntry(time, eventId, signal);
         }
         return entries;
+    }
+
+    /// <summary>How many entries are no older than <paramref name="fromUtcTicks"/>, and whether one of them has the event id (UTF-8), without reading the strings.</summary>
+    public static (int Kept, bool Held) Kept(byte[]? packed, long fromUtcTicks, ReadOnlySpan<byte> eventId)
+    {
+        if (packed is not { Length: > 0 }) return (0, false);
+        ReadOnlySpan<byte> span = packed;
+        var count = BinaryPrimitives.ReadInt32LittleEndian(span);
+        var (kept, held) = (0, false);
+        var at = 4;
+        for (var i = 0; i < count; i++)
+        {
+            var next = SkipEntry(span, at);
+            if (BinaryPrimitives.ReadInt64LittleEndian(span[at..]) >= fromUtcTicks)
+            {
+                kept++;
+                var (length, start) = ReadLength(span, at + 10);
+                held |= span.Slice(start, length).SequenceEqual(eventId);
+            }
+            at = next;
+        }
+        return (kept, held);
+    }
+
+    /// <summary>The entries no older than <paramref name="fromUtcTicks"/>.</summary>
+    public static List<WindowEntry> UnpackFrom(byte[]? packed, long fromUtcTicks)
+    {
+        var entries = packed is { Length: > 0 } ? Unpack(packed) : [];
+        var kept = new List<WindowEntry>(entries.Count + 1);
+        for (var i = 0; i < entries.Count; i++)
+            if (entries[i].Time.UtcTicks >= fromUtcTicks) kept.Add(entries[i]);
+        return kept;
+    }
+
+    /// <summary>
+    /// Drops the entries older than <paramref name="fromUtcTicks"/> by moving the later ones down over them, and writes
+    /// <paramref name="added"/> after them. Returns <paramref name="packed"/>, or a larger array (with room to grow) when the
+    /// entry does not fit in it.
+    /// </summary>
+    public static byte[] PruneAndAdd(byte[]? packed, long fromUtcTicks, WindowEntry? added)
+    {
+        var span = packed is { Length: > 0 } ? packed.AsSpan() : [];
+        var count = span.Length == 0 ? 0 : BinaryPrimitives.ReadInt32LittleEndian(span);
+        var (read, write, kept) = (4, 4, 0);
+        for (var i = 0; i < count; i++)
+        {
+            var next = SkipEntry(span, read);
+            if (BinaryPrimitives.ReadInt64LittleEndian(span[read..]) >= fromUtcTicks)
+            {
+                if (write != read) span[read..next].CopyTo(span[write..]);
+                write += next - read;
+                kept++;
+            }
+            read = next;
+        }
+        if (added is not null)
+        {
+            var size = EntrySize(added);
+            if (write + size > span.Length)
+            {
+                var grown = new byte[(write + size) * 3 / 2];
+                if (span.Length > 0) span[..write].CopyTo(grown);
+                packed = grown;
+                span = grown;
+            }
+            WriteEntry(span, write, added);
+            kept++;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(span, kept);
+        return packed!;
     }
 
     /// <summary>The latest entry time, without reading the strings.</summary>

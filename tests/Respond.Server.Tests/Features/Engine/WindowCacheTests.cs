@@ -113,6 +113,70 @@ public sealed class WindowCacheTests
         Assert.Equal(two, await cache.GetAsync(key, default));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Count_OnPackedWindows_GivesTheAnswersAndWindowsOfTheEntryByEntryCount_OnARandomStream(int seed)
+    {
+        // Out-of-order times, offsets, ids seen again, non-ASCII and long ids, a window a correlate left with signals,
+        // rollbacks: every answer and every window as the port's own count over entry lists gives them.
+        var random = new Random(seed);
+        var cache = new WindowCache();
+        IWindowStore byEntries = new Respond.Workflows.Runtime.InMemory.InMemoryWindowStore();
+        WindowKey[] keys = [new("rule-1", "burst", "org-a|alice"), new("rule-1", "burst", "org-a|bob"), new("rule-2", "burst", "org-a|alice")];
+        WindowEntry[] signalled = [new(Now.AddMinutes(-1), "s1", "phish"), new(Now.AddMinutes(1), "s2", "")];
+        await cache.SetAsync(keys[2], signalled, default);
+        await byEntries.SetAsync(keys[2], signalled, default);
+        var saved = new Dictionary<WindowKey, IReadOnlyList<WindowEntry>>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var key = keys[random.Next(keys.Length)];
+            var time = Now.AddSeconds(i * 20 + random.Next(-600, 600)).ToOffset(TimeSpan.FromMinutes(random.Next(-4, 5) * 30));
+            var id = random.Next(5) switch { 0 => $"ë-{random.Next(40)}", 1 => new string('x', 300) + random.Next(40), _ => $"e-{random.Next(200)}" };
+            var length = TimeSpan.FromMinutes(random.Next(1, 12));
+            var reachAt = random.Next(1, 9);
+
+            var packed = await cache.CountAsync(key, time, id, length, reachAt, default);
+            var expected = await byEntries.CountAsync(key, time, id, length, reachAt, default);
+
+            Assert.Equal(expected.Count, packed.Count);
+            Assert.Equal(expected.Reached, packed.Reached);
+            Assert.Equal(await byEntries.GetAsync(key, default), await cache.GetAsync(key, default));
+            if (random.Next(50) == 0)
+            {
+                cache.RollBack();
+                foreach (var k in keys) await byEntries.SetAsync(k, saved.GetValueOrDefault(k, []), default);
+            }
+            else if (random.Next(10) == 0)
+            {
+                cache.Committed(snapshotWritten: false);
+                foreach (var k in keys) saved[k] = await byEntries.GetAsync(k, default);
+            }
+        }
+        foreach (var key in keys) Assert.Equal(await byEntries.GetAsync(key, default), await cache.GetAsync(key, default));
+    }
+
+    [Fact]
+    public async Task Count_ThatFitsTheWindowsArray_WrittenIntoIt_AndRolledBackToWhatWasThere()
+    {
+        var cache = new WindowCache();
+        var key = new WindowKey("rule-1", "burst", "org-a|alice");
+        WindowEntry[] three = [new(Now, "e1", null), new(Now.AddSeconds(1), "e2", null), new(Now.AddSeconds(2), "e3", null)];
+        await cache.SetAsync(key, three, default);
+        cache.Committed(snapshotWritten: false);
+        var array = cache.Held(key);
+
+        // e1 leaves the one-minute window as e4 comes in.
+        var counted = await cache.CountAsync(key, Now.AddSeconds(61), "e4", TimeSpan.FromMinutes(1), 5, default);
+
+        Assert.Equal(new WindowCount(3, null), counted);
+        Assert.Same(array, cache.Held(key));
+        Assert.Equal(["e2", "e3", "e4"], (await cache.GetAsync(key, default)).Select(e => e.EventId));
+        cache.RollBack();
+        Assert.Equal(three, await cache.GetAsync(key, default));
+    }
+
     [Fact]
     public void Snapshot_RoundTrip_KeepsEveryWindowEntryTimeOffsetAndSignal()
     {

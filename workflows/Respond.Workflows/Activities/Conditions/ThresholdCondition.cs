@@ -38,8 +38,10 @@ public sealed class ThresholdCondition : Block
     public override async ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
     {
         var settings = context.Node.Compiled<Settings>();
-        var e = context.Event;
-        if (EventFieldPath.GroupKey(e, settings.GroupBy) is not { } groupKey)
+        var counted = context.Instance.Counted is { } before && before.NodeId == context.Node.Id
+            ? before
+            : await CountAsync(context.Engine, context.Rule, context.Node, context.Event, ct).ConfigureAwait(false);
+        if (counted is null)
         {
             return BlockResult.Take(BlockPorts.False, !context.Options.DetailFalseMatches ? null : new JsonObject
             {
@@ -47,47 +49,43 @@ public sealed class ThresholdCondition : Block
                 ["reason"] = $"The event has none of the groupBy fields ({string.Join(", ", settings.GroupBy)}).",
             });
         }
-        context.Instance.Variables[WorkflowEngine.GroupKeyVariable] = groupKey;
-        var key = context.WindowFor(groupKey);
-        using (await context.LockAsync(key, ct).ConfigureAwait(false))
+        context.Instance.Variables[WorkflowEngine.GroupKeyVariable] = counted.GroupKey;
+        // Reaching the count fires once; the group then starts afresh, so a storm is not one alert per event.
+        if (counted.Count.Reached is null && !context.Options.DetailFalseMatches)
         {
-            var entries = SlidingWindow.Prune(await context.Windows.GetAsync(key, ct).ConfigureAwait(false), e.Time, settings.Window);
-            if (!Holds(entries, e.Id))
-            {
-                entries.Add(new WindowEntry(e.Time, e.Id, null));
-            }
-            var reached = entries.Count >= settings.Count;
-            // Reaching the count fires once; the group then starts afresh, so a storm is not one alert per event.
-            await context.Windows.SetAsync(key, reached ? [] : entries, ct).ConfigureAwait(false);
-            if (!reached && !context.Options.DetailFalseMatches)
-            {
-                return BlockResult.Take(BlockPorts.False, null);
-            }
-            var detail = new JsonObject
-            {
-                ["groupKey"] = groupKey,
-                ["count"] = entries.Count,
-                ["required"] = settings.Count,
-                ["window"] = settings.WindowText,
-            };
-            if (reached)
-            {
-                detail["eventIds"] = new JsonArray([.. entries.Select(entry => (JsonNode)entry.EventId)]);
-            }
-            return BlockResult.Take(reached ? BlockPorts.True : BlockPorts.False, detail);
+            return BlockResult.Take(BlockPorts.False, null);
         }
+        var detail = new JsonObject
+        {
+            ["groupKey"] = counted.GroupKey,
+            ["count"] = counted.Count.Count,
+            ["required"] = settings.Count,
+            ["window"] = settings.WindowText,
+        };
+        if (counted.Count.Reached is { } entries)
+        {
+            detail["eventIds"] = new JsonArray([.. entries.Select(entry => (JsonNode)entry.EventId)]);
+        }
+        return BlockResult.Take(counted.Count.Reached is not null ? BlockPorts.True : BlockPorts.False, detail);
     }
 
-    // A loop, not Any(): this runs for every event a threshold rule sees, and a lambda over the list allocated a closure and an enumerator each time.
-    private static bool Holds(List<WindowEntry> entries, string eventId)
+    /// <summary>
+    /// Counts the event in its group's window of the threshold <paramref name="node"/> (under the window's lock); null,
+    /// and nothing counted, when the event has none of the <c>groupBy</c> fields. The block and the engine's count before
+    /// an instance (<see cref="WorkflowEngine.StartIfProceedsAsync"/>) both count through here.
+    /// </summary>
+    internal static async ValueTask<ThresholdCount?> CountAsync(WorkflowEngine engine, CompiledRule rule, CompiledNode node, WorkflowEvent e, CancellationToken ct)
     {
-        foreach (var entry in entries)
+        var settings = node.Compiled<Settings>();
+        if (EventFieldPath.GroupKey(e, settings.GroupBy) is not { } groupKey)
         {
-            if (entry.EventId == eventId)
-            {
-                return true;
-            }
+            return null;
         }
-        return false;
+        var key = BlockContext.WindowFor(rule, node, e, groupKey);
+        using (await engine.LockWindowAsync(key, ct).ConfigureAwait(false))
+        {
+            return new ThresholdCount(node.Id, groupKey,
+                await engine.Windows.CountAsync(key, e.Time, e.Id, settings.Window, settings.Count, ct).ConfigureAwait(false));
+        }
     }
 }

@@ -1,6 +1,4 @@
-using Respond.Workflows.Runtime.Ports;
-
-namespace Respond.Workflows.Activities.Conditions;
+namespace Respond.Workflows.Runtime.Ports;
 
 /// <summary>The event-time window shared by <c>condition.threshold</c> and <c>condition.correlate</c>.</summary>
 internal static class SlidingWindow
