@@ -21,8 +21,8 @@ public static class EventMapping
     public static WorkflowEvent ToWorkflowEvent(StoredEvent e) => ToWorkflowEvent(JsonSerializer.Deserialize<JsonElement>(e.Json));
 
     /// <summary>
-    /// An event as ingested (testRule, the log's tail): its fields are parsed already. Its JSON is read once into an
-    /// element that owns its memory (a pooled document and its clone were two parses per event).
+    /// An event as ingested (testRule, the log's tail): its fields are parsed already. Its JSON is read into one
+    /// element that owns its memory, with no pooled document to clone it from.
     /// </summary>
     public static WorkflowEvent ToWorkflowEvent(ParsedEvent e)
     {
