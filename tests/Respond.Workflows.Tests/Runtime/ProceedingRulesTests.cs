@@ -226,6 +226,20 @@ public sealed class ProceedingRulesTests
     }
 
     [Fact]
+    public async Task HandleEvent_ThresholdBehindARegexPastItsTimeLimit_TheEventIsNotCounted_AndItsInstanceRecordsTheError()
+    {
+        var rule = FilteredThreshold("regex-threshold", """{ "all": [ { "field": "raw.text", "op": "regex", "value": "^(a|aa)+$" } ] }""");
+        var harness = new RuntimeHarness(options: new WorkflowEngineOptions { DetailFalseMatches = false });
+        var e = RuntimeHarness.Event($$"""{ "user": { "id": "alice" }, "raw": { "text": "{{new string('a', 40)}}!" } }""");
+
+        var instance = Assert.Single(await harness.Engine.HandleEventAsync(new TriggerIndex([rule]), e, CancellationToken.None));
+
+        Assert.Equal(InstanceStatus.Faulted, instance.Status);
+        Assert.Contains("regex condition on raw.text", instance.Error);
+        Assert.Empty(harness.Windows.Windows);
+    }
+
+    [Fact]
     public async Task StartIfProceeds_WhenFalseMatchesAreDetailed_EveryEventGetsItsInstance()
     {
         var rule = RuntimeHarness.Rule(RuntimeHarness.Chain("condition.threshold", """{ "groupBy": ["user.id"], "count": 5, "window": "PT10M" }"""));

@@ -32,6 +32,9 @@ public abstract class Block
     /// </summary>
     public virtual string? DecideOnEvent(CompiledNode node, WorkflowEvent e) => null;
 
+    /// <summary>True when <see cref="DecideOnEvent"/> may throw for some event instead of naming a port (a regex past its time limit).</summary>
+    public virtual bool MayNotDecide(CompiledNode node) => false;
+
     /// <summary>Runs the block for one instance: leave by a port, end the branch, or suspend on a bookmark.</summary>
     public virtual ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct) =>
         throw new NotSupportedException($"{Descriptor.Id} cannot be executed.");

@@ -45,7 +45,10 @@ public sealed class CompiledRule
         }
         Required = FindRequired();
         CountsFirst = FindCountsFirst();
+        countsFirstMayNotDecide = CountsFirst is not null && ChainToCountsFirst().Any(node => node.Block.MayNotDecide(node));
     }
+
+    private readonly bool countsFirstMayNotDecide;
 
     /// <summary>
     /// The <c>condition.threshold</c> the rule reaches first, when the rule is a chain of event-only blocks (the trigger,
@@ -73,11 +76,27 @@ public sealed class CompiledRule
         return null;
     }
 
+    private IEnumerable<CompiledNode> ChainToCountsFirst()
+    {
+        for (var node = Trigger; !ReferenceEquals(node, CountsFirst); node = Nodes[node.OnlyNext!])
+        {
+            yield return node;
+        }
+    }
+
+    /// <summary>
+    /// For an event this rule <see cref="Proceeds"/> on: true when the event reaches <see cref="CountsFirst"/>, so the
+    /// engine may count it before an instance exists. <see cref="Proceeds"/> walked the same chain and said yes, so it
+    /// does, unless a block of the chain could not decide (a regex past its time limit: <see cref="Proceeds"/> then says
+    /// yes so that the instance runs and records it). Only a chain with such a block is walked again.
+    /// </summary>
+    internal bool ProceedingReachesCountsFirst(WorkflowEvent e) => !countsFirstMayNotDecide || ReachesCountsFirst(e);
+
     /// <summary>
     /// True when the event passes every event-only block of the chain into <see cref="CountsFirst"/>, so the run would
     /// reach it. False when one says no or cannot tell (a regex past its time limit: the instance then runs, and records it).
     /// </summary>
-    internal bool ReachesCountsFirst(WorkflowEvent e)
+    private bool ReachesCountsFirst(WorkflowEvent e)
     {
         try
         {

@@ -103,7 +103,7 @@ public sealed class WorkflowEngine
     /// </summary>
     public async ValueTask<WorkflowInstance?> StartIfProceedsAsync(CompiledRule rule, WorkflowEvent e, CancellationToken ct)
     {
-        if (Options.DetailFalseMatches || rule.CountsFirst is not { } threshold || !rule.ReachesCountsFirst(e))
+        if (Options.DetailFalseMatches || rule.CountsFirst is not { } threshold || !rule.ProceedingReachesCountsFirst(e))
         {
             return await StartAsync(rule, e, null, ct).ConfigureAwait(false);
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using Respond.Workflows.Runtime.Ports;
 
@@ -72,11 +73,11 @@ public sealed class WindowCache : IWindowStore
         {
             var entries = PackedWindow.UnpackFrom(current, from);
             if (!held) entries.Add(new WindowEntry(time, eventId, null));
-            Remember(key, inPlace: false);
+            Remember(key, current, inPlace: false);
             _windows.Remove(key);
             return ValueTask.FromResult(new WindowCount(count, entries));
         }
-        Remember(key, inPlace: true);
+        Remember(key, current, inPlace: true);
         var packed = PackedWindow.PruneAndAdd(current, from, held ? null : new WindowEntry(time, eventId, null));
         if (!ReferenceEquals(packed, current)) _windows[key] = packed;
         return ValueTask.FromResult(new WindowCount(count, null));
@@ -94,10 +95,12 @@ public sealed class WindowCache : IWindowStore
     /// <see cref="RollBack"/>, a copy when the change may write into its array. Returns the window's array, null when it
     /// has none.
     /// </summary>
-    private byte[]? Remember(WindowKey key, bool inPlace)
+    private byte[]? Remember(WindowKey key, bool inPlace) => Remember(key, _windows.GetValueOrDefault(key), inPlace);
+
+    private byte[]? Remember(WindowKey key, byte[]? current, bool inPlace)
     {
-        var current = _windows.GetValueOrDefault(key);
-        if (!_unit.ContainsKey(key)) _unit[key] = current is null ? PackedWindow.Empty : inPlace ? PackedWindow.Copy(current) : current;
+        ref var before = ref CollectionsMarshal.GetValueRefOrAddDefault(_unit, key, out var remembered);
+        if (!remembered) before = current is null ? PackedWindow.Empty : inPlace ? PackedWindow.Copy(current) : current;
         return current;
     }
 

@@ -19,7 +19,11 @@ public sealed class ConditionSet
     {
         _all = all;
         _any = any;
+        MayTimeOut = all.Concat(any).Any(c => c.Op == "regex");
     }
+
+    /// <summary>True when a condition is a regex, whose evaluation throws past its time limit (<see cref="RegexConditionTimeoutException"/>).</summary>
+    public bool MayTimeOut { get; }
 
     public IReadOnlyList<FieldCondition> All => _all;
 

@@ -38,6 +38,8 @@ public sealed class MatchCondition : Block
     public override string DecideOnEvent(CompiledNode node, WorkflowEvent e) =>
         node.Compiled<ConditionSet>().Evaluate(e, null) ? BlockPorts.True : BlockPorts.False;
 
+    public override bool MayNotDecide(CompiledNode node) => node.Compiled<ConditionSet>().MayTimeOut;
+
     public override ValueTask<BlockResult> ExecuteAsync(BlockContext context, CancellationToken ct)
     {
         var conditions = context.Node.Compiled<ConditionSet>();
