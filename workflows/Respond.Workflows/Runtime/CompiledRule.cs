@@ -100,14 +100,7 @@ public sealed class CompiledRule
     {
         try
         {
-            for (var node = Trigger; !ReferenceEquals(node, CountsFirst); node = Nodes[node.OnlyNext!])
-            {
-                if (node.Block.DecideOnEvent(node, e) is not { } port || node.Next(port).Count == 0)
-                {
-                    return false;
-                }
-            }
-            return true;
+            return ChainToCountsFirst().All(node => node.Block.DecideOnEvent(node, e) is { } port && node.Next(port).Count > 0);
         }
         catch (RegexConditionTimeoutException)
         {
