@@ -99,6 +99,7 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
               { "id": "alert", "type": "alert.create", "config": { "title": "Webhook check on {{device.hostname}}", "severity": "HIGH" } } ],
               "edges": [ { "from": "trigger", "to": "alert" } ] }
             """);
+        receiver.HoldAnswers();
         await server.IngestAsync("e2e.webhook", 1);
         var first = await receiver.NthAsync(1, DiagnosisAsync);
         new StandardWebhook(secret).Verify(first.Body, first.Headers); // throws unless signed with the secret shown once
@@ -107,6 +108,9 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
         await row.GetByRole(AriaRole.Link, new() { Name = "Delivery log" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delivery log" })).ToBeVisibleAsync();
         var message = page.Locator("tr[data-event='alert.raised']");
+        // The receiver has the message but has not answered: pending. Once it answers, the log shows it without Refresh.
+        await Expect(message).ToContainTextAsync("Pending");
+        receiver.Answer();
         await Expect(message).ToContainTextAsync("Delivered");
         await Expect(message).ToContainTextAsync("HTTP 200");
         await message.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
@@ -321,7 +325,21 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
         private readonly HttpListener _listener = new();
         private readonly List<Received> _received = [];
         private readonly SemaphoreSlim _arrived = new(0);
+        private volatile TaskCompletionSource _answer = Answered();
         public string Url { get; }
+
+        private static TaskCompletionSource Answered()
+        {
+            var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            answered.SetResult();
+            return answered;
+        }
+
+        /// <summary>Requests from now on are received (and counted) but not answered until <see cref="Answer"/>.</summary>
+        public void HoldAnswers() => _answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Answers the held requests, and every later one at once.</summary>
+        public void Answer() => _answer.TrySetResult();
 
         public Receiver()
         {
@@ -347,9 +365,13 @@ public sealed class ApprovalReachScreensTests(DesignerServer server) : IClassFix
                 var headers = new HeaderDictionary();
                 foreach (var name in context.Request.Headers.AllKeys) headers[name!] = context.Request.Headers[name];
                 lock (_received) _received.Add(new Received(body, headers));
-                context.Response.StatusCode = 200;
-                context.Response.Close();
                 _arrived.Release();
+                var answer = _answer.Task;
+                _ = answer.ContinueWith(_ =>
+                {
+                    context.Response.StatusCode = 200;
+                    context.Response.Close();
+                }, TaskScheduler.Default);
             }
         }
 

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { mutate, useQuery } from '../api/hooks';
 import { REPLAY_WEBHOOK_MESSAGE, WEBHOOK_MESSAGES, WEBHOOK_SUBSCRIPTIONS } from '../api/queries';
 import type { WebhookMessageStatus } from '../api/generated/graphql';
@@ -8,6 +8,9 @@ import { linkProps } from '../router';
 import { useSession } from '../session';
 
 const STATUSES: WebhookMessageStatus[] = ['PENDING', 'DELIVERED', 'FAILED'];
+
+/** While a message shown is still pending, the log reads itself again this often, so a delivery shows up without Refresh. */
+const PENDING_RELOAD_MS = 2000;
 
 /** One webhook's delivery log: each message, every attempt with the receiver's answer, and replay. */
 export function WebhookDeliveriesPage(props: { subscriptionId: string }) {
@@ -24,6 +27,13 @@ export function WebhookDeliveriesPage(props: { subscriptionId: string }) {
     await messages.reload();
   };
   const rows = messages.data?.webhookMessages ?? [];
+  const pending = rows.some((m) => m.status === 'PENDING');
+  const { data: shown, reload } = messages;
+  useEffect(() => {
+    if (!pending) return;
+    const t = setTimeout(() => void reload(), PENDING_RELOAD_MS);
+    return () => clearTimeout(t);
+  }, [pending, shown, reload]);
   return (
     <div className="page">
       <p className="small">
