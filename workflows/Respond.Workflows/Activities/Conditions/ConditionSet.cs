@@ -19,10 +19,10 @@ public sealed class ConditionSet
     {
         _all = all;
         _any = any;
-        MayTimeOut = all.Concat(any).Any(c => c.Op == "regex");
+        MayTimeOut = all.Concat(any).Any(c => c.MayTimeOut);
     }
 
-    /// <summary>True when a condition is a regex, whose evaluation throws past its time limit (<see cref="RegexConditionTimeoutException"/>).</summary>
+    /// <summary>True when a condition may throw past its time limit instead of answering (<see cref="FieldCondition.MayTimeOut"/>).</summary>
     public bool MayTimeOut { get; }
 
     public IReadOnlyList<FieldCondition> All => _all;

@@ -104,6 +104,9 @@ public sealed class FieldCondition
 
     public string Op { get; }
 
+    /// <summary>True when evaluating may throw <see cref="RegexConditionTimeoutException"/> instead of answering (a regex).</summary>
+    public bool MayTimeOut => regex is not null;
+
     public static FieldCondition Compile(JsonObject condition, TimeSpan regexTimeout) =>
         new(EventFieldPath.Parse(FieldConditions.Text(condition["field"]) ?? ""), FieldConditions.Text(condition["op"]) ?? "eq",
             condition["value"], regexTimeout);
