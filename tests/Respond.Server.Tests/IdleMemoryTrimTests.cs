@@ -60,6 +60,24 @@ public sealed class IdleMemoryTrimTests
         Assert.Equal(0, _collections);
     }
 
+    /// <summary>The trim closes SQLite's idle pooled connections, whose page caches would otherwise stay in the C library's heap.</summary>
+    [Fact]
+    public void Collect_ClosesSqliteConnectionsIdleInThePool()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("respond-trim-").FullName, "pooled.db");
+        SQLitePCL.sqlite3 handle;
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=True"))
+        {
+            connection.Open();
+            handle = connection.Handle!;
+        }
+        Assert.False(handle.IsClosed); // closed by its user, kept open in the pool
+
+        new IdleMemoryTrim(TimeProvider.System, Options.Create(new IdleMemoryTrimOptions()), NullLogger<IdleMemoryTrim>.Instance).Collect();
+
+        Assert.True(handle.IsClosed);
+    }
+
     [Fact]
     public async Task TurnedOff_NeverLooks()
     {

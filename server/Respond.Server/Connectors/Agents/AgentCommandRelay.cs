@@ -79,7 +79,7 @@ internal sealed class AgentCommandRelay(
         if (!node.Clustered) return null;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-        if (!db.Database.IsNpgsql()) return null;
+        if (!db.Database.RunsOnPostgreSql()) return null;
         var now = time.GetUtcNow();
         var holder = await db.Set<Agent>().AsNoTracking().Where(a => a.OrganizationId == organizationId && a.DeviceId == deviceId && a.RevokedAt == null)
             .Select(a => a.ConnectedNodeId).SingleOrDefaultAsync(ct);

@@ -37,7 +37,7 @@ public sealed class ClusterNoticeListener(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-            connectionString = node.Clustered && db.Database.IsNpgsql() ? db.Database.GetConnectionString() : null;
+            connectionString = node.Clustered && db.Database.RunsOnPostgreSql() ? db.Database.GetConnectionString() : null;
         }
         if (connectionString is null) return;
         var publishing = PublishAsync(stoppingToken);
@@ -45,16 +45,7 @@ public sealed class ClusterNoticeListener(
         {
             try
             {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, e) =>
-                {
-                    if (ClusterNotice.Parse(e.Payload) is { } notice && notice.Origin != node.NodeId) _received.Writer.TryWrite(notice);
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {ClusterNotice.Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
-                Volatile.Read(ref _listening).TrySetResult();
-                ClusterLog.Listening(logger);
-                while (true) await connection.WaitAsync(stoppingToken);
+                await ListenAsync(connectionString, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception ex)
@@ -67,6 +58,24 @@ public sealed class ClusterNoticeListener(
         }
         _received.Writer.TryComplete();
         await publishing;
+    }
+
+    /// <summary>
+    /// One listening connection until it fails or the node stops. Npgsql is used here only, so a node on SQLite, which
+    /// never calls this, does not load it.
+    /// </summary>
+    private async Task ListenAsync(string connectionString, CancellationToken stoppingToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(stoppingToken);
+        connection.Notification += (_, e) =>
+        {
+            if (ClusterNotice.Parse(e.Payload) is { } notice && notice.Origin != node.NodeId) _received.Writer.TryWrite(notice);
+        };
+        await using (var listen = new NpgsqlCommand($"LISTEN {ClusterNotice.Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
+        Volatile.Read(ref _listening).TrySetResult();
+        ClusterLog.Listening(logger);
+        while (true) await connection.WaitAsync(stoppingToken);
     }
 
     private async Task PublishAsync(CancellationToken ct)

@@ -8,6 +8,7 @@ using Respond.Server.Features.Approvals;
 using Respond.Server.Features.Audit;
 using Respond.Server.Features.Engine;
 using Respond.Server.Features.Rules;
+using Respond.Server.Persistence;
 
 namespace Respond.Server.Features.Cluster;
 
@@ -32,7 +33,7 @@ internal sealed class ClusterNoticeWriter(PartitionOwnership node) : SaveChanges
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is not { } context || !node.Clustered || !context.Database.IsNpgsql()) return result;
+        if (eventData.Context is not { } context || !node.Clustered || !context.Database.RunsOnPostgreSql()) return result;
         context.ChangeTracker.DetectChanges();
         var notices = context.ChangeTracker.Entries().SelectMany(Changes).ToList();
         if (notices.Count == 0) return result;

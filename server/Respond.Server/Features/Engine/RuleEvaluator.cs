@@ -335,7 +335,7 @@ internal static class CheckpointStore
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The checkpoint moves only with the unit's effects.");
-        command.CommandText = !db.Database.IsSqlServer()
+        command.CommandText = !db.Database.RunsOnSqlServer()
             ? $"""
               INSERT INTO "EvaluationCheckpoints" ("OrganizationId", "Sequence", "WindowsSequence", "WindowsSnapshotId", "UpdatedAt") VALUES (@o, @s, @w, @i, @u)
               ON CONFLICT ("OrganizationId") DO UPDATE SET "Sequence" = excluded."Sequence", "UpdatedAt" = excluded."UpdatedAt"{(windows ? ", \"WindowsSequence\" = excluded.\"WindowsSequence\"" : "")}{(stored ? ", \"WindowsSnapshotId\" = excluded.\"WindowsSnapshotId\"" : "")}
@@ -363,7 +363,7 @@ internal static class CheckpointStore
         if (fence is not null) await PartitionLeaseStore.PassFenceAsync(db, organizationId, fence, ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The snapshot counts only once all its parts are stored.");
-        command.CommandText = !db.Database.IsSqlServer()
+        command.CommandText = !db.Database.RunsOnSqlServer()
             ? "UPDATE \"EvaluationCheckpoints\" SET \"WindowsSequence\" = @w, \"WindowsSnapshotId\" = @i WHERE \"OrganizationId\" = @o"
             : "UPDATE [EvaluationCheckpoints] SET WindowsSequence = @w, WindowsSnapshotId = @i WHERE OrganizationId = @o";
         Add(command, "@o", organizationId);

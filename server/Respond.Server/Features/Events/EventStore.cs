@@ -27,7 +27,7 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Sql
         {
             if (db.Database.IsSqlite()) return await AppendInTurnAsync(events, ct);
             var inserted = new List<(ParsedEvent, long)>(events.Count);
-            await AppendAsync(db.Database.GetDbConnection(), events, inserted, db.Database.IsSqlServer(), ct);
+            await AppendAsync(db.Database.GetDbConnection(), events, inserted, db.Database.RunsOnSqlServer(), ct);
             return inserted;
         }
         finally

@@ -1,4 +1,5 @@
 using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Respond.Server.Features.Approvals;
@@ -43,9 +44,27 @@ public sealed class ApprovalMailer(IOptions<EmailOptions> options)
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.Timeout);
         using var client = new SmtpClient();
-        await client.ConnectAsync(settings.Host!, settings.Port, settings.Security, timeout.Token);
+        await client.ConnectAsync(settings.Host!, settings.Port, SocketOptions(settings.Security), timeout.Token);
         if (settings is { UserName: { } user, Password: { } password }) await client.AuthenticateAsync(user, password, timeout.Token);
         await client.SendAsync(Compose(evidence, settings.From, toAddress), timeout.Token);
         await client.DisconnectAsync(true, timeout.Token);
     }
+
+    internal static SecureSocketOptions SocketOptions(EmailSecurity security) => security switch
+    {
+        EmailSecurity.None => SecureSocketOptions.None,
+        EmailSecurity.Auto => SecureSocketOptions.Auto,
+        EmailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        EmailSecurity.StartTls => SecureSocketOptions.StartTls,
+        EmailSecurity.StartTlsWhenAvailable => SecureSocketOptions.StartTlsWhenAvailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(security), security, "Not a way to secure the connection to the SMTP server."),
+    };
+
+    /// <summary>
+    /// Whether <paramref name="address"/> is a mailbox (<c>Respond &lt;respond@example.com&gt;</c> or a bare address).
+    /// Never inlined: the options' check at start holds the call (made only when mail is on), and MimeKit's parser
+    /// inlined there would load MimeKit on every server.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    internal static bool IsMailbox(string address) => MailboxAddress.TryParse(address, out _);
 }

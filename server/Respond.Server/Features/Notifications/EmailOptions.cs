@@ -1,5 +1,3 @@
-using MailKit.Security;
-
 namespace Respond.Server.Features.Notifications;
 
 /// <summary>
@@ -14,7 +12,7 @@ public sealed class EmailOptions
     public int Port { get; set; } = 587;
 
     /// <summary>None, Auto, SslOnConnect, StartTls (default: STARTTLS is required), StartTlsWhenAvailable.</summary>
-    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.StartTls;
+    public EmailSecurity Security { get; set; } = EmailSecurity.StartTls;
 
     /// <summary>The sender, e.g. <c>Respond &lt;respond@example.com&gt;</c>.</summary>
     public string From { get; set; } = "Respond <respond@localhost>";
@@ -27,6 +25,13 @@ public sealed class EmailOptions
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
-    public bool IsValid => (!Enabled || Port is > 0 and < 65536) && MimeKit.MailboxAddress.TryParse(From, out _) && Timeout > TimeSpan.Zero
-        && (UserName is null) == (Password is null);
+    /// <summary>Checked at start when mail is on (a <see cref="Host"/>); without one nothing here is used.</summary>
+    public bool IsValid => !Enabled || (Port is > 0 and < 65536 && ApprovalMailer.IsMailbox(From) && Timeout > TimeSpan.Zero
+        && (UserName is null) == (Password is null));
 }
+
+/// <summary>
+/// How the connection to the SMTP server is secured: MailKit's <c>SecureSocketOptions</c>, named here so that binding the
+/// options does not load MailKit on a server that sends no mail (<see cref="ApprovalMailer"/> maps it).
+/// </summary>
+public enum EmailSecurity { None, Auto, SslOnConnect, StartTls, StartTlsWhenAvailable }
