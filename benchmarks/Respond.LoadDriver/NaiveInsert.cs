@@ -20,7 +20,7 @@ public static class NaiveInsert
     /// server sets NORMAL). <paramref name="serverShape"/> is the server's table instead: no unique index on the three
     /// texts but its 64-bit key of them (SHA-256, as the server's <c>EventKey</c>) under a plain index, its other two
     /// indexes, (OrganizationId, Time) and (OrganizationId, Sequence), and its statement (insert where no stored event has
-    /// the key and the three, RETURNING "Sequence").
+    /// the key and the three; the new row's sequence read as SQLite's last rowid).
     /// </summary>
     public static NaiveResult Run(string name, string path, IReadOnlyList<GeneratedEvent> events, int batchSize, string? synchronous, bool serverShape)
     {
@@ -61,7 +61,6 @@ public static class NaiveInsert
               SELECT @id, @org, @source, @type, @severity, @time, @received, @json, @key
               WHERE NOT EXISTS (SELECT 1 FROM "Events" INDEXED BY "IX_Events_IdempotencyKey"
                                 WHERE "IdempotencyKey" = @key AND "OrganizationId" = @org AND "Source" = @source AND "EventId" = @id)
-              RETURNING "Sequence"
               """
             : """
               INSERT INTO "Events" ("EventId", "OrganizationId", "Source", "Type", "Severity", "Time", "ReceivedAt", "Json")
@@ -97,8 +96,8 @@ public static class NaiveInsert
                 time.Value = e.Time.UtcTicks;
                 json.Value = e.Json;
                 if (key is not null) key.Value = Key(e);
-                if (serverShape) command.ExecuteScalar();
-                else command.ExecuteNonQuery();
+                // The server reads a new row's sequence as SQLite's last rowid when the statement inserted one.
+                if (command.ExecuteNonQuery() == 1 && serverShape) _ = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
             }
             tx.Commit();
         }
