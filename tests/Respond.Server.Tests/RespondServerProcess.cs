@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Respond.Server.Tests;
@@ -169,6 +170,16 @@ public sealed class RespondServerProcess : IAsyncDisposable
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         if (body["errors"] is JsonArray { Count: > 0 } errors) throw new InvalidOperationException(errors.ToJsonString());
         return body["data"]!.AsObject();
+    }
+
+    /// <summary>Creates an ALERT_ONLY rule of <paramref name="definition"/> for every organization (or those named) and activates it; its id.</summary>
+    public static async Task<string> CreateActiveRuleAsync(HttpClient http, string name, string definition, params string[] organizationIds)
+    {
+        var created = await GraphQLAsync(http, "mutation($n: String!, $d: JSON!, $o: [ID!]) { createRule(input: { name: $n, outcome: ALERT_ONLY, organizationIds: $o, definition: $d }) { rule { id } } }",
+            new { n = name, d = JsonDocument.Parse(definition).RootElement, o = organizationIds.Length == 0 ? null : organizationIds });
+        var id = created["createRule"]!["rule"]!["id"]!.GetValue<string>();
+        await GraphQLAsync(http, "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }", new { id });
+        return id;
     }
 
     public async ValueTask DisposeAsync()

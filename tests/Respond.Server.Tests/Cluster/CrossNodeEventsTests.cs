@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Respond.Server.Tests.Features.Engine;
@@ -101,10 +100,7 @@ public sealed class CrossNodeEventsTests : IAsyncLifetime
         using var throughOwner = await owner.ClientAsync();
         using var throughOther = await other.ClientAsync();
         // Made through the other node: the owner learns of the rule through the database's notice, not a restart.
-        var created = await RespondServerProcess.GraphQLAsync(throughOther, "mutation($d: JSON!) { createRule(input: { name: \"cluster\", outcome: ALERT_ONLY, organizationIds: [\"org-a\"], definition: $d }) { rule { id } } }",
-            new { d = JsonDocument.Parse(MatchEverySignIn).RootElement });
-        var rule = created["createRule"]!["rule"]!["id"]!.GetValue<string>();
-        await RespondServerProcess.GraphQLAsync(throughOther, "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }", new { id = rule });
+        var rule = await RespondServerProcess.CreateActiveRuleAsync(throughOther, "cluster", MatchEverySignIn, "org-a");
         await using var subscriber = await GraphQLWebSocketClient.ConnectAsync(other.BaseAddress.ToString(), await TokenAsync(other));
         await subscriber.SubscribeAsync("alerts", "subscription { alertRaised(organizationId: \"org-a\") { title organizationId } }");
         await using var local = await GraphQLWebSocketClient.ConnectAsync(owner.BaseAddress.ToString(), await TokenAsync(owner));

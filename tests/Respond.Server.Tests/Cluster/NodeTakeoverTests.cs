@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Respond.Server.Tests.Features.Engine;
@@ -129,12 +128,6 @@ public sealed class NodeTakeoverTests(ITestOutputHelper output) : IAsyncLifetime
         return submitted["submitResponseAction"]!["responseAction"]!["id"]!.GetValue<string>();
     }
 
-    private static async Task ActivateAsync(HttpClient http, string name, string definition)
-    {
-        var created = await RespondServerProcess.GraphQLAsync(http, "mutation($n: String!, $d: JSON!) { createRule(input: { name: $n, outcome: ALERT_ONLY, organizationIds: [\"org-a\"], definition: $d }) { rule { id } } }",
-            new { n = name, d = JsonDocument.Parse(definition).RootElement });
-        await RespondServerProcess.GraphQLAsync(http, "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }", new { id = created["createRule"]!["rule"]!["id"]!.GetValue<string>() });
-    }
 
     /// <summary>One event for each user per round: every user's burst spans the rounds, so it needs the windows handed over.</summary>
     private static async Task PostRoundsAsync(HttpClient http, params int[] rounds)
@@ -161,9 +154,9 @@ public sealed class NodeTakeoverTests(ITestOutputHelper output) : IAsyncLifetime
               ta: testConnection(input: { organizationId: "org-a" }) { organization { connectionStatus } }
               tb: testConnection(input: { organizationId: "org-b" }) { organization { connectionStatus } } }
             """);
-        await ActivateAsync(throughA, "per event", AlertPerEvent);
-        await ActivateAsync(throughA, "burst", BurstPerUser);
-        await ActivateAsync(throughA, "suppressed", SuppressedForAnHour);
+        await RespondServerProcess.CreateActiveRuleAsync(throughA, "per event", AlertPerEvent, "org-a");
+        await RespondServerProcess.CreateActiveRuleAsync(throughA, "burst", BurstPerUser, "org-a");
+        await RespondServerProcess.CreateActiveRuleAsync(throughA, "suppressed", SuppressedForAnHour, "org-a");
 
         // Executing on A (the only node) when A dies: its connector call never returns.
         var executing = await SubmitAsync(throughA, "org-b", "KILL_PROCESS", "{ deviceId: \"dev-2\", processId: 4242 }");

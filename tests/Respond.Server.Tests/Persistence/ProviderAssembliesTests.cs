@@ -19,17 +19,6 @@ public sealed class ProviderAssembliesTests
         "MailKit.dll", "MimeKit.dll",
     ];
 
-    private const string MatchRule = """
-        {
-          "schemaVersion": 1,
-          "nodes": [
-            { "id": "trigger", "type": "trigger.event", "config": { "eventTypes": ["process.started"] } },
-            { "id": "alert", "type": "alert.create", "config": { "title": "Process on {{device.id}}", "severity": "HIGH" } }
-          ],
-          "edges": [ { "from": "trigger", "to": "alert" } ]
-        }
-        """;
-
     [Fact]
     public async Task ServerOnSqlite_AfterIngestingAndRaisingAnAlert_HasLoadedNoOtherDatabaseProviderAndNoMailClient()
     {
@@ -37,10 +26,7 @@ public sealed class ProviderAssembliesTests
         await using var server = await RespondServerProcess.StartAsync(directory);
         using var http = await server.ClientAsync();
         await RespondServerProcess.GraphQLAsync(http, $"mutation {{ turnOnRespond(input: {{ acknowledgedTerms: {EngineScenario.AllTerms} }}) {{ errors {{ code }} }} }}");
-        var created = await RespondServerProcess.GraphQLAsync(http, "mutation($d: JSON!) { createRule(input: { name: \"process\", outcome: ALERT_ONLY, definition: $d }) { rule { id } } }",
-            new { d = JsonDocument.Parse(MatchRule).RootElement });
-        await RespondServerProcess.GraphQLAsync(http, "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }",
-            new { id = created["createRule"]!["rule"]!["id"]!.GetValue<string>() });
+        await RespondServerProcess.CreateActiveRuleAsync(http, "process", EventLogCrashTests.MatchRule);
 
         var time = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var events = JsonSerializer.Serialize(new[] { new { id = "e-1", organizationId = "org-a", source = "edr", type = "process.started", severity = "HIGH", time, device = new { id = "dev-1" } } });

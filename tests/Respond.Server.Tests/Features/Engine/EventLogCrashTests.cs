@@ -20,7 +20,8 @@ public sealed class EventLogCrashTests(ITestOutputHelper output)
     private const int BatchSize = 500;
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-23T08:00:00Z", CultureInfo.InvariantCulture);
 
-    private const string MatchRule = """
+    /// <summary>An alert for every process start, titled with its device.</summary>
+    internal const string MatchRule = """
         {
           "schemaVersion": 1,
           "nodes": [
@@ -88,12 +89,7 @@ public sealed class EventLogCrashTests(ITestOutputHelper output)
             var http = await server.ClientAsync();
             await RespondServerProcess.GraphQLAsync(http, $"mutation {{ turnOnRespond(input: {{ acknowledgedTerms: {EngineScenario.AllTerms} }}) {{ errors {{ code }} }} }}");
             foreach (var (name, definition) in new[] { ("match", MatchRule), ("burst", ThresholdRule) })
-            {
-                var created = await RespondServerProcess.GraphQLAsync(http, "mutation($d: JSON!, $n: String!) { createRule(input: { name: $n, outcome: ALERT_ONLY, definition: $d }) { rule { id } } }",
-                    new { d = JsonDocument.Parse(definition).RootElement, n = name });
-                await RespondServerProcess.GraphQLAsync(http, "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }",
-                    new { id = created["createRule"]!["rule"]!["id"]!.GetValue<string>() });
-            }
+                await RespondServerProcess.CreateActiveRuleAsync(http, name, definition);
 
             var acknowledged = 0;
             for (var i = 0; i < batches.Count;)

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Respond.Server.Tests.Connectors;
 using Respond.Server.Tests.Features.Engine;
 
@@ -55,9 +54,7 @@ public sealed class WebhookOutboxCrashTests
             var subscribed = await RespondServerProcess.GraphQLAsync(http, "mutation($url: String!) { createWebhookSubscription(input: { organizationId: \"org-a\", url: $url, events: [\"alert.raised\"] }) { subscription { id } errors { code message } } }",
                 new { url = receiver.Url + "/hook" });
             Assert.NotNull(subscribed["createWebhookSubscription"]!["subscription"]);
-            var rule = await RespondServerProcess.GraphQLAsync(http, "mutation($d: JSON!) { createRule(input: { name: \"hook\", outcome: ALERT_ONLY, definition: $d }) { rule { id } } }",
-                new { d = JsonDocument.Parse(AlertPerEventRule).RootElement });
-            await RespondServerProcess.GraphQLAsync(http, "mutation($id: ID!) { activateRule(input: { id: $id }) { errors { code } } }", new { id = rule["createRule"]!["rule"]!["id"]!.GetValue<string>() });
+            await RespondServerProcess.CreateActiveRuleAsync(http, "hook", AlertPerEventRule);
             (await http.PostAsJsonAsync("api/events", new[] { EngineScenario.Event("crash-hook-1") })).EnsureSuccessStatusCode();
 
             // Committed (a message is sent only once its transaction has committed) and refused so far, so not
