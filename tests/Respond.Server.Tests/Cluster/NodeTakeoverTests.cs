@@ -128,7 +128,6 @@ public sealed class NodeTakeoverTests(ITestOutputHelper output) : IAsyncLifetime
         return submitted["submitResponseAction"]!["responseAction"]!["id"]!.GetValue<string>();
     }
 
-
     /// <summary>One event for each user per round: every user's burst spans the rounds, so it needs the windows handed over.</summary>
     private static async Task PostRoundsAsync(HttpClient http, params int[] rounds)
     {
