@@ -57,8 +57,5 @@ public sealed class BlockContext
     internal static WindowKey WindowFor(CompiledRule rule, CompiledNode node, WorkflowEvent e, string groupKey) =>
         new(rule.RuleId, node.Id, e.OrganizationId + "|" + groupKey);
 
-    /// <summary>Serialises read-modify-write of one window within this process.</summary>
-    public ValueTask<IDisposable> LockAsync(WindowKey key, CancellationToken ct) => engine.LockWindowAsync(key, ct);
-
     public string NewId() => engine.NewId();
 }

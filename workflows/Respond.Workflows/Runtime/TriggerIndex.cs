@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -319,33 +320,44 @@ public sealed class TriggerIndex
 
         private sealed class NetworkLookup : RequiredLookup
         {
-            private readonly (AddressFamily Family, int Prefix, Dictionary<IPAddress, CompiledRule[]> ByBase)[] byPrefix;
+            // Per address family and prefix length, the networks' base addresses as numbers (an IPv4 address in the
+            // low 32 bits): an event's address is masked with arithmetic, not with a masked copy of it per prefix.
+            private readonly (AddressFamily Family, UInt128 Mask, Dictionary<UInt128, CompiledRule[]> ByBase)[] byPrefix;
 
             public NetworkLookup(EventFieldPath field, CompiledRule[] rules) : base(field, rules) =>
                 byPrefix = [.. rules
                     .SelectMany(r => Conditions(r).SelectMany(c => c.Networks!).Distinct().Select(n => (Network: n, Rule: r)))
                     .GroupBy(p => (p.Network.BaseAddress.AddressFamily, p.Network.PrefixLength))
-                    .Select(g => (g.Key.AddressFamily, g.Key.PrefixLength, g.GroupBy(p => p.Network.BaseAddress)
-                        .ToDictionary(b => b.Key, b => b.Select(p => p.Rule).Distinct().ToArray())))];
+                    .Select(g =>
+                    {
+                        var mask = Mask(g.Key.AddressFamily, g.Key.PrefixLength);
+                        return (g.Key.AddressFamily, mask, g.GroupBy(p => Number(p.Network.BaseAddress) & mask)
+                            .ToDictionary(b => b.Key, b => b.Select(p => p.Rule).Distinct().ToArray()));
+                    })];
 
             protected override void Collect(JsonElement actual, WorkflowEvent e, List<CompiledRule> found)
             {
                 if (EventFieldPath.Text(actual) is not { } text || !IPAddress.TryParse(text.Trim(), out var address)) return;
                 if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4(); // as FieldCondition reads it
-                foreach (var (family, prefix, byBase) in byPrefix)
+                var number = Number(address);
+                foreach (var (family, mask, byBase) in byPrefix)
                 {
-                    if (family == address.AddressFamily && byBase.TryGetValue(Mask(address, prefix), out var hit)) Add(hit, e, found, maybeFoundAlready: true);
+                    if (family == address.AddressFamily && byBase.TryGetValue(number & mask, out var hit)) Add(hit, e, found, maybeFoundAlready: true);
                 }
             }
 
-            private static IPAddress Mask(IPAddress address, int prefix)
+            private static UInt128 Number(IPAddress address)
             {
-                var bytes = address.GetAddressBytes();
-                for (var i = 0; i < bytes.Length; i++)
-                {
-                    bytes[i] &= (byte)(0xFF << (8 - Math.Clamp(prefix - (i * 8), 0, 8)));
-                }
-                return new IPAddress(bytes);
+                Span<byte> bytes = stackalloc byte[16];
+                address.TryWriteBytes(bytes, out var written);
+                return written == 4 ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt128BigEndian(bytes);
+            }
+
+            private static UInt128 Mask(AddressFamily family, int prefix)
+            {
+                var bits = family == AddressFamily.InterNetwork ? 32 : 128;
+                var all = bits == 32 ? uint.MaxValue : UInt128.MaxValue;
+                return prefix <= 0 ? UInt128.Zero : (all << (bits - prefix)) & all;
             }
         }
 

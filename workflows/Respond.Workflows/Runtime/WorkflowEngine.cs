@@ -29,9 +29,9 @@ public sealed class WorkflowEngine
     private readonly IWorkflowInstanceStore instances;
     private readonly IResumeScheduler scheduler;
     private readonly Func<string> newId;
-    // Process-wide, not per engine: a server may create an engine per unit of work, and two batches touching the
-    // same window or instance must still take turns. (Across server nodes the stores' concurrency checks apply.)
-    private static readonly KeyedLocks WindowLocks = new(256);
+    // Process-wide, not per engine: a server may create an engine per unit of work, and two resumes of one instance
+    // must still take turns. (Across server nodes the stores' concurrency checks apply.) Windows need no lock here: one
+    // evaluation at a time uses a window store (IWindowStore).
     private static readonly KeyedLocks InstanceLocks = new(64);
     private static readonly ConcurrentDictionary<(string RuleId, int Version, string Hash), CompiledRule> Compiled = new();
 
@@ -328,9 +328,6 @@ public sealed class WorkflowEngine
         }
         return Compiled.GetOrAdd(key, rule);
     }
-
-    internal async ValueTask<IDisposable> LockWindowAsync(WindowKey key, CancellationToken ct) =>
-        await WindowLocks.LockAsync(key, ct).ConfigureAwait(false);
 
     private static bool OnPath(List<PathStep> path, string nodeId)
     {

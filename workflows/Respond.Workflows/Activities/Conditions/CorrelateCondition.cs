@@ -105,34 +105,31 @@ public sealed class CorrelateCondition : Block
         }
         context.Instance.Variables[WorkflowEngine.GroupKeyVariable] = groupKey;
         var key = context.WindowFor(groupKey);
-        using (await context.LockAsync(key, ct).ConfigureAwait(false))
+        var entries = SlidingWindow.Prune(await context.Windows.GetAsync(key, ct).ConfigureAwait(false), e.Time, settings.Window);
+        foreach (var name in matched)
         {
-            var entries = SlidingWindow.Prune(await context.Windows.GetAsync(key, ct).ConfigureAwait(false), e.Time, settings.Window);
-            foreach (var name in matched)
+            if (!entries.Any(entry => entry.EventId == e.Id && entry.Signal == name))
             {
-                if (!entries.Any(entry => entry.EventId == e.Id && entry.Signal == name))
-                {
-                    entries.Add(new WindowEntry(e.Time, e.Id, name));
-                }
+                entries.Add(new WindowEntry(e.Time, e.Id, name));
             }
-            // Stable by time, so entries of one time keep their arrival order.
-            entries = [.. entries.OrderBy(entry => entry.Time)];
-            var chain = settings.Ordered ? InOrder(settings.Signals, entries, e.Time) : AnyOrder(settings.Signals, entries, e.Time);
-            detail["seenSignals"] = new JsonArray([.. entries.Select(entry => entry.Signal).Distinct().Select(name => (JsonNode?)name)]);
-            if (chain is null)
-            {
-                await context.Windows.SetAsync(key, entries, ct).ConfigureAwait(false);
-                return BlockResult.Take(BlockPorts.False, detail);
-            }
-            await context.Windows.SetAsync(key, [], ct).ConfigureAwait(false); // fired: the group starts afresh
-            detail["signals"] = new JsonArray([.. chain.Select(entry => (JsonNode)new JsonObject
-            {
-                ["name"] = entry.Signal,
-                ["eventId"] = entry.EventId,
-                ["time"] = entry.Time,
-            })]);
-            return BlockResult.Take(BlockPorts.True, detail);
         }
+        // Stable by time, so entries of one time keep their arrival order.
+        entries = [.. entries.OrderBy(entry => entry.Time)];
+        var chain = settings.Ordered ? InOrder(settings.Signals, entries, e.Time) : AnyOrder(settings.Signals, entries, e.Time);
+        detail["seenSignals"] = new JsonArray([.. entries.Select(entry => entry.Signal).Distinct().Select(name => (JsonNode?)name)]);
+        if (chain is null)
+        {
+            await context.Windows.SetAsync(key, entries, ct).ConfigureAwait(false);
+            return BlockResult.Take(BlockPorts.False, detail);
+        }
+        await context.Windows.SetAsync(key, [], ct).ConfigureAwait(false); // fired: the group starts afresh
+        detail["signals"] = new JsonArray([.. chain.Select(entry => (JsonNode)new JsonObject
+        {
+            ["name"] = entry.Signal,
+            ["eventId"] = entry.EventId,
+            ["time"] = entry.Time,
+        })]);
+        return BlockResult.Take(BlockPorts.True, detail);
     }
 
     /// <summary>The latest entry of each signal up to now, when every signal has one.</summary>

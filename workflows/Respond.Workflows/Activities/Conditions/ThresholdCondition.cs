@@ -70,7 +70,7 @@ public sealed class ThresholdCondition : Block
     }
 
     /// <summary>
-    /// Counts the event in its group's window of the threshold <paramref name="node"/> (under the window's lock); null,
+    /// Counts the event in its group's window of the threshold <paramref name="node"/>; null,
     /// and nothing counted, when the event has none of the <c>groupBy</c> fields. The block and the engine's count before
     /// an instance (<see cref="WorkflowEngine.StartIfProceedsAsync"/>) both count through here.
     /// </summary>
@@ -82,10 +82,7 @@ public sealed class ThresholdCondition : Block
             return null;
         }
         var key = BlockContext.WindowFor(rule, node, e, groupKey);
-        using (await engine.LockWindowAsync(key, ct).ConfigureAwait(false))
-        {
-            return new ThresholdCount(node.Id, groupKey,
-                await engine.Windows.CountAsync(key, e.Time, e.Id, settings.Window, settings.Count, ct).ConfigureAwait(false));
-        }
+        return new ThresholdCount(node.Id, groupKey,
+            await engine.Windows.CountAsync(key, e.Time, e.Id, settings.Window, settings.Count, ct).ConfigureAwait(false));
     }
 }

@@ -2,7 +2,7 @@ namespace Respond.Workflows.Runtime.Ports;
 
 /// <summary>
 /// Which window: one per rule version's threshold/correlate node and group key. Its hash is computed once: a window is
-/// looked up several times per event it counts (the lock's stripe, the read, the unit's undo record, the write).
+/// looked up several times per event it counts (the read, the unit's undo record, the write).
 /// </summary>
 public sealed record WindowKey
 {
@@ -40,6 +40,8 @@ public readonly record struct WindowCount(int Count, IReadOnlyList<WindowEntry>?
 /// <summary>
 /// State of sliding windows (condition.threshold, condition.correlate), kept across a restart by the
 /// server's implementation. Windows run on event time, so the same events give the same answer live and in a backtest.
+/// One evaluation at a time uses a store: the server's windows belong to an organization's partition, whose lock every
+/// unit of work holds, and a dry run or backtest has a store of its own. Blocks read and write a window without a lock.
 /// </summary>
 public interface IWindowStore
 {
