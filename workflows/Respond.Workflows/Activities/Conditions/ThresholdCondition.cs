@@ -70,9 +70,9 @@ public sealed class ThresholdCondition : Block
     }
 
     /// <summary>
-    /// Counts the event in its group's window of the threshold <paramref name="node"/>; null,
-    /// and nothing counted, when the event has none of the <c>groupBy</c> fields. The block and the engine's count before
-    /// an instance (<see cref="WorkflowEngine.StartIfProceedsAsync"/>) both count through here.
+    /// Counts the event in its group's window of the threshold <paramref name="node"/>; null, and nothing counted, when
+    /// the event has none of the <c>groupBy</c> fields. The block and the engine's count before an instance
+    /// (<see cref="WorkflowEngine.StartIfProceedsAsync"/>) both count through here.
     /// </summary>
     internal static async ValueTask<ThresholdCount?> CountAsync(WorkflowEngine engine, CompiledRule rule, CompiledNode node, WorkflowEvent e, CancellationToken ct)
     {
