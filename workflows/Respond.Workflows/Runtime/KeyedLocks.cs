@@ -1,8 +1,8 @@
 namespace Respond.Workflows.Runtime;
 
 /// <summary>
-/// Striped async locks: serialises read-modify-write of one window or one instance inside this process, at a fixed
-/// memory cost whatever the number of keys (two keys may share a stripe, which only costs a little waiting).
+/// Striped async locks: serialises read-modify-write of one instance inside this process, at a fixed memory cost
+/// whatever the number of keys (two keys may share a stripe, which only costs a little waiting).
 /// </summary>
 internal sealed class KeyedLocks
 {

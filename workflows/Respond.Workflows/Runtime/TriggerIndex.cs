@@ -321,24 +321,21 @@ public sealed class TriggerIndex
         private sealed class NetworkLookup : RequiredLookup
         {
             // Per address family and prefix length, the networks' base addresses as numbers (an IPv4 address in the
-            // low 32 bits): an event's address is masked with arithmetic, not with a masked copy of it per prefix.
+            // low 32 bits; a block's host bits are zero, FieldConditions.TryParseCidr): an event's address is masked
+            // with arithmetic, not with a masked copy of it per prefix.
             private readonly (AddressFamily Family, UInt128 Mask, Dictionary<UInt128, CompiledRule[]> ByBase)[] byPrefix;
 
             public NetworkLookup(EventFieldPath field, CompiledRule[] rules) : base(field, rules) =>
                 byPrefix = [.. rules
                     .SelectMany(r => Conditions(r).SelectMany(c => c.Networks!).Distinct().Select(n => (Network: n, Rule: r)))
                     .GroupBy(p => (p.Network.BaseAddress.AddressFamily, p.Network.PrefixLength))
-                    .Select(g =>
-                    {
-                        var mask = Mask(g.Key.AddressFamily, g.Key.PrefixLength);
-                        return (g.Key.AddressFamily, mask, g.GroupBy(p => Number(p.Network.BaseAddress) & mask)
-                            .ToDictionary(b => b.Key, b => b.Select(p => p.Rule).Distinct().ToArray()));
-                    })];
+                    .Select(g => (g.Key.AddressFamily, Mask(g.Key.AddressFamily, g.Key.PrefixLength),
+                        g.GroupBy(p => Number(p.Network.BaseAddress))
+                            .ToDictionary(b => b.Key, b => b.Select(p => p.Rule).Distinct().ToArray())))];
 
             protected override void Collect(JsonElement actual, WorkflowEvent e, List<CompiledRule> found)
             {
-                if (EventFieldPath.Text(actual) is not { } text || !IPAddress.TryParse(text.Trim(), out var address)) return;
-                if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4(); // as FieldCondition reads it
+                if (FieldConditions.AddressOf(actual) is not { } address) return;
                 var number = Number(address);
                 foreach (var (family, mask, byBase) in byPrefix)
                 {

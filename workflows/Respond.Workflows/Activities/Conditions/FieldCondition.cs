@@ -224,13 +224,9 @@ public sealed class FieldCondition
 
     private bool InNetworks(JsonElement actual)
     {
-        if (EventFieldPath.Text(actual) is not { } text || !IPAddress.TryParse(text.Trim(), out var address))
+        if (FieldConditions.AddressOf(actual) is not { } address)
         {
             return false;
-        }
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4(); // ::ffff:203.0.113.5 is the IPv4 host 203.0.113.5
         }
         foreach (var network in networks)
         {

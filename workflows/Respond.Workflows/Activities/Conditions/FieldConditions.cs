@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Respond.Workflows.Runtime;
 using Respond.Workflows.Validation;
 
 namespace Respond.Workflows.Activities.Conditions;
@@ -27,6 +28,19 @@ public static class FieldConditions
                 new("value", ConfigFieldType.Any, false,
                     "What to compare with: a list for 'in' (and optionally 'cidr'), a pattern for 'regex', true/false for 'exists'."),
             ]);
+
+    /// <summary>
+    /// The address a <c>cidr</c> condition tests: the field's text as an IP address, an IPv4-mapped IPv6 address
+    /// (<c>::ffff:203.0.113.5</c>) as the IPv4 host it maps; null when the text is no address.
+    /// </summary>
+    internal static IPAddress? AddressOf(JsonElement actual)
+    {
+        if (EventFieldPath.Text(actual) is not { } text || !IPAddress.TryParse(text.Trim(), out var address))
+        {
+            return null;
+        }
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
 
     /// <summary>Parses a CIDR block such as <c>203.0.113.0/24</c> or <c>2001:db8::/32</c>; a bare address counts as a single host.</summary>
     public static bool TryParseCidr(string? text, out IPNetwork network)
