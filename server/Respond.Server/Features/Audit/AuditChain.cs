@@ -37,23 +37,29 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    public async Task SealAsync(CancellationToken ct)
+    /// <summary>Seals every entry written so far.</summary>
+    /// <returns>
+    /// The id of the last sealed entry (0 while the trail is empty). Units of work go on writing entries after the seal, so
+    /// a reader that must see only sealed entries (an export, a verification) reads up to this id.
+    /// </returns>
+    public async Task<long> SealAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-            var previous = await db.AuditEntries.AsNoTracking().Where(a => a.Hash != null).OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct);
+            var head = await db.AuditEntries.AsNoTracking().Where(a => a.Hash != null).OrderByDescending(a => a.Id).Select(a => new { a.Id, a.Hash }).FirstOrDefaultAsync(ct);
+            var (through, previous) = (head?.Id ?? 0, head?.Hash);
             while (true)
             {
                 var pending = await db.AuditEntries.Where(a => a.Hash == null).OrderBy(a => a.Id).Take(500).ToListAsync(ct);
-                if (pending.Count == 0) return;
+                if (pending.Count == 0) return through;
                 foreach (var entry in pending)
                 {
                     entry.PreviousHash = previous ?? "";
                     entry.Hash = Compute(entry, entry.PreviousHash);
-                    previous = entry.Hash;
+                    (through, previous) = (entry.Id, entry.Hash);
                 }
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
@@ -65,9 +71,10 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
         }
     }
 
+    /// <summary>Checks every sealed entry; one written after the seal is left for the next verification, not reported as edited.</summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
     {
-        await SealAsync(ct);
+        var head = await SealAsync(ct);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
         var broken = new List<AuditBreak>();
@@ -76,7 +83,7 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
         long lastId = 0;
         while (true)
         {
-            var batch = await db.AuditEntries.AsNoTracking().Where(a => a.Id > lastId).OrderBy(a => a.Id).Take(1000).ToListAsync(ct);
+            var batch = await db.AuditEntries.AsNoTracking().Where(a => a.Id > lastId && a.Id <= head).OrderBy(a => a.Id).Take(1000).ToListAsync(ct);
             if (batch.Count == 0) break;
             foreach (var entry in batch)
             {

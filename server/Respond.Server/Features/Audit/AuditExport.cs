@@ -51,8 +51,9 @@ public static class AuditExport
             return Results.Problem($"{ex.Message} is not an ISO-8601 time.", statusCode: 400);
         }
 
-        await chain.SealAsync(ct);
-        var entries = await db.AuditEntries.AsNoTracking().VisibleTo(by).Filter(where, db).OrderBy(a => a.Id).Take(MaxEntries).ToListAsync(ct);
+        var sealedThrough = await chain.SealAsync(ct); // an entry written after the seal has no hash yet: it goes in the next export
+        var entries = await db.AuditEntries.AsNoTracking().VisibleTo(by).Filter(where, db).Where(a => a.Id <= sealedThrough).OrderBy(a => a.Id).Take(MaxEntries)
+            .ToListAsync(ct);
         var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"respond-audit-{stamp}.{format}\"";
         return format == "json"
