@@ -26,18 +26,20 @@ def main(path):
     with open(path, encoding="utf-8") as f:
         entries = json.load(f)["entries"]
     broken = 0
-    previous = None
+    previous, previous_place = None, 0
     for entry in entries:
+        # Entries follow each other in the chain by position; an export made before positions existed has only ids.
+        place = entry.get("chainPosition") or entry["id"]
         expected = hashlib.sha256(canonical(entry).encode("utf-8")).hexdigest()
         if entry.get("hash") != expected:
             print(f"entry {entry['id']}: content does not match its hash (edited)")
             broken += 1
-        elif previous is not None and previous["id"] + 1 == entry["id"] and entry.get("previousHash") != previous.get("hash"):
+        elif previous is not None and previous_place + 1 == place and entry.get("previousHash") != previous.get("hash"):
             print(f"entry {entry['id']}: link to entry {previous['id']} is broken")
             broken += 1
-        elif previous is not None and previous["id"] + 1 != entry["id"]:
-            print(f"entry {entry['id']}: ids {previous['id'] + 1}..{entry['id'] - 1} are not in this export (filtered or removed)")
-        previous = entry
+        elif previous is not None and previous_place + 1 != place:
+            print(f"entry {entry['id']}: chain positions {previous_place + 1}..{place - 1} are not in this export (filtered or removed)")
+        previous, previous_place = entry, place
     print(f"{len(entries)} entries checked, {broken} broken")
     return 1 if broken else 0
 

@@ -138,7 +138,8 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.HasIndex(a => a.At);
             e.HasIndex(a => new { a.SubjectType, a.SubjectId });
             e.Property(a => a.PreviousHash).HasMaxLength(64);
-            e.Property(a => a.Hash).HasMaxLength(64);
+            e.Property(a => a.Hash).HasMaxLength(64).IsConcurrencyToken(); // a sealer's update misses when another node sealed the entry first
+            e.HasIndex(a => a.ChainPosition).IsUnique(); // two nodes' sealers cannot give one position to two entries
         });
         model.Entity<UserAccount>(e =>
         {

@@ -12,8 +12,10 @@ public sealed record AuditVerification(bool Valid, int CheckedEntries, IReadOnly
 
 /// <summary>
 /// Makes the audit trail tamper-evident: each entry carries the hash of the one before it and a SHA-256 over its own
-/// content and that previous hash. Entries are written by many units of work at once, so they are sealed in id order
-/// by one sealer (every second, and before every verification or export) rather than at insert time. Editing an entry
+/// content and that previous hash. Entries are written by many units of work at once, so they are sealed by one sealer
+/// (every second, and before every verification or export) rather than at insert time, in id order, each given the next
+/// <see cref="AuditEntry.ChainPosition"/>: an entry committed after a higher id was sealed joins at the end. Sealers of
+/// several nodes cannot fork the chain: the position is unique and an entry's hash is written only while it has none. Editing an entry
 /// breaks its own hash; removing one breaks the link of the next; rewriting the whole tail changes the head hash,
 /// which is why verification returns it for keeping elsewhere.
 /// </summary>
@@ -39,35 +41,54 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
 
     /// <summary>Seals every entry written so far.</summary>
     /// <returns>
-    /// The id of the last sealed entry (0 while the trail is empty). Units of work go on writing entries after the seal, so
-    /// a reader that must see only sealed entries (an export, a verification) reads up to this id.
+    /// The chain position of the last sealed entry (0 while the trail is empty). Units of work go on writing entries after
+    /// the seal, so a reader that must see only sealed entries (an export, a verification) reads up to this position.
     /// </returns>
     public async Task<long> SealAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
-            var head = await db.AuditEntries.AsNoTracking().Where(a => a.Hash != null).OrderByDescending(a => a.Id).Select(a => new { a.Id, a.Hash }).FirstOrDefaultAsync(ct);
-            var (through, previous) = (head?.Id ?? 0, head?.Hash);
-            while (true)
+            for (var attempt = 1; ; attempt++)
             {
-                var pending = await db.AuditEntries.Where(a => a.Hash == null).OrderBy(a => a.Id).Take(500).ToListAsync(ct);
-                if (pending.Count == 0) return through;
-                foreach (var entry in pending)
+                try
                 {
-                    entry.PreviousHash = previous ?? "";
-                    entry.Hash = Compute(entry, entry.PreviousHash);
-                    (through, previous) = (entry.Id, entry.Hash);
+                    return await SealPendingAsync(ct);
                 }
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
+                catch (DbUpdateException) when (attempt < MaxSealAttempts)
+                {
+                    // Another node's sealer sealed one of these entries or took the same position first: read the head again.
+                }
             }
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private const int MaxSealAttempts = 5;
+
+    private async Task<long> SealPendingAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RespondDbContext>();
+        var head = await db.AuditEntries.AsNoTracking().Where(a => a.ChainPosition != null).OrderByDescending(a => a.ChainPosition)
+            .Select(a => new { a.ChainPosition, a.Hash }).FirstOrDefaultAsync(ct);
+        var (position, previous) = (head?.ChainPosition ?? 0, head?.Hash);
+        while (true)
+        {
+            var pending = await db.AuditEntries.Where(a => a.Hash == null).OrderBy(a => a.Id).Take(500).ToListAsync(ct);
+            if (pending.Count == 0) return position;
+            foreach (var entry in pending)
+            {
+                entry.ChainPosition = ++position;
+                entry.PreviousHash = previous ?? "";
+                entry.Hash = Compute(entry, entry.PreviousHash);
+                previous = entry.Hash;
+            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
         }
     }
 
@@ -80,10 +101,11 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
         var broken = new List<AuditBreak>();
         string? previous = "";
         var count = 0;
-        long lastId = 0;
+        long lastPosition = 0;
         while (true)
         {
-            var batch = await db.AuditEntries.AsNoTracking().Where(a => a.Id > lastId && a.Id <= head).OrderBy(a => a.Id).Take(1000).ToListAsync(ct);
+            var batch = await db.AuditEntries.AsNoTracking().Where(a => a.ChainPosition > lastPosition && a.ChainPosition <= head).OrderBy(a => a.ChainPosition).Take(1000)
+                .ToListAsync(ct);
             if (batch.Count == 0) break;
             foreach (var entry in batch)
             {
@@ -93,7 +115,7 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
                 else if (entry.PreviousHash != previous)
                     broken.Add(new AuditBreak(entry.Id, "Its link to the entry before it is broken: an entry before it was removed, inserted or re-hashed."));
                 previous = entry.Hash;
-                lastId = entry.Id;
+                lastPosition = entry.ChainPosition!.Value;
             }
         }
         return new AuditVerification(broken.Count == 0, count, broken, previous is "" ? null : previous, time.GetUtcNow());

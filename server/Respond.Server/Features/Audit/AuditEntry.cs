@@ -20,4 +20,11 @@ public sealed class AuditEntry
 
     /// <summary>SHA-256 over this entry's content and <see cref="PreviousHash"/>; null until the chain seals the entry (within seconds).</summary>
     public string? Hash { get; internal set; }
+
+    /// <summary>
+    /// The entry's place in the chain, given when it is sealed (null until then): the order of ids, except that an entry
+    /// whose unit of work committed after a higher id was sealed joins at the chain's end (PostgreSQL and SQL Server take
+    /// an id at insert, not at commit).
+    /// </summary>
+    public long? ChainPosition { get; internal set; }
 }

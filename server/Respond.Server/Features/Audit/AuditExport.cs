@@ -10,8 +10,9 @@ namespace Respond.Server.Features.Audit;
 
 /// <summary>
 /// <c>GET /api/audit/export?format=json|csv</c> with the auditTrail filters as query parameters (organizationId, actorId,
-/// action, subjectType, subjectId, actionId, alertId, from, to): the compliance report of seed 002, oldest first. The JSON
-/// export carries every hashed field, so docs/audit.md's offline check can recompute the chain without Respond.
+/// action, subjectType, subjectId, actionId, alertId, from, to): the compliance report of seed 002, in chain order (oldest
+/// first). The JSON export carries every hashed field and the chain position, so tools/verify-audit-export.py can check
+/// the chain without Respond.
 /// </summary>
 public static class AuditExport
 {
@@ -52,8 +53,8 @@ public static class AuditExport
         }
 
         var sealedThrough = await chain.SealAsync(ct); // an entry written after the seal has no hash yet: it goes in the next export
-        var entries = await db.AuditEntries.AsNoTracking().VisibleTo(by).Filter(where, db).Where(a => a.Id <= sealedThrough).OrderBy(a => a.Id).Take(MaxEntries)
-            .ToListAsync(ct);
+        var entries = await db.AuditEntries.AsNoTracking().VisibleTo(by).Filter(where, db).Where(a => a.ChainPosition <= sealedThrough).OrderBy(a => a.ChainPosition)
+            .Take(MaxEntries).ToListAsync(ct);
         var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"respond-audit-{stamp}.{format}\"";
         return format == "json"
@@ -76,6 +77,7 @@ public static class AuditExport
         after = e.After,
         previousHash = e.PreviousHash,
         hash = e.Hash,
+        chainPosition = e.ChainPosition,
     };
 
     private static string Csv(IEnumerable<AuditEntry> entries)

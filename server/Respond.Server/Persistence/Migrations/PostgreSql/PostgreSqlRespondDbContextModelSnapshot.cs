@@ -812,7 +812,11 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.Property<string>("Before")
                         .HasColumnType("text");
 
+                    b.Property<long?>("ChainPosition")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Hash")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -838,6 +842,9 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("ChainPosition")
+                        .IsUnique();
 
                     b.HasIndex("SubjectType", "SubjectId");
 

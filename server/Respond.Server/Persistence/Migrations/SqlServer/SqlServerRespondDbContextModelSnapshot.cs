@@ -814,7 +814,11 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.Property<string>("Before")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<long?>("ChainPosition")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Hash")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
@@ -840,6 +844,10 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("ChainPosition")
+                        .IsUnique()
+                        .HasFilter("[ChainPosition] IS NOT NULL");
 
                     b.HasIndex("SubjectType", "SubjectId");
 

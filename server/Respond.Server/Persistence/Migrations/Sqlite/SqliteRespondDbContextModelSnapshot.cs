@@ -804,7 +804,11 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.Property<string>("Before")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ChainPosition")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Hash")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -830,6 +834,9 @@ namespace Respond.Server.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("ChainPosition")
+                        .IsUnique();
 
                     b.HasIndex("SubjectType", "SubjectId");
 

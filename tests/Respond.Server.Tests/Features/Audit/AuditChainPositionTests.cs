@@ -1,0 +1,91 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Respond.Server.Features.Audit;
+using Respond.Server.Persistence;
+using Respond.Server.Tests.Features.Actions;
+using Respond.Server.Tests.Features.Engine;
+
+namespace Respond.Server.Tests.Features.Audit;
+
+/// <summary>The audit chain follows the order entries are sealed in (<see cref="AuditEntry.ChainPosition"/>), not their ids.</summary>
+public sealed class AuditChainPositionTests
+{
+    /// <summary>
+    /// On PostgreSQL (as on SQL Server) an entry's id is taken when it is inserted, not when its transaction commits, so a
+    /// unit of work holding a lower id can commit after one holding a higher id has been sealed. The chain takes the late
+    /// entry at its end; it does not report the trail as tampered with.
+    /// </summary>
+    [SkippableFact]
+    public async Task EntryCommittedAfterAHigherIdWasSealed_JoinsTheChainAndTheTrailStaysValid()
+    {
+        await using var api = ActionScenario.Host(TestDatabase.PostgreSql);
+        await api.ReadyAsync();
+
+        await using var slow = await api.OpenDatabaseAsync();
+        await using var slowTransaction = await slow.BeginTransactionAsync();
+        var slowId = await InsertAsync(slow, slowTransaction, "slow writer");
+        await using (var fast = await api.OpenDatabaseAsync())
+            Assert.True(await InsertAsync(fast, null, "fast writer") > slowId);
+        var meanwhile = await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid checkedEntries brokenEntries { entryId reason } } }");
+        Assert.True(meanwhile.At("data.verifyAuditTrail.valid").GetValue<bool>(), meanwhile.ToJsonString());
+        await slowTransaction.CommitAsync();
+
+        var after = await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid checkedEntries brokenEntries { entryId reason } } }");
+        Assert.True(after.At("data.verifyAuditTrail.valid").GetValue<bool>(), after.ToJsonString());
+        Assert.Equal(meanwhile.At("data.verifyAuditTrail.checkedEntries").GetValue<int>() + 1, after.At("data.verifyAuditTrail.checkedEntries").GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Upgrade_EntriesSealedBeforePositions_StayInTheChainAndTheNextEntryLinksToThem()
+    {
+        var root = Directory.CreateTempSubdirectory("respond-test-").FullName;
+        // A database as the release before positions left it, with two entries sealed in id order.
+        var options = new DbContextOptionsBuilder<SqliteRespondDbContext>().UseSqlite($"Data Source={Path.Combine(root, "respond.db")};Pooling=False").UseOpenIddict().Options;
+        await using (var db = new SqliteRespondDbContext(options))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("WindowSnapshotIds");
+            var previous = "";
+            foreach (var id in new long[] { 1, 2 })
+            {
+                var entry = new AuditEntry
+                {
+                    Id = id, At = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), ActorId = "alice", ActorName = "Alice", Action = "settings.updated",
+                    SubjectType = "settings", SubjectId = "workspace",
+                };
+                var hash = AuditChain.Compute(entry, previous);
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "AuditEntries" ("Id", "At", "ActorId", "ActorName", "Action", "SubjectType", "SubjectId", "Organizations", "PreviousHash", "Hash")
+                    VALUES ({id}, {entry.At.UtcTicks}, 'alice', 'Alice', 'settings.updated', 'settings', 'workspace', '', {previous}, {hash})
+                    """);
+                previous = hash;
+            }
+        }
+
+        await using var api = RespondApiFixture.On(root);
+        var result = await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid checkedEntries brokenEntries { entryId reason } } }");
+
+        Assert.True(result.At("data.verifyAuditTrail.valid").GetValue<bool>(), result.ToJsonString());
+        Assert.True(result.At("data.verifyAuditTrail.checkedEntries").GetValue<int>() >= 3, result.ToJsonString());
+        await using var connection = await api.OpenDatabaseAsync();
+        await using var read = connection.CreateCommand();
+        read.CommandText = """SELECT group_concat("ChainPosition") FROM (SELECT "ChainPosition" FROM "AuditEntries" WHERE "Id" <= 2 ORDER BY "Id")""";
+        Assert.Equal("1,2", await read.ExecuteScalarAsync()); // the entries from before keep their place
+        read.CommandText = """SELECT "PreviousHash" = (SELECT "Hash" FROM "AuditEntries" WHERE "Id" = 2) FROM "AuditEntries" WHERE "Id" = 3""";
+        Assert.Equal(1L, await read.ExecuteScalarAsync()); // and the first entry the server wrote links to the last of them
+    }
+
+    private static async Task<long> InsertAsync(DbConnection connection, DbTransaction? transaction, string actorName)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"""
+            INSERT INTO "AuditEntries" ("At", "ActorId", "ActorName", "Action", "SubjectType", "SubjectId", "Organizations", "Before", "After")
+            SELECT "At", "ActorId", '{actorName}', "Action", "SubjectType", "SubjectId", "Organizations", "Before", "After"
+            FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1
+            RETURNING "Id"
+            """;
+        return (long)(await insert.ExecuteScalarAsync())!;
+    }
+}
