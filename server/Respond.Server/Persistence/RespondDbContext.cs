@@ -138,8 +138,12 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
             e.HasIndex(a => a.At);
             e.HasIndex(a => new { a.SubjectType, a.SubjectId });
             e.Property(a => a.PreviousHash).HasMaxLength(64);
-            e.Property(a => a.Hash).HasMaxLength(64).IsConcurrencyToken(); // a sealer's update misses when another node sealed the entry first
-            e.HasIndex(a => a.ChainPosition).IsUnique(); // two nodes' sealers cannot give one position to two entries
+            e.Property(a => a.Hash).HasMaxLength(64);
+            // Two nodes' sealers cannot give one position to two entries, and a sealer's update misses an entry another
+            // node sealed first. The sealer finds the unsealed entries (no position) through this index: the table only
+            // grows, and a scan of it every second grew with it.
+            e.Property(a => a.ChainPosition).IsConcurrencyToken();
+            e.HasIndex(a => a.ChainPosition).IsUnique();
         });
         model.Entity<UserAccount>(e =>
         {
@@ -374,7 +378,16 @@ public sealed class SqliteRespondDbContext(DbContextOptions<SqliteRespondDbConte
     }
 }
 
-public sealed class SqlServerRespondDbContext(DbContextOptions<SqlServerRespondDbContext> options) : RespondDbContext(options);
+public sealed class SqlServerRespondDbContext(DbContextOptions<SqlServerRespondDbContext> options) : RespondDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        // SQL Server's unique index on a nullable column leaves NULLs out (a filtered index), so it cannot find the
+        // unsealed audit entries; this one holds exactly them.
+        model.Entity<AuditEntry>().HasIndex(a => a.Id, "IX_AuditEntries_Unsealed").HasFilter("[ChainPosition] IS NULL");
+    }
+}
 
 /// <summary>
 /// PostgreSQL: the event payload is <c>jsonb</c>, so it can be queried and indexed in the database (containment,

@@ -15,9 +15,9 @@ public sealed record AuditVerification(bool Valid, int CheckedEntries, IReadOnly
 /// content and that previous hash. Entries are written by many units of work at once, so they are sealed by one sealer
 /// (every second, and before every verification or export) rather than at insert time, in id order, each given the next
 /// <see cref="AuditEntry.ChainPosition"/>: an entry committed after a higher id was sealed joins at the end. Sealers of
-/// several nodes cannot fork the chain: the position is unique and an entry's hash is written only while it has none. Editing an entry
-/// breaks its own hash; removing one breaks the link of the next; rewriting the whole tail changes the head hash,
-/// which is why verification returns it for keeping elsewhere.
+/// several nodes cannot fork the chain: the position is unique and an entry is sealed only while it has none. Editing
+/// an entry breaks its own hash; removing one breaks the link of the next; rewriting the whole tail changes the head
+/// hash, which is why verification returns it for keeping elsewhere.
 /// </summary>
 public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
 {
@@ -78,7 +78,7 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
         var (position, previous) = (head?.ChainPosition ?? 0, head?.Hash);
         while (true)
         {
-            var pending = await db.AuditEntries.Where(a => a.Hash == null).OrderBy(a => a.Id).Take(500).ToListAsync(ct);
+            var pending = await db.AuditEntries.Where(a => a.ChainPosition == null).OrderBy(a => a.Id).Take(500).ToListAsync(ct);
             if (pending.Count == 0) return position;
             foreach (var entry in pending)
             {

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 using Respond.Server.Features.Audit;
 using Respond.Server.Persistence;
 using Respond.Server.Tests.Features.Actions;
@@ -74,6 +77,40 @@ public sealed class AuditChainPositionTests
         Assert.Equal("1,2", await read.ExecuteScalarAsync()); // the entries from before keep their place
         read.CommandText = """SELECT "PreviousHash" = (SELECT "Hash" FROM "AuditEntries" WHERE "Id" = 2) FROM "AuditEntries" WHERE "Id" = 3""";
         Assert.Equal(1L, await read.ExecuteScalarAsync()); // and the first entry the server wrote links to the last of them
+    }
+
+    /// <summary>The trail only grows: at 300,000 entries a scan for the unsealed ones took 0.44 s, every second.</summary>
+    [Fact]
+    public async Task Seal_FindsTheUnsealedEntriesThroughAnIndex_NotAScanOfTheTrail()
+    {
+        var commands = new SealerCommands();
+        await using var api = ActionScenario.Host().WithServices(s => s.AddSingleton<IInterceptor>(commands));
+        await api.ReadyAsync();
+        await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid } }");
+
+        Assert.NotEmpty(commands.Texts);
+        await using var connection = await api.OpenDatabaseAsync();
+        foreach (var sql in commands.Texts.Distinct())
+        {
+            await using var plan = connection.CreateCommand();
+            plan.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            await using var reader = await plan.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                Assert.DoesNotMatch("^SCAN", reader.GetString(3));
+        }
+    }
+
+    /// <summary>Keeps the text of every read of the audit trail that names the chain position.</summary>
+    private sealed class SealerCommands : DbCommandInterceptor
+    {
+        public ConcurrentQueue<string> Texts { get; } = new();
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("FROM \"AuditEntries\"") && command.CommandText.Contains("\"ChainPosition\" IS ")) Texts.Enqueue(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
     }
 
     private static async Task<long> InsertAsync(DbConnection connection, DbTransaction? transaction, string actorName)

@@ -813,10 +813,10 @@ namespace Respond.Server.Persistence.Migrations.PostgreSql
                         .HasColumnType("text");
 
                     b.Property<long?>("ChainPosition")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.Property<string>("Hash")
-                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 

@@ -815,10 +815,10 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<long?>("ChainPosition")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.Property<string>("Hash")
-                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
@@ -850,6 +850,9 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                         .HasFilter("[ChainPosition] IS NOT NULL");
 
                     b.HasIndex("SubjectType", "SubjectId");
+
+                    b.HasIndex(new[] { "Id" }, "IX_AuditEntries_Unsealed")
+                        .HasFilter("[ChainPosition] IS NULL");
 
                     b.ToTable("AuditEntries");
                 });

@@ -25,6 +25,12 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
                 column: "ChainPosition",
                 unique: true,
                 filter: "[ChainPosition] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Unsealed",
+                table: "AuditEntries",
+                column: "Id",
+                filter: "[ChainPosition] IS NULL");
         }
 
         /// <inheritdoc />
@@ -32,6 +38,10 @@ namespace Respond.Server.Persistence.Migrations.SqlServer
         {
             migrationBuilder.DropIndex(
                 name: "IX_AuditEntries_ChainPosition",
+                table: "AuditEntries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_AuditEntries_Unsealed",
                 table: "AuditEntries");
 
             migrationBuilder.DropColumn(
