@@ -40,6 +40,46 @@ public sealed class AuditChainPositionTests
         Assert.Equal(meanwhile.At("data.verifyAuditTrail.checkedEntries").GetValue<int>() + 1, after.At("data.verifyAuditTrail.checkedEntries").GetValue<int>());
     }
 
+    /// <summary>
+    /// Every node runs a sealer. Two sealing the same entries at once: the one that commits second finds them sealed (or
+    /// their positions taken), reads the head again and seals nothing twice.
+    /// </summary>
+    [SkippableFact]
+    public async Task SealersOfTwoNodes_SealingTheSameEntriesAtOnce_LeaveOneChainWithEveryEntryOnce()
+    {
+        await using var api = ActionScenario.Host(TestDatabase.PostgreSql);
+        await api.ReadyAsync();
+        await using var connection = await api.OpenDatabaseAsync();
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = """
+                INSERT INTO "AuditEntries" ("At", "ActorId", "ActorName", "Action", "SubjectType", "SubjectId", "Organizations", "Before", "After")
+                SELECT last."At", last."ActorId", 'writer ' || g, last."Action", last."SubjectType", last."SubjectId", last."Organizations", last."Before", last."After"
+                FROM (SELECT * FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1) AS last, generate_series(1, 1200) AS g
+                """;
+            Assert.Equal(1200, await insert.ExecuteNonQueryAsync());
+        }
+
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        AuditChain[] nodes = [new(scopes, TimeProvider.System), new(scopes, TimeProvider.System)];
+        var heads = await Task.WhenAll(nodes.Select(node => Task.Run(() => node.SealAsync(CancellationToken.None))));
+
+        await using var read = connection.CreateCommand();
+        read.CommandText = """SELECT COUNT(*), COUNT("ChainPosition"), COUNT(DISTINCT "ChainPosition"), MAX("ChainPosition") FROM "AuditEntries" """;
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            Assert.True(await reader.ReadAsync());
+            var entries = reader.GetInt64(0);
+            Assert.True(entries >= 1200);
+            Assert.Equal(entries, reader.GetInt64(1)); // every entry sealed
+            Assert.Equal(entries, reader.GetInt64(2)); // each at its own position
+            Assert.Equal(entries, reader.GetInt64(3)); // with no gap
+        }
+        Assert.All(heads, head => Assert.True(head >= 1200));
+        var verified = await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid brokenEntries { entryId reason } } }");
+        Assert.True(verified.At("data.verifyAuditTrail.valid").GetValue<bool>(), verified.ToJsonString());
+    }
+
     [Fact]
     public async Task Upgrade_EntriesSealedBeforePositions_StayInTheChainAndTheNextEntryLinksToThem()
     {
