@@ -28,9 +28,9 @@ public sealed class AuditChainPositionTests
 
         await using var slow = await api.OpenDatabaseAsync();
         await using var slowTransaction = await slow.BeginTransactionAsync();
-        var slowId = await InsertAsync(slow, slowTransaction, "slow writer");
+        var slowId = await InsertCopyOfTheLastEntryAsync(slow, slowTransaction, "slow writer");
         await using (var fast = await api.OpenDatabaseAsync())
-            Assert.True(await InsertAsync(fast, null, "fast writer") > slowId);
+            Assert.True(await InsertCopyOfTheLastEntryAsync(fast, null, "fast writer") > slowId);
         var meanwhile = await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid checkedEntries brokenEntries { entryId reason } } }");
         Assert.True(meanwhile.At("data.verifyAuditTrail.valid").GetValue<bool>(), meanwhile.ToJsonString());
         await slowTransaction.CommitAsync();
@@ -153,7 +153,8 @@ public sealed class AuditChainPositionTests
         }
     }
 
-    private static async Task<long> InsertAsync(DbConnection connection, DbTransaction? transaction, string actorName)
+    /// <summary>Writes a copy of the last entry under another actor name, unsealed, as a unit of work would; returns its id.</summary>
+    internal static async Task<long> InsertCopyOfTheLastEntryAsync(DbConnection connection, DbTransaction? transaction, string actorName, CancellationToken ct = default)
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -163,6 +164,6 @@ public sealed class AuditChainPositionTests
             FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1
             RETURNING "Id"
             """;
-        return (long)(await insert.ExecuteScalarAsync())!;
+        return (long)(await insert.ExecuteScalarAsync(ct))!;
     }
 }

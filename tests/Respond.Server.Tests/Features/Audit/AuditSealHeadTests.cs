@@ -69,14 +69,7 @@ public sealed class AuditSealHeadTests
         {
             if (command.CommandText.Contains("FROM \"AuditEntries\"") && !IsTheSealers(command.CommandText) && Interlocked.Exchange(ref _armed, 0) == 1)
             {
-                await using var insert = command.Connection!.CreateCommand();
-                insert.Transaction = command.Transaction;
-                insert.CommandText = $"""
-                    INSERT INTO "AuditEntries" ("At", "ActorId", "ActorName", "Action", "SubjectType", "SubjectId", "Organizations", "Before", "After")
-                    SELECT "At", "ActorId", '{ActorName}', "Action", "SubjectType", "SubjectId", "Organizations", "Before", "After"
-                    FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1
-                    """;
-                Assert.Equal(1, await insert.ExecuteNonQueryAsync(cancellationToken));
+                await AuditChainPositionTests.InsertCopyOfTheLastEntryAsync(command.Connection!, command.Transaction, ActorName, cancellationToken);
                 Written = true;
             }
             return result;
