@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +19,9 @@ namespace Respond.Server.Features.Audit;
 public static class AuditExport
 {
     public const int MaxEntries = 100_000;
+
+    /// <summary>Entries read, written and flushed at a time.</summary>
+    internal const int PageSize = 1000;
 
     public static IEndpointRouteBuilder MapAuditExport(this IEndpointRouteBuilder app)
     {
@@ -53,13 +58,48 @@ public static class AuditExport
         }
 
         var sealedThrough = await chain.SealAsync(ct); // an entry written after the seal has no hash yet: it goes in the next export
-        var entries = await db.AuditEntries.AsNoTracking().VisibleTo(by).Filter(where, db).Where(a => a.ChainPosition <= sealedThrough).OrderBy(a => a.ChainPosition)
-            .Take(MaxEntries).ToListAsync(ct);
+        var entries = db.AuditEntries.AsNoTracking().VisibleTo(by).Filter(where, db).Where(a => a.ChainPosition <= sealedThrough);
         var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"respond-audit-{stamp}.{format}\"";
-        return format == "json"
-            ? Results.Text(JsonSerializer.Serialize(new { exportedAt = DateTimeOffset.UtcNow, entries = entries.Select(Json) }, RespondDbContext.JsonOptions), "application/json", Encoding.UTF8)
-            : Results.Text(Csv(entries), "text/csv", Encoding.UTF8);
+        http.Response.ContentType = format == "json" ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
+        if (format == "json") await WriteJsonAsync(http.Response.BodyWriter, Pages(entries, ct), ct);
+        else await WriteCsvAsync(http.Response.Body, Pages(entries, ct), ct);
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// The entries in chain order, a page at a time, at most <see cref="MaxEntries"/>: each page is written and flushed
+    /// before the next is read, so a large trail streams out instead of being held whole in memory.
+    /// </summary>
+    private static async IAsyncEnumerable<List<AuditEntry>> Pages(IQueryable<AuditEntry> entries, [EnumeratorCancellation] CancellationToken ct)
+    {
+        long after = 0;
+        for (var left = MaxEntries; left > 0;)
+        {
+            var page = await entries.Where(a => a.ChainPosition > after).OrderBy(a => a.ChainPosition).Take(Math.Min(PageSize, left)).ToListAsync(ct);
+            if (page.Count == 0) yield break;
+            yield return page;
+            (after, left) = (page[^1].ChainPosition!.Value, left - page.Count);
+        }
+    }
+
+    private static async Task WriteJsonAsync(PipeWriter body, IAsyncEnumerable<List<AuditEntry>> pages, CancellationToken ct)
+    {
+        await using var json = new Utf8JsonWriter(body); // writes into the pipe's buffer; only FlushAsync below sends
+        json.WriteStartObject();
+        json.WritePropertyName("exportedAt");
+        JsonSerializer.Serialize(json, DateTimeOffset.UtcNow, RespondDbContext.JsonOptions);
+        json.WriteStartArray("entries");
+        await foreach (var page in pages)
+        {
+            foreach (var e in page) JsonSerializer.Serialize(json, Json(e), RespondDbContext.JsonOptions);
+            await json.FlushAsync(ct);
+            await body.FlushAsync(ct);
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(ct);
+        await body.FlushAsync(ct);
     }
 
     private static object Json(AuditEntry e) => new
@@ -80,19 +120,23 @@ public static class AuditExport
         chainPosition = e.ChainPosition,
     };
 
-    private static string Csv(IEnumerable<AuditEntry> entries)
+    private static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<List<AuditEntry>> pages, CancellationToken ct)
     {
-        var csv = new StringBuilder("id,at,actorId,actorName,action,subjectType,subjectId,organizations,before,after,previousHash,hash\r\n");
-        foreach (var e in entries)
+        await using var csv = new StreamWriter(body, new UTF8Encoding(false), leaveOpen: true);
+        await csv.WriteAsync("id,at,actorId,actorName,action,subjectType,subjectId,organizations,before,after,previousHash,hash\r\n");
+        await foreach (var page in pages)
         {
-            string[] row =
-            [
-                e.Id.ToString(CultureInfo.InvariantCulture), e.At.ToString("O", CultureInfo.InvariantCulture), e.ActorId, e.ActorName, e.Action, e.SubjectType, e.SubjectId,
-                string.Join(";", OrganizationScope.Decode(e.Organizations)), e.Before ?? "", e.After ?? "", e.PreviousHash ?? "", e.Hash ?? "",
-            ];
-            csv.AppendJoin(',', row.Select(Cell)).Append("\r\n");
+            foreach (var e in page)
+            {
+                string[] row =
+                [
+                    e.Id.ToString(CultureInfo.InvariantCulture), e.At.ToString("O", CultureInfo.InvariantCulture), e.ActorId, e.ActorName, e.Action, e.SubjectType, e.SubjectId,
+                    string.Join(";", OrganizationScope.Decode(e.Organizations)), e.Before ?? "", e.After ?? "", e.PreviousHash ?? "", e.Hash ?? "",
+                ];
+                await csv.WriteAsync(string.Join(',', row.Select(Cell)) + "\r\n");
+            }
+            await csv.FlushAsync(ct);
         }
-        return csv.ToString();
     }
 
     /// <summary>Quoted, and a leading = + - @ neutralised so a spreadsheet never runs an actor-controlled formula.</summary>
