@@ -21,7 +21,7 @@ export function AuditPage() {
   const { toast, orgName } = useSession();
   const [exporting, setExporting] = useState(false);
   // The server's export: every matching entry (not only the rows on screen), oldest first, with each entry's hash and
-  // the previous one's, so the chain can be checked offline (docs/audit.md).
+  // the previous one's, so the chain can be checked offline (docs/actions.md, "Tamper evidence").
   const exportCsv = async () => {
     setExporting(true);
     try {

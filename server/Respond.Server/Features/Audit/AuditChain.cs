@@ -23,7 +23,7 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Length-prefixed fields, one per line; docs/audit.md shows the same computation for an offline check of an export.</summary>
+    /// <summary>Length-prefixed fields, one per line; docs/actions.md ("Tamper evidence") shows the same computation for an offline check of an export.</summary>
     public static string Compute(AuditEntry e, string? previousHash)
     {
         var text = new StringBuilder();

@@ -25,7 +25,9 @@ public sealed class AuditEntryType : ObjectGraphType<AuditEntry>
         Field<JsonGraphType>("before").Resolve(c => c.Source.Before);
         Field<JsonGraphType>("after").Resolve(c => c.Source.After);
         Field(a => a.PreviousHash, nullable: true).Description("The hash of the entry before; null until sealed (within a second).");
-        Field(a => a.Hash, nullable: true).Description("SHA-256 over this entry and PreviousHash (docs/audit.md).");
+        Field(a => a.Hash, nullable: true).Description("SHA-256 over this entry and PreviousHash (docs/actions.md, \"Tamper evidence\").");
+        Field<LongGraphType>("chainPosition").Description("The entry's place in the chain (the entry before it is at chainPosition - 1); null until sealed.")
+            .Resolve(c => c.Source.ChainPosition);
     }
 }
 

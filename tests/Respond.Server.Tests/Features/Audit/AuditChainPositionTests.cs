@@ -38,6 +38,9 @@ public sealed class AuditChainPositionTests
         var after = await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid checkedEntries brokenEntries { entryId reason } } }");
         Assert.True(after.At("data.verifyAuditTrail.valid").GetValue<bool>(), after.ToJsonString());
         Assert.Equal(meanwhile.At("data.verifyAuditTrail.checkedEntries").GetValue<int>() + 1, after.At("data.verifyAuditTrail.checkedEntries").GetValue<int>());
+        var trail = await api.GraphQLAsync("admin", "{ auditTrail(first: 100) { edges { node { id actorName chainPosition } } } }");
+        long PositionOf(string actorName) => trail.At("data.auditTrail.edges").AsArray().Single(e => e!.Str("node.actorName") == actorName)!.At("node.chainPosition").GetValue<long>();
+        Assert.True(PositionOf("slow writer") > PositionOf("fast writer"), trail.ToJsonString()); // the lower id, committed later, is later in the chain
     }
 
     /// <summary>
