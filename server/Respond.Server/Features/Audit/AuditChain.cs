@@ -21,6 +21,9 @@ public sealed record AuditVerification(bool Valid, int CheckedEntries, IReadOnly
 /// </summary>
 public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
 {
+    /// <summary>Seals tried in a row when another node's sealer keeps getting there first.</summary>
+    private const int MaxSealAttempts = 5;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Length-prefixed fields, one per line; docs/actions.md ("Tamper evidence") shows the same computation for an offline check of an export.</summary>
@@ -66,8 +69,6 @@ public sealed class AuditChain(IServiceScopeFactory scopes, TimeProvider time)
             _gate.Release();
         }
     }
-
-    private const int MaxSealAttempts = 5;
 
     private async Task<long> SealPendingAsync(CancellationToken ct)
     {

@@ -28,9 +28,9 @@ public sealed class AuditChainPositionTests
 
         await using var slow = await api.OpenDatabaseAsync();
         await using var slowTransaction = await slow.BeginTransactionAsync();
-        var slowId = await InsertCopyOfTheLastEntryAsync(slow, slowTransaction, "slow writer");
+        var slowId = await AuditEntryCopies.InsertOneAsync(slow, slowTransaction, "slow writer");
         await using (var fast = await api.OpenDatabaseAsync())
-            Assert.True(await InsertCopyOfTheLastEntryAsync(fast, null, "fast writer") > slowId);
+            Assert.True(await AuditEntryCopies.InsertOneAsync(fast, null, "fast writer") > slowId);
         var meanwhile = await api.GraphQLAsync("admin", "{ verifyAuditTrail { valid checkedEntries brokenEntries { entryId reason } } }");
         Assert.True(meanwhile.At("data.verifyAuditTrail.valid").GetValue<bool>(), meanwhile.ToJsonString());
         await slowTransaction.CommitAsync();
@@ -53,15 +53,7 @@ public sealed class AuditChainPositionTests
         await using var api = ActionScenario.Host(TestDatabase.PostgreSql);
         await api.ReadyAsync();
         await using var connection = await api.OpenDatabaseAsync();
-        await using (var insert = connection.CreateCommand())
-        {
-            insert.CommandText = """
-                INSERT INTO "AuditEntries" ("At", "ActorId", "ActorName", "Action", "SubjectType", "SubjectId", "Organizations", "Before", "After")
-                SELECT last."At", last."ActorId", 'writer ' || g, last."Action", last."SubjectType", last."SubjectId", last."Organizations", last."Before", last."After"
-                FROM (SELECT * FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1) AS last, generate_series(1, 1200) AS g
-                """;
-            Assert.Equal(1200, await insert.ExecuteNonQueryAsync());
-        }
+        await AuditEntryCopies.InsertManyAsync(connection, 1200);
 
         var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
         AuditChain[] nodes = [new(scopes, TimeProvider.System), new(scopes, TimeProvider.System)];
@@ -154,19 +146,5 @@ public sealed class AuditChainPositionTests
             if (command.CommandText.Contains("FROM \"AuditEntries\"") && command.CommandText.Contains("\"ChainPosition\" IS ")) Texts.Enqueue(command.CommandText);
             return ValueTask.FromResult(result);
         }
-    }
-
-    /// <summary>Writes a copy of the last entry under another actor name, unsealed, as a unit of work would; returns its id.</summary>
-    internal static async Task<long> InsertCopyOfTheLastEntryAsync(DbConnection connection, DbTransaction? transaction, string actorName, CancellationToken ct = default)
-    {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = $"""
-            INSERT INTO "AuditEntries" ("At", "ActorId", "ActorName", "Action", "SubjectType", "SubjectId", "Organizations", "Before", "After")
-            SELECT "At", "ActorId", '{actorName}', "Action", "SubjectType", "SubjectId", "Organizations", "Before", "After"
-            FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1
-            RETURNING "Id"
-            """;
-        return (long)(await insert.ExecuteScalarAsync(ct))!;
     }
 }

@@ -69,7 +69,7 @@ public sealed class AuditSealHeadTests
         {
             if (command.CommandText.Contains("FROM \"AuditEntries\"") && !IsTheSealers(command.CommandText) && Interlocked.Exchange(ref _armed, 0) == 1)
             {
-                await AuditChainPositionTests.InsertCopyOfTheLastEntryAsync(command.Connection!, command.Transaction, ActorName, cancellationToken);
+                await AuditEntryCopies.InsertOneAsync(command.Connection!, command.Transaction, ActorName, cancellationToken);
                 Written = true;
             }
             return result;
