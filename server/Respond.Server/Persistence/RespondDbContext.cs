@@ -72,6 +72,7 @@ public abstract class RespondDbContext(DbContextOptions options) : DbContext(opt
         model.ApplyConfiguration(new Features.Chat.SlackInteractionReceiptConfiguration());
         model.ApplyConfiguration(new Features.Notifications.NotificationPreferencesConfiguration());
         model.ApplyConfiguration(new Features.Notifications.ApprovalNotificationConfiguration());
+        model.ApplyConfiguration(new Features.Notifications.PostedSlackMessageConfiguration());
 
         model.Entity<Organization>(e =>
         {

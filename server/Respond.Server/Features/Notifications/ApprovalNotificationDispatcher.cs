@@ -7,9 +7,11 @@ namespace Respond.Server.Features.Notifications;
 /// <summary>
 /// Sends the notification outbox after the commit: claims due rows with a lease (several nodes share the table), sends
 /// each through <see cref="ApprovalNotificationSender"/>, and retries what failed with doubling delays until
-/// <see cref="NotificationOptions.MaxAttempts"/>. A failure never reaches the approval: it is logged and retried.
+/// <see cref="NotificationOptions.MaxAttempts"/>. A failure never reaches the approval: it is logged and retried. Each pass
+/// also brings posted Slack messages up to date with their requests (<see cref="PostedSlackMessageUpdater"/>).
 /// </summary>
-public sealed class ApprovalNotificationDispatcher(IServiceScopeFactory scopes, IOptions<NotificationOptions> options, TimeProvider time, ILogger<ApprovalNotificationDispatcher> logger)
+public sealed class ApprovalNotificationDispatcher(IServiceScopeFactory scopes, PostedSlackMessageUpdater slackMessages, IOptions<NotificationOptions> options,
+    TimeProvider time, ILogger<ApprovalNotificationDispatcher> logger)
     : BackgroundService
 {
     private const int Batch = 20;
@@ -18,10 +20,12 @@ public sealed class ApprovalNotificationDispatcher(IServiceScopeFactory scopes, 
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var sent = 0;
+            // A full batch of either means more may be due at once: the next pass runs without waiting.
+            var full = false;
             try
             {
-                sent = await SendDueAsync(stoppingToken);
+                full = await SendDueAsync(stoppingToken) >= Batch;
+                full |= await slackMessages.UpdateDueAsync(stoppingToken) >= PostedSlackMessageUpdater.Batch;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -31,7 +35,7 @@ public sealed class ApprovalNotificationDispatcher(IServiceScopeFactory scopes, 
             {
                 NotificationsLog.DispatchFailed(logger, e);
             }
-            if (sent < Batch)
+            if (!full)
             {
                 try
                 {

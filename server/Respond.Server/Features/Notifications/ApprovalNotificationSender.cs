@@ -10,10 +10,13 @@ namespace Respond.Server.Features.Notifications;
 /// Sends one notification: to the organization's Slack channel (mentioning the people it is for who asked to be
 /// mentioned) and Teams channel, and to each person it is for by Slack direct message and mail as their preferences say.
 /// Who it is for: the notice's group (level 0: the request's approvers, or every Approver; a step: that step's group),
-/// people of the organization, never anyone dual control bars from deciding. Returns the deliveries that failed.
+/// people of the organization, never anyone dual control bars from deciding. Returns the deliveries that failed. Each
+/// Slack message posted is remembered (<see cref="PostedSlackMessage"/>, saved with the notification) so that it can
+/// follow the request.
 /// </summary>
 internal sealed class ApprovalNotificationSender(
-    RespondDbContext db, ApprovalEvidenceReader evidenceReader, SlackClient slack, TeamsClient teams, ApprovalMailer mailer, ILogger<ApprovalNotificationSender> logger)
+    RespondDbContext db, ApprovalEvidenceReader evidenceReader, SlackClient slack, TeamsClient teams, ApprovalMailer mailer, TimeProvider time,
+    ILogger<ApprovalNotificationSender> logger)
 {
     private sealed record Recipient(UserAccount User, NotificationPreferences Preferences, SlackUserLink? SlackLink);
 
@@ -30,9 +33,25 @@ internal sealed class ApprovalNotificationSender(
         if (slackIntegration is not null)
         {
             var mentions = recipients.Where(r => r.Preferences.SlackChannelMention && r.SlackLink is not null).Select(r => r.SlackLink!.SlackUserId).ToList();
-            deliveries.Add(("slack:channel", () => slack.PostMessageAsync(slackIntegration, SlackApprovalMessage.Build(slackIntegration.ChannelId, evidence, mentions), ct)));
+            async Task PostAsync(string channel, IReadOnlyList<string> mentionsOf)
+            {
+                if (await slack.PostMessageAsync(slackIntegration, SlackApprovalMessage.Build(channel, evidence, mentionsOf), ct) is { } posted)
+                    db.Add(new PostedSlackMessage
+                    {
+                        Id = Guid.NewGuid().ToString("N"),
+                        ApprovalRequestId = request.Id,
+                        OrganizationId = request.OrganizationId,
+                        Channel = posted.Channel,
+                        Ts = posted.Ts,
+                        Mentions = [.. mentionsOf],
+                        ShownVersion = request.Version,
+                        NextAttemptAt = time.GetUtcNow(),
+                        PostedAt = time.GetUtcNow(),
+                    });
+            }
+            deliveries.Add(("slack:channel", () => PostAsync(slackIntegration.ChannelId, mentions)));
             foreach (var r in recipients.Where(r => r.Preferences.SlackDirectMessage && r.SlackLink is not null))
-                deliveries.Add(($"slack:dm:{r.SlackLink!.SlackUserId}", () => slack.PostMessageAsync(slackIntegration, SlackApprovalMessage.Build(r.SlackLink.SlackUserId, evidence, []), ct)));
+                deliveries.Add(($"slack:dm:{r.SlackLink!.SlackUserId}", () => PostAsync(r.SlackLink.SlackUserId, [])));
         }
         if (teamsIntegration is not null) deliveries.Add(("teams", () => teams.PostAsync(teamsIntegration, TeamsApprovalCard.Build(evidence), ct)));
         if (mailer.Enabled)

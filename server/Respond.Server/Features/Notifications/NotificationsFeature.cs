@@ -15,7 +15,7 @@ public static class NotificationsFeature
             .Validate(o => o.IsValid, "Respond:Notifications needs positive delays, PollInterval at most a day, MaxRetryDelay >= FirstRetryDelay.").ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
             .Validate(o => o.IsValid, "Respond:Email (with a Host) needs a port 1-65535, a From address, a positive Timeout, and UserName with Password (both or neither).").ValidateOnStart();
-        services.AddSingleton<ApprovalNotificationWriter>().AddSingleton<ApprovalMailer>();
+        services.AddSingleton<ApprovalNotificationWriter>().AddSingleton<ApprovalMailer>().AddSingleton<PostedSlackMessageUpdater>();
         services.AddSingleton<ApprovalNotificationDispatcher>().AddHostedService(sp => sp.GetRequiredService<ApprovalNotificationDispatcher>());
         return services.AddScoped<UpdateNotificationPreferences>().AddScoped<ApprovalNotificationSender>();
     }
