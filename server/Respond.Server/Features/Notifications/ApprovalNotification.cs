@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Respond.Server.Persistence;
 
 namespace Respond.Server.Features.Notifications;
 
@@ -39,9 +39,7 @@ internal sealed class ApprovalNotificationConfiguration : IEntityTypeConfigurati
         e.Property(n => n.OrganizationId).HasMaxLength(64);
         e.Property(n => n.Status).HasConversion<string>().HasMaxLength(16);
         e.Property(n => n.LastError).HasMaxLength(1000);
-        e.Property(n => n.Delivered).HasMaxLength(4000).HasConversion(
-            v => string.Join('\n', v), v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList(),
-            new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
+        e.Property(n => n.Delivered).AsSeparatedText('\n', 4000);
         e.HasIndex(n => new { n.Status, n.NextAttemptAt });
     }
 }

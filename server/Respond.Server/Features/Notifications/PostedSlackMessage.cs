@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Respond.Server.Persistence;
 
 namespace Respond.Server.Features.Notifications;
 
@@ -44,9 +44,7 @@ internal sealed class PostedSlackMessageConfiguration : IEntityTypeConfiguration
         e.Property(m => m.Channel).HasMaxLength(64);
         e.Property(m => m.Ts).HasMaxLength(64);
         e.Property(m => m.LastError).HasMaxLength(1000);
-        e.Property(m => m.Mentions).HasMaxLength(4000).HasConversion(
-            v => string.Join(' ', v), v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(),
-            new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
+        e.Property(m => m.Mentions).AsSeparatedText(' ', 4000);
         // The updater reads only messages that are not final: the index keeps that read off the messages of every
         // request ever decided.
         e.HasIndex(m => new { m.Final, m.NextAttemptAt });

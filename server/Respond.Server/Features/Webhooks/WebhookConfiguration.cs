@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Respond.Server.Persistence;
 
 namespace Respond.Server.Features.Webhooks;
 
@@ -16,9 +16,7 @@ internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguratio
         e.Property(s => s.Description).HasMaxLength(500);
         e.Property(s => s.DisabledReason).HasMaxLength(500);
         e.Property(s => s.CreatedBy).HasMaxLength(128);
-        e.Property(s => s.Events).HasMaxLength(500).HasConversion(
-            v => string.Join(',', v), v => v.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList(),
-            new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
+        e.Property(s => s.Events).AsSeparatedText(',', 500);
         e.Property(s => s.Version).IsConcurrencyToken();
         e.HasIndex(s => s.OrganizationId);
     }
