@@ -70,7 +70,10 @@ public static class SlackApprovalMessage
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }
 
-/// <summary>How a request ended, as its Slack message says it: approved by whom, rejected by whom, expired or cancelled, and when.</summary>
+/// <summary>
+/// How a request ended, as its Slack message says it: approved or rejected by whom (<paramref name="By"/>, empty for an
+/// expiry or a cancellation), expired or cancelled, and when.
+/// </summary>
 public sealed record SlackApprovalOutcome(ApprovalStatus Status, IReadOnlyList<string> By, DateTimeOffset? At)
 {
     private string Who => By.Count > 0 ? " by " + string.Join(", ", By) : "";
@@ -84,8 +87,8 @@ public sealed record SlackApprovalOutcome(ApprovalStatus Status, IReadOnlyList<s
     };
 
     /// <summary>For the message's blocks (mrkdwn: names escaped, the time a Slack date).</summary>
-    public string Text => $"*{Verb}*{SlackApprovalMessage.Escape(Status is ApprovalStatus.Approved or ApprovalStatus.Rejected ? Who : "")}{(At is { } at ? " " + SlackApprovalMessage.Date(at) : "")}";
+    public string Text => $"*{Verb}*{SlackApprovalMessage.Escape(Who)}{(At is { } at ? " " + SlackApprovalMessage.Date(at) : "")}";
 
     /// <summary>For the notification text (no markup).</summary>
-    public string PlainText => $"{Verb}{(Status is ApprovalStatus.Approved or ApprovalStatus.Rejected ? Who : "")}";
+    public string PlainText => Verb + Who;
 }

@@ -35,19 +35,20 @@ internal sealed class ApprovalNotificationSender(
             var mentions = recipients.Where(r => r.Preferences.SlackChannelMention && r.SlackLink is not null).Select(r => r.SlackLink!.SlackUserId).ToList();
             async Task PostAsync(string channel, IReadOnlyList<string> mentionsOf)
             {
-                if (await slack.PostMessageAsync(slackIntegration, SlackApprovalMessage.Build(channel, evidence, mentionsOf), ct) is { } posted)
-                    db.Add(new PostedSlackMessage
-                    {
-                        Id = Guid.NewGuid().ToString("N"),
-                        ApprovalRequestId = request.Id,
-                        OrganizationId = request.OrganizationId,
-                        Channel = posted.Channel,
-                        Ts = posted.Ts,
-                        Mentions = [.. mentionsOf],
-                        ShownVersion = request.Version,
-                        NextAttemptAt = time.GetUtcNow(),
-                        PostedAt = time.GetUtcNow(),
-                    });
+                if (await slack.PostMessageAsync(slackIntegration, SlackApprovalMessage.Build(channel, evidence, mentionsOf), ct) is not { } posted) return;
+                var now = time.GetUtcNow();
+                db.Add(new PostedSlackMessage
+                {
+                    Id = Guid.NewGuid().ToString("N"),
+                    ApprovalRequestId = request.Id,
+                    OrganizationId = request.OrganizationId,
+                    Channel = posted.Channel,
+                    Ts = posted.Ts,
+                    Mentions = [.. mentionsOf],
+                    ShownVersion = request.Version,
+                    NextAttemptAt = now,
+                    PostedAt = now,
+                });
             }
             deliveries.Add(("slack:channel", () => PostAsync(slackIntegration.ChannelId, mentions)));
             foreach (var r in recipients.Where(r => r.Preferences.SlackDirectMessage && r.SlackLink is not null))
