@@ -52,6 +52,7 @@ public sealed class RespondServerProcess : IAsyncDisposable
                 if (response.StatusCode == HttpStatusCode.OK) return server;
             }
             catch (HttpRequestException) { }
+            catch (System.Net.Sockets.SocketException) { } // a connection accepted and dropped while the process starts
             catch (TaskCanceledException) { }
             await Task.Delay(100);
         }

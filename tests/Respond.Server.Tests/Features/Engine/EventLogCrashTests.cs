@@ -107,9 +107,10 @@ public sealed class EventLogCrashTests(ITestOutputHelper output)
                 {
                     response = await sending;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException)
                 {
-                    // No answer: the sender does not know whether the batch was stored, so it sends it again.
+                    // No answer: the sender does not know whether the batch was stored, so it sends it again. A connection
+                    // the dying process accepted and then dropped can surface as a bare SocketException, not wrapped.
                     await server.DisposeAsync();
                     server = await RespondServerProcess.StartAsync(directory, settings);
                     http.Dispose();
