@@ -75,4 +75,27 @@ public sealed class PostgreSqlEventStoreTests
         await connection.OpenAsync();
         Assert.Equal(1, await ScalarAsync(connection, """SELECT count(*) FROM "Events" WHERE "Json" @> '{"organizationId":"org-b"}'::jsonb"""));
     }
+
+    [SkippableFact]
+    public async Task InsertAsync_AChunkWithDuplicatesInsideAndOfStoredEvents_StoresTheFirstOfEachKeyWithSequencesInTheChunksOrder()
+    {
+        await using var api = RespondApiFixture.For(TestDatabase.PostgreSql);
+        await InsertAsync(api, Event("stored-1", "org-b"));
+        var chunk = Enumerable.Range(0, 40).Select(i => Event($"e-{i}", i % 3 == 0 ? "org-a" : "org-b")).ToList();
+        var secondOfE5 = new ParsedEvent("e-5", "org-b", "crowdstrike", "process.started", Severity.High, DateTimeOffset.UnixEpoch,
+            JsonSerializer.SerializeToUtf8Bytes(new { id = "e-5", copy = "second" }));
+        chunk.Insert(30, secondOfE5);
+        chunk.Insert(10, Event("stored-1", "org-b"));
+
+        var inserted = await InsertAsync(api, [.. chunk]);
+
+        // Every event of the chunk but its two duplicates, the same instances, their sequences ascending in the chunk's order.
+        Assert.Equal(chunk.Where(e => e != secondOfE5 && e.EventId != "stored-1"), inserted.Select(i => i.Event));
+        Assert.True(inserted.Zip(inserted.Skip(1)).All(p => p.Second.Sequence > p.First.Sequence), "sequences do not ascend with the chunk");
+        await using var connection = new NpgsqlConnection(api.Services.GetRequiredService<IConfiguration>().GetConnectionString("Respond"));
+        await connection.OpenAsync();
+        Assert.Equal(inserted.Single(i => i.Event.EventId == "e-5").Sequence,
+            await ScalarAsync(connection, """SELECT "Sequence" FROM "Events" WHERE "EventId" = 'e-5' AND NOT "Json" ? 'copy'"""));
+        Assert.Equal(41, await ScalarAsync(connection, """SELECT count(*) FROM "Events" """));
+    }
 }
