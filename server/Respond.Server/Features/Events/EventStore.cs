@@ -184,8 +184,8 @@ public sealed class EventStore(RespondDbContext db, SqliteWriteGate writers, Sql
     }
 
     /// <summary>
-    /// PostgreSQL: the whole chunk in one statement, its columns as arrays, instead of a round trip per event (the store-only
-    /// path ran at 0.98 server cores for 3,350 events/s that way: docs/performance.md, twenty-third session). The rows are
+    /// PostgreSQL: the whole chunk in one statement, its columns as arrays, instead of a round trip per event (with those,
+    /// the store-only path took a whole server core for about 3,300 events/s: docs/performance.md, twenty-third session). The rows are
     /// inserted in the chunk's order, so sequences ascend with it and the first of two events with one key is the one
     /// stored; the statement returns the key of each row it inserted, which finds its event.
     /// </summary>
