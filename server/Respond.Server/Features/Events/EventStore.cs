@@ -10,8 +10,8 @@ using Respond.Server.Persistence;
 namespace Respond.Server.Features.Events;
 
 /// <summary>
-/// The log's append path: one transaction and one prepared statement per chunk (on SQLite, per the chunks queued for
-/// the write turn), insert-if-absent on (OrganizationId, Source, EventId) (on SQLite through its key,
+/// The log's append path: one transaction per chunk (on SQLite, per the chunks queued for the write turn), a prepared
+/// statement run per event (SQLite, SQL Server) or one statement for the whole chunk (PostgreSQL), insert-if-absent on (OrganizationId, Source, EventId) (on SQLite through its key,
 /// <see cref="EventKey"/>): idempotency is per organization, so one tenant's key never hides another's event. This is
 /// the hot path of the benchmark (docs/performance.md), so it bypasses EF's change tracker.
 /// </summary>
